@@ -1,0 +1,19 @@
+package dev.flowpubsub;
+
+/**
+ * A handler threw while handling a message; passed to the hub's {@link DeliveryErrorHandler}.
+ *
+ * @param uiId        the id of the UI (page) whose handler threw
+ * @param topic       the topic the message was sent on, or {@code null} for a broadcast ({@code sendAll}/{@code sendOthers})
+ * @param messageType the class of the message
+ * @param cause       what the handler threw
+ */
+public record DeliveryError(int uiId, String topic, Class<?> messageType, Throwable cause) {
+
+    /** A one-line description naming the page, the topic and the message type. */
+    public String describe() {
+        return "handler of UI " + uiId + " failed on "
+                + (topic == null ? "a broadcast message" : "topic '" + topic + "'")
+                + " of type " + messageType.getName() + ": " + cause;
+    }
+}

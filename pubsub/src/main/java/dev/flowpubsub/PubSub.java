@@ -1,0 +1,216 @@
+package dev.flowpubsub;
+
+import com.vaadin.flow.component.UI;
+import com.vaadin.flow.server.VaadinSession;
+import com.vaadin.flow.shared.Registration;
+import dev.flowpubsub.internal.Arguments;
+import dev.flowpubsub.internal.Envelope;
+
+/**
+ * The publish/subscribe of one page (one {@link UI}, one browser tab): Flet's {@code page.pubsub}.
+ *
+ * <pre>{@code
+ * PubSub pubsub = PubSub.of(ui);                        // or PubSub.current() on a UI thread
+ * pubsub.subscribe(String.class, text -> messages.add(new Paragraph(text)));
+ * send.addClickListener(e -> pubsub.sendAll(name.getValue() + ": " + message.getValue()));
+ * }</pre>
+ *
+ * <h2>What every call guarantees</h2>
+ * <ul>
+ * <li>Handlers run inside {@code ui.access(...)} of the page that subscribed, so component changes reach
+ * the browser by server push ({@code @Push} on the {@code AppShellConfigurator}). Nothing like Flet's
+ * {@code page.update()} is needed.</li>
+ * <li>Sending returns at once and never runs a handler on the sender's thread, so a send from a click
+ * listener cannot deadlock with other pages' session locks nor wait for slow pages.</li>
+ * <li>{@code sendAll*} reaches the sending page too; {@code sendOthers*} skips only the sending page (another
+ * tab of the same browser session still receives).</li>
+ * <li>Every subscription of the page ends when its UI detaches: tab closed, session expired or invalidated,
+ * as Flet does on {@code page.on_close}.</li>
+ * </ul>
+ * See {@link PubSubHub} for ordering, queue bounds and error reporting.
+ *
+ * <h2>Threading</h2>
+ * Subscribing needs the page's session lock, as any change to its components does: call {@code subscribe*}
+ * from a UI thread (a view constructor, a listener, {@code onAttach}) or inside {@code ui.access(...)}.
+ * Sending and unsubscribing work from any thread. Instances are cheap views of the hub, not state: get one
+ * whenever needed.
+ */
+public final class PubSub {
+
+    private final PubSubHub hub;
+    private final UI ui;
+
+    PubSub(PubSubHub hub, UI ui) {
+        this.hub = hub;
+        this.ui = ui;
+    }
+
+    /**
+     * The PubSub of a page, on its Vaadin application's hub ({@link PubSubHub#get}).
+     *
+     * @param ui the page; must be attached to a session
+     * @throws IllegalStateException if the UI is not attached to a session
+     */
+    public static PubSub of(UI ui) {
+        Arguments.notNull(ui, "ui");
+        VaadinSession session = ui.getSession();
+        if (session == null) {
+            throw new IllegalStateException("UI " + ui.getUIId() + " is not attached to a session (not yet "
+                    + "initialized, or already closed): PubSub.of(ui) needs a live page");
+        }
+        return PubSubHub.get(session.getService()).pubSub(ui);
+    }
+
+    /**
+     * The PubSub of the current page ({@link UI#getCurrent()}).
+     *
+     * @throws IllegalStateException when called outside a UI thread, where there is no current UI
+     */
+    public static PubSub current() {
+        UI ui = UI.getCurrent();
+        if (ui == null) {
+            throw new IllegalStateException("there is no current UI on this thread: call PubSub.current() from a "
+                    + "UI thread (a view, a listener, ui.access(...)), or use PubSub.of(ui), or PubSubHub to send "
+                    + "from a background thread");
+        }
+        return of(ui);
+    }
+
+    /** The page this PubSub belongs to. */
+    public UI getUI() {
+        return ui;
+    }
+
+    /** The application-wide hub this page's PubSub is part of. */
+    public PubSubHub getHub() {
+        return hub;
+    }
+
+    // ---- subscribe ------------------------------------------------------------------------------
+
+    /**
+     * Flet's {@code subscribe(handler)}: receives every message sent with {@code sendAll} or
+     * {@code sendOthers} (not topic messages).
+     *
+     * @return removes this handler; a second {@code remove()} does nothing
+     * @throws IllegalStateException if the caller does not hold the page's session lock, or the UI is detached
+     */
+    public Registration subscribe(MessageHandler<Object> handler) {
+        Arguments.handler(handler);
+        return hub.engine().subscribe(lockedUi("subscribe"), null, null, handler, null);
+    }
+
+    /**
+     * Like {@link #subscribe(MessageHandler)}, receiving only messages that are instances of {@code type};
+     * others are skipped for this handler.
+     *
+     * <pre>{@code pubsub.subscribe(ChatMessage.class, m -> messages.add(new Paragraph(m.text())));}</pre>
+     */
+    public <T> Registration subscribe(Class<T> type, MessageHandler<? super T> handler) {
+        Arguments.type(type);
+        Arguments.handler(handler);
+        return hub.engine().subscribe(lockedUi("subscribe"), null, type, handler, null);
+    }
+
+    /**
+     * Flet's {@code subscribe_topic(topic, handler)} with a one-argument handler: receives every message
+     * sent on {@code topic}.
+     *
+     * @param topic a non-blank name; topics are matched exactly (no wildcards)
+     * @throws IllegalArgumentException if {@code topic} is blank
+     */
+    public Registration subscribeTopic(String topic, MessageHandler<Object> handler) {
+        Arguments.topic(topic);
+        Arguments.handler(handler);
+        return hub.engine().subscribe(lockedUi("subscribeTopic"), topic, null, handler, null);
+    }
+
+    /** Flet's {@code subscribe_topic(topic, handler)}: the handler gets the topic and the message. */
+    public Registration subscribeTopic(String topic, TopicMessageHandler<Object> handler) {
+        Arguments.topic(topic);
+        Arguments.handler(handler);
+        return hub.engine().subscribe(lockedUi("subscribeTopic"), topic, null, null, handler);
+    }
+
+    /** Typed {@link #subscribeTopic(String, MessageHandler)}: only messages that are instances of {@code type}. */
+    public <T> Registration subscribeTopic(String topic, Class<T> type, MessageHandler<? super T> handler) {
+        Arguments.topic(topic);
+        Arguments.type(type);
+        Arguments.handler(handler);
+        return hub.engine().subscribe(lockedUi("subscribeTopic"), topic, type, handler, null);
+    }
+
+    /** Typed {@link #subscribeTopic(String, TopicMessageHandler)}: only messages that are instances of {@code type}. */
+    public <T> Registration subscribeTopic(String topic, Class<T> type, TopicMessageHandler<? super T> handler) {
+        Arguments.topic(topic);
+        Arguments.type(type);
+        Arguments.handler(handler);
+        return hub.engine().subscribe(lockedUi("subscribeTopic"), topic, type, null, handler);
+    }
+
+    private UI lockedUi(String call) {
+        VaadinSession session = ui.getSession();
+        if (session == null) {
+            throw new IllegalStateException("UI " + ui.getUIId() + " is detached (closed or its session ended): "
+                    + "it can no longer " + call);
+        }
+        if (!session.hasLock()) {
+            throw new IllegalStateException(call + " needs the session lock of UI " + ui.getUIId()
+                    + ": call it from a UI thread (a view constructor, a listener, onAttach) or wrap it in "
+                    + "ui.access(...)");
+        }
+        return ui;
+    }
+
+    // ---- send -----------------------------------------------------------------------------------
+
+    /** Flet's {@code send_all(message)}: to every page's broadcast handlers, this page's included. Returns at once. */
+    public void sendAll(Object message) {
+        hub.engine().publish(new Envelope(null, Arguments.message(message), null));
+    }
+
+    /** Flet's {@code send_all_on_topic(topic, message)}: to every page's handlers on {@code topic}, this page's included. */
+    public void sendAllOnTopic(String topic, Object message) {
+        hub.engine().publish(new Envelope(Arguments.topic(topic), Arguments.message(message), null));
+    }
+
+    /** Flet's {@code send_others(message)}: like {@link #sendAll} but skipping this page (only this page). */
+    public void sendOthers(Object message) {
+        hub.engine().publish(new Envelope(null, Arguments.message(message), ui));
+    }
+
+    /** Flet's {@code send_others_on_topic(topic, message)}: like {@link #sendAllOnTopic} but skipping this page. */
+    public void sendOthersOnTopic(String topic, Object message) {
+        hub.engine().publish(new Envelope(Arguments.topic(topic), Arguments.message(message), ui));
+    }
+
+    // ---- unsubscribe ----------------------------------------------------------------------------
+
+    /** Flet's {@code unsubscribe()}: removes this page's broadcast handlers; its topic handlers stay. */
+    public void unsubscribe() {
+        hub.engine().unsubscribe(ui);
+    }
+
+    /** Flet's {@code unsubscribe_topic(topic)}: removes this page's handlers on {@code topic}. */
+    public void unsubscribeTopic(String topic) {
+        hub.engine().unsubscribeTopic(ui, Arguments.topic(topic));
+    }
+
+    /**
+     * Flet's {@code unsubscribe_all()}: removes every handler of this page and drops its pending messages.
+     * Done automatically when the UI detaches.
+     */
+    public void unsubscribeAll() {
+        hub.engine().unsubscribeAll(ui);
+    }
+
+    /** How many handlers this page holds, broadcast and topics together. */
+    public int subscriptionCount() {
+        return hub.engine().subscriptionCount(ui);
+    }
+
+    @Override
+    public String toString() {
+        return "PubSub[UI " + ui.getUIId() + "]";
+    }
+}

@@ -1,0 +1,266 @@
+package dev.flowpubsub;
+
+import com.vaadin.flow.component.UI;
+import com.vaadin.flow.server.VaadinContext;
+import com.vaadin.flow.server.VaadinService;
+import dev.flowpubsub.internal.Arguments;
+import dev.flowpubsub.internal.Engine;
+import dev.flowpubsub.internal.Envelope;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.concurrent.Executor;
+
+/**
+ * The application-wide publish/subscribe hub: every page's {@link PubSub} is a view of it, and code with
+ * no page (a service, a scheduler) sends through it directly.
+ *
+ * <pre>{@code
+ * PubSubHub hub = PubSubHub.get(service);             // or PubSubHub.current(), or inject it with Spring
+ * hub.sendAllOnTopic("prices", new Price("ACME", 42));
+ * }</pre>
+ *
+ * <p>Every Vaadin application gets one with no configuration: {@link #get(VaadinService)} creates it on
+ * first use and closes it when the service is destroyed. To configure it, build one and
+ * {@link Builder#install install} it from a {@code VaadinServiceInitListener}; with Spring Boot, the
+ * {@code flow-pubsub-spring-boot-starter} does this from {@code pubsub.*} properties.
+ *
+ * <h2>Guarantees</h2>
+ * <ul>
+ * <li><b>Sending is non-blocking.</b> A send validates its arguments, appends to an inbox and returns; the
+ * fan-out and every handler run on threads the hub owns (a virtual thread per task by default).</li>
+ * <li><b>Order.</b> The hub's fan-out takes sent messages one at a time in the order the send calls
+ * returned, so each page handles them in that order: messages of one sender keep their order, and any two
+ * messages reach every page that gets both in the same relative order. Messages sent concurrently by
+ * different threads are ordered by whichever send returned first.</li>
+ * <li><b>Isolation.</b> Each page has its own bounded queue (default 1,024 messages). A page that cannot
+ * keep up fills only its own queue; when it is full the {@link OverflowPolicy} applies (default: drop the
+ * oldest), every drop is counted and the first of each page is logged.</li>
+ * <li><b>Batching.</b> All messages pending for a page when its turn comes are handled in one
+ * {@code ui.access(...)}: one lock and one push for many messages.</li>
+ * <li><b>Failures.</b> A handler that throws is reported to the {@link DeliveryErrorHandler} (logged by
+ * default, with UI id, topic and message type); the other handlers and pages are not affected.</li>
+ * <li><b>No leaks.</b> A page's subscriptions and queue are dropped when its UI detaches; the hub then holds
+ * no reference to it.</li>
+ * </ul>
+ *
+ * <h2>Threading</h2>
+ * All methods may be called from any thread. Handlers run inside their page's {@code ui.access(...)}.
+ */
+public final class PubSubHub implements AutoCloseable {
+
+    private final Engine engine;
+    private final boolean createdByDefault;
+
+    private PubSubHub(Engine engine, boolean createdByDefault) {
+        this.engine = engine;
+        this.createdByDefault = createdByDefault;
+    }
+
+    /** A builder for a configured hub. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * The hub of a Vaadin application: the installed one, or else a default one, created on first call and
+     * closed when the service is destroyed.
+     */
+    public static PubSubHub get(VaadinService service) {
+        Arguments.notNull(service, "service");
+        VaadinContext context = service.getContext();
+        PubSubHub hub = context.getAttribute(PubSubHub.class, () -> createDefault(service));
+        if (!hub.isClosed()) {
+            return hub;
+        }
+        synchronized (PubSubHub.class) {
+            hub = context.getAttribute(PubSubHub.class);
+            if (hub == null || (hub.isClosed() && hub.createdByDefault)) {
+                // the previous default hub ended with an earlier service sharing this context
+                hub = createDefault(service);
+                context.setAttribute(PubSubHub.class, hub);
+            }
+            return hub;
+        }
+    }
+
+    /**
+     * The hub of the current Vaadin application ({@link VaadinService#getCurrent()}).
+     *
+     * @throws IllegalStateException outside a Vaadin request or UI thread
+     */
+    public static PubSubHub current() {
+        VaadinService service = VaadinService.getCurrent();
+        if (service == null) {
+            throw new IllegalStateException("there is no current VaadinService on this thread: keep the hub from "
+                    + "PubSubHub.get(service) (for example in a VaadinServiceInitListener), or inject the "
+                    + "PubSubHub bean with the Spring Boot starter");
+        }
+        return get(service);
+    }
+
+    private static PubSubHub createDefault(VaadinService service) {
+        PubSubHub hub = new PubSubHub(new Builder().newEngine(), true);
+        service.addServiceDestroyListener(event -> hub.close());
+        return hub;
+    }
+
+    /**
+     * Makes {@code hub} the hub of a Vaadin application, for {@link #get} and {@link PubSub#of}. Call it
+     * from a {@code VaadinServiceInitListener}, before any page subscribes.
+     *
+     * @param closeWithService whether to close the hub when the service is destroyed; pass {@code false}
+     *                         when something else (a Spring context) owns its lifecycle
+     * @throws IllegalStateException if another open hub is installed already
+     */
+    public static void install(VaadinService service, PubSubHub hub, boolean closeWithService) {
+        Arguments.notNull(service, "service");
+        Arguments.notNull(hub, "hub");
+        VaadinContext context = service.getContext();
+        synchronized (PubSubHub.class) {
+            PubSubHub existing = context.getAttribute(PubSubHub.class);
+            if (existing != null && existing != hub && !existing.isClosed()) {
+                if (!existing.createdByDefault || existing.stats().subscribedUis() > 0) {
+                    throw new IllegalStateException("another PubSubHub is already in use by this Vaadin "
+                            + "application: install yours from a VaadinServiceInitListener, before any page subscribes");
+                }
+                existing.close();
+            }
+            context.setAttribute(PubSubHub.class, hub);
+        }
+        if (closeWithService) {
+            service.addServiceDestroyListener(event -> hub.close());
+        }
+    }
+
+    /** The PubSub of a page on this hub. Prefer {@link PubSub#of(UI)}, which finds the application's hub. */
+    public PubSub pubSub(UI ui) {
+        return new PubSub(this, Arguments.notNull(ui, "ui"));
+    }
+
+    /** Flet's {@code send_all(message)} from code with no page: to every page's broadcast handlers. Returns at once. */
+    public void sendAll(Object message) {
+        engine.publish(new Envelope(null, Arguments.message(message), null));
+    }
+
+    /** Flet's {@code send_all_on_topic(topic, message)} from code with no page. Returns at once. */
+    public void sendAllOnTopic(String topic, Object message) {
+        engine.publish(new Envelope(Arguments.topic(topic), Arguments.message(message), null));
+    }
+
+    /** Counters and gauges of this hub, for monitoring and tests. */
+    public PubSubStats stats() {
+        return engine.stats();
+    }
+
+    /**
+     * Waits until every message sent so far has been fanned out and each receiving page's batch has run
+     * or been handed to its session (where it runs as soon as the session's current lock holder releases
+     * it). Meant for tests and orderly shutdown; a running application never needs it.
+     *
+     * @return {@code false} if the timeout passed first
+     * @throws InterruptedException if the waiting thread is interrupted
+     */
+    public boolean awaitIdle(Duration timeout) throws InterruptedException {
+        return engine.awaitIdle(Arguments.notNull(timeout, "timeout"));
+    }
+
+    /** Whether {@link #close()} was called (or the service of a default hub was destroyed). */
+    public boolean isClosed() {
+        return engine.isClosed();
+    }
+
+    /**
+     * Ends every subscription, drops pending messages and stops the hub's own threads. Later sends and
+     * subscribes fail with {@link IllegalStateException}. Idempotent.
+     */
+    @Override
+    public void close() {
+        engine.close();
+    }
+
+    Engine engine() {
+        return engine;
+    }
+
+    @Override
+    public String toString() {
+        return "PubSubHub" + stats();
+    }
+
+    /**
+     * Configures a hub. Every setting has a default fit for most applications.
+     *
+     * <pre>{@code
+     * public class PubSubSetup implements VaadinServiceInitListener {
+     *     public void serviceInit(ServiceInitEvent event) {
+     *         PubSubHub.builder().queueCapacity(256).install(event.getSource());
+     *     }
+     * }
+     * }</pre>
+     */
+    public static final class Builder {
+
+        /** Default bound of each page's queue of pending messages. */
+        public static final int DEFAULT_QUEUE_CAPACITY = 1024;
+
+        private int queueCapacity = DEFAULT_QUEUE_CAPACITY;
+        private OverflowPolicy overflowPolicy = OverflowPolicy.DROP_OLDEST;
+        private Executor executor;
+        private DeliveryErrorHandler errorHandler = Builder::logError;
+
+        private Builder() {
+        }
+
+        /** How many messages may wait for one page before the overflow policy applies; at least 1. Default 1,024. */
+        public Builder queueCapacity(int queueCapacity) {
+            this.queueCapacity = Arguments.positive(queueCapacity, "queueCapacity");
+            return this;
+        }
+
+        /** What a full page queue does with a new message. Default {@link OverflowPolicy#DROP_OLDEST}. */
+        public Builder overflowPolicy(OverflowPolicy overflowPolicy) {
+            this.overflowPolicy = Arguments.notNull(overflowPolicy, "overflowPolicy");
+            return this;
+        }
+
+        /**
+         * Where fan-out and delivery tasks run. Default: a new virtual thread per task, owned by the hub and
+         * stopped on {@link #close()}, so a slow handler never holds up other pages. An executor given here
+         * is not shut down by the hub; a bounded pool of size P lets at most P slow pages run at once.
+         */
+        public Builder executor(Executor executor) {
+            this.executor = Arguments.notNull(executor, "executor");
+            return this;
+        }
+
+        /** Who is told about failed handlers. Default: an ERROR log line with UI id, topic and message type. */
+        public Builder errorHandler(DeliveryErrorHandler errorHandler) {
+            this.errorHandler = Arguments.notNull(errorHandler, "errorHandler");
+            return this;
+        }
+
+        /** A new hub, installed nowhere: for Spring beans, tests and benchmarks. Close it when done. */
+        public PubSubHub build() {
+            return new PubSubHub(newEngine(), false);
+        }
+
+        /**
+         * Builds the hub and makes it the hub of a Vaadin application, closed with the service. Call from
+         * a {@code VaadinServiceInitListener}.
+         */
+        public PubSubHub install(VaadinService service) {
+            PubSubHub hub = build();
+            PubSubHub.install(service, hub, true);
+            return hub;
+        }
+
+        Engine newEngine() {
+            return new Engine(queueCapacity, overflowPolicy, executor, errorHandler);
+        }
+
+        private static void logError(DeliveryError error) {
+            LoggerFactory.getLogger(PubSubHub.class).error("flow-pubsub: " + error.describe(), error.cause());
+        }
+    }
+}

@@ -1,0 +1,21 @@
+package dev.flowpubsub;
+
+/**
+ * A snapshot of a hub's counters, from {@link PubSubHub#stats()}. Counters only grow for the lifetime
+ * of the hub; the gauges ({@code subscribedUis}, {@code subscriptions}, {@code topics}, {@code pending})
+ * are read at the moment of the call and may be slightly stale under concurrent change.
+ *
+ * @param subscribedUis pages (UIs) holding at least one subscription
+ * @param subscriptions handlers currently subscribed, over all pages
+ * @param topics        topics with at least one subscriber on this node
+ * @param pending       messages queued for pages and not yet handled
+ * @param sent          messages accepted by a send call on this node
+ * @param delivered     messages handed to a page's handlers (once per page, whatever the number of handlers)
+ * @param dropped       messages dropped because a page's queue was full (see {@link OverflowPolicy})
+ * @param failed        handler calls that threw
+ * @param batches       {@code ui.access(...)} calls made to deliver; lower than {@code delivered} when
+ *                      several pending messages were handled under one lock and one push
+ */
+public record PubSubStats(int subscribedUis, long subscriptions, int topics, long pending,
+                          long sent, long delivered, long dropped, long failed, long batches) {
+}

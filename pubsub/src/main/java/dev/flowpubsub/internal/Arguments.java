@@ -1,0 +1,50 @@
+package dev.flowpubsub.internal;
+
+import java.util.Objects;
+
+/** Argument checks shared by the public API, so every call fails with the same clear words. */
+public final class Arguments {
+
+    private Arguments() {
+    }
+
+    public static String topic(String topic) {
+        if (topic == null) {
+            throw new NullPointerException("topic must not be null: pass a non-blank name such as \"chat\"");
+        }
+        if (topic.isBlank()) {
+            throw new IllegalArgumentException(
+                    "topic must not be blank: pass a non-blank name such as \"chat\" (got \"" + topic + "\")");
+        }
+        return topic;
+    }
+
+    public static Object message(Object message) {
+        return Objects.requireNonNull(message,
+                "message must not be null: send any non-null object, such as a String or a record");
+    }
+
+    public static <T> T handler(T handler) {
+        return Objects.requireNonNull(handler, "handler must not be null: pass a lambda such as message -> ...");
+    }
+
+    public static <T> Class<T> type(Class<T> type) {
+        Objects.requireNonNull(type, "type must not be null: pass the class of the messages to receive, such as String.class");
+        if (type.isPrimitive()) {
+            throw new IllegalArgumentException("type must not be a primitive type (got " + type.getName()
+                    + "): messages are objects, pass its wrapper class such as Integer.class");
+        }
+        return type;
+    }
+
+    public static <T> T notNull(T value, String name) {
+        return Objects.requireNonNull(value, () -> name + " must not be null");
+    }
+
+    public static int positive(int value, String name) {
+        if (value < 1) {
+            throw new IllegalArgumentException(name + " must be at least 1 (got " + value + ")");
+        }
+        return value;
+    }
+}

@@ -1,0 +1,361 @@
+package dev.flowpubsub.internal;
+
+import com.vaadin.flow.component.UI;
+import com.vaadin.flow.component.UIDetachedException;
+import com.vaadin.flow.server.VaadinSession;
+import com.vaadin.flow.shared.Registration;
+import com.vaadin.flow.shared.communication.PushMode;
+import dev.flowpubsub.OverflowPolicy;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything the hub keeps for one page (UI): its subscriptions and its bounded queue of pending
+ * messages. It exists while the page holds at least one subscription and is dropped, queue included,
+ * when the last one ends or the UI detaches.
+ *
+ * <p>Threading: all fields are guarded by this object's monitor, which is only ever held for a few
+ * field updates and never while a handler runs or while a Vaadin lock is being taken. Messages are
+ * enqueued by the engine's single fan-out task; they are handled by {@link #runBatch()} inside
+ * {@code ui.access(...)}, so at most one batch of a page runs at a time and in queue order.
+ */
+final class UiEndpoint {
+
+    private static final Subscription[] NONE = new Subscription[0];
+
+    private final Engine engine;
+    final UI ui;
+
+    private Subscription[] broadcast = NONE;
+    private Map<String, Subscription[]> topics;
+    private int subscriptionCount;
+
+    /** Pending messages, oldest first; {@code null} while empty, so an idle page costs no queue. */
+    private ArrayDeque<Envelope> queue;
+    /** True from the moment a drain is submitted until a batch finds the queue empty; the queue is never non-empty while false. */
+    private boolean drainScheduled;
+    private boolean overflowWarned;
+    private boolean closed;
+    private Registration detachRegistration;
+
+    UiEndpoint(Engine engine, UI ui) {
+        this.engine = engine;
+        this.ui = ui;
+    }
+
+    /** Called once, right after this endpoint was published in the engine's map, under the UI's session lock. */
+    void watchDetach() {
+        Registration registration = ui.addDetachListener(event -> close());
+        boolean closedMeanwhile;
+        synchronized (this) {
+            closedMeanwhile = closed;
+            detachRegistration = registration;
+        }
+        if (closedMeanwhile) {
+            registration.remove();
+        }
+    }
+
+    // ---- subscriptions --------------------------------------------------------------------------
+
+    /** Adds a subscription; false when this endpoint was closed meanwhile and the caller must retry with a fresh one. */
+    boolean add(Subscription subscription) {
+        synchronized (this) {
+            if (closed) {
+                return false;
+            }
+            if (subscription.topic == null) {
+                broadcast = append(broadcast, subscription);
+                if (broadcast.length == 1) {
+                    engine.indexBroadcast(this);
+                }
+            } else {
+                if (topics == null) {
+                    topics = new HashMap<>(4);
+                }
+                Subscription[] onTopic = append(topics.getOrDefault(subscription.topic, NONE), subscription);
+                topics.put(subscription.topic, onTopic);
+                if (onTopic.length == 1) {
+                    engine.indexTopic(subscription.topic, this);
+                }
+            }
+            subscriptionCount++;
+            engine.subscriptionAdded();
+            return true;
+        }
+    }
+
+    void remove(Subscription subscription) {
+        boolean nowEmpty;
+        synchronized (this) {
+            if (!subscription.isActive() || closed) {
+                return;
+            }
+            subscription.deactivate();
+            if (subscription.topic == null) {
+                broadcast = without(broadcast, subscription);
+                if (broadcast.length == 0) {
+                    engine.unindexBroadcast(this);
+                }
+            } else {
+                Subscription[] onTopic = without(topics.get(subscription.topic), subscription);
+                removeTopicIfEmpty(subscription.topic, onTopic);
+            }
+            subscriptionCount--;
+            engine.subscriptionsRemoved(1);
+            nowEmpty = subscriptionCount == 0;
+        }
+        if (nowEmpty) {
+            close();
+        }
+    }
+
+    /** Flet's {@code unsubscribe()}: every broadcast handler of this page. */
+    void removeBroadcast() {
+        boolean nowEmpty;
+        synchronized (this) {
+            if (closed || broadcast.length == 0) {
+                return;
+            }
+            for (Subscription s : broadcast) {
+                s.deactivate();
+            }
+            int removed = broadcast.length;
+            broadcast = NONE;
+            engine.unindexBroadcast(this);
+            subscriptionCount -= removed;
+            engine.subscriptionsRemoved(removed);
+            nowEmpty = subscriptionCount == 0;
+        }
+        if (nowEmpty) {
+            close();
+        }
+    }
+
+    /** Flet's {@code unsubscribe_topic(topic)}: every handler of this page on that topic. */
+    void removeTopic(String topic) {
+        boolean nowEmpty;
+        synchronized (this) {
+            Subscription[] onTopic = (closed || topics == null) ? null : topics.get(topic);
+            if (onTopic == null) {
+                return;
+            }
+            for (Subscription s : onTopic) {
+                s.deactivate();
+            }
+            removeTopicIfEmpty(topic, NONE);
+            subscriptionCount -= onTopic.length;
+            engine.subscriptionsRemoved(onTopic.length);
+            nowEmpty = subscriptionCount == 0;
+        }
+        if (nowEmpty) {
+            close();
+        }
+    }
+
+    private void removeTopicIfEmpty(String topic, Subscription[] remaining) {
+        if (remaining.length > 0) {
+            topics.put(topic, remaining);
+            return;
+        }
+        topics.remove(topic);
+        if (topics.isEmpty()) {
+            topics = null;
+        }
+        engine.unindexTopic(topic, this);
+    }
+
+    synchronized int subscriptionCount() {
+        return subscriptionCount;
+    }
+
+    /**
+     * Ends every subscription of this page and forgets its queue. Called when the UI detaches, on
+     * {@code unsubscribeAll()}, when the last subscription ends, and when the hub closes. Idempotent.
+     */
+    void close() {
+        Registration registration;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            for (Subscription s : broadcast) {
+                s.deactivate();
+            }
+            if (broadcast.length > 0) {
+                engine.unindexBroadcast(this);
+            }
+            broadcast = NONE;
+            if (topics != null) {
+                for (Map.Entry<String, Subscription[]> entry : topics.entrySet()) {
+                    for (Subscription s : entry.getValue()) {
+                        s.deactivate();
+                    }
+                    engine.unindexTopic(entry.getKey(), this);
+                }
+                topics = null;
+            }
+            engine.subscriptionsRemoved(subscriptionCount);
+            subscriptionCount = 0;
+            if (queue != null) {
+                engine.pendingRemoved(queue.size());
+                queue = null;
+            }
+            registration = detachRegistration;
+            detachRegistration = null;
+        }
+        engine.forget(this);
+        if (registration != null) {
+            removeDetachListener(registration);
+        }
+    }
+
+    /** The detach listener lives in the UI's component tree, which must only be touched under its session lock. */
+    private void removeDetachListener(Registration registration) {
+        VaadinSession session = ui.getSession();
+        if (session == null) {
+            return; // detached: the UI and its listener are garbage together
+        }
+        if (session.hasLock()) {
+            registration.remove();
+            return;
+        }
+        try {
+            ui.access(registration::remove);
+        } catch (UIDetachedException detachedMeanwhile) {
+            // nothing left to clean
+        }
+    }
+
+    // ---- delivery -------------------------------------------------------------------------------
+
+    /** Called by the engine's fan-out task only, so messages of one sender enter in the order they were sent. */
+    void enqueue(Envelope envelope) {
+        boolean schedule = false;
+        boolean dropped = false;
+        boolean firstDrop = false;
+        int capacity = engine.queueCapacity();
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            if (queue == null) {
+                queue = new ArrayDeque<>(Math.min(capacity, 8));
+            }
+            if (queue.size() >= capacity) {
+                // full: a drain is already scheduled, since the queue is never non-empty without one
+                dropped = true;
+                if (engine.overflowPolicy() == OverflowPolicy.DROP_OLDEST) {
+                    queue.pollFirst();
+                    queue.addLast(envelope);
+                }
+                firstDrop = !overflowWarned;
+                overflowWarned = true;
+            } else {
+                queue.addLast(envelope);
+                engine.pendingAdded();
+                if (!drainScheduled) {
+                    drainScheduled = true;
+                    schedule = true;
+                }
+            }
+        }
+        if (schedule) {
+            engine.submit(this::drain);
+        }
+        if (dropped) {
+            engine.droppedFor(ui, capacity, firstDrop);
+        }
+    }
+
+    /** A worker's task: hand the pending batch to the page's session, which runs it now or after its current lock holder. */
+    private void drain() {
+        try {
+            ui.access(this::runBatch);
+        } catch (UIDetachedException detached) {
+            close();
+        }
+    }
+
+    /** Runs inside {@code ui.access}: the page's session lock is held. Handles what is queued now, in order. */
+    private void runBatch() {
+        ArrayDeque<Envelope> batch;
+        synchronized (this) {
+            batch = queue;
+            queue = null;
+            if (closed || batch == null) {
+                drainScheduled = false;
+                return;
+            }
+            engine.pendingRemoved(batch.size());
+        }
+        engine.batchStarted();
+        for (Envelope envelope : batch) {
+            deliver(envelope);
+        }
+        if (ui.getPushConfiguration().getPushMode() == PushMode.MANUAL) {
+            ui.push();
+        }
+        boolean again;
+        synchronized (this) {
+            again = !closed && queue != null;
+            drainScheduled = again;
+        }
+        if (again) {
+            // a new access per round, so a steady stream cannot hold this session's lock and push forever
+            engine.submit(this::drain);
+        }
+    }
+
+    private void deliver(Envelope envelope) {
+        Subscription[] subscriptions;
+        synchronized (this) {
+            subscriptions = envelope.topic() == null ? broadcast
+                    : topics == null ? null : topics.get(envelope.topic());
+        }
+        if (subscriptions == null || subscriptions.length == 0) {
+            return;
+        }
+        boolean handled = false;
+        for (Subscription subscription : subscriptions) {
+            if (!subscription.isActive() || !subscription.accepts(envelope.message())) {
+                continue;
+            }
+            handled = true;
+            try {
+                subscription.invoke(envelope.topic(), envelope.message());
+            } catch (VirtualMachineError fatal) {
+                throw fatal;
+            } catch (Throwable failure) {
+                engine.handlerFailed(ui, envelope, failure);
+            }
+        }
+        if (handled) {
+            engine.delivered();
+        }
+    }
+
+    // ---- copy-on-write helpers --------------------------------------------------------------------
+
+    private static Subscription[] append(Subscription[] array, Subscription s) {
+        Subscription[] copy = Arrays.copyOf(array, array.length + 1);
+        copy[array.length] = s;
+        return copy;
+    }
+
+    private static Subscription[] without(Subscription[] array, Subscription s) {
+        List<Subscription> kept = new ArrayList<>(array.length);
+        for (Subscription each : array) {
+            if (each != s) {
+                kept.add(each);
+            }
+        }
+        return kept.isEmpty() ? NONE : kept.toArray(NONE);
+    }
+}

@@ -1,0 +1,38 @@
+package dev.flowpubsub;
+
+import com.vaadin.flow.component.UI;
+import com.vaadin.flow.server.VaadinSession;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * What one test handler received, and on which thread with which lock, so a test can assert what a
+ * page would have shown.
+ */
+final class Inbox {
+
+    final List<Object> messages = new CopyOnWriteArrayList<>();
+    final List<String> problems = new CopyOnWriteArrayList<>();
+    private final UI ui;
+
+    Inbox(UI ui) {
+        this.ui = ui;
+    }
+
+    /** The handler to subscribe: records the message and checks it runs inside this page's access. */
+    void add(Object message) {
+        if (UI.getCurrent() != ui) {
+            problems.add("ran with UI.getCurrent() = " + UI.getCurrent() + " instead of UI " + ui.getUIId());
+        }
+        VaadinSession session = ui.getSession();
+        if (session == null || !session.hasLock()) {
+            problems.add("ran without the session lock of UI " + ui.getUIId());
+        }
+        messages.add(message);
+    }
+
+    void addWithTopic(String topic, Object message) {
+        add(topic + "|" + message);
+    }
+}

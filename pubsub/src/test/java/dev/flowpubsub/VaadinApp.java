@@ -1,0 +1,139 @@
+package dev.flowpubsub;
+
+import com.github.mvysny.fakeservlet.FakeServletConfig;
+import com.github.mvysny.kaributesting.v10.Routes;
+import com.github.mvysny.kaributesting.v10.mock.MockVaadinHelper;
+import com.github.mvysny.kaributesting.v10.mock.MockVaadinServlet;
+import com.vaadin.flow.component.UI;
+import com.vaadin.flow.server.VaadinService;
+import com.vaadin.flow.server.VaadinSession;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
+
+/**
+ * A real Vaadin service (from Karibu's mock servlet) with as many real sessions and UIs as a test needs:
+ * Karibu's {@code MockVaadin.setup()} gives one UI per thread, but pub/sub is about many.
+ *
+ * <p>Between calls every session is unlocked, as on a server between requests, so deliveries run on the
+ * hub's threads at once; {@link #deliver()} waits for them. Errors that reach a session's error handler
+ * are collected, and {@link #close()} fails the test if there are any.
+ */
+final class VaadinApp implements AutoCloseable {
+
+    final VaadinService service;
+    private final MockVaadinServlet servlet;
+    private final List<Throwable> sessionErrors = new CopyOnWriteArrayList<>();
+    private final List<Browser> browsers = new ArrayList<>();
+
+    VaadinApp() {
+        try {
+            servlet = new MockVaadinServlet(new Routes());
+            servlet.init(new FakeServletConfig(MockVaadinHelper.INSTANCE.createMockContext()));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        service = servlet.getService();
+    }
+
+    PubSubHub hub() {
+        return PubSubHub.get(service);
+    }
+
+    /** A new browser: one Vaadin session that will hold tabs. */
+    Browser browser() {
+        Browser browser = new Browser();
+        browsers.add(browser);
+        return browser;
+    }
+
+    /** Waits until every sent message has been handled by every page that should receive it. */
+    void deliver() {
+        try {
+            if (!hub().awaitIdle(Duration.ofSeconds(30))) {
+                throw new AssertionError("deliveries did not finish within 30 s: " + hub().stats());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    List<Throwable> sessionErrors() {
+        return sessionErrors;
+    }
+
+    @Override
+    public void close() {
+        try {
+            if (!sessionErrors.isEmpty()) {
+                AssertionError error = new AssertionError("errors reached a session's ErrorHandler: " + sessionErrors);
+                sessionErrors.forEach(error::addSuppressed);
+                throw error;
+            }
+        } finally {
+            servlet.destroy();
+        }
+    }
+
+    /** One browser session; {@link #tab()} opens a page in it. */
+    final class Browser {
+
+        final VaadinSession session;
+        private int nextUiId;
+
+        private Browser() {
+            session = new VaadinSession(service) {
+                // our own lock: the default reads it from the wrapped HTTP session, which this setup does not have
+                private final Lock lock = new ReentrantLock();
+
+                @Override
+                public Lock getLockInstance() {
+                    return lock;
+                }
+            };
+            session.lock();
+            try {
+                session.setErrorHandler(event -> sessionErrors.add(event.getThrowable()));
+            } finally {
+                session.unlock();
+            }
+        }
+
+        /** Opens a new tab: a new UI attached to this session. */
+        UI tab() {
+            return tab(UI::new);
+        }
+
+        <U extends UI> U tab(Supplier<U> factory) {
+            U ui = factory.get();
+            session.lock();
+            try {
+                ui.getInternals().setSession(session);
+                ui.doInit(null, nextUiId++, "ROOT");
+                session.addUI(ui);
+            } finally {
+                session.unlock();
+            }
+            return ui;
+        }
+
+        /** Closes a tab as Vaadin does when the browser unloads it: the UI detaches. */
+        void closeTab(UI ui) {
+            ui.accessSynchronously(() -> {
+                ui.close();
+                ui.getSession().removeUI(ui);
+            });
+        }
+
+        /** Ends the session, as on expiry or invalidation: every UI detaches. */
+        void expire() {
+            service.fireSessionDestroy(session);
+        }
+    }
+}
