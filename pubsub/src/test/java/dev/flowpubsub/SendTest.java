@@ -25,9 +25,9 @@ class SendTest {
     void openThreePagesInTwoSessions() {
         app = new VaadinApp();
         VaadinApp.Browser alice = app.browser();
-        aliceTab1 = alice.tab();
-        aliceTab2 = alice.tab();
-        bob = app.browser().tab();
+        aliceTab1 = alice.pushTab();
+        aliceTab2 = alice.pushTab();
+        bob = app.browser().pushTab();
         aliceTab1Inbox = new Inbox(aliceTab1);
         aliceTab2Inbox = new Inbox(aliceTab2);
         bobInbox = new Inbox(bob);

@@ -7,6 +7,7 @@ import com.github.mvysny.kaributesting.v10.mock.MockVaadinServlet;
 import com.vaadin.flow.component.UI;
 import com.vaadin.flow.server.VaadinService;
 import com.vaadin.flow.server.VaadinSession;
+import com.vaadin.flow.shared.communication.PushMode;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -108,6 +109,13 @@ final class VaadinApp implements AutoCloseable {
         /** Opens a new tab: a new UI attached to this session. */
         UI tab() {
             return tab(UI::new);
+        }
+
+        /** Opens a tab whose UI has server push on, as with {@code @Push} on the app shell. */
+        UI pushTab() {
+            UI ui = tab();
+            ui.accessSynchronously(() -> ui.getPushConfiguration().setPushMode(PushMode.AUTOMATIC));
+            return ui;
         }
 
         <U extends UI> U tab(Supplier<U> factory) {

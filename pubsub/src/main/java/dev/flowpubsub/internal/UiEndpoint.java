@@ -1,7 +1,6 @@
 package dev.flowpubsub.internal;
 
 import com.vaadin.flow.component.UI;
-import com.vaadin.flow.component.UIDetachedException;
 import com.vaadin.flow.server.VaadinSession;
 import com.vaadin.flow.shared.Registration;
 import com.vaadin.flow.shared.communication.PushMode;
@@ -226,11 +225,9 @@ final class UiEndpoint {
             registration.remove();
             return;
         }
-        try {
-            ui.access(registration::remove);
-        } catch (UIDetachedException detachedMeanwhile) {
-            // nothing left to clean
-        }
+        ui.accessLater(registration::remove, () -> {
+            // detached meanwhile: nothing left to clean
+        }).run();
     }
 
     // ---- delivery -------------------------------------------------------------------------------
@@ -274,13 +271,13 @@ final class UiEndpoint {
         }
     }
 
-    /** A worker's task: hand the pending batch to the page's session, which runs it now or after its current lock holder. */
+    /**
+     * A worker's task: hand the pending batch to the page's session, which runs it now (if its lock is
+     * free) or right after its current lock holder. If the UI detaches first, the batch is dropped rather
+     * than reported to Vaadin's error handler as a UIDetachedException.
+     */
     private void drain() {
-        try {
-            ui.access(this::runBatch);
-        } catch (UIDetachedException detached) {
-            close();
-        }
+        ui.accessLater(this::runBatch, this::close).run();
     }
 
     /** Runs inside {@code ui.access}: the page's session lock is held. Handles what is queued now, in order. */
