@@ -1,0 +1,56 @@
+package dev.flowpubsub.testing;
+
+import com.github.mvysny.kaributesting.v10.MockVaadin;
+import com.github.mvysny.kaributesting.v10.Routes;
+import com.vaadin.flow.component.UI;
+import com.vaadin.flow.component.html.Div;
+import com.vaadin.flow.component.html.Span;
+import dev.flowpubsub.PubSub;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The documented way for a Karibu test to send and then see what was delivered. */
+class PubSubTestingTest {
+
+    @BeforeEach
+    void setup() {
+        MockVaadin.setup(new Routes());
+    }
+
+    @AfterEach
+    void tearDown() {
+        MockVaadin.tearDown();
+    }
+
+    @Test
+    void deliverPending_runsTheDeliveriesOfTheMockedPage_beforeTheAssertion() {
+        Div log = new Div();
+        UI.getCurrent().add(log);
+        PubSub.current().subscribe(String.class, text -> log.add(new Span(text)));
+
+        PubSub.current().sendAll("one");
+        PubSub.current().sendAll("two");
+        // reading the component tree directly: Karibu's _get would run the queue itself
+        assertThat(log.getChildren()).isEmpty();
+
+        PubSubTesting.deliverPending();
+
+        assertThat(log.getChildren().map(c -> ((Span) c).getText())).containsExactly("one", "two");
+    }
+
+    @Test
+    void deliverPending_alsoRunsWhatHandlersSendInTurn() {
+        Div log = new Div();
+        UI.getCurrent().add(log);
+        PubSub.current().subscribe(String.class, text -> PubSub.current().sendAllOnTopic("echo", text + "!"));
+        PubSub.current().subscribeTopic("echo", String.class, text -> log.add(new Span(text)));
+
+        PubSub.current().sendAll("ping");
+        PubSubTesting.deliverPending();
+
+        assertThat(log.getChildren().map(c -> ((Span) c).getText())).containsExactly("ping!");
+    }
+}
