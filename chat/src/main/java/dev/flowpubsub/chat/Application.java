@@ -1,0 +1,22 @@
+package dev.flowpubsub.chat;
+
+import com.vaadin.flow.component.page.AppShellConfigurator;
+import com.vaadin.flow.component.page.Push;
+import com.vaadin.flow.theme.lumo.Lumo;
+import com.vaadin.flow.component.dependency.StyleSheet;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+
+/**
+ * The chat demo: Flet's chat example on flow-pubsub. {@code @Push} is what lets one user's message reach
+ * the other users' browsers without them doing anything.
+ */
+@SpringBootApplication
+@Push
+@StyleSheet(Lumo.STYLESHEET)
+public class Application implements AppShellConfigurator {
+
+    public static void main(String[] args) {
+        SpringApplication.run(Application.class, args);
+    }
+}

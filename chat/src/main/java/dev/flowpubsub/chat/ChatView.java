@@ -1,0 +1,60 @@
+package dev.flowpubsub.chat;
+
+import com.vaadin.flow.component.Key;
+import com.vaadin.flow.component.button.Button;
+import com.vaadin.flow.component.button.ButtonVariant;
+import com.vaadin.flow.component.html.Paragraph;
+import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
+import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import com.vaadin.flow.component.textfield.TextField;
+import com.vaadin.flow.router.PageTitle;
+import com.vaadin.flow.router.Route;
+import dev.flowpubsub.PubSub;
+
+/**
+ * Flet's chat example, ported line for line: a column of messages, then a name, a message and Send.
+ * Every page subscribes; Send broadcasts {@code "name: message"} to all of them, the sender's own included.
+ */
+@Route("")
+@PageTitle("Chat")
+public class ChatView extends VerticalLayout {
+
+    static final String DEFAULT_NAME = "Anonymous";
+
+    private final VerticalLayout messages = new VerticalLayout();
+    private final TextField name = new TextField();
+    private final TextField message = new TextField();
+    private final PubSub pubsub = PubSub.current();
+
+    public ChatView() {
+        messages.setPadding(false);
+        messages.setSpacing(false);
+        messages.addClassName("messages");
+
+        name.setPlaceholder("Your name");
+        name.setWidth("150px");
+        message.setPlaceholder("Your message...");
+        Button send = new Button("Send", click -> send());
+        send.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
+        send.addClickShortcut(Key.ENTER).listenOn(message);
+
+        HorizontalLayout row = new HorizontalLayout(name, message, send);
+        row.setWidthFull();
+        row.expand(message);
+        add(messages, row);
+
+        // Flet: page.pubsub.subscribe(on_message). Runs in this page's ui.access(), so it is pushed.
+        pubsub.subscribe(String.class, text -> messages.add(new Paragraph(text)));
+    }
+
+    private void send() {
+        String text = message.getValue().strip();
+        if (text.isEmpty()) {
+            return;
+        }
+        String sender = name.getValue().strip();
+        pubsub.sendAll((sender.isEmpty() ? DEFAULT_NAME : sender) + ": " + text);
+        message.clear();
+        message.focus();
+    }
+}

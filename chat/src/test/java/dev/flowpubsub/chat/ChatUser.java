@@ -1,0 +1,60 @@
+package dev.flowpubsub.chat;
+
+import com.github.mvysny.kaributesting.v10.MockVaadin;
+import com.github.mvysny.kaributesting.v10.mock.MockedUI;
+import com.vaadin.flow.server.VaadinServlet;
+import com.vaadin.flow.server.VaadinServletService;
+import com.vaadin.flow.server.VaadinService;
+
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * Another user of the same application, in a browser session of their own. Karibu mocks one session per
+ * thread, so each user gets a thread; everything that user does runs there, through {@link #does}.
+ */
+final class ChatUser implements AutoCloseable {
+
+    private final ExecutorService thread = Executors.newSingleThreadExecutor();
+
+    /** Opens the chat for a new user on the application the calling thread has mocked. */
+    ChatUser() {
+        VaadinServlet servlet = ((VaadinServletService) VaadinService.getCurrent()).getServlet();
+        does(() -> {
+            MockVaadin.setup(MockedUI::new, servlet);
+            return null;
+        });
+    }
+
+    /** Runs what this user does (clicks, reads) on their own thread and returns its result. */
+    <T> T does(Callable<T> action) {
+        try {
+            return thread.submit(action).get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            does(() -> {
+                MockVaadin.tearDown();
+                return null;
+            });
+        } finally {
+            thread.shutdownNow();
+        }
+    }
+}
