@@ -148,6 +148,16 @@ public final class PubSubHub implements AutoCloseable {
         engine.publish(new Envelope(Arguments.topic(topic), Arguments.message(message), null));
     }
 
+    /** How many messages may wait for one page before {@link #overflowPolicy()} applies. */
+    public int queueCapacity() {
+        return engine.queueCapacity();
+    }
+
+    /** What a full page queue does with a new message. */
+    public OverflowPolicy overflowPolicy() {
+        return engine.overflowPolicy();
+    }
+
     /** Counters and gauges of this hub, for monitoring and tests. */
     public PubSubStats stats() {
         return engine.stats();

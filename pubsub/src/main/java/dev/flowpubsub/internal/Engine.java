@@ -85,11 +85,11 @@ public final class Engine {
         }
     }
 
-    int queueCapacity() {
+    public int queueCapacity() {
         return queueCapacity;
     }
 
-    OverflowPolicy overflowPolicy() {
+    public OverflowPolicy overflowPolicy() {
         return overflowPolicy;
     }
 

@@ -1,0 +1,45 @@
+package dev.flowpubsub.chat;
+
+import com.vaadin.flow.server.VaadinServletService;
+import com.vaadin.flow.spring.SpringServlet;
+import dev.flowpubsub.PubSubHub;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.boot.web.servlet.ServletRegistrationBean;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The chat application starts, serves its page, and its pages use the hub that Spring injects. */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class ApplicationTest {
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    PubSubHub hub;
+
+    @Autowired
+    ServletRegistrationBean<SpringServlet> vaadinServlet;
+
+    @Test
+    void servesTheChatPage_andPagesShareTheInjectedHub() throws Exception {
+        HttpResponse<String> response;
+        try (HttpClient client = HttpClient.newHttpClient()) {
+            response = client.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+        }
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).contains("window.Vaadin"); // the bootstrap page; the view itself renders after it loads
+        VaadinServletService service = vaadinServlet.getServlet().getService();
+        assertThat(PubSubHub.get(service)).isSameAs(hub);
+    }
+}

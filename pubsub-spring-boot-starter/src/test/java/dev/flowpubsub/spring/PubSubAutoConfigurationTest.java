@@ -1,0 +1,128 @@
+package dev.flowpubsub.spring;
+
+import com.github.mvysny.kaributesting.v10.MockVaadin;
+import com.github.mvysny.kaributesting.v10.Routes;
+import com.vaadin.flow.component.UI;
+import com.vaadin.flow.server.ServiceInitEvent;
+import com.vaadin.flow.server.VaadinService;
+import com.vaadin.flow.server.VaadinServiceInitListener;
+import dev.flowpubsub.DeliveryError;
+import dev.flowpubsub.DeliveryErrorHandler;
+import dev.flowpubsub.OverflowPolicy;
+import dev.flowpubsub.PubSub;
+import dev.flowpubsub.PubSubHub;
+import dev.flowpubsub.testing.PubSubTesting;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The starter gives Spring apps the hub as a bean, configured from properties, shared with the pages. */
+class PubSubAutoConfigurationTest {
+
+    private final ApplicationContextRunner runner = new ApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(PubSubAutoConfiguration.class));
+
+    @BeforeEach
+    void mockVaadin() {
+        MockVaadin.setup(new Routes());
+    }
+
+    @AfterEach
+    void tearDown() {
+        MockVaadin.tearDown();
+    }
+
+    /** What Vaadin's SpringInstantiator does at startup with every VaadinServiceInitListener bean. */
+    private static void startVaadinWith(VaadinServiceInitListener listener) {
+        listener.serviceInit(new ServiceInitEvent(VaadinService.getCurrent()));
+    }
+
+    @Test
+    void hubBean_isTheHubOfTheVaadinApplication_andTheDefaultsNeedNoConfiguration() {
+        runner.run(context -> {
+            PubSubHub bean = context.getBean(PubSubHub.class);
+            startVaadinWith(context.getBean(VaadinServiceInitListener.class));
+
+            assertThat(PubSubHub.get(VaadinService.getCurrent())).isSameAs(bean);
+            assertThat(PubSub.of(UI.getCurrent()).getHub()).isSameAs(bean);
+            assertThat(bean.queueCapacity()).isEqualTo(PubSubHub.Builder.DEFAULT_QUEUE_CAPACITY);
+            assertThat(bean.overflowPolicy()).isEqualTo(OverflowPolicy.DROP_OLDEST);
+        });
+    }
+
+    @Test
+    void properties_configureTheHub() {
+        runner.withPropertyValues("pubsub.queue-capacity=16", "pubsub.overflow-policy=drop-newest").run(context -> {
+            PubSubHub hub = context.getBean(PubSubHub.class);
+            assertThat(hub.queueCapacity()).isEqualTo(16);
+            assertThat(hub.overflowPolicy()).isEqualTo(OverflowPolicy.DROP_NEWEST);
+        });
+    }
+
+    @Test
+    void badProperty_failsStartupWithTheReason() {
+        runner.withPropertyValues("pubsub.queue-capacity=0").run(context ->
+                assertThat(context).hasFailed().getFailure().rootCause()
+                        .hasMessageContaining("queueCapacity must be at least 1"));
+    }
+
+    @Test
+    void hubIsClosed_whenTheContextCloses() {
+        PubSubHub[] hub = new PubSubHub[1];
+        runner.run(context -> hub[0] = context.getBean(PubSubHub.class));
+        assertThat(hub[0].isClosed()).isTrue();
+    }
+
+    @Test
+    void ownHubBean_replacesTheDefault() {
+        runner.withUserConfiguration(OwnHub.class).run(context -> {
+            assertThat(context.getBean(PubSubHub.class).queueCapacity()).isEqualTo(3);
+            startVaadinWith(context.getBean(VaadinServiceInitListener.class));
+            assertThat(PubSubHub.get(VaadinService.getCurrent()).queueCapacity()).isEqualTo(3);
+        });
+    }
+
+    @Test
+    void deliveryErrorHandlerBean_isToldAboutFailedHandlers() {
+        runner.withUserConfiguration(CollectingErrors.class).run(context -> {
+            startVaadinWith(context.getBean(VaadinServiceInitListener.class));
+            PubSub.current().subscribe(message -> {
+                throw new IllegalStateException("broken view");
+            });
+
+            PubSub.current().sendAll("x");
+            PubSubTesting.deliverPending();
+
+            assertThat(context.getBean(CollectingErrors.class).errors)
+                    .singleElement().extracting(DeliveryError::cause).extracting(Throwable::getMessage)
+                    .isEqualTo("broken view");
+        });
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class OwnHub {
+        @Bean(destroyMethod = "close")
+        PubSubHub myHub() {
+            return PubSubHub.builder().queueCapacity(3).build();
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class CollectingErrors {
+        final List<DeliveryError> errors = new CopyOnWriteArrayList<>();
+
+        @Bean
+        DeliveryErrorHandler collect() {
+            return errors::add;
+        }
+    }
+}
