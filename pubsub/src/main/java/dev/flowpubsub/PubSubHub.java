@@ -29,10 +29,11 @@ import java.util.concurrent.Executor;
  * <ul>
  * <li><b>Sending is non-blocking.</b> A send validates its arguments, appends to an inbox and returns; the
  * fan-out and every handler run on threads the hub owns (a virtual thread per task by default).</li>
- * <li><b>Order.</b> The hub's fan-out takes sent messages one at a time in the order the send calls
- * returned, so each page handles them in that order: messages of one sender keep their order, and any two
- * messages reach every page that gets both in the same relative order. Messages sent concurrently by
- * different threads are ordered by whichever send returned first.</li>
+ * <li><b>Order.</b> A send appends to the hub's inbox before it returns, and one fan-out task hands the inbox
+ * to pages in that order. Messages from one thread reach every page in the order sent; if one send returns
+ * before another starts, every page receiving both handles them in that order; overlapping sends from
+ * different threads land in either order, but the same on every page of this hub. Nothing is promised between
+ * messages a page does not both receive (another topic, a drop on overflow).</li>
  * <li><b>Isolation.</b> Each page has its own bounded queue (default 1,024 messages). A page that cannot
  * keep up fills only its own queue; when it is full the {@link OverflowPolicy} applies (default: drop the
  * oldest), every drop is counted and the first of each page is logged.</li>

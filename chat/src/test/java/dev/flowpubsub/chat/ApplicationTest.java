@@ -42,4 +42,19 @@ class ApplicationTest {
         VaadinServletService service = vaadinServlet.getServlet().getService();
         assertThat(PubSubHub.get(service)).isSameAs(hub);
     }
+
+    @Test
+    void hubMeters_arePublishedThroughActuator() throws Exception {
+        hub.sendAll("counted by Micrometer");
+        HttpResponse<String> response;
+        try (HttpClient client = HttpClient.newHttpClient()) {
+            response = client.send(HttpRequest.newBuilder(
+                            URI.create("http://localhost:" + port + "/actuator/metrics/pubsub.messages.sent")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+        }
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).contains("\"name\":\"pubsub.messages.sent\"", "\"statistic\":\"COUNT\"");
+        assertThat(hub.stats().sent()).isPositive();
+    }
 }

@@ -3,12 +3,15 @@ package dev.flowpubsub.spring;
 import com.vaadin.flow.server.VaadinServiceInitListener;
 import dev.flowpubsub.DeliveryErrorHandler;
 import dev.flowpubsub.PubSubHub;
+import dev.flowpubsub.micrometer.PubSubMetrics;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 
 /**
  * Makes the application's {@link PubSubHub} a Spring bean, configured from {@code pubsub.*}
@@ -44,5 +47,17 @@ public class PubSubAutoConfiguration {
     @Bean
     public VaadinServiceInitListener pubSubHubInstaller(PubSubHub hub) {
         return event -> PubSubHub.install(event.getSource(), hub, false);
+    }
+
+    /** With Micrometer on the classpath: the hub's stats as {@code pubsub.*} meters, bound by Spring Boot's metrics. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(MeterBinder.class)
+    static class Metrics {
+
+        @Bean
+        @ConditionalOnMissingBean
+        PubSubMetrics pubSubMetrics(PubSubHub hub) {
+            return new PubSubMetrics(hub);
+        }
     }
 }

@@ -11,6 +11,8 @@ import dev.flowpubsub.DeliveryErrorHandler;
 import dev.flowpubsub.OverflowPolicy;
 import dev.flowpubsub.PubSub;
 import dev.flowpubsub.PubSubHub;
+import dev.flowpubsub.micrometer.PubSubMetrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import dev.flowpubsub.testing.PubSubTesting;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -105,6 +107,17 @@ class PubSubAutoConfigurationTest {
             assertThat(context.getBean(CollectingErrors.class).errors)
                     .singleElement().extracting(DeliveryError::cause).extracting(Throwable::getMessage)
                     .isEqualTo("broken view");
+        });
+    }
+
+    @Test
+    void withMicrometer_theHubsMetersAreProvided() {
+        runner.run(context -> {
+            SimpleMeterRegistry registry = new SimpleMeterRegistry();
+            context.getBean(PubSubMetrics.class).bindTo(registry);
+            context.getBean(PubSubHub.class).sendAll("counted");
+
+            assertThat(registry.get("pubsub.messages.sent").functionCounter().count()).isEqualTo(1);
         });
     }
 

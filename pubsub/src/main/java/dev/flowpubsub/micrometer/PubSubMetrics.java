@@ -1,0 +1,74 @@
+package dev.flowpubsub.micrometer;
+
+import dev.flowpubsub.PubSubHub;
+import dev.flowpubsub.PubSubStats;
+import dev.flowpubsub.internal.Arguments;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tag;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.binder.MeterBinder;
+
+import java.util.function.ToDoubleFunction;
+
+/**
+ * Publishes a hub's {@link PubSubHub#stats() stats} as Micrometer meters. The Spring Boot starter binds it
+ * when Micrometer is on the classpath; elsewhere call {@code new PubSubMetrics(hub).bindTo(registry)}.
+ *
+ * <table>
+ * <caption>Meters</caption>
+ * <tr><th>name</th><th>type</th><th>what</th></tr>
+ * <tr><td>{@code pubsub.uis}</td><td>gauge</td><td>pages holding at least one subscription</td></tr>
+ * <tr><td>{@code pubsub.subscriptions}</td><td>gauge</td><td>subscribed handlers</td></tr>
+ * <tr><td>{@code pubsub.topics}</td><td>gauge</td><td>topics with a subscriber</td></tr>
+ * <tr><td>{@code pubsub.pending}</td><td>gauge</td><td>messages queued for pages</td></tr>
+ * <tr><td>{@code pubsub.messages.sent}</td><td>counter</td><td>messages accepted by send calls</td></tr>
+ * <tr><td>{@code pubsub.messages.delivered}</td><td>counter</td><td>messages handed to a page's handlers</td></tr>
+ * <tr><td>{@code pubsub.messages.dropped}</td><td>counter</td><td>messages dropped by a full page queue</td></tr>
+ * <tr><td>{@code pubsub.handlers.failed}</td><td>counter</td><td>handler calls that threw</td></tr>
+ * <tr><td>{@code pubsub.batches}</td><td>counter</td><td>{@code ui.access} calls made to deliver</td></tr>
+ * </table>
+ *
+ * <p>Meters read the hub's counters when scraped; binding adds no work to sending or delivery. The hub is held
+ * weakly by the meters.
+ */
+public final class PubSubMetrics implements MeterBinder {
+
+    private final PubSubHub hub;
+    private final Iterable<Tag> tags;
+
+    /** Meters for {@code hub}, with no extra tags. */
+    public PubSubMetrics(PubSubHub hub) {
+        this(hub, Tags.empty());
+    }
+
+    /** Meters for {@code hub}, each carrying {@code tags} (for example the application's name). */
+    public PubSubMetrics(PubSubHub hub, Iterable<Tag> tags) {
+        this.hub = Arguments.notNull(hub, "hub");
+        this.tags = Arguments.notNull(tags, "tags");
+    }
+
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        gauge(registry, "pubsub.uis", "Pages (UIs) holding at least one subscription", PubSubStats::subscribedUis);
+        gauge(registry, "pubsub.subscriptions", "Subscribed handlers over all pages", PubSubStats::subscriptions);
+        gauge(registry, "pubsub.topics", "Topics with at least one subscriber on this node", PubSubStats::topics);
+        gauge(registry, "pubsub.pending", "Messages queued for pages, not yet handled", PubSubStats::pending);
+        counter(registry, "pubsub.messages.sent", "Messages accepted by send calls on this node", PubSubStats::sent);
+        counter(registry, "pubsub.messages.delivered", "Messages handed to a page's handlers", PubSubStats::delivered);
+        counter(registry, "pubsub.messages.dropped", "Messages dropped because a page's queue was full", PubSubStats::dropped);
+        counter(registry, "pubsub.handlers.failed", "Handler calls that threw", PubSubStats::failed);
+        counter(registry, "pubsub.batches", "ui.access calls made to deliver messages", PubSubStats::batches);
+    }
+
+    private void gauge(MeterRegistry registry, String name, String description, ToDoubleFunction<PubSubStats> value) {
+        Gauge.builder(name, hub, h -> value.applyAsDouble(h.stats()))
+                .description(description).tags(tags).register(registry);
+    }
+
+    private void counter(MeterRegistry registry, String name, String description, ToDoubleFunction<PubSubStats> value) {
+        FunctionCounter.builder(name, hub, h -> value.applyAsDouble(h.stats()))
+                .description(description).tags(tags).register(registry);
+    }
+}

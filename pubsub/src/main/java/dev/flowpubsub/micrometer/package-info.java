@@ -1,0 +1,5 @@
+/**
+ * Micrometer meters for a {@link dev.flowpubsub.PubSubHub}. Needs {@code io.micrometer:micrometer-core} on the
+ * classpath (an optional dependency of flow-pubsub).
+ */
+package dev.flowpubsub.micrometer;
