@@ -4,7 +4,6 @@ import com.vaadin.flow.component.UI;
 import com.vaadin.flow.server.VaadinSession;
 import com.vaadin.flow.shared.Registration;
 import dev.flowpubsub.internal.Arguments;
-import dev.flowpubsub.internal.Envelope;
 
 /**
  * The publish/subscribe of one page (one {@link UI}, one browser tab): Flet's {@code page.pubsub}.
@@ -166,22 +165,22 @@ public final class PubSub {
 
     /** Flet's {@code send_all(message)}: to every page's broadcast handlers, this page's included. Returns at once. */
     public void sendAll(Object message) {
-        hub.engine().publish(new Envelope(null, Arguments.message(message), null));
+        hub.send(null, Arguments.message(message), null);
     }
 
     /** Flet's {@code send_all_on_topic(topic, message)}: to every page's handlers on {@code topic}, this page's included. */
     public void sendAllOnTopic(String topic, Object message) {
-        hub.engine().publish(new Envelope(Arguments.topic(topic), Arguments.message(message), null));
+        hub.send(Arguments.topic(topic), Arguments.message(message), null);
     }
 
     /** Flet's {@code send_others(message)}: like {@link #sendAll} but skipping this page (only this page). */
     public void sendOthers(Object message) {
-        hub.engine().publish(new Envelope(null, Arguments.message(message), ui));
+        hub.send(null, Arguments.message(message), ui);
     }
 
     /** Flet's {@code send_others_on_topic(topic, message)}: like {@link #sendAllOnTopic} but skipping this page. */
     public void sendOthersOnTopic(String topic, Object message) {
-        hub.engine().publish(new Envelope(Arguments.topic(topic), Arguments.message(message), ui));
+        hub.send(Arguments.topic(topic), Arguments.message(message), ui);
     }
 
     // ---- unsubscribe ----------------------------------------------------------------------------

@@ -4,11 +4,17 @@ import com.vaadin.flow.component.UI;
 import com.vaadin.flow.server.VaadinContext;
 import com.vaadin.flow.server.VaadinService;
 import dev.flowpubsub.internal.Arguments;
+import dev.flowpubsub.internal.Cluster;
 import dev.flowpubsub.internal.Engine;
 import dev.flowpubsub.internal.Envelope;
+import dev.flowpubsub.spi.MessageCodec;
+import dev.flowpubsub.spi.Transport;
+import dev.flowpubsub.spi.TransportHealth;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.Executor;
 
 /**
@@ -51,11 +57,24 @@ import java.util.concurrent.Executor;
 public final class PubSubHub implements AutoCloseable {
 
     private final Engine engine;
+    private final Cluster cluster;
     private final boolean createdByDefault;
 
-    private PubSubHub(Engine engine, boolean createdByDefault) {
-        this.engine = engine;
+    private PubSubHub(Builder builder, boolean createdByDefault) {
+        this.engine = new Engine(builder.queueCapacity, builder.overflowPolicy, builder.executor, builder.errorHandler);
         this.createdByDefault = createdByDefault;
+        if (builder.transport == null) {
+            this.cluster = null;
+        } else {
+            MessageCodec codec = builder.codec != null ? builder.codec : JsonCodec.allowing();
+            this.cluster = new Cluster(builder.nodeId, builder.transport, codec, builder.maxMessageBytes, engine);
+            try {
+                cluster.start();
+            } catch (RuntimeException e) {
+                engine.close();
+                throw e;
+            }
+        }
     }
 
     /** A builder for a configured hub. */
@@ -101,7 +120,7 @@ public final class PubSubHub implements AutoCloseable {
     }
 
     private static PubSubHub createDefault(VaadinService service) {
-        PubSubHub hub = new PubSubHub(new Builder().newEngine(), true);
+        PubSubHub hub = new PubSubHub(new Builder(), true);
         service.addServiceDestroyListener(event -> hub.close());
         return hub;
     }
@@ -141,12 +160,33 @@ public final class PubSubHub implements AutoCloseable {
 
     /** Flet's {@code send_all(message)} from code with no page: to every page's broadcast handlers. Returns at once. */
     public void sendAll(Object message) {
-        engine.publish(new Envelope(null, Arguments.message(message), null));
+        send(null, Arguments.message(message), null);
     }
 
     /** Flet's {@code send_all_on_topic(topic, message)} from code with no page. Returns at once. */
     public void sendAllOnTopic(String topic, Object message) {
-        engine.publish(new Envelope(Arguments.topic(topic), Arguments.message(message), null));
+        send(Arguments.topic(topic), Arguments.message(message), null);
+    }
+
+    /** Every send ends here, its arguments checked: locally only, or locally and to the other nodes. */
+    void send(String topic, Object message, UI skip) {
+        if (cluster == null) {
+            engine.publish(new Envelope(topic, message, skip));
+        } else {
+            cluster.send(topic, message, skip);
+        }
+    }
+
+    /**
+     * This node's id in the cluster, or empty when the hub has no transport (it is local to this server).
+     */
+    public Optional<String> nodeId() {
+        return cluster == null ? Optional.empty() : Optional.of(cluster.nodeId());
+    }
+
+    /** The transport's state (reachable or not, what is buffered), or empty when the hub has no transport. */
+    public Optional<TransportHealth> transportHealth() {
+        return cluster == null ? Optional.empty() : Optional.of(cluster.health());
     }
 
     /** How many messages may wait for one page before {@link #overflowPolicy()} applies. */
@@ -161,7 +201,7 @@ public final class PubSubHub implements AutoCloseable {
 
     /** Counters and gauges of this hub, for monitoring and tests. */
     public PubSubStats stats() {
-        return engine.stats();
+        return engine.stats(cluster);
     }
 
     /**
@@ -187,6 +227,9 @@ public final class PubSubHub implements AutoCloseable {
      */
     @Override
     public void close() {
+        if (cluster != null) {
+            cluster.close();
+        }
         engine.close();
     }
 
@@ -215,10 +258,17 @@ public final class PubSubHub implements AutoCloseable {
         /** Default bound of each page's queue of pending messages. */
         public static final int DEFAULT_QUEUE_CAPACITY = 1024;
 
+        /** Default limit of one encoded message sent across nodes, in bytes (64 KiB). */
+        public static final int DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024;
+
         private int queueCapacity = DEFAULT_QUEUE_CAPACITY;
         private OverflowPolicy overflowPolicy = OverflowPolicy.DROP_OLDEST;
         private Executor executor;
         private DeliveryErrorHandler errorHandler = Builder::logError;
+        private Transport transport;
+        private MessageCodec codec;
+        private int maxMessageBytes = DEFAULT_MAX_MESSAGE_BYTES;
+        private String nodeId = "node-" + UUID.randomUUID().toString().substring(0, 13).replace("-", "");
 
         private Builder() {
         }
@@ -251,9 +301,45 @@ public final class PubSubHub implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Connects the hub to the other nodes of a cluster: what is sent on any node reaches the pages of all of
+         * them. The hub starts the transport when built and closes it when closed. Without a transport the hub
+         * is local to this server.
+         *
+         * <pre>{@code PubSubHub.builder().transport(RedisTransport.create("redis://localhost:6379")).install(service);}</pre>
+         */
+        public Builder transport(Transport transport) {
+            this.transport = Arguments.notNull(transport, "transport");
+            return this;
+        }
+
+        /**
+         * How messages are encoded for the transport. Default: {@link JsonCodec} with only its built-in types;
+         * use {@code JsonCodec.allowing(YourRecord.class, ...)} to send your own types across nodes.
+         */
+        public Builder codec(MessageCodec codec) {
+            this.codec = Arguments.notNull(codec, "codec");
+            return this;
+        }
+
+        /** The largest encoded message sent across nodes; a larger one fails at the send. Default 64 KiB. */
+        public Builder maxMessageBytes(int maxMessageBytes) {
+            this.maxMessageBytes = Arguments.positive(maxMessageBytes, "maxMessageBytes");
+            return this;
+        }
+
+        /**
+         * This node's id in the cluster; default: a random one per hub. It must be unique among running nodes, or
+         * they would take each other's messages for their own.
+         */
+        public Builder nodeId(String nodeId) {
+            this.nodeId = Arguments.nonBlank(nodeId, "nodeId").strip();
+            return this;
+        }
+
         /** A new hub, installed nowhere: for Spring beans, tests and benchmarks. Close it when done. */
         public PubSubHub build() {
-            return new PubSubHub(newEngine(), false);
+            return new PubSubHub(this, false);
         }
 
         /**
@@ -264,10 +350,6 @@ public final class PubSubHub implements AutoCloseable {
             PubSubHub hub = build();
             PubSubHub.install(service, hub, true);
             return hub;
-        }
-
-        Engine newEngine() {
-            return new Engine(queueCapacity, overflowPolicy, executor, errorHandler);
         }
 
         private static void logError(DeliveryError error) {

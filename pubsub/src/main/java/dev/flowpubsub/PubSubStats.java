@@ -15,7 +15,14 @@ package dev.flowpubsub;
  * @param failed        handler calls that threw
  * @param batches       {@code ui.access(...)} calls made to deliver; lower than {@code delivered} when
  *                      several pending messages were handled under one lock and one push
+ * @param remoteReceived messages received from other nodes through the transport and accepted
+ * @param remoteRejected entries from the transport that were skipped: malformed, foreign, too large, or of a
+ *                       type this node's codec does not allow
+ * @param remoteDuplicates messages from other nodes received again (after a reconnect) and skipped
+ * @param remoteMissed   messages of other nodes known to be lost: gaps in an origin's sequence, such as
+ *                       entries the engine dropped past its retention
  */
 public record PubSubStats(int subscribedUis, long subscriptions, int topics, long pending,
-                          long sent, long delivered, long dropped, long failed, long batches) {
+                          long sent, long delivered, long dropped, long failed, long batches,
+                          long remoteReceived, long remoteRejected, long remoteDuplicates, long remoteMissed) {
 }

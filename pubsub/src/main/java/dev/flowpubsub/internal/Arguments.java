@@ -19,6 +19,14 @@ public final class Arguments {
         return topic;
     }
 
+    public static String nonBlank(String value, String name) {
+        Objects.requireNonNull(value, () -> name + " must not be null");
+        if (value.isBlank()) {
+            throw new IllegalArgumentException(name + " must not be blank");
+        }
+        return value;
+    }
+
     public static Object message(Object message) {
         return Objects.requireNonNull(message,
                 "message must not be null: send any non-null object, such as a String or a record");

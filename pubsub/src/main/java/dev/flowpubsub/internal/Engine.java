@@ -189,10 +189,21 @@ public final class Engine {
 
     // ---- sending --------------------------------------------------------------------------------
 
-    /** Accepts a message for delivery and returns at once; never runs a handler on the caller's thread. */
+    /** Accepts a message sent on this node and returns at once; never runs a handler on the caller's thread. */
     public void publish(Envelope envelope) {
         ensureOpen();
         sent.increment();
+        enqueue(envelope);
+    }
+
+    /** Accepts a message that another node sent, for delivery to this node's pages. */
+    void publishRemote(Envelope envelope) {
+        if (!closed) {
+            enqueue(envelope);
+        }
+    }
+
+    private void enqueue(Envelope envelope) {
         inbox.offer(envelope);
         if (!fanOutScheduled.get() && fanOutScheduled.compareAndSet(false, true)) {
             submit(this::fanOut);
@@ -321,8 +332,14 @@ public final class Engine {
     }
 
     public PubSubStats stats() {
+        return stats(null);
+    }
+
+    public PubSubStats stats(Cluster cluster) {
         return new PubSubStats(endpoints.size(), subscriptions.sum(), topicSubscribers.size(), pending.sum(),
-                sent.sum(), delivered.sum(), dropped.sum(), failed.sum(), batches.sum());
+                sent.sum(), delivered.sum(), dropped.sum(), failed.sum(), batches.sum(),
+                cluster == null ? 0 : cluster.received(), cluster == null ? 0 : cluster.rejected(),
+                cluster == null ? 0 : cluster.duplicates(), cluster == null ? 0 : cluster.missed());
     }
 
     // ---- lifecycle ------------------------------------------------------------------------------

@@ -277,7 +277,23 @@ final class UiEndpoint {
      * than reported to Vaadin's error handler as a UIDetachedException.
      */
     private void drain() {
-        ui.accessLater(this::runBatch, this::close).run();
+        try {
+            ui.accessLater(this::runBatch, this::close).run();
+        } catch (RuntimeException vaadinFailure) {
+            // Having taken the session's lock, this thread also runs the session's other queued tasks and pushes
+            // its pages when releasing it; what fails there is Vaadin's (a push on a broken connection, a session
+            // being destroyed meanwhile), not this batch's, which may still be queued: give the queue one more go.
+            Engine.LOG.warn("flow-pubsub: Vaadin failed while running the session tasks of UI {} after queuing a delivery",
+                    ui.getUIId(), vaadinFailure);
+            VaadinSession session = ui.getSession();
+            if (session != null) {
+                try {
+                    session.getService().ensureAccessQueuePurged(session);
+                } catch (RuntimeException again) {
+                    Engine.LOG.warn("flow-pubsub: and again; the delivery runs with the session's next request", again);
+                }
+            }
+        }
     }
 
     /** Runs inside {@code ui.access}: the page's session lock is held. Handles what is queued now, in order. */

@@ -28,6 +28,10 @@ import java.util.function.ToDoubleFunction;
  * <tr><td>{@code pubsub.messages.dropped}</td><td>counter</td><td>messages dropped by a full page queue</td></tr>
  * <tr><td>{@code pubsub.handlers.failed}</td><td>counter</td><td>handler calls that threw</td></tr>
  * <tr><td>{@code pubsub.batches}</td><td>counter</td><td>{@code ui.access} calls made to deliver</td></tr>
+ * <tr><td>{@code pubsub.remote.received}</td><td>counter</td><td>messages received from other nodes</td></tr>
+ * <tr><td>{@code pubsub.remote.rejected}</td><td>counter</td><td>transport entries skipped as malformed or not allowed</td></tr>
+ * <tr><td>{@code pubsub.remote.duplicates}</td><td>counter</td><td>messages from other nodes received again, skipped</td></tr>
+ * <tr><td>{@code pubsub.remote.missed}</td><td>counter</td><td>messages of other nodes known to be lost</td></tr>
  * </table>
  *
  * <p>Meters read the hub's counters when scraped; binding adds no work to sending or delivery. The hub is held
@@ -60,6 +64,12 @@ public final class PubSubMetrics implements MeterBinder {
         counter(registry, "pubsub.messages.dropped", "Messages dropped because a page's queue was full", PubSubStats::dropped);
         counter(registry, "pubsub.handlers.failed", "Handler calls that threw", PubSubStats::failed);
         counter(registry, "pubsub.batches", "ui.access calls made to deliver messages", PubSubStats::batches);
+        counter(registry, "pubsub.remote.received", "Messages received from other nodes", PubSubStats::remoteReceived);
+        counter(registry, "pubsub.remote.rejected", "Entries from the transport skipped as malformed or not allowed",
+                PubSubStats::remoteRejected);
+        counter(registry, "pubsub.remote.duplicates", "Messages from other nodes received again and skipped",
+                PubSubStats::remoteDuplicates);
+        counter(registry, "pubsub.remote.missed", "Messages of other nodes known to be lost", PubSubStats::remoteMissed);
     }
 
     private void gauge(MeterRegistry registry, String name, String description, ToDoubleFunction<PubSubStats> value) {

@@ -22,7 +22,7 @@ class PubSubMetricsTest {
             assertThat(registry.get("pubsub.messages.sent").tag("app", "chat").functionCounter().count()).isEqualTo(2);
             assertThat(registry.get("pubsub.uis").gauge().value()).isZero();
             assertThat(registry.get("pubsub.messages.dropped").functionCounter().count()).isZero();
-            assertThat(registry.getMeters()).hasSize(9);
+            assertThat(registry.getMeters()).hasSize(13);
         }
     }
 }

@@ -1,0 +1,186 @@
+package dev.flowpubsub.internal;
+
+import com.vaadin.flow.component.UI;
+import dev.flowpubsub.spi.MessageCodec;
+import dev.flowpubsub.spi.Transport;
+import dev.flowpubsub.spi.TransportContext;
+import dev.flowpubsub.spi.TransportEnvelope;
+import dev.flowpubsub.spi.TransportHealth;
+
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The hub's side of a {@link Transport}: encodes what this node sends and hands it to the transport, and turns
+ * what other nodes sent into local deliveries, exactly once and in each origin's order.
+ *
+ * <p>Threading: {@link #send} is called by senders; one lock orders the local delivery and the transport's
+ * sequence together, so this node's pages and the other nodes see this node's messages in the same order.
+ * {@link #receive} is called by the transport's thread and serialized here.
+ */
+public final class Cluster implements TransportContext {
+
+    private static final long FORGET_ORIGIN_AFTER_NANOS = TimeUnit.HOURS.toNanos(1);
+    private static final int LOGGED_REJECTIONS = 20;
+
+    private final String nodeId;
+    private final Transport transport;
+    private final MessageCodec codec;
+    private final int maxPayloadBytes;
+    private final Engine engine;
+
+    private final Object sendLock = new Object();
+    private long sequence;
+
+    /** Last sequence number delivered per origin node; guarded by {@code this}. */
+    private final Map<String, Origin> origins = new HashMap<>();
+    private long receivesSincePrune;
+
+    private final LongAdder received = new LongAdder();
+    private final LongAdder rejected = new LongAdder();
+    private final LongAdder duplicates = new LongAdder();
+    private final LongAdder missed = new LongAdder();
+
+    private static final class Origin {
+        long lastSequence;
+        long lastSeenNanos;
+    }
+
+    public Cluster(String nodeId, Transport transport, MessageCodec codec, int maxPayloadBytes, Engine engine) {
+        this.nodeId = Arguments.notNull(nodeId, "nodeId");
+        this.transport = Arguments.notNull(transport, "transport");
+        this.codec = Arguments.notNull(codec, "codec");
+        this.maxPayloadBytes = Arguments.positive(maxPayloadBytes, "maxMessageBytes");
+        this.engine = engine;
+    }
+
+    public void start() {
+        transport.start(this);
+    }
+
+    /**
+     * Sends a message from this node: encodes it first (so a message that cannot travel fails here, before any
+     * delivery), then delivers it locally and hands it to the transport, in one order.
+     */
+    public void send(String topic, Object message, UI skip) {
+        byte[] payload = codec.encode(message);
+        if (payload.length > maxPayloadBytes) {
+            throw new IllegalArgumentException("message of type " + message.getClass().getName() + " is "
+                    + payload.length + " bytes encoded, more than the limit of " + maxPayloadBytes
+                    + " bytes: send less (an id to look up, say), or raise PubSubHub.builder().maxMessageBytes(...)");
+        }
+        synchronized (sendLock) {
+            engine.publish(new Envelope(topic, message, skip));
+            transport.publish(new TransportEnvelope(nodeId, ++sequence, topic, payload));
+        }
+    }
+
+    @Override
+    public String nodeId() {
+        return nodeId;
+    }
+
+    @Override
+    public int maxPayloadBytes() {
+        return maxPayloadBytes;
+    }
+
+    @Override
+    public synchronized void receive(TransportEnvelope envelope) {
+        if (envelope.originNode().equals(nodeId)) {
+            return; // ours: delivered locally when sent
+        }
+        long now = System.nanoTime();
+        Origin origin = origins.computeIfAbsent(envelope.originNode(), key -> new Origin());
+        origin.lastSeenNanos = now;
+        long expected = origin.lastSequence + 1;
+        if (origin.lastSequence > 0 && envelope.sequence() < expected) {
+            duplicates.increment();
+            return;
+        }
+        if (origin.lastSequence > 0 && envelope.sequence() > expected) {
+            long lost = envelope.sequence() - expected;
+            missed.add(lost);
+            Engine.LOG.warn("flow-pubsub: {} message(s) of node {} never arrived (sequence {} to {}); the transport "
+                    + "lost them, for example past its retention", lost, envelope.originNode(), expected,
+                    envelope.sequence() - 1);
+        }
+        origin.lastSequence = envelope.sequence();
+        pruneIdleOrigins(now);
+        if (envelope.payload().length > maxPayloadBytes) {
+            rejected(envelope.originNode() + "#" + envelope.sequence(),
+                    "payload of " + envelope.payload().length + " bytes is over the limit of " + maxPayloadBytes);
+            return;
+        }
+        Object message;
+        try {
+            message = codec.decode(envelope.payload());
+        } catch (RuntimeException e) {
+            rejected(envelope.originNode() + "#" + envelope.sequence(), e.getMessage());
+            return;
+        }
+        if (message == null) {
+            rejected(envelope.originNode() + "#" + envelope.sequence(), "payload decodes to null");
+            return;
+        }
+        if (envelope.topic() != null && envelope.topic().isBlank()) {
+            rejected(envelope.originNode() + "#" + envelope.sequence(), "blank topic");
+            return;
+        }
+        received.increment();
+        engine.publishRemote(new Envelope(envelope.topic(), message, null));
+    }
+
+    private void pruneIdleOrigins(long now) {
+        if (++receivesSincePrune < 10_000) {
+            return;
+        }
+        receivesSincePrune = 0;
+        for (Iterator<Origin> it = origins.values().iterator(); it.hasNext(); ) {
+            if (now - it.next().lastSeenNanos > FORGET_ORIGIN_AFTER_NANOS) {
+                it.remove();
+            }
+        }
+    }
+
+    @Override
+    public void rejected(String entryId, String reason) {
+        rejected.increment();
+        long count = rejected.sum();
+        if (count <= LOGGED_REJECTIONS) {
+            Engine.LOG.warn("flow-pubsub: skipped entry {} from the transport: {}{}", entryId, reason,
+                    count == LOGGED_REJECTIONS ? " (further skipped entries are logged every 1,000th; see "
+                            + "PubSubHub.stats().remoteRejected())" : "");
+        } else if (count % 1000 == 0) {
+            Engine.LOG.warn("flow-pubsub: {} entries from the transport skipped so far; the latest, {}: {}",
+                    count, entryId, reason);
+        }
+    }
+
+    public TransportHealth health() {
+        return transport.health();
+    }
+
+    public void close() {
+        transport.close();
+    }
+
+    long received() {
+        return received.sum();
+    }
+
+    long rejected() {
+        return rejected.sum();
+    }
+
+    long duplicates() {
+        return duplicates.sum();
+    }
+
+    long missed() {
+        return missed.sum();
+    }
+}

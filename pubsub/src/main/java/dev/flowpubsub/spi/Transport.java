@@ -1,0 +1,41 @@
+package dev.flowpubsub.spi;
+
+/**
+ * Carries messages between the nodes (servers) of a cluster: what an engine such as Redis, PostgreSQL
+ * LISTEN/NOTIFY or NATS implements. A transport only moves encoded {@link TransportEnvelope envelopes}; the hub
+ * does all delivery to pages, delivers a node's own messages locally without a round trip, and drops anything
+ * that comes back to the node that sent it.
+ *
+ * <p>Contract, checked by the shared conformance suite ({@code TransportConformanceSuite} in flow-pubsub's test
+ * jar):
+ * <ul>
+ * <li>Each node holds one subscription to the engine, however many pages it has.</li>
+ * <li>{@link #publish} returns at once (it may buffer) and never throws for a transient engine failure; what it
+ * cannot carry it reports through {@link #health()}.</li>
+ * <li>Envelopes published by one node reach each other node in the order published. Redelivering one is allowed
+ * (the hub skips an origin's sequence numbers it has seen), skipping one is not, within the retention the
+ * transport documents.</li>
+ * <li>Envelopes are handed to {@link TransportContext#receive} one at a time, from one thread at a time.</li>
+ * </ul>
+ */
+public interface Transport extends AutoCloseable {
+
+    /**
+     * Connects and starts receiving. Called once by the hub, before the first {@link #publish}. From then on,
+     * every envelope published by another node goes to {@code context.receive}.
+     *
+     * @throws IllegalStateException if it cannot start (for example the engine's address is malformed); an
+     *                               engine that is merely unreachable should be retried in the background instead
+     */
+    void start(TransportContext context);
+
+    /** Hands an envelope to the other nodes. Called in sequence order, never concurrently. Returns at once. */
+    void publish(TransportEnvelope envelope);
+
+    /** Whether the engine is reachable now, and what is buffered, for health checks and logs. */
+    TransportHealth health();
+
+    /** Stops receiving and releases connections and threads. Idempotent. */
+    @Override
+    void close();
+}

@@ -1,0 +1,26 @@
+package dev.flowpubsub.spi;
+
+/** What the hub gives its {@link Transport} when it starts it. */
+public interface TransportContext {
+
+    /** This node's id, unique per running hub; envelopes published by this hub carry it as their origin. */
+    String nodeId();
+
+    /** The largest payload the hub accepts, in bytes; a transport may refuse larger entries before decoding. */
+    int maxPayloadBytes();
+
+    /**
+     * Passes an envelope received from the engine to the hub, which delivers it to this node's pages. Called from
+     * one thread at a time, in the engine's order. Envelopes of this node, and ones seen before, are skipped.
+     */
+    void receive(TransportEnvelope envelope);
+
+    /**
+     * Reports an entry read from the engine that is not a valid envelope (malformed, foreign, too large). The hub
+     * counts it and logs it once with its id; the transport skips it and goes on.
+     *
+     * @param entryId the engine's id for the entry, for the log
+     * @param reason  what is wrong with it
+     */
+    void rejected(String entryId, String reason);
+}

@@ -1,0 +1,28 @@
+package dev.flowpubsub.spi;
+
+import java.util.Objects;
+
+/**
+ * One message on its way between nodes.
+ *
+ * @param originNode the id of the node that sent it ({@link TransportContext#nodeId()})
+ * @param sequence   its number among the envelopes of that node, from 1, increasing by one per message
+ * @param topic      the topic, or {@code null} for a broadcast ({@code sendAll}/{@code sendOthers})
+ * @param payload    the message as encoded by the hub's {@link MessageCodec}; not copied, do not modify
+ */
+public record TransportEnvelope(String originNode, long sequence, String topic, byte[] payload) {
+
+    public TransportEnvelope {
+        Objects.requireNonNull(originNode, "originNode must not be null");
+        Objects.requireNonNull(payload, "payload must not be null");
+        if (sequence < 1) {
+            throw new IllegalArgumentException("sequence must be at least 1 (got " + sequence + ")");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "TransportEnvelope[" + originNode + "#" + sequence + (topic == null ? "" : " on '" + topic + "'")
+                + ", " + payload.length + " bytes]";
+    }
+}
