@@ -25,7 +25,7 @@ import java.util.function.Supplier;
  * hub's threads at once; {@link #deliver()} waits for them. Errors that reach a session's error handler
  * are collected, and {@link #close()} fails the test if there are any.
  */
-final class VaadinApp implements AutoCloseable {
+public final class VaadinApp implements AutoCloseable {
 
     final VaadinService service;
     private final MockVaadinServlet servlet;

@@ -1,0 +1,121 @@
+package dev.flowpubsub;
+
+import com.vaadin.flow.component.UI;
+import dev.flowpubsub.spi.Transport;
+import dev.flowpubsub.spi.TransportContext;
+import dev.flowpubsub.spi.TransportEnvelope;
+import dev.flowpubsub.spi.TransportHealth;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * What the hub does with what a transport hands it: other nodes' messages once each and in order, its own never,
+ * and bad entries counted and skipped while the node keeps running. The transport here is driven by hand.
+ */
+class ClusterReceiveTest {
+
+    /** A transport whose receiving side the test drives directly, and whose publishes it records. */
+    static final class HandDrivenTransport implements Transport {
+        TransportContext context;
+        final List<TransportEnvelope> published = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void start(TransportContext context) {
+            this.context = context;
+        }
+
+        @Override
+        public void publish(TransportEnvelope envelope) {
+            published.add(envelope);
+        }
+
+        @Override
+        public TransportHealth health() {
+            return TransportHealth.up(Map.of());
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    private final VaadinApp app = new VaadinApp();
+    private final HandDrivenTransport transport = new HandDrivenTransport();
+    private final PubSubHub hub = PubSubHub.builder().transport(transport).nodeId("this-node").install(app.service);
+    private final Inbox inbox;
+
+    ClusterReceiveTest() {
+        UI ui = app.browser().pushTab();
+        inbox = new Inbox(ui);
+        ui.accessSynchronously(() -> PubSub.current().subscribeTopic("t", inbox::add));
+    }
+
+    @AfterEach
+    void close() {
+        app.close();
+    }
+
+    private static byte[] json(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static TransportEnvelope from(String node, long sequence, String message) {
+        return new TransportEnvelope(node, sequence, "t", json("{\"t\":\"string\",\"v\":\"" + message + "\"}"));
+    }
+
+    @Test
+    void otherNodesMessages_areDeliveredOnce_duplicatesSkipped() {
+        transport.context.receive(from("other", 1, "one"));
+        transport.context.receive(from("other", 2, "two"));
+        transport.context.receive(from("other", 1, "one again"));
+        transport.context.receive(from("other", 2, "two again"));
+        transport.context.receive(from("other", 3, "three"));
+        app.deliver();
+
+        assertThat(inbox.messages).containsExactly("one", "two", "three");
+        assertThat(hub.stats().remoteReceived()).isEqualTo(3);
+        assertThat(hub.stats().remoteDuplicates()).isEqualTo(2);
+    }
+
+    @Test
+    void ownMessagesComingBack_areNeverDeliveredTwice() {
+        hub.sendAllOnTopic("t", "mine");
+        TransportEnvelope echo = transport.published.getFirst();
+        transport.context.receive(echo);
+        app.deliver();
+
+        assertThat(inbox.messages).containsExactly("mine");
+        assertThat(echo.originNode()).isEqualTo("this-node");
+        assertThat(echo.sequence()).isEqualTo(1);
+    }
+
+    @Test
+    void aGapInAnOriginsSequence_isCountedAsMissed() {
+        transport.context.receive(from("other", 5, "first seen"));
+        transport.context.receive(from("other", 9, "after a gap"));
+        app.deliver();
+
+        assertThat(inbox.messages).containsExactly("first seen", "after a gap");
+        assertThat(hub.stats().remoteMissed()).isEqualTo(3);
+    }
+
+    @Test
+    void malformedOrForeignEntries_areCountedAndSkipped_andTheNodeKeepsRunning() {
+        transport.context.receive(new TransportEnvelope("other", 1, "t", json("garbage")));
+        transport.context.receive(new TransportEnvelope("other", 2, "t", json("{\"t\":\"java.io.File\",\"v\":\"/etc\"}")));
+        transport.context.receive(new TransportEnvelope("other", 3, "t", new byte[70_000]));
+        transport.context.rejected("1700000000000-0", "no 'payload' field");
+        transport.context.receive(from("other", 4, "still fine"));
+        app.deliver();
+
+        assertThat(inbox.messages).containsExactly("still fine");
+        assertThat(hub.stats().remoteRejected()).isEqualTo(4);
+    }
+}

@@ -1,0 +1,258 @@
+package dev.flowpubsub;
+
+import com.vaadin.flow.component.UI;
+import dev.flowpubsub.spi.Transport;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.IntStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The behaviour every {@link Transport} must give a cluster of hubs, as Phoenix.PubSub's shared adapter suite
+ * does: extend it, say how to make a transport for one more node and how to stop and start the engine, and run.
+ * Each node is a Vaadin application of its own (its own service, sessions and pages) with a hub on the transport.
+ */
+public abstract class TransportConformanceSuite {
+
+    /** A message type the nodes allow through their codec. */
+    public record ChatLine(String author, String text, int n) {
+    }
+
+    /** Not allowed by the codec: sending it across nodes must fail at the send. */
+    public record NotAllowed(String text) {
+    }
+
+    private final List<Node> nodes = new ArrayList<>();
+
+    /** A transport for one more node, connected to the same engine as the others of this test. */
+    protected abstract Transport newTransport();
+
+    /** Makes the engine unreachable for every node (stop the server, cut the network). */
+    protected abstract void stopEngine();
+
+    /** Makes the engine reachable again after {@link #stopEngine()}. */
+    protected abstract void startEngine();
+
+    /** How long a message may take to cross nodes in this suite; generous for slow CI machines. */
+    protected Duration crossNodeTimeout() {
+        return Duration.ofSeconds(20);
+    }
+
+    /** One server of the cluster: a Vaadin application with its hub on a transport. */
+    protected final class Node {
+        final VaadinApp app = new VaadinApp();
+        final PubSubHub hub;
+
+        Node() {
+            hub = PubSubHub.builder().transport(newTransport()).codec(JsonCodec.allowing(ChatLine.class))
+                    .queueCapacity(10_000).install(app.service);
+        }
+
+        /** A page in a new browser session on this node, subscribed to broadcasts and to {@code topics}. */
+        Inbox page(String... topics) {
+            UI ui = app.browser().pushTab();
+            Inbox inbox = new Inbox(ui);
+            ui.accessSynchronously(() -> {
+                PubSub.current().subscribe(inbox::add);
+                for (String topic : topics) {
+                    PubSub.current().subscribeTopic(topic, inbox::addWithTopic);
+                }
+            });
+            return inbox;
+        }
+    }
+
+    protected Node node() {
+        Node node = new Node();
+        nodes.add(node);
+        return node;
+    }
+
+    @AfterEach
+    void closeNodes() {
+        for (Node node : nodes) {
+            node.app.close();
+        }
+    }
+
+    private void eventually(Runnable assertion) {
+        await().atMost(crossNodeTimeout()).pollInterval(Duration.ofMillis(20)).untilAsserted(assertion::run);
+    }
+
+    /** Waits until the nodes have nothing left in flight, then checks nothing more arrives. */
+    private void settle() {
+        for (Node node : nodes) {
+            node.app.deliver();
+        }
+    }
+
+    @Test
+    void sendAll_onOneNode_reachesThePagesOfEveryNode_onceEach() {
+        Node a = node();
+        Node b = node();
+        Node c = node();
+        Inbox onA = a.page();
+        Inbox onB = b.page();
+        Inbox onC = c.page();
+
+        a.hub.sendAll("hello cluster");
+
+        eventually(() -> {
+            assertThat(onB.messages).containsExactly("hello cluster");
+            assertThat(onC.messages).containsExactly("hello cluster");
+        });
+        settle();
+        assertThat(onA.messages).as("the sender's node delivers locally, once").containsExactly("hello cluster");
+        assertThat(onB.messages).containsExactly("hello cluster");
+        assertThat(a.hub.stats().remoteReceived()).isZero();
+        assertThat(b.hub.stats().remoteReceived()).isEqualTo(1);
+    }
+
+    @Test
+    void topicSends_reachOnlyThatTopicsSubscribers_onEveryNode() {
+        Node a = node();
+        Node b = node();
+        Inbox roomOnB = b.page("room-1");
+        Inbox otherRoomOnB = b.page("room-2");
+
+        a.hub.sendAllOnTopic("room-1", "for room 1");
+        a.hub.sendAllOnTopic("room-2", "for room 2");
+
+        eventually(() -> {
+            assertThat(roomOnB.messages).containsExactly("room-1|for room 1");
+            assertThat(otherRoomOnB.messages).containsExactly("room-2|for room 2");
+        });
+    }
+
+    @Test
+    void sendOthers_acrossNodes_skipsOnlyTheOriginPage() {
+        Node a = node();
+        Node b = node();
+        UI origin = a.app.browser().pushTab();
+        Inbox originInbox = new Inbox(origin);
+        origin.accessSynchronously(() -> PubSub.current().subscribe(originInbox::add));
+        Inbox otherOnA = a.page();
+        Inbox onB = b.page();
+
+        PubSub.of(origin).sendOthers("not to myself");
+
+        eventually(() -> assertThat(onB.messages).containsExactly("not to myself"));
+        settle();
+        assertThat(otherOnA.messages).containsExactly("not to myself");
+        assertThat(originInbox.messages).isEmpty();
+    }
+
+    @Test
+    void messagesOfOneSender_arriveCompleteAndInOrder_onTheOtherNode() {
+        Node a = node();
+        Node b = node();
+        Inbox onB = b.page("seq");
+        List<String> sent = IntStream.range(0, 1000).mapToObj(n -> "m" + n).toList();
+
+        sent.forEach(message -> a.hub.sendAllOnTopic("seq", message));
+
+        List<String> expected = sent.stream().map(m -> "seq|" + m).toList();
+        eventually(() -> assertThat(onB.messages).hasSize(1000));
+        assertThat(onB.messages).containsExactlyElementsOf(expected);
+    }
+
+    @Test
+    void allowedRecords_crossNodes_asTheirOwnType() {
+        Node a = node();
+        Node b = node();
+        Inbox onB = b.page();
+
+        a.hub.sendAll(new ChatLine("Ann", "typed", 7));
+        a.hub.sendAll(List.of(1, 2L, "three"));
+
+        eventually(() -> assertThat(onB.messages).containsExactly(new ChatLine("Ann", "typed", 7), List.of(1, 2L, "three")));
+    }
+
+    @Test
+    void messageOfATypeTheCodecDoesNotAllow_failsAtTheSend_namingTheType_andIsDeliveredNowhere() {
+        Node a = node();
+        Node b = node();
+        Inbox onA = a.page();
+        Inbox onB = b.page();
+
+        assertThatThrownBy(() -> a.hub.sendAll(new NotAllowed("x")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(NotAllowed.class.getName())
+                .hasMessageContaining("JsonCodec.allowing");
+        a.hub.sendAll("after the refused one");
+
+        eventually(() -> assertThat(onB.messages).containsExactly("after the refused one"));
+        settle();
+        assertThat(onA.messages).containsExactly("after the refused one");
+        assertThat(a.hub.stats().sent()).isEqualTo(1);
+    }
+
+    @Test
+    void messageOverTheSizeLimit_failsAtTheSend_andIsDeliveredNowhere() {
+        Node a = node();
+        Inbox onA = a.page();
+
+        assertThatThrownBy(() -> a.hub.sendAll("x".repeat(70_000)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("more than the limit of 65536 bytes");
+        settle();
+        assertThat(onA.messages).isEmpty();
+        assertThat(a.hub.stats().sent()).isZero();
+    }
+
+    @Test
+    void whileTheEngineIsDown_localDeliveryGoesOn_andAfterwardsEveryNodeGetsEverything_onceAndInOrder() {
+        Node a = node();
+        Node b = node();
+        Inbox onA = a.page("seq");
+        Inbox onB = b.page("seq");
+        a.hub.sendAllOnTopic("seq", 0);
+        eventually(() -> assertThat(onB.messages).containsExactly("seq|0"));
+
+        stopEngine();
+        for (int n = 1; n <= 50; n++) {
+            a.hub.sendAllOnTopic("seq", n);
+            b.hub.sendAllOnTopic("seq", -n);
+        }
+        settle();
+        assertThat(onA.messages).as("A's own messages reached A's pages while the engine was down")
+                .containsSubsequence(IntStream.rangeClosed(0, 50).mapToObj(n -> "seq|" + n).toList());
+        startEngine();
+
+        List<String> fromA = IntStream.rangeClosed(0, 50).mapToObj(n -> "seq|" + n).toList();
+        List<String> fromB = IntStream.rangeClosed(1, 50).mapToObj(n -> "seq|" + (-n)).toList();
+        eventually(() -> {
+            assertThat(onB.messages).hasSize(101);
+            assertThat(onA.messages).hasSize(101);
+        });
+        for (Inbox inbox : List.of(onA, onB)) {
+            assertThat(inbox.messages).doesNotHaveDuplicates();
+            assertThat(inbox.messages.stream().filter(fromA::contains).toList()).containsExactlyElementsOf(fromA);
+            assertThat(inbox.messages.stream().filter(fromB::contains).toList()).containsExactlyElementsOf(fromB);
+        }
+        assertThat(b.hub.stats().remoteMissed()).isZero();
+    }
+
+    @Test
+    void closedHub_stopsReceiving_andTheOthersGoOn() {
+        Node a = node();
+        Node b = node();
+        Node c = node();
+        Inbox onC = c.page();
+        b.page();
+
+        b.hub.close();
+        a.hub.sendAll("b has left");
+
+        eventually(() -> assertThat(onC.messages).containsExactly("b has left"));
+        assertThat(b.hub.transportHealth()).isPresent();
+        assertThat(b.hub.stats().remoteReceived()).isZero();
+    }
+}
