@@ -1,0 +1,4 @@
+/**
+ * flow-pubsub across nodes on Redis: {@link dev.flowpubsub.redis.RedisTransport}.
+ */
+package dev.flowpubsub.redis;

@@ -1,0 +1,198 @@
+package dev.flowpubsub.redis;
+
+import org.junit.jupiter.api.Assumptions;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real {@code redis-server} process on a free loopback port, started by a test and owned by it, so the test can
+ * kill and restart it to inject a fault. Data lives in a fresh folder under {@code target/}.
+ *
+ * <p>Without {@code redis-server} on the machine, tests that need one are skipped with one line saying what to
+ * install, unless the environment variable {@code CI} is {@code true}: then it is a failure, never a skip.
+ */
+public final class RedisServer implements AutoCloseable {
+
+    private final int port;
+    private final Path dir;
+    private final List<String> extraArgs;
+    private final String password;
+    private final boolean tls;
+    private Process process;
+
+    private RedisServer(int port, Path dir, List<String> extraArgs, String password, boolean tls) {
+        this.port = port;
+        this.dir = dir;
+        this.extraArgs = extraArgs;
+        this.password = password;
+        this.tls = tls;
+    }
+
+    /** A server that persists every acknowledged write (AOF, fsync always), so a kill and restart loses nothing. */
+    public static RedisServer start() {
+        return start(null);
+    }
+
+    /** Like {@link #start()}, requiring {@code password} from clients (none if null). */
+    public static RedisServer start(String password) {
+        return launch(password, List.of(), false);
+    }
+
+    /** A TLS-only server with the given PEM certificate and key (see {@link TestCertificates}). */
+    public static RedisServer startTls(Path certificate, Path key) {
+        return launch(null, List.of("--tls-cert-file", certificate.toString(), "--tls-key-file", key.toString(),
+                "--tls-ca-cert-file", certificate.toString(), "--tls-auth-clients", "no"), true);
+    }
+
+    private static RedisServer launch(String password, List<String> extraArgs, boolean tls) {
+        requireRedisServer();
+        try {
+            Path dir = Files.createTempDirectory(Path.of("target"), "redis-");
+            RedisServer server = new RedisServer(freePort(), dir.toAbsolutePath(), extraArgs, password, tls);
+            server.launch();
+            return server;
+        } catch (IOException e) {
+            throw new IllegalStateException("could not start redis-server", e);
+        }
+    }
+
+    /** Skips the calling test when redis-server is missing, or fails it on CI. */
+    public static void requireRedisServer() {
+        if (findOnPath("redis-server") != null) {
+            return;
+        }
+        String message = "Redis tests need redis-server, which is not installed: apt-get install -y redis-server";
+        if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+            throw new AssertionError(message + " (CI=true: the Redis tests must not be skipped)");
+        }
+        Assumptions.abort(message);
+    }
+
+    static Path findOnPath(String command) {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+            Path candidate = Path.of(dir, command);
+            if (Files.isExecutable(candidate)) {
+                return candidate;
+            }
+        }
+        return null;
+    }
+
+    private void launch() throws IOException {
+        List<String> command = new ArrayList<>(List.of("redis-server",
+                tls ? "--tls-port" : "--port", Integer.toString(port), "--bind", "127.0.0.1",
+                "--dir", dir.toString(), "--save", "", "--appendonly", "yes", "--appendfsync", "always",
+                "--daemonize", "no", "--protected-mode", "no", "--logfile", dir.resolve("redis.log").toString()));
+        if (tls) {
+            command.addAll(List.of("--port", "0"));
+        }
+        if (password != null) {
+            command.addAll(List.of("--requirepass", password));
+        }
+        command.addAll(extraArgs);
+        process = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("stdout.log").toFile()).start();
+        awaitListening();
+    }
+
+    private void awaitListening() {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("redis-server exited with " + process.exitValue() + "; see " + dir);
+            }
+            try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+                if (tls || ping(socket)) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // still starting
+            }
+            sleep(20);
+        }
+        throw new IllegalStateException("redis-server did not start listening on port " + port + "; see " + dir);
+    }
+
+    private boolean ping(Socket socket) throws IOException {
+        OutputStream out = socket.getOutputStream();
+        out.write((password == null ? "PING\r\n" : "AUTH " + password + "\r\nPING\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        InputStream in = socket.getInputStream();
+        byte[] buffer = new byte[256];
+        StringBuilder reply = new StringBuilder();
+        while (!reply.toString().contains("PONG") && !reply.toString().contains("LOADING")) {
+            int read = in.read(buffer);
+            if (read < 0) {
+                return false;
+            }
+            reply.append(new String(buffer, 0, read, StandardCharsets.US_ASCII));
+        }
+        return reply.toString().contains("PONG");
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** {@code redis://127.0.0.1:port} (or {@code rediss://}), with the password if the server has one. */
+    public String uri() {
+        return (tls ? "rediss://" : "redis://") + (password == null ? "" : ":" + password + "@") + "127.0.0.1:" + port;
+    }
+
+    /** Kills the server at once (SIGKILL), as a crash does; acknowledged writes are on disk. */
+    public void kill() {
+        process.destroyForcibly();
+        try {
+            process.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Starts the server again on the same port, with the same data. */
+    public void restart() {
+        try {
+            launch();
+        } catch (IOException e) {
+            throw new IllegalStateException("could not restart redis-server", e);
+        }
+    }
+
+    public boolean isRunning() {
+        return process != null && process.isAlive();
+    }
+
+    @Override
+    public void close() {
+        if (process != null) {
+            kill();
+        }
+    }
+
+    static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

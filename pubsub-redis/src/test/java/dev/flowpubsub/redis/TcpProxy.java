@@ -1,0 +1,108 @@
+package dev.flowpubsub.redis;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A loopback TCP proxy in front of a server, so a test can cut one node's network to Redis while the other nodes
+ * stay connected: {@link #cut()} drops every connection and refuses new ones, {@link #restore()} listens again on
+ * the same port.
+ */
+final class TcpProxy implements AutoCloseable {
+
+    private final int port = RedisServer.freePort();
+    private final int targetPort;
+    private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+    private volatile ServerSocket listener;
+
+    TcpProxy(int targetPort) {
+        this.targetPort = targetPort;
+        restore();
+    }
+
+    int port() {
+        return port;
+    }
+
+    /** Listens (again) on the proxy's port and forwards each connection to the target. */
+    synchronized void restore() {
+        if (listener != null) {
+            return;
+        }
+        try {
+            ServerSocket socket = new ServerSocket();
+            socket.setReuseAddress(true);
+            socket.bind(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+            listener = socket;
+            Thread.ofVirtual().start(() -> accept(socket));
+        } catch (IOException e) {
+            throw new IllegalStateException("proxy could not listen on " + port, e);
+        }
+    }
+
+    /** Drops every open connection and refuses new ones, as a network outage would for this node only. */
+    synchronized void cut() {
+        try {
+            if (listener != null) {
+                listener.close();
+            }
+        } catch (IOException ignored) {
+            // closing
+        }
+        listener = null;
+        for (Socket socket : sockets) {
+            try {
+                socket.close();
+            } catch (IOException ignored) {
+                // closing
+            }
+        }
+        sockets.clear();
+    }
+
+    private void accept(ServerSocket socket) {
+        while (!socket.isClosed()) {
+            try {
+                Socket client = socket.accept();
+                Socket server = new Socket(InetAddress.getLoopbackAddress(), targetPort);
+                sockets.add(client);
+                sockets.add(server);
+                Thread.ofVirtual().start(() -> pump(client, server));
+                Thread.ofVirtual().start(() -> pump(server, client));
+            } catch (IOException closedOrRefused) {
+                // cut, or the target is down: the client sees its connection drop and retries
+            }
+        }
+    }
+
+    private static void pump(Socket from, Socket to) {
+        byte[] buffer = new byte[16 * 1024];
+        try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+            int read;
+            while ((read = in.read(buffer)) >= 0) {
+                out.write(buffer, 0, read);
+                out.flush();
+            }
+        } catch (IOException closed) {
+            // one side went away
+        } finally {
+            try {
+                from.close();
+                to.close();
+            } catch (IOException ignored) {
+                // closing
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        cut();
+    }
+}
