@@ -10,18 +10,18 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * What one test handler received, and on which thread with which lock, so a test can assert what a
  * page would have shown.
  */
-final class Inbox {
+public final class Inbox {
 
-    final List<Object> messages = new CopyOnWriteArrayList<>();
-    final List<String> problems = new CopyOnWriteArrayList<>();
+    public final List<Object> messages = new CopyOnWriteArrayList<>();
+    public final List<String> problems = new CopyOnWriteArrayList<>();
     private final UI ui;
 
-    Inbox(UI ui) {
+    public Inbox(UI ui) {
         this.ui = ui;
     }
 
     /** The handler to subscribe: records the message and checks it runs inside this page's access. */
-    void add(Object message) {
+    public void add(Object message) {
         if (UI.getCurrent() != ui) {
             problems.add("ran with UI.getCurrent() = " + UI.getCurrent() + " instead of UI " + ui.getUIId());
         }
@@ -32,7 +32,7 @@ final class Inbox {
         messages.add(message);
     }
 
-    void addWithTopic(String topic, Object message) {
+    public void addWithTopic(String topic, Object message) {
         add(topic + "|" + message);
     }
 }

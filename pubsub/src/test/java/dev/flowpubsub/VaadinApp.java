@@ -27,12 +27,12 @@ import java.util.function.Supplier;
  */
 public final class VaadinApp implements AutoCloseable {
 
-    final VaadinService service;
+    public final VaadinService service;
     private final MockVaadinServlet servlet;
     private final List<Throwable> sessionErrors = new CopyOnWriteArrayList<>();
     private final List<Browser> browsers = new ArrayList<>();
 
-    VaadinApp() {
+    public VaadinApp() {
         try {
             servlet = new MockVaadinServlet(new Routes());
             servlet.init(new FakeServletConfig(MockVaadinHelper.INSTANCE.createMockContext()));
@@ -42,19 +42,19 @@ public final class VaadinApp implements AutoCloseable {
         service = servlet.getService();
     }
 
-    PubSubHub hub() {
+    public PubSubHub hub() {
         return PubSubHub.get(service);
     }
 
     /** A new browser: one Vaadin session that will hold tabs. */
-    Browser browser() {
+    public Browser browser() {
         Browser browser = new Browser();
         browsers.add(browser);
         return browser;
     }
 
     /** Waits until every sent message has been handled by every page that should receive it. */
-    void deliver() {
+    public void deliver() {
         try {
             if (!hub().awaitIdle(Duration.ofSeconds(30))) {
                 throw new AssertionError("deliveries did not finish within 30 s: " + hub().stats());
@@ -83,9 +83,9 @@ public final class VaadinApp implements AutoCloseable {
     }
 
     /** One browser session; {@link #tab()} opens a page in it. */
-    final class Browser {
+    public final class Browser {
 
-        final VaadinSession session;
+        public final VaadinSession session;
         private int nextUiId;
 
         private Browser() {
@@ -107,12 +107,12 @@ public final class VaadinApp implements AutoCloseable {
         }
 
         /** Opens a new tab: a new UI attached to this session. */
-        UI tab() {
+        public UI tab() {
             return tab(UI::new);
         }
 
         /** Opens a tab whose UI has server push on, as with {@code @Push} on the app shell. */
-        UI pushTab() {
+        public UI pushTab() {
             UI ui = tab();
             ui.accessSynchronously(() -> ui.getPushConfiguration().setPushMode(PushMode.AUTOMATIC));
             return ui;
@@ -132,7 +132,7 @@ public final class VaadinApp implements AutoCloseable {
         }
 
         /** Closes a tab as Vaadin does when the browser unloads it: the UI detaches. */
-        void closeTab(UI ui) {
+        public void closeTab(UI ui) {
             ui.accessSynchronously(() -> {
                 ui.close();
                 ui.getSession().removeUI(ui);
@@ -140,7 +140,7 @@ public final class VaadinApp implements AutoCloseable {
         }
 
         /** Ends the session, as on expiry or invalidation: every UI detaches. */
-        void expire() {
+        public void expire() {
             service.fireSessionDestroy(session);
         }
     }
