@@ -95,6 +95,7 @@ public final class RedisTransport implements Transport {
     private static final long MIN_BACKOFF_MILLIS = 100;
     private static final long MAX_BACKOFF_MILLIS = 2_000;
     private static final long TRIM_EVERY_NANOS = TimeUnit.SECONDS.toNanos(10);
+    private static final long IDLE_CHECK_NANOS = TimeUnit.SECONDS.toNanos(2);
 
     private final RedisURI uri;
     private final String displayUri;
@@ -290,12 +291,20 @@ public final class RedisTransport implements Transport {
         StatefulRedisConnection<byte[], byte[]> connection = null;
         List<TransportEnvelope> batch = new ArrayList<>(WRITE_BATCH);
         long backoff = MIN_BACKOFF_MILLIS;
+        long lastCheckNanos = 0;
         while (!closed || (!batch.isEmpty() || !outbox.isEmpty()) && writerUp) {
             try {
+                if (connection == null || !connection.isOpen()) {
+                    connection = connect(connection);
+                    up(false);
+                }
                 if (batch.isEmpty()) {
                     TransportEnvelope first = outbox.poll(200, TimeUnit.MILLISECONDS);
                     if (first == null) {
-                        if (connection != null && connection.isOpen()) {
+                        if (System.nanoTime() - lastCheckNanos > IDLE_CHECK_NANOS) {
+                            lastCheckNanos = System.nanoTime();
+                            connection.sync().ping(); // keeps health true to the facts while nothing is sent
+                            up(false);
                             trimOldEntries(connection);
                         }
                         continue;
@@ -303,17 +312,12 @@ public final class RedisTransport implements Transport {
                     batch.add(first);
                     outbox.drainTo(batch, WRITE_BATCH - 1);
                 }
-                if (connection == null || !connection.isOpen()) {
-                    connection = connect(connection);
-                }
                 int written = append(connection, batch);
                 batch.subList(0, written).clear();
-                if (batch.isEmpty()) {
-                    up(false);
-                    backoff = MIN_BACKOFF_MILLIS;
-                    outboxFullWarned.set(false);
-                    trimOldEntries(connection);
-                }
+                up(false);
+                backoff = MIN_BACKOFF_MILLIS;
+                outboxFullWarned.set(false);
+                trimOldEntries(connection);
             } catch (InterruptedException interrupted) {
                 break;
             } catch (RuntimeException failure) {

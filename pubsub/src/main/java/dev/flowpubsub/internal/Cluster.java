@@ -104,8 +104,8 @@ public final class Cluster implements TransportContext {
         if (origin.lastSequence > 0 && envelope.sequence() > expected) {
             long lost = envelope.sequence() - expected;
             missed.add(lost);
-            Engine.LOG.warn("flow-pubsub: {} message(s) of node {} never arrived (sequence {} to {}); the transport "
-                    + "lost them, for example past its retention", lost, envelope.originNode(), expected,
+            Engine.LOG.warn("flow-pubsub: node {} never received {} message(s) of node {} (sequence {} to {}); the "
+                    + "transport lost them, for example past its retention", nodeId, lost, envelope.originNode(), expected,
                     envelope.sequence() - 1);
         }
         origin.lastSequence = envelope.sequence();
@@ -151,12 +151,12 @@ public final class Cluster implements TransportContext {
         rejected.increment();
         long count = rejected.sum();
         if (count <= LOGGED_REJECTIONS) {
-            Engine.LOG.warn("flow-pubsub: skipped entry {} from the transport: {}{}", entryId, reason,
+            Engine.LOG.warn("flow-pubsub: node {} skipped entry {} from the transport: {}{}", nodeId, entryId, reason,
                     count == LOGGED_REJECTIONS ? " (further skipped entries are logged every 1,000th; see "
                             + "PubSubHub.stats().remoteRejected())" : "");
         } else if (count % 1000 == 0) {
-            Engine.LOG.warn("flow-pubsub: {} entries from the transport skipped so far; the latest, {}: {}",
-                    count, entryId, reason);
+            Engine.LOG.warn("flow-pubsub: node {} skipped {} entries from the transport so far; the latest, {}: {}",
+                    nodeId, count, entryId, reason);
         }
     }
 
