@@ -4,9 +4,15 @@ import dev.flowpubsub.OverflowPolicy;
 import dev.flowpubsub.PubSubHub;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * Settings of the application's {@link PubSubHub}, under {@code pubsub.*}. Every one has a default fit for
- * most applications, so none needs to be set.
+ * most applications, so none needs to be set; {@code pubsub.redis.uri} (or the environment variable
+ * {@code PUBSUB_REDIS_URI}) turns a single-server hub into a cluster on Redis.
  */
 @ConfigurationProperties(prefix = "pubsub")
 public class PubSubProperties {
@@ -16,6 +22,20 @@ public class PubSubProperties {
 
     /** What a full page queue does with a new message: DROP_OLDEST or DROP_NEWEST. */
     private OverflowPolicy overflowPolicy = OverflowPolicy.DROP_OLDEST;
+
+    /**
+     * Classes (records, enums) that may be sent across nodes, besides strings, numbers, booleans and
+     * collections of them. Only used with a transport.
+     */
+    private List<Class<?>> allowedTypes = new ArrayList<>();
+
+    /** The largest encoded message sent across nodes, in bytes. */
+    private int maxMessageBytes = PubSubHub.Builder.DEFAULT_MAX_MESSAGE_BYTES;
+
+    /** This node's id in the cluster; random per start when empty. Must be unique among running nodes. */
+    private String nodeId;
+
+    private final Redis redis = new Redis();
 
     public int getQueueCapacity() {
         return queueCapacity;
@@ -31,5 +51,103 @@ public class PubSubProperties {
 
     public void setOverflowPolicy(OverflowPolicy overflowPolicy) {
         this.overflowPolicy = overflowPolicy;
+    }
+
+    public List<Class<?>> getAllowedTypes() {
+        return allowedTypes;
+    }
+
+    public void setAllowedTypes(List<Class<?>> allowedTypes) {
+        this.allowedTypes = allowedTypes;
+    }
+
+    public int getMaxMessageBytes() {
+        return maxMessageBytes;
+    }
+
+    public void setMaxMessageBytes(int maxMessageBytes) {
+        this.maxMessageBytes = maxMessageBytes;
+    }
+
+    public String getNodeId() {
+        return nodeId;
+    }
+
+    public void setNodeId(String nodeId) {
+        this.nodeId = nodeId;
+    }
+
+    public Redis getRedis() {
+        return redis;
+    }
+
+    /** The Redis transport, from flow-pubsub-redis. */
+    public static class Redis {
+
+        /** Redis to run the hub on, such as redis://:password@host:6379 or rediss://host:6380; none: single server. */
+        private String uri;
+
+        /** The stream (key) that carries the messages; nodes of one application share it. */
+        private String stream = "flow-pubsub:messages";
+
+        /** How long entries stay in the stream for nodes that reconnect. */
+        private Duration retention = Duration.ofMinutes(5);
+
+        /** About how many entries the stream keeps at most. */
+        private long maxLength = 100_000;
+
+        /** How many messages a node keeps for the other nodes while Redis is unreachable. */
+        private int outboxCapacity = 50_000;
+
+        /** A PEM file of certificates to trust for rediss:// (a private CA or a self-signed certificate). */
+        private Path trustedCertificate;
+
+        public String getUri() {
+            return uri;
+        }
+
+        public void setUri(String uri) {
+            this.uri = uri;
+        }
+
+        public String getStream() {
+            return stream;
+        }
+
+        public void setStream(String stream) {
+            this.stream = stream;
+        }
+
+        public Duration getRetention() {
+            return retention;
+        }
+
+        public void setRetention(Duration retention) {
+            this.retention = retention;
+        }
+
+        public long getMaxLength() {
+            return maxLength;
+        }
+
+        public void setMaxLength(long maxLength) {
+            this.maxLength = maxLength;
+        }
+
+        public int getOutboxCapacity() {
+            return outboxCapacity;
+        }
+
+        public void setOutboxCapacity(int outboxCapacity) {
+            this.outboxCapacity = outboxCapacity;
+        }
+
+        public Path getTrustedCertificate() {
+            return trustedCertificate;
+        }
+
+        public void setTrustedCertificate(Path trustedCertificate) {
+            this.trustedCertificate = trustedCertificate;
+        }
     }
 }

@@ -12,6 +12,12 @@ import dev.flowpubsub.OverflowPolicy;
 import dev.flowpubsub.PubSub;
 import dev.flowpubsub.PubSubHub;
 import dev.flowpubsub.micrometer.PubSubMetrics;
+import dev.flowpubsub.redis.RedisServer;
+import dev.flowpubsub.redis.RedisTransport;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.health.contributor.Status;
+import org.springframework.boot.test.context.FilteredClassLoader;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import dev.flowpubsub.testing.PubSubTesting;
 import org.junit.jupiter.api.AfterEach;
@@ -22,10 +28,12 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** The starter gives Spring apps the hub as a bean, configured from properties, shared with the pages. */
 class PubSubAutoConfigurationTest {
@@ -119,6 +127,60 @@ class PubSubAutoConfigurationTest {
 
             assertThat(registry.get("pubsub.messages.sent").functionCounter().count()).isEqualTo(1);
         });
+    }
+
+    @Test
+    void withoutTransport_healthIsUp_andSaysTheHubIsLocal() {
+        runner.run(context -> {
+            Health health = context.getBean("pubsubHealthIndicator", HealthIndicator.class).health();
+            assertThat(health.getStatus()).isEqualTo(Status.UP);
+            assertThat(health.getDetails()).containsEntry("transport", "none: this server only");
+            assertThat(context.getBean(PubSubHub.class).transportHealth()).isEmpty();
+        });
+    }
+
+    @Test
+    void redisUri_runsTheHubOnRedis_messagesCrossContexts_andHealthShowsTheMaskedUri() {
+        try (RedisServer redis = RedisServer.start("pw-in-uri")) {
+            ApplicationContextRunner onRedis = runner.withPropertyValues("pubsub.redis.uri=" + redis.uri(),
+                    "pubsub.allowed-types=" + Price.class.getName());
+            onRedis.run(nodeA -> onRedis.run(nodeB -> {
+                PubSubHub a = nodeA.getBean(PubSubHub.class);
+                PubSubHub b = nodeB.getBean(PubSubHub.class);
+                HealthIndicator bHealth = nodeB.getBean("pubsubHealthIndicator", HealthIndicator.class);
+                await().atMost(Duration.ofSeconds(20)).until(() -> bHealth.health().getStatus().equals(Status.UP));
+
+                a.sendAllOnTopic("prices", new Price("ACME", 42));
+
+                await().atMost(Duration.ofSeconds(20)).until(() -> b.stats().remoteReceived() == 1);
+                Health health = bHealth.health();
+                assertThat(health.getDetails()).containsEntry("engine", "redis")
+                        .containsEntry("uri", "redis://:***@127.0.0.1:" + redis.port())
+                        .containsEntry("node", b.nodeId().orElseThrow());
+                assertThat(health.toString()).doesNotContain("pw-in-uri");
+            }));
+        }
+    }
+
+    @Test
+    void redisUri_withoutTheRedisModule_failsStartupSayingWhatToAdd() {
+        runner.withClassLoader(new FilteredClassLoader(RedisTransport.class))
+                .withPropertyValues("pubsub.redis.uri=redis://localhost:6379")
+                .run(context -> assertThat(context).hasFailed().getFailure().rootCause()
+                        .hasMessageContaining("dev.flowpubsub:flow-pubsub-redis"));
+    }
+
+    @Test
+    void closedHub_isReportedDown() {
+        runner.run(context -> {
+            context.getBean(PubSubHub.class).close();
+            assertThat(context.getBean("pubsubHealthIndicator", HealthIndicator.class).health().getStatus())
+                    .isEqualTo(Status.DOWN);
+        });
+    }
+
+    /** A record sent across nodes in the Redis test. */
+    public record Price(String symbol, int cents) {
     }
 
     @Configuration(proxyBeanMethods = false)
