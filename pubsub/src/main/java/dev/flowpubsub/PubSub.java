@@ -5,6 +5,11 @@ import com.vaadin.flow.server.VaadinSession;
 import com.vaadin.flow.shared.Registration;
 import dev.flowpubsub.internal.Arguments;
 
+import java.util.List;
+
+import static dev.flowpubsub.TopicAuthorizer.Action.SEND;
+import static dev.flowpubsub.TopicAuthorizer.Action.SUBSCRIBE;
+
 /**
  * The publish/subscribe of one page (one {@link UI}, one browser tab): Flet's {@code page.pubsub}.
  *
@@ -96,7 +101,7 @@ public final class PubSub {
      */
     public Registration subscribe(MessageHandler<Object> handler) {
         Arguments.handler(handler);
-        return hub.engine().subscribe(lockedUi("subscribe"), null, null, handler, null);
+        return hub.engine().subscribe(allowed("subscribe", SUBSCRIBE, null), null, null, handler, null);
     }
 
     /**
@@ -108,7 +113,7 @@ public final class PubSub {
     public <T> Registration subscribe(Class<T> type, MessageHandler<? super T> handler) {
         Arguments.type(type);
         Arguments.handler(handler);
-        return hub.engine().subscribe(lockedUi("subscribe"), null, type, handler, null);
+        return hub.engine().subscribe(allowed("subscribe", SUBSCRIBE, null), null, type, handler, null);
     }
 
     /**
@@ -121,14 +126,14 @@ public final class PubSub {
     public Registration subscribeTopic(String topic, MessageHandler<Object> handler) {
         Arguments.topic(topic);
         Arguments.handler(handler);
-        return hub.engine().subscribe(lockedUi("subscribeTopic"), topic, null, handler, null);
+        return hub.engine().subscribe(allowed("subscribeTopic", SUBSCRIBE, topic), topic, null, handler, null);
     }
 
     /** Flet's {@code subscribe_topic(topic, handler)}: the handler gets the topic and the message. */
     public Registration subscribeTopic(String topic, TopicMessageHandler<Object> handler) {
         Arguments.topic(topic);
         Arguments.handler(handler);
-        return hub.engine().subscribe(lockedUi("subscribeTopic"), topic, null, null, handler);
+        return hub.engine().subscribe(allowed("subscribeTopic", SUBSCRIBE, topic), topic, null, null, handler);
     }
 
     /** Typed {@link #subscribeTopic(String, MessageHandler)}: only messages that are instances of {@code type}. */
@@ -136,7 +141,7 @@ public final class PubSub {
         Arguments.topic(topic);
         Arguments.type(type);
         Arguments.handler(handler);
-        return hub.engine().subscribe(lockedUi("subscribeTopic"), topic, type, handler, null);
+        return hub.engine().subscribe(allowed("subscribeTopic", SUBSCRIBE, topic), topic, type, handler, null);
     }
 
     /** Typed {@link #subscribeTopic(String, TopicMessageHandler)}: only messages that are instances of {@code type}. */
@@ -144,7 +149,73 @@ public final class PubSub {
         Arguments.topic(topic);
         Arguments.type(type);
         Arguments.handler(handler);
-        return hub.engine().subscribe(lockedUi("subscribeTopic"), topic, type, null, handler);
+        return hub.engine().subscribe(allowed("subscribeTopic", SUBSCRIBE, topic), topic, type, null, handler);
+    }
+
+    // ---- beyond Flet: history and presence --------------------------------------------------------
+
+    /**
+     * Like {@link #subscribeTopic(String, Class, MessageHandler)}, first handing the handler the topic's history:
+     * its last messages as kept by the hub's {@link HistoryPolicy} (none unless configured), in order, then every
+     * live message, with no gap and no repeat between the two. With a transport the history includes messages
+     * sent on other nodes before this one started.
+     *
+     * <pre>{@code pubsub.subscribeTopicWithHistory("room:lobby", ChatMessage.class, m -> log.add(render(m)));}</pre>
+     */
+    public <T> Registration subscribeTopicWithHistory(String topic, Class<T> type, MessageHandler<? super T> handler) {
+        Arguments.topic(topic);
+        Arguments.type(type);
+        Arguments.handler(handler);
+        return hub.engine().subscribeWithHistory(allowed("subscribeTopicWithHistory", SUBSCRIBE, topic), topic, type,
+                handler, null);
+    }
+
+    /** {@link #subscribeTopicWithHistory(String, Class, MessageHandler)} with a handler that gets the topic too. */
+    public <T> Registration subscribeTopicWithHistory(String topic, Class<T> type, TopicMessageHandler<? super T> handler) {
+        Arguments.topic(topic);
+        Arguments.type(type);
+        Arguments.handler(handler);
+        return hub.engine().subscribeWithHistory(allowed("subscribeTopicWithHistory", SUBSCRIBE, topic), topic, type,
+                null, handler);
+    }
+
+    /**
+     * Makes this page present on a topic, described by {@code descriptor} (a user name, a small record), until
+     * the registration is removed or the page detaches. Everyone can see it with {@link #presence} and
+     * {@link #subscribePresence}, on every node. With a transport the descriptor must be encodable (see
+     * {@link JsonCodec}), or this fails at the call.
+     *
+     * <pre>{@code Registration here = pubsub.join("room:lobby", userName);}</pre>
+     *
+     * @throws IllegalArgumentException if the descriptor cannot be sent to the other nodes
+     */
+    public Registration join(String topic, Object descriptor) {
+        Arguments.topic(topic);
+        Arguments.notNull(descriptor, "descriptor");
+        UI page = allowed("join", TopicAuthorizer.Action.JOIN, topic);
+        hub.checkEncodable(descriptor, "the presence descriptor of type " + descriptor.getClass().getName());
+        return hub.engine().join(page, topic, descriptor);
+    }
+
+    /**
+     * Follows who joins and leaves a topic: the handler first gets a {@link PresenceEvent.Kind#JOIN} for everyone
+     * present when it subscribes, then each join and leave as it happens, inside this page's {@code ui.access}.
+     */
+    public Registration subscribePresence(String topic, MessageHandler<PresenceEvent> handler) {
+        Arguments.topic(topic);
+        Arguments.handler(handler);
+        return hub.engine().subscribePresence(allowed("subscribePresence", SUBSCRIBE, topic), topic, handler);
+    }
+
+    /** Who is present on a topic now, on every node, in the order they joined. Any thread. */
+    public List<Presence> presence(String topic) {
+        return hub.presence(topic);
+    }
+
+    private UI allowed(String call, TopicAuthorizer.Action action, String topic) {
+        UI locked = lockedUi(call);
+        hub.authorize(locked, action, topic);
+        return locked;
     }
 
     private UI lockedUi(String call) {
@@ -165,22 +236,32 @@ public final class PubSub {
 
     /** Flet's {@code send_all(message)}: to every page's broadcast handlers, this page's included. Returns at once. */
     public void sendAll(Object message) {
-        hub.send(null, Arguments.message(message), null);
+        Arguments.message(message);
+        hub.authorize(ui, SEND, null);
+        hub.send(null, message, null);
     }
 
     /** Flet's {@code send_all_on_topic(topic, message)}: to every page's handlers on {@code topic}, this page's included. */
     public void sendAllOnTopic(String topic, Object message) {
-        hub.send(Arguments.topic(topic), Arguments.message(message), null);
+        Arguments.topic(topic);
+        Arguments.message(message);
+        hub.authorize(ui, SEND, topic);
+        hub.send(topic, message, null);
     }
 
     /** Flet's {@code send_others(message)}: like {@link #sendAll} but skipping this page (only this page). */
     public void sendOthers(Object message) {
-        hub.send(null, Arguments.message(message), ui);
+        Arguments.message(message);
+        hub.authorize(ui, SEND, null);
+        hub.send(null, message, ui);
     }
 
     /** Flet's {@code send_others_on_topic(topic, message)}: like {@link #sendAllOnTopic} but skipping this page. */
     public void sendOthersOnTopic(String topic, Object message) {
-        hub.send(Arguments.topic(topic), Arguments.message(message), ui);
+        Arguments.topic(topic);
+        Arguments.message(message);
+        hub.authorize(ui, SEND, topic);
+        hub.send(topic, message, ui);
     }
 
     // ---- unsubscribe ----------------------------------------------------------------------------

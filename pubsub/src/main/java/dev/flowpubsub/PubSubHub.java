@@ -13,6 +13,7 @@ import dev.flowpubsub.spi.TransportHealth;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Executor;
@@ -58,10 +59,13 @@ public final class PubSubHub implements AutoCloseable {
 
     private final Engine engine;
     private final Cluster cluster;
+    private final TopicAuthorizer authorizer;
     private final boolean createdByDefault;
 
     private PubSubHub(Builder builder, boolean createdByDefault) {
-        this.engine = new Engine(builder.queueCapacity, builder.overflowPolicy, builder.executor, builder.errorHandler);
+        this.engine = new Engine(builder.queueCapacity, builder.overflowPolicy, builder.executor, builder.errorHandler,
+                builder.historyPolicy);
+        this.authorizer = builder.authorizer;
         this.createdByDefault = createdByDefault;
         if (builder.transport == null) {
             this.cluster = null;
@@ -70,6 +74,7 @@ public final class PubSubHub implements AutoCloseable {
             this.cluster = new Cluster(builder.nodeId, builder.transport, codec, builder.maxMessageBytes, engine);
             try {
                 cluster.start();
+                engine.enableCluster(cluster, builder.presenceHeartbeat);
             } catch (RuntimeException e) {
                 engine.close();
                 throw e;
@@ -171,7 +176,7 @@ public final class PubSubHub implements AutoCloseable {
     /** Every send ends here, its arguments checked: locally only, or locally and to the other nodes. */
     void send(String topic, Object message, UI skip) {
         if (cluster == null) {
-            engine.publish(new Envelope(topic, message, skip));
+            engine.publish(Envelope.local(topic, message, skip));
         } else {
             cluster.send(topic, message, skip);
         }
@@ -187,6 +192,28 @@ public final class PubSubHub implements AutoCloseable {
     /** The transport's state (reachable or not, what is buffered), or empty when the hub has no transport. */
     public Optional<TransportHealth> transportHealth() {
         return cluster == null ? Optional.empty() : Optional.of(cluster.health());
+    }
+
+    /**
+     * Who is present on a topic now, on every node, in the order they joined (see {@link PubSub#join}). A snapshot:
+     * to follow changes, use {@link PubSub#subscribePresence}.
+     */
+    public List<Presence> presence(String topic) {
+        return engine.present(Arguments.topic(topic));
+    }
+
+    /** Asks the application's {@link TopicAuthorizer}; throws if it refuses. */
+    void authorize(UI ui, TopicAuthorizer.Action action, String topic) {
+        if (!authorizer.allows(ui, action, topic)) {
+            throw new PubSubAccessDeniedException(ui.getUIId(), action, topic);
+        }
+    }
+
+    /** With a transport: fails at the call if the value cannot travel to the other nodes. */
+    void checkEncodable(Object value, String what) {
+        if (cluster != null) {
+            cluster.checkEncodable(value, what);
+        }
     }
 
     /** How many messages may wait for one page before {@link #overflowPolicy()} applies. */
@@ -269,6 +296,9 @@ public final class PubSubHub implements AutoCloseable {
         private MessageCodec codec;
         private int maxMessageBytes = DEFAULT_MAX_MESSAGE_BYTES;
         private String nodeId = "node-" + UUID.randomUUID().toString().substring(0, 13).replace("-", "");
+        private HistoryPolicy historyPolicy = HistoryPolicy.none();
+        private TopicAuthorizer authorizer = TopicAuthorizer.allowAll();
+        private Duration presenceHeartbeat = Duration.ofSeconds(5);
 
         private Builder() {
         }
@@ -334,6 +364,35 @@ public final class PubSubHub implements AutoCloseable {
          */
         public Builder nodeId(String nodeId) {
             this.nodeId = Arguments.nonBlank(nodeId, "nodeId").strip();
+            return this;
+        }
+
+        /**
+         * Which topics keep their last messages for {@link PubSub#subscribeTopicWithHistory}. Default: none. With
+         * a transport, give every node the same policy.
+         */
+        public Builder history(HistoryPolicy historyPolicy) {
+            this.historyPolicy = Arguments.notNull(historyPolicy, "historyPolicy");
+            return this;
+        }
+
+        /** Who may subscribe to, send on or join which topic. Default: everyone may do everything. */
+        public Builder authorizer(TopicAuthorizer authorizer) {
+            this.authorizer = Arguments.notNull(authorizer, "authorizer");
+            return this;
+        }
+
+        /**
+         * With a transport: how often each node tells the others it is alive, with its presence entries. The
+         * entries of a node not heard from for three heartbeats are removed on the others. Default 5 seconds, so
+         * a node that dies or loses the engine is gone from the others' presence within 15 seconds.
+         */
+        public Builder presenceHeartbeat(Duration presenceHeartbeat) {
+            Arguments.notNull(presenceHeartbeat, "presenceHeartbeat");
+            if (presenceHeartbeat.toMillis() < 100) {
+                throw new IllegalArgumentException("presenceHeartbeat must be at least 100 ms (got " + presenceHeartbeat + ")");
+            }
+            this.presenceHeartbeat = presenceHeartbeat;
             return this;
         }
 

@@ -16,6 +16,9 @@ public final class Arguments {
             throw new IllegalArgumentException(
                     "topic must not be blank: pass a non-blank name such as \"chat\" (got \"" + topic + "\")");
         }
+        if (topic.indexOf('\u0000') >= 0) {
+            throw new IllegalArgumentException("topic must not contain the NUL character (reserved for the hub's own topics)");
+        }
         return topic;
     }
 

@@ -7,7 +7,9 @@ import dev.flowpubsub.spi.TransportContext;
 import dev.flowpubsub.spi.TransportEnvelope;
 import dev.flowpubsub.spi.TransportHealth;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -73,9 +75,70 @@ public final class Cluster implements TransportContext {
                     + " bytes: send less (an id to look up, say), or raise PubSubHub.builder().maxMessageBytes(...)");
         }
         synchronized (sendLock) {
-            engine.publish(new Envelope(topic, message, skip));
-            transport.publish(new TransportEnvelope(nodeId, ++sequence, topic, payload));
+            long number = ++sequence;
+            engine.publish(new Envelope(topic, message, skip, nodeId, number));
+            transport.publish(new TransportEnvelope(nodeId, number, topic, payload));
         }
+    }
+
+    /** Sends a presence protocol message to the other nodes only (this node has applied it already). */
+    void sendProtocol(Map<String, Object> message) {
+        byte[] payload;
+        try {
+            payload = codec.encode(message);
+        } catch (RuntimeException e) {
+            Engine.LOG.error("flow-pubsub: a presence descriptor could not be encoded for the other nodes", e);
+            return;
+        }
+        synchronized (sendLock) {
+            transport.publish(new TransportEnvelope(nodeId, ++sequence, Presences.PROTOCOL_TOPIC, payload));
+        }
+    }
+
+    /** Checks, at the call, that a value can travel: what a presence descriptor must pass before a join. */
+    public void checkEncodable(Object value, String what) {
+        byte[] payload;
+        try {
+            payload = codec.encode(value);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(what + " cannot be sent to the other nodes: " + e.getMessage(), e);
+        }
+        if (payload.length > maxPayloadBytes / 2) {
+            throw new IllegalArgumentException(what + " is " + payload.length + " bytes encoded, more than "
+                    + maxPayloadBytes / 2 + " (half the message limit): keep it small, such as a name and an id");
+        }
+    }
+
+    /**
+     * The topic's last messages that this node never received (sent before it started), from the engine, oldest
+     * first; empty when the transport keeps no history or cannot be reached. Blocking: call on a worker.
+     */
+    List<Envelope> history(String topic, int limit) {
+        List<TransportEnvelope> kept;
+        try {
+            kept = transport.history(topic, limit);
+        } catch (RuntimeException unreachable) {
+            Engine.LOG.warn("flow-pubsub: node {} could not read the history of topic '{}' from the transport; "
+                    + "using what it received itself: {}", nodeId, topic, unreachable.toString());
+            return List.of();
+        }
+        List<Envelope> older = new ArrayList<>(kept.size());
+        for (TransportEnvelope envelope : kept) {
+            try {
+                Object message = codec.decode(envelope.payload());
+                if (message != null) {
+                    older.add(new Envelope(topic, message, null, envelope.originNode(), envelope.sequence()));
+                }
+            } catch (RuntimeException e) {
+                rejected(envelope.originNode() + "#" + envelope.sequence(), e.getMessage());
+            }
+        }
+        return older;
+    }
+
+    @Override
+    public int historySize(String topic) {
+        return engine.historySize(topic);
     }
 
     @Override
@@ -126,12 +189,15 @@ public final class Cluster implements TransportContext {
             rejected(envelope.originNode() + "#" + envelope.sequence(), "payload decodes to null");
             return;
         }
-        if (envelope.topic() != null && envelope.topic().isBlank()) {
+        if (envelope.topic() != null && (envelope.topic().isBlank()
+                || envelope.topic().startsWith(Engine.INTERNAL) && !Presences.PROTOCOL_TOPIC.equals(envelope.topic()))) {
             rejected(envelope.originNode() + "#" + envelope.sequence(), "blank topic");
             return;
         }
-        received.increment();
-        engine.publishRemote(new Envelope(envelope.topic(), message, null));
+        if (!Presences.PROTOCOL_TOPIC.equals(envelope.topic())) {
+            received.increment();
+        }
+        engine.publishRemote(new Envelope(envelope.topic(), message, null, envelope.originNode(), envelope.sequence()));
     }
 
     private void pruneIdleOrigins(long now) {

@@ -4,6 +4,9 @@ import com.vaadin.flow.component.UI;
 import com.vaadin.flow.shared.Registration;
 import dev.flowpubsub.DeliveryError;
 import dev.flowpubsub.DeliveryErrorHandler;
+import dev.flowpubsub.HistoryPolicy;
+import dev.flowpubsub.Presence;
+import dev.flowpubsub.PresenceEvent;
 import dev.flowpubsub.MessageHandler;
 import dev.flowpubsub.OverflowPolicy;
 import dev.flowpubsub.PubSubStats;
@@ -12,7 +15,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -22,6 +30,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -37,6 +46,9 @@ import java.util.concurrent.atomic.LongAdder;
 public final class Engine {
 
     static final Logger LOG = LoggerFactory.getLogger("dev.flowpubsub.PubSubHub");
+    /** Topics starting with this are the hub's own (presence); user topics may not contain it. */
+    public static final String INTERNAL = "\u0000";
+    private static final int MAX_HISTORY_TOPICS = 10_000;
 
     private final int queueCapacity;
     private final OverflowPolicy overflowPolicy;
@@ -48,7 +60,26 @@ public final class Engine {
     private final Set<UiEndpoint> broadcastSubscribers = ConcurrentHashMap.newKeySet();
     private final ConcurrentHashMap<String, Set<UiEndpoint>> topicSubscribers = new ConcurrentHashMap<>();
 
-    private final ConcurrentLinkedQueue<Envelope> inbox = new ConcurrentLinkedQueue<>();
+    /** {@link Envelope}s and {@link Control}s, in the one order the fan-out task follows. */
+    private final ConcurrentLinkedQueue<Object> inbox = new ConcurrentLinkedQueue<>();
+    private final HistoryPolicy historyPolicy;
+    /** Last messages of topics with history, in fan-out order; fan-out task only. Least recently used topics go first. */
+    private final Map<String, ArrayDeque<Envelope>> histories = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, ArrayDeque<Envelope>> eldest) {
+            if (size() > MAX_HISTORY_TOPICS) {
+                bootstrappedHistories.remove(eldest.getKey());
+                return true;
+            }
+            return false;
+        }
+    };
+    /** Topics whose history was completed from the engine (fan-out task only). */
+    private final Set<String> bootstrappedHistories = new HashSet<>();
+    private volatile Presences presences;
+    private volatile Cluster cluster;
+    private Thread heartbeat;
+    private final AtomicLong joinIds = new AtomicLong();
     private final AtomicBoolean fanOutScheduled = new AtomicBoolean();
     /** Tasks submitted to the executor and not yet finished; with an empty inbox, zero means idle. */
     private final AtomicInteger busy = new AtomicInteger();
@@ -71,7 +102,9 @@ public final class Engine {
      *                 (and shut down) by this engine
      */
     public Engine(int queueCapacity, OverflowPolicy overflowPolicy, Executor executor,
-                  DeliveryErrorHandler errorHandler) {
+                  DeliveryErrorHandler errorHandler, HistoryPolicy historyPolicy) {
+        this.historyPolicy = Arguments.notNull(historyPolicy, "historyPolicy");
+        this.presences = new Presences(this, "local", null, 100);
         this.queueCapacity = Arguments.positive(queueCapacity, "queueCapacity");
         this.overflowPolicy = Arguments.notNull(overflowPolicy, "overflowPolicy");
         this.errorHandler = Arguments.notNull(errorHandler, "errorHandler");
@@ -101,29 +134,183 @@ public final class Engine {
      * @param topic null for a broadcast subscription
      * @param type  null for every message
      */
-    @SuppressWarnings("unchecked")
     public Registration subscribe(UI ui, String topic, Class<?> type, MessageHandler<?> handler,
                                   TopicMessageHandler<?> topicHandler) {
+        return add(ui, topic, type, handler, topicHandler, true);
+    }
+
+    @SuppressWarnings("unchecked")
+    private Subscription add(UI ui, String topic, Class<?> type, MessageHandler<?> handler,
+                             TopicMessageHandler<?> topicHandler, boolean live) {
         ensureOpen();
         warnIfNoPush(ui);
         for (;;) {
-            UiEndpoint endpoint = endpoints.get(ui);
-            if (endpoint == null) {
-                UiEndpoint created = new UiEndpoint(this, ui);
-                endpoint = endpoints.putIfAbsent(ui, created);
-                if (endpoint == null) {
-                    endpoint = created;
-                    created.watchDetach();
-                }
-            }
+            UiEndpoint endpoint = endpointFor(ui);
             Subscription subscription = new Subscription(endpoint, topic, type,
-                    (MessageHandler<Object>) handler, (TopicMessageHandler<Object>) topicHandler);
+                    (MessageHandler<Object>) handler, (TopicMessageHandler<Object>) topicHandler, live);
             if (endpoint.add(subscription)) {
                 return subscription;
             }
             // the endpoint closed between lookup and add (its last subscription ended): take a fresh one
         }
     }
+
+    private UiEndpoint endpointFor(UI ui) {
+        UiEndpoint endpoint = endpoints.get(ui);
+        if (endpoint == null) {
+            UiEndpoint created = new UiEndpoint(this, ui);
+            endpoint = endpoints.putIfAbsent(ui, created);
+            if (endpoint == null) {
+                endpoint = created;
+                created.watchDetach();
+            }
+        }
+        return endpoint;
+    }
+
+    /**
+     * Subscribes to a topic, first handing the handler the topic's history: the messages kept for it when the
+     * subscription starts in the hub's order, then every message after that point, with no gap and no repeat.
+     */
+    public Registration subscribeWithHistory(UI ui, String topic, Class<?> type, MessageHandler<?> handler,
+                                             TopicMessageHandler<?> topicHandler) {
+        Subscription subscription = add(ui, topic, type, handler, topicHandler, false);
+        int size = historyPolicy.size(topic);
+        Cluster clusterNow = cluster;
+        if (size > 0 && clusterNow != null) {
+            // a node started after the messages were sent has them only in the engine: fetch, then start
+            submit(() -> {
+                List<Envelope> older = clusterNow.history(topic, size);
+                control(() -> {
+                    completeHistory(topic, older, size);
+                    activate(subscription, historyOf(topic));
+                });
+            });
+        } else {
+            control(() -> activate(subscription, historyOf(topic)));
+        }
+        return subscription;
+    }
+
+    /** Subscribes to joins and leaves on a topic, first handing the handler everyone present as JOINs. */
+    public Registration subscribePresence(UI ui, String topic, MessageHandler<?> handler) {
+        Subscription subscription = add(ui, Presences.EVENTS_PREFIX + topic, PresenceEvent.class, handler, null, false);
+        control(() -> activate(subscription, presences.snapshot(topic)));
+        return subscription;
+    }
+
+    /**
+     * Makes the page present on a topic until the registration is removed or the page detaches.
+     *
+     * @param encoded the descriptor, already checked to be encodable for the transport (or null without one)
+     */
+    public Registration join(UI ui, String topic, Object descriptor) {
+        ensureOpen();
+        String node = cluster == null ? "local" : cluster.nodeId();
+        Presences.Member member = new Presences.Member(topic, node + "-" + joinIds.incrementAndGet(), descriptor,
+                System.currentTimeMillis(), node);
+        for (;;) {
+            UiEndpoint endpoint = endpointFor(ui);
+            PresenceJoin join = new PresenceJoin(endpoint, member);
+            if (endpoint.addJoin(join)) {
+                control(() -> presences.localJoin(member));
+                return join;
+            }
+        }
+    }
+
+    void leave(Presences.Member member) {
+        if (!closed) {
+            control(() -> presences.localLeave(member));
+        }
+    }
+
+    /** Who is present on a topic, on every node, in the order they joined. */
+    public List<Presence> present(String topic) {
+        return presences.present(topic);
+    }
+
+    private void activate(Subscription subscription, List<Envelope> snapshot) {
+        if (subscription.isActive()) {
+            subscription.endpoint.enqueue(new Activation(subscription, snapshot));
+        }
+    }
+
+    private List<Envelope> historyOf(String topic) {
+        ArrayDeque<Envelope> history = histories.get(topic);
+        return history == null ? List.of() : List.copyOf(history);
+    }
+
+    /** Puts messages older than this node's own history in front of it, skipping any it has (fan-out task). */
+    private void completeHistory(String topic, List<Envelope> older, int size) {
+        if (!bootstrappedHistories.add(topic) || older.isEmpty()) {
+            return;
+        }
+        ArrayDeque<Envelope> history = histories.computeIfAbsent(topic, t -> new ArrayDeque<>());
+        Set<String> known = new HashSet<>();
+        for (Envelope envelope : history) {
+            known.add(envelope.origin() + "#" + envelope.originSequence());
+        }
+        ArrayDeque<Envelope> merged = new ArrayDeque<>(size);
+        for (Envelope envelope : older) {
+            if (!known.contains(envelope.origin() + "#" + envelope.originSequence())) {
+                merged.addLast(envelope);
+            }
+        }
+        merged.addAll(history);
+        while (merged.size() > size) {
+            merged.pollFirst();
+        }
+        histories.put(topic, merged);
+    }
+
+    private void remember(Envelope envelope) {
+        String topic = envelope.topic();
+        if (topic == null || topic.startsWith(INTERNAL)) {
+            return;
+        }
+        int size = historyPolicy.size(topic);
+        if (size <= 0) {
+            return;
+        }
+        ArrayDeque<Envelope> history = histories.computeIfAbsent(topic, t -> new ArrayDeque<>());
+        history.addLast(new Envelope(topic, envelope.message(), null, envelope.origin(), envelope.originSequence()));
+        while (history.size() > Math.min(size, HistoryPolicy.MAX_SIZE)) {
+            history.pollFirst();
+        }
+    }
+
+    /** How many of a topic's messages the hub keeps (for the transport, which keeps them in the engine too). */
+    public int historySize(String topic) {
+        return topic == null || topic.startsWith(INTERNAL) ? 0 : Math.min(historyPolicy.size(topic), HistoryPolicy.MAX_SIZE);
+    }
+
+    /**
+     * Connects presence to the other nodes: protocol messages go out through the cluster, a heartbeat runs, and
+     * the other nodes are asked for their entries.
+     */
+    public void enableCluster(Cluster cluster, java.time.Duration heartbeatEvery) {
+        this.cluster = cluster;
+        long heartbeatNanos = heartbeatEvery.toNanos();
+        Presences clustered = new Presences(this, cluster.nodeId(), cluster::sendProtocol, 100);
+        this.presences = clustered;
+        this.heartbeatNanos = heartbeatNanos;
+        control(clustered::joinCluster);
+        heartbeat = Thread.ofVirtual().name("flow-pubsub-heartbeat-" + cluster.nodeId()).start(() -> {
+            while (!closed) {
+                try {
+                    Thread.sleep(java.time.Duration.ofNanos(heartbeatNanos));
+                } catch (InterruptedException e) {
+                    return;
+                }
+                if (!closed) {
+                    control(() -> clustered.heartbeat(System.nanoTime(), 3 * heartbeatNanos));
+                }
+            }
+        });
+    }
+
+    private volatile long heartbeatNanos;
 
     public void unsubscribe(UI ui) {
         UiEndpoint endpoint = endpoints.get(ui);
@@ -203,8 +390,15 @@ public final class Engine {
         }
     }
 
-    private void enqueue(Envelope envelope) {
-        inbox.offer(envelope);
+    /** Runs {@code action} in the fan-out task, after everything sent before and before anything sent after. */
+    void control(Runnable action) {
+        if (!closed) {
+            enqueue(new Control(action));
+        }
+    }
+
+    private void enqueue(Object item) {
+        inbox.offer(item);
         if (!fanOutScheduled.get() && fanOutScheduled.compareAndSet(false, true)) {
             submit(this::fanOut);
         }
@@ -212,23 +406,47 @@ public final class Engine {
 
     private void fanOut() {
         for (;;) {
-            Envelope envelope;
-            while ((envelope = inbox.poll()) != null) {
-                Collection<UiEndpoint> targets = envelope.topic() == null
-                        ? broadcastSubscribers : topicSubscribers.get(envelope.topic());
-                if (targets != null) {
-                    UI skip = envelope.skip();
-                    for (UiEndpoint endpoint : targets) {
-                        if (endpoint.ui != skip) {
-                            endpoint.enqueue(envelope);
-                        }
+            Object item;
+            while ((item = inbox.poll()) != null) {
+                try {
+                    if (item instanceof Control control) {
+                        control.action().run();
+                    } else {
+                        fanOut((Envelope) item);
                     }
+                } catch (RuntimeException unexpected) {
+                    LOG.error("flow-pubsub: fan-out of {} failed", item, unexpected);
                 }
             }
             fanOutScheduled.set(false);
             // a publisher may have added a message after the last poll and seen the flag still set
             if (inbox.isEmpty() || !fanOutScheduled.compareAndSet(false, true)) {
                 return;
+            }
+        }
+    }
+
+    private void fanOut(Envelope envelope) {
+        if (Presences.PROTOCOL_TOPIC.equals(envelope.topic())) {
+            if (envelope.origin() != null) {
+                presences.onRemote(envelope.origin(), envelope.message(), System.nanoTime(), heartbeatNanos);
+            }
+            return;
+        }
+        remember(envelope);
+        fanOutNow(envelope);
+    }
+
+    /** Hands a message to the queue of every page subscribed to it (fan-out task). */
+    void fanOutNow(Envelope envelope) {
+        Collection<UiEndpoint> targets = envelope.topic() == null
+                ? broadcastSubscribers : topicSubscribers.get(envelope.topic());
+        if (targets != null) {
+            UI skip = envelope.skip();
+            for (UiEndpoint endpoint : targets) {
+                if (endpoint.ui != skip) {
+                    endpoint.enqueue(envelope);
+                }
             }
         }
     }
@@ -362,6 +580,9 @@ public final class Engine {
         }
         closed = true;
         inbox.clear();
+        if (heartbeat != null) {
+            heartbeat.interrupt();
+        }
         for (UiEndpoint endpoint : endpoints.values()) {
             endpoint.close();
         }

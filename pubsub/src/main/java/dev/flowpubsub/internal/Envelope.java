@@ -3,11 +3,18 @@ package dev.flowpubsub.internal;
 import com.vaadin.flow.component.UI;
 
 /**
- * One message on its way through the hub: the unit that is queued, fanned out and delivered.
+ * One message on its way through the hub: the unit that is queued, fanned out, kept in history and delivered.
  *
- * @param topic   the topic, or {@code null} for a broadcast ({@code sendAll}/{@code sendOthers})
- * @param message the message object, never {@code null}
- * @param skip    the UI that must not receive it ({@code sendOthers*}), or {@code null}
+ * @param topic          the topic, or {@code null} for a broadcast ({@code sendAll}/{@code sendOthers})
+ * @param message        the message object, never {@code null}
+ * @param skip           the UI that must not receive it ({@code sendOthers*}), or {@code null}
+ * @param origin         the node that sent it, or {@code null} on a hub without transport
+ * @param originSequence its number in the origin's sequence (0 without transport)
  */
-public record Envelope(String topic, Object message, UI skip) {
+public record Envelope(String topic, Object message, UI skip, String origin, long originSequence) {
+
+    /** A message sent on a hub without transport. */
+    public static Envelope local(String topic, Object message, UI skip) {
+        return new Envelope(topic, message, skip, null, 0);
+    }
 }

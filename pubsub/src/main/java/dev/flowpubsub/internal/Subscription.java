@@ -18,14 +18,28 @@ final class Subscription implements Registration {
     private final TopicMessageHandler<Object> topicHandler;
     /** Cleared (under the endpoint's monitor) when unsubscribed; read without it before each call. */
     private volatile boolean active = true;
+    /**
+     * False for a subscription taken with a snapshot until its {@link Activation} is handled: it skips live
+     * messages queued before that point. Only read and written by the page's batch, under its session lock.
+     */
+    private boolean live;
 
     Subscription(UiEndpoint endpoint, String topic, Class<?> type, MessageHandler<Object> handler,
-                 TopicMessageHandler<Object> topicHandler) {
+                 TopicMessageHandler<Object> topicHandler, boolean live) {
         this.endpoint = endpoint;
         this.topic = topic;
         this.type = type;
         this.handler = handler;
         this.topicHandler = topicHandler;
+        this.live = live;
+    }
+
+    boolean isLive() {
+        return live;
+    }
+
+    void goLive() {
+        live = true;
     }
 
     boolean isActive() {

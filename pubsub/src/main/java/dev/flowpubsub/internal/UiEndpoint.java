@@ -34,8 +34,10 @@ final class UiEndpoint {
     private Map<String, Subscription[]> topics;
     private int subscriptionCount;
 
-    /** Pending messages, oldest first; {@code null} while empty, so an idle page costs no queue. */
-    private ArrayDeque<Envelope> queue;
+    /** Pending {@link Envelope}s and {@link Activation}s, oldest first; {@code null} while empty, so an idle page costs no queue. */
+    private ArrayDeque<Object> queue;
+    /** Presence entries of this page; they leave when it detaches. */
+    private List<PresenceJoin> joins;
     /** True from the moment a drain is submitted until a batch finds the queue empty; the queue is never non-empty while false. */
     private boolean drainScheduled;
     private boolean overflowWarned;
@@ -107,7 +109,7 @@ final class UiEndpoint {
             }
             subscriptionCount--;
             engine.subscriptionsRemoved(1);
-            nowEmpty = subscriptionCount == 0;
+            nowEmpty = isEmpty();
         }
         if (nowEmpty) {
             close();
@@ -129,7 +131,7 @@ final class UiEndpoint {
             engine.unindexBroadcast(this);
             subscriptionCount -= removed;
             engine.subscriptionsRemoved(removed);
-            nowEmpty = subscriptionCount == 0;
+            nowEmpty = isEmpty();
         }
         if (nowEmpty) {
             close();
@@ -150,7 +152,7 @@ final class UiEndpoint {
             removeTopicIfEmpty(topic, NONE);
             subscriptionCount -= onTopic.length;
             engine.subscriptionsRemoved(onTopic.length);
-            nowEmpty = subscriptionCount == 0;
+            nowEmpty = isEmpty();
         }
         if (nowEmpty) {
             close();
@@ -169,6 +171,38 @@ final class UiEndpoint {
         engine.unindexTopic(topic, this);
     }
 
+    /** Adds a presence entry of this page; false when this endpoint was closed meanwhile. */
+    boolean addJoin(PresenceJoin join) {
+        synchronized (this) {
+            if (closed) {
+                return false;
+            }
+            if (joins == null) {
+                joins = new ArrayList<>(2);
+            }
+            joins.add(join);
+            return true;
+        }
+    }
+
+    void removeJoin(PresenceJoin join) {
+        boolean nowEmpty;
+        synchronized (this) {
+            if (closed || joins == null || !joins.remove(join)) {
+                return;
+            }
+            nowEmpty = isEmpty();
+        }
+        engine.leave(join.member);
+        if (nowEmpty) {
+            close();
+        }
+    }
+
+    private boolean isEmpty() {
+        return subscriptionCount == 0 && (joins == null || joins.isEmpty());
+    }
+
     synchronized int subscriptionCount() {
         return subscriptionCount;
     }
@@ -179,6 +213,7 @@ final class UiEndpoint {
      */
     void close() {
         Registration registration;
+        List<PresenceJoin> leaving;
         synchronized (this) {
             if (closed) {
                 return;
@@ -208,6 +243,13 @@ final class UiEndpoint {
             }
             registration = detachRegistration;
             detachRegistration = null;
+            leaving = joins;
+            joins = null;
+        }
+        if (leaving != null) {
+            for (PresenceJoin join : leaving) {
+                engine.leave(join.member);
+            }
         }
         engine.forget(this);
         if (registration != null) {
@@ -249,7 +291,7 @@ final class UiEndpoint {
                 // full: a drain is already scheduled, since the queue is never non-empty without one
                 dropped = true;
                 if (engine.overflowPolicy() == OverflowPolicy.DROP_OLDEST) {
-                    queue.pollFirst();
+                    removeOldestEnvelope();
                     queue.addLast(envelope);
                 }
                 firstDrop = !overflowWarned;
@@ -268,6 +310,40 @@ final class UiEndpoint {
         }
         if (dropped) {
             engine.droppedFor(ui, capacity, firstDrop);
+        }
+    }
+
+    private void removeOldestEnvelope() {
+        for (java.util.Iterator<Object> it = queue.iterator(); it.hasNext(); ) {
+            if (it.next() instanceof Envelope) {
+                it.remove();
+                return;
+            }
+        }
+    }
+
+    /**
+     * Called by the fan-out task where a subscription taken with a snapshot starts. Never dropped: it is not a
+     * message but the point where the subscription begins.
+     */
+    void enqueue(Activation activation) {
+        boolean schedule = false;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            if (queue == null) {
+                queue = new ArrayDeque<>(8);
+            }
+            queue.addLast(activation);
+            engine.pendingAdded();
+            if (!drainScheduled) {
+                drainScheduled = true;
+                schedule = true;
+            }
+        }
+        if (schedule) {
+            engine.submit(this::drain);
         }
     }
 
@@ -298,7 +374,7 @@ final class UiEndpoint {
 
     /** Runs inside {@code ui.access}: the page's session lock is held. Handles what is queued now, in order. */
     private void runBatch() {
-        ArrayDeque<Envelope> batch;
+        ArrayDeque<Object> batch;
         synchronized (this) {
             batch = queue;
             queue = null;
@@ -309,8 +385,12 @@ final class UiEndpoint {
             engine.pendingRemoved(batch.size());
         }
         engine.batchStarted();
-        for (Envelope envelope : batch) {
-            deliver(envelope);
+        for (Object item : batch) {
+            if (item instanceof Envelope envelope) {
+                deliver(envelope);
+            } else {
+                activate((Activation) item);
+            }
         }
         if (ui.getPushConfiguration().getPushMode() == PushMode.MANUAL) {
             ui.push();
@@ -337,21 +417,38 @@ final class UiEndpoint {
         }
         boolean handled = false;
         for (Subscription subscription : subscriptions) {
-            if (!subscription.isActive() || !subscription.accepts(envelope.message())) {
-                continue;
-            }
-            handled = true;
-            try {
-                subscription.invoke(envelope.topic(), envelope.message());
-            } catch (VirtualMachineError fatal) {
-                throw fatal;
-            } catch (Throwable failure) {
-                engine.handlerFailed(ui, envelope, failure);
+            if (subscription.isLive()) {
+                handled |= invoke(subscription, envelope);
             }
         }
         if (handled) {
             engine.delivered();
         }
+    }
+
+    /** Hands a new subscription its snapshot, then lets it take live messages from here on. */
+    private void activate(Activation activation) {
+        Subscription subscription = activation.subscription();
+        for (Envelope envelope : activation.snapshot()) {
+            if (invoke(subscription, envelope)) {
+                engine.delivered();
+            }
+        }
+        subscription.goLive();
+    }
+
+    private boolean invoke(Subscription subscription, Envelope envelope) {
+        if (!subscription.isActive() || !subscription.accepts(envelope.message())) {
+            return false;
+        }
+        try {
+            subscription.invoke(envelope.topic(), envelope.message());
+        } catch (VirtualMachineError fatal) {
+            throw fatal;
+        } catch (Throwable failure) {
+            engine.handlerFailed(ui, envelope, failure);
+        }
+        return true;
     }
 
     // ---- copy-on-write helpers --------------------------------------------------------------------

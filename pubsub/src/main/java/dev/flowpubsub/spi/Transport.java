@@ -32,6 +32,17 @@ public interface Transport extends AutoCloseable {
     /** Hands an envelope to the other nodes. Called in sequence order, never concurrently. Returns at once. */
     void publish(TransportEnvelope envelope);
 
+    /**
+     * The last {@code limit} envelopes published on {@code topic} <em>before this transport started receiving</em>,
+     * oldest first: what a node started later needs to complete a topic's history (see
+     * {@link TransportContext#historySize}). Envelopes received through {@link TransportContext#receive} are not
+     * included. Blocking; called on one of the hub's worker threads. A transport that keeps no history returns
+     * an empty list, the default: pages then get the history this node itself received.
+     */
+    default java.util.List<TransportEnvelope> history(String topic, int limit) {
+        return java.util.List.of();
+    }
+
     /** Whether the engine is reachable now, and what is buffered, for health checks and logs. */
     TransportHealth health();
 

@@ -10,6 +10,12 @@ public interface TransportContext {
     int maxPayloadBytes();
 
     /**
+     * How many of a topic's last messages the engine should keep for nodes that start later (0: none). A
+     * transport that keeps history stores each published envelope's topic history accordingly.
+     */
+    int historySize(String topic);
+
+    /**
      * Passes an envelope received from the engine to the hub, which delivers it to this node's pages. Called from
      * one thread at a time, in the engine's order. Envelopes of this node, and ones seen before, are skipped.
      */

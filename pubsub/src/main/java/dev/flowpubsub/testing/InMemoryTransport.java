@@ -70,6 +70,22 @@ public final class InMemoryTransport implements Transport {
             return reader.closed || down ? List.of() : List.copyOf(log.subList(position, log.size()));
         }
 
+        synchronized List<TransportEnvelope> lastBefore(int end, String topic, int limit) {
+            if (down) {
+                throw new IllegalStateException("the in-memory engine is stopped");
+            }
+            ArrayDeque<TransportEnvelope> last = new ArrayDeque<>(limit);
+            for (TransportEnvelope envelope : log.subList(0, Math.min(end, log.size()))) {
+                if (topic.equals(envelope.topic())) {
+                    if (last.size() == limit) {
+                        last.pollFirst();
+                    }
+                    last.addLast(envelope);
+                }
+            }
+            return List.copyOf(last);
+        }
+
         synchronized boolean isDown() {
             return down;
         }
@@ -83,6 +99,7 @@ public final class InMemoryTransport implements Transport {
     private final ArrayDeque<TransportEnvelope> outbox = new ArrayDeque<>();
     private volatile boolean closed;
     private Thread reader;
+    private volatile int startedAt;
 
     private InMemoryTransport(Bus bus) {
         this.bus = bus;
@@ -92,6 +109,7 @@ public final class InMemoryTransport implements Transport {
     public void start(TransportContext context) {
         Arguments.notNull(context, "context");
         int startAt = bus.size();
+        startedAt = startAt;
         reader = Thread.ofVirtual().name("in-memory-transport-" + context.nodeId()).start(() -> read(context, startAt));
     }
 
@@ -125,6 +143,11 @@ public final class InMemoryTransport implements Transport {
                 outbox.pollFirst();
             }
         }
+    }
+
+    @Override
+    public List<TransportEnvelope> history(String topic, int limit) {
+        return bus.lastBefore(startedAt, topic, limit);
     }
 
     @Override

@@ -1,0 +1,36 @@
+package dev.flowpubsub;
+
+/**
+ * The application's {@link TopicAuthorizer} refused what a page asked for; thrown at the call, before anything
+ * was subscribed, sent or joined.
+ */
+public class PubSubAccessDeniedException extends RuntimeException {
+
+    private final int uiId;
+    private final TopicAuthorizer.Action action;
+    private final String topic;
+
+    public PubSubAccessDeniedException(int uiId, TopicAuthorizer.Action action, String topic) {
+        super("not allowed: UI " + uiId + " may not " + action.name().toLowerCase(java.util.Locale.ROOT)
+                + (topic == null ? " broadcasts" : " on topic '" + topic + "'")
+                + " (refused by the application's TopicAuthorizer)");
+        this.uiId = uiId;
+        this.action = action;
+        this.topic = topic;
+    }
+
+    /** The page that asked. */
+    public int uiId() {
+        return uiId;
+    }
+
+    /** What it asked to do. */
+    public TopicAuthorizer.Action action() {
+        return action;
+    }
+
+    /** On which topic; {@code null} for broadcasts. */
+    public String topic() {
+        return topic;
+    }
+}

@@ -1,0 +1,43 @@
+package dev.flowpubsub;
+
+import com.vaadin.flow.component.UI;
+
+/**
+ * The application's rule for who may do what on which topic: asked before a page subscribes to a topic, sends
+ * on it or joins it, on the node where the page is. A refusal throws {@link PubSubAccessDeniedException} at the
+ * call. Code sending through {@link PubSubHub} directly (a service, no page) is trusted and not asked.
+ *
+ * <pre>{@code
+ * PubSubHub.builder().authorizer((ui, action, topic) ->
+ *         topic == null || !topic.startsWith("admin:") || isAdmin(VaadinSession.getCurrent()))
+ * }</pre>
+ *
+ * <p>Called on the thread of the call, usually the page's UI thread with its session lock held, so the
+ * logged-in user is at hand (for example through Spring Security's context or the {@code VaadinSession}).
+ */
+@FunctionalInterface
+public interface TopicAuthorizer {
+
+    /** What a page wants to do. */
+    enum Action {
+        /** {@code subscribe*}, {@code subscribeTopicWithHistory}, {@code subscribePresence}. */
+        SUBSCRIBE,
+        /** {@code sendAll*}, {@code sendOthers*}. */
+        SEND,
+        /** {@code join}. */
+        JOIN
+    }
+
+    /**
+     * @param ui     the page
+     * @param action what it wants to do
+     * @param topic  the topic, or {@code null} for broadcasts ({@code subscribe}, {@code sendAll}, {@code sendOthers})
+     * @return whether to allow it
+     */
+    boolean allows(UI ui, Action action, String topic);
+
+    /** Allows everything: the default. */
+    static TopicAuthorizer allowAll() {
+        return (ui, action, topic) -> true;
+    }
+}

@@ -1,0 +1,9 @@
+package dev.flowpubsub.internal;
+
+/**
+ * Work that must happen at a point in the hub's single order of messages, run by the fan-out task between two
+ * messages: taking a snapshot for a new subscriber, changing presence. What it sees is exactly what every page
+ * has been handed before it, and nothing after.
+ */
+record Control(Runnable action) {
+}

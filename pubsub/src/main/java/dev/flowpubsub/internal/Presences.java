@@ -1,0 +1,263 @@
+package dev.flowpubsub.internal;
+
+import dev.flowpubsub.Presence;
+import dev.flowpubsub.PresenceEvent;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+
+/**
+ * Who is present on which topic, on this node and, through the transport, on the others.
+ *
+ * <p>Threading: every change runs in the engine's fan-out task (as a {@link Control} or a protocol message
+ * from another node), so changes and the JOIN/LEAVE events they produce have one order with the messages.
+ * {@link #present} may be called from any thread and reads a concurrent map.
+ *
+ * <h2>Across nodes</h2>
+ * Each node owns its own entries and tells the others: {@code join} and {@code leave} as they happen, a
+ * {@code beat} every heartbeat with the count and a digest of its entries, its whole {@code state} (in chunks)
+ * when asked with {@code sync}. A node that finds its view of another node's entries out of step with that
+ * node's beat asks it for its state. Entries of a node not heard from for three heartbeats are removed, as if
+ * each had left: that node stopped, or lost the engine.
+ */
+final class Presences {
+
+    static final String PROTOCOL_TOPIC = Engine.INTERNAL + "presence";
+    static final String EVENTS_PREFIX = Engine.INTERNAL + "presence-events:";
+
+    /** One entry: someone present on a topic, owned by a node. */
+    record Member(String topic, String id, Object descriptor, long joinedAt, String node) {
+        Presence presence() {
+            return new Presence(id, descriptor, joinedAt);
+        }
+    }
+
+    private final Engine engine;
+    private final String nodeId;
+    /** Sends a protocol message to the other nodes; {@code null} on a hub without transport. */
+    private final Consumer<Map<String, Object>> protocol;
+    private final int maxMembersPerChunk;
+
+    private final ConcurrentHashMap<String, ConcurrentHashMap<String, Member>> byTopic = new ConcurrentHashMap<>();
+    private final Map<String, Map<String, Member>> byNode = new HashMap<>();
+    private final Map<String, Long> lastHeard = new HashMap<>();
+    private final Map<String, Long> lastSyncAsked = new HashMap<>();
+    private final Map<String, List<Member>> stateChunks = new HashMap<>();
+
+    Presences(Engine engine, String nodeId, Consumer<Map<String, Object>> protocol, int maxMembersPerChunk) {
+        this.engine = engine;
+        this.nodeId = nodeId;
+        this.protocol = protocol;
+        this.maxMembersPerChunk = maxMembersPerChunk;
+    }
+
+    /** Who is present on a topic now, in the order they joined. Any thread. */
+    List<Presence> present(String topic) {
+        Map<String, Member> members = byTopic.get(topic);
+        if (members == null) {
+            return List.of();
+        }
+        return members.values().stream()
+                .sorted(Comparator.comparingLong(Member::joinedAt).thenComparing(Member::id))
+                .map(Member::presence).toList();
+    }
+
+    /** The current members of a topic as JOIN events, for a new presence subscriber. Fan-out task. */
+    List<Envelope> snapshot(String topic) {
+        return present(topic).stream()
+                .map(p -> event(topic, PresenceEvent.Kind.JOIN, p)).toList();
+    }
+
+    private static Envelope event(String topic, PresenceEvent.Kind kind, Presence presence) {
+        return Envelope.local(EVENTS_PREFIX + topic, new PresenceEvent(topic, kind, presence), null);
+    }
+
+    // ---- this node's entries (fan-out task) ------------------------------------------------------
+
+    void localJoin(Member member) {
+        if (add(member) && protocol != null) {
+            protocol.accept(joinMessage(member));
+        }
+    }
+
+    void localLeave(Member member) {
+        if (remove(member.node(), member.id()) && protocol != null) {
+            protocol.accept(Map.of("k", "leave", "topic", member.topic(), "id", member.id()));
+        }
+    }
+
+    private static Map<String, Object> joinMessage(Member member) {
+        Map<String, Object> message = new LinkedHashMap<>();
+        message.put("k", "join");
+        message.put("topic", member.topic());
+        message.put("id", member.id());
+        message.put("d", member.descriptor());
+        message.put("at", member.joinedAt());
+        return message;
+    }
+
+    private boolean add(Member member) {
+        Map<String, Member> ofNode = byNode.computeIfAbsent(member.node(), node -> new HashMap<>());
+        if (ofNode.containsKey(member.id())) {
+            return false;
+        }
+        ofNode.put(member.id(), member);
+        byTopic.computeIfAbsent(member.topic(), topic -> new ConcurrentHashMap<>()).put(member.id(), member);
+        engine.fanOutNow(event(member.topic(), PresenceEvent.Kind.JOIN, member.presence()));
+        return true;
+    }
+
+    private boolean remove(String node, String id) {
+        Map<String, Member> ofNode = byNode.get(node);
+        Member member = ofNode == null ? null : ofNode.remove(id);
+        if (member == null) {
+            return false;
+        }
+        if (ofNode.isEmpty() && !node.equals(nodeId)) {
+            byNode.remove(node);
+        }
+        byTopic.computeIfPresent(member.topic(), (topic, members) -> {
+            members.remove(id);
+            return members.isEmpty() ? null : members;
+        });
+        engine.fanOutNow(event(member.topic(), PresenceEvent.Kind.LEAVE, member.presence()));
+        return true;
+    }
+
+    // ---- the cluster protocol (fan-out task) ------------------------------------------------------
+
+    /** Right after the transport starts: ask every node for its entries. */
+    void joinCluster() {
+        protocol.accept(Map.of("k", "sync", "to", "*"));
+    }
+
+    /** Every heartbeat: tell the others what we have, and drop the entries of nodes gone silent. */
+    void heartbeat(long nowNanos, long silentAfterNanos) {
+        Map<String, Member> own = byNode.getOrDefault(nodeId, Map.of());
+        protocol.accept(Map.of("k", "beat", "n", (long) own.size(), "h", digest(own)));
+        for (String node : List.copyOf(byNode.keySet())) {
+            if (node.equals(nodeId)) {
+                continue;
+            }
+            Long heard = lastHeard.get(node);
+            if (heard == null || nowNanos - heard > silentAfterNanos) {
+                Engine.LOG.info("flow-pubsub: node {} has not been heard from for {} ms: its {} presence entries are removed",
+                        node, silentAfterNanos / 1_000_000, byNode.get(node).size());
+                for (String id : List.copyOf(byNode.get(node).keySet())) {
+                    remove(node, id);
+                }
+                byNode.remove(node);
+                lastHeard.remove(node);
+            }
+        }
+    }
+
+    private static long digest(Map<String, Member> members) {
+        long digest = 0;
+        for (String id : members.keySet()) {
+            digest += id.hashCode() * 31L + 7;
+        }
+        return digest;
+    }
+
+    /** A protocol message from another node. */
+    void onRemote(String origin, Object message, long nowNanos, long heartbeatNanos) {
+        if (!(message instanceof Map<?, ?> fields) || !(fields.get("k") instanceof String kind)) {
+            return;
+        }
+        lastHeard.put(origin, nowNanos);
+        switch (kind) {
+            case "join" -> {
+                Member member = member(fields, origin);
+                if (member != null) {
+                    add(member);
+                }
+            }
+            case "leave" -> {
+                if (fields.get("id") instanceof String id) {
+                    remove(origin, id);
+                }
+            }
+            case "beat" -> {
+                Map<String, Member> known = byNode.getOrDefault(origin, Map.of());
+                boolean inStep = fields.get("n") instanceof Long count && count == known.size()
+                        && fields.get("h") instanceof Long digest && digest == digest(known);
+                Long asked = lastSyncAsked.get(origin);
+                if (!inStep && (asked == null || nowNanos - asked > heartbeatNanos)) {
+                    lastSyncAsked.put(origin, nowNanos);
+                    protocol.accept(Map.of("k", "sync", "to", origin));
+                }
+            }
+            case "sync" -> {
+                if ("*".equals(fields.get("to")) || nodeId.equals(fields.get("to"))) {
+                    sendState();
+                }
+            }
+            case "state" -> onState(origin, fields);
+            default -> {
+                // a newer protocol message: ignore
+            }
+        }
+    }
+
+    private void sendState() {
+        List<Member> own = new ArrayList<>(byNode.getOrDefault(nodeId, Map.of()).values());
+        int chunks = Math.max(1, (own.size() + maxMembersPerChunk - 1) / maxMembersPerChunk);
+        String stateId = Long.toString(System.nanoTime(), 36);
+        for (int chunk = 0; chunk < chunks; chunk++) {
+            List<Object> members = new ArrayList<>();
+            for (Member member : own.subList(chunk * maxMembersPerChunk,
+                    Math.min(own.size(), (chunk + 1) * maxMembersPerChunk))) {
+                members.add(joinMessage(member));
+            }
+            protocol.accept(Map.of("k", "state", "sid", stateId, "i", (long) chunk, "of", (long) chunks, "m", members));
+        }
+    }
+
+    private void onState(String origin, Map<?, ?> fields) {
+        if (!(fields.get("sid") instanceof String stateId) || !(fields.get("i") instanceof Long chunk)
+                || !(fields.get("of") instanceof Long chunks) || !(fields.get("m") instanceof List<?> members)) {
+            return;
+        }
+        String key = origin + "/" + stateId;
+        List<Member> collected = stateChunks.computeIfAbsent(key, k -> new ArrayList<>());
+        for (Object each : members) {
+            if (each instanceof Map<?, ?> memberFields) {
+                Member member = member(memberFields, origin);
+                if (member != null) {
+                    collected.add(member);
+                }
+            }
+        }
+        if (chunk + 1 < chunks) {
+            return;
+        }
+        stateChunks.keySet().removeIf(k -> k.startsWith(origin + "/"));
+        Set<String> now = new HashSet<>();
+        for (Member member : collected) {
+            now.add(member.id());
+            add(member);
+        }
+        for (String id : List.copyOf(byNode.getOrDefault(origin, Map.of()).keySet())) {
+            if (!now.contains(id)) {
+                remove(origin, id);
+            }
+        }
+    }
+
+    private static Member member(Map<?, ?> fields, String origin) {
+        if (fields.get("topic") instanceof String topic && fields.get("id") instanceof String id
+                && fields.get("at") instanceof Long joinedAt && fields.containsKey("d") && fields.get("d") != null) {
+            return new Member(topic, id, fields.get("d"), joinedAt, origin);
+        }
+        return null;
+    }
+}
