@@ -31,6 +31,8 @@ import static org.awaitility.Awaitility.await;
  * {@link ChatViewTest} cover the server side alone. All tests share one Spring context, hence one hub, so
  * they assert on its counts relative to what was there before the test, and after each test they leave
  * their pages and wait until the hub has dropped them.
+ *
+ * <p>Dev tools are off: in dev mode Vaadin Copilot's overlay would take the clicks meant for Send.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = "vaadin.devmode.devTools.enabled=false")
