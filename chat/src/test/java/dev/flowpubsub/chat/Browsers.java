@@ -22,6 +22,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -53,6 +54,7 @@ final class Browsers implements ExecutionCondition, AfterEachCallback {
             + ": apt-get install -y chromium chromium-driver";
 
     private final List<Browser> open = new ArrayList<>();
+    private static boolean logsOfEarlierRunsDeleted;
 
     /** Runs the tests when both programs are there; skips them with one line saying what to install, or fails them on CI. */
     @Override
@@ -73,7 +75,7 @@ final class Browsers implements ExecutionCondition, AfterEachCallback {
         Path profile;
         Path tmp;
         try {
-            profile = Files.createTempDirectory(Files.createDirectories(target.resolve("browsers")), "profile-");
+            profile = Files.createTempDirectory(browsersDirectory(target), "profile-");
             tmp = Files.createDirectories(target.resolve("tmp"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -104,6 +106,25 @@ final class Browsers implements ExecutionCondition, AfterEachCallback {
             open.add(browser);
         }
         return browser;
+    }
+
+    /**
+     * {@code target/browsers}: each browser's profile while it runs, and its ChromeDriver log, kept for
+     * when a test fails. Logs of earlier test runs (JVMs) are deleted on first use, so they do not pile up.
+     */
+    private static synchronized Path browsersDirectory(Path target) throws IOException {
+        Path directory = target.resolve("browsers");
+        if (!logsOfEarlierRunsDeleted) {
+            if (Files.isDirectory(directory)) {
+                try (Stream<Path> files = Files.list(directory)) {
+                    for (Path log : files.filter(file -> file.toString().endsWith(".log")).toList()) {
+                        Files.deleteIfExists(log);
+                    }
+                }
+            }
+            logsOfEarlierRunsDeleted = true;
+        }
+        return Files.createDirectories(directory);
     }
 
     /**
