@@ -32,10 +32,13 @@ import static org.awaitility.Awaitility.await;
  * they assert on its counts relative to what was there before the test, and after each test they leave
  * their pages and wait until the hub has dropped them.
  *
- * <p>Dev tools are off: in dev mode Vaadin Copilot's overlay would take the clicks meant for Send.
+ * <p>Dev tools are off: in dev mode Vaadin Copilot's overlay would take the clicks meant for Send. The tests
+ * use no Chrome DevTools Protocol, so Selenium's warning that it has no CDP module for Chromium 156, once
+ * per browser, is silenced.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = "vaadin.devmode.devTools.enabled=false")
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "vaadin.devmode.devTools.enabled=false",
+        "logging.level.org.openqa.selenium.devtools.CdpVersionFinder=error"})
 class ChatBrowserTest {
 
     private static final Duration FEW_SECONDS = Duration.ofSeconds(5);
