@@ -1,0 +1,103 @@
+package dev.flowpubsub.chat;
+
+import org.openqa.selenium.WindowType;
+import org.openqa.selenium.chrome.ChromeDriver;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * One person's browser in an end-to-end test: a headless Chromium with its own profile, hence its own
+ * cookies and its own Vaadin session. Its tabs are {@link ChatPage}s; tabs of one browser share that
+ * session, as they do in real life. Made by {@link Browsers#open()}, which also closes it.
+ *
+ * <p>Not thread-safe: one test thread drives it.
+ */
+final class Browser {
+
+    private final ChromeDriver driver;
+    private final Path profile;
+    private final List<ChatPage> tabs = new ArrayList<>();
+    private boolean closed;
+
+    Browser(ChromeDriver driver, Path profile) {
+        this.driver = driver;
+        this.profile = profile;
+    }
+
+    /**
+     * Opens the chat in this browser: in its first tab, then in a new tab each time, and waits until the
+     * chat is shown.
+     */
+    ChatPage openChat(String url) {
+        if (!tabs.isEmpty()) {
+            driver.switchTo().newWindow(WindowType.TAB);
+        }
+        driver.get(url);
+        ChatPage page = new ChatPage(this, driver.getWindowHandle(), url);
+        tabs.add(page);
+        page.awaitShown();
+        return page;
+    }
+
+    /** The driver, switched to {@code tab}. Every page operation goes through here, so tabs can be used in turn. */
+    ChromeDriver on(ChatPage tab) {
+        if (!tabs.contains(tab)) {
+            throw new IllegalStateException(tab + " was closed");
+        }
+        driver.switchTo().window(tab.handle());
+        return driver;
+    }
+
+    /** Called by {@link ChatPage#close()} after its tab closed. */
+    void closed(ChatPage tab) {
+        tabs.remove(tab);
+    }
+
+    /**
+     * Leaves every open page, as a user going elsewhere does: each tab navigates to {@code about:blank},
+     * which runs the page's unload handlers, so the Vaadin client sends its UNLOAD beacon and the server
+     * closes the UI. {@link #close()} alone would not do that: {@code quit()} ends Chromium without
+     * running any page's unload handlers, so the server would hold those UIs until their heartbeats
+     * time out, minutes later.
+     */
+    void leaveAllPages() {
+        for (ChatPage tab : tabs) {
+            on(tab).get("about:blank");
+        }
+    }
+
+    /** Ends this browser (Chromium and its ChromeDriver) and deletes its profile. Idempotent. */
+    void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        tabs.clear();
+        try {
+            driver.quit();
+        } finally {
+            deleteProfile();
+        }
+    }
+
+    /** Best effort: a profile holds about 13 MB of cache, which would otherwise pile up in target/ over runs. */
+    private void deleteProfile() {
+        try (Stream<Path> files = Files.walk(profile)) {
+            files.sorted(Comparator.reverseOrder()).forEach(file -> file.toFile().delete());
+        } catch (IOException | UncheckedIOException e) {
+            // left for "mvn clean"; nothing depends on it
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "browser " + profile.getFileName();
+    }
+}

@@ -1,0 +1,224 @@
+package dev.flowpubsub.chat;
+
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ConditionEvaluationResult;
+import org.junit.jupiter.api.extension.ExecutionCondition;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * Real browsers for end-to-end tests: headless Chromium and ChromeDriver from the system's packages. Each
+ * {@link #open()} starts a separate browser with a fresh profile, so its own cookies and its own Vaadin
+ * session, as if another person opened the app on another machine.
+ *
+ * <pre>{@code
+ * @RegisterExtension
+ * static final Browsers browsers = new Browsers();
+ * ...
+ * List<ChatPage> pages = browsers.openChatInNewBrowsers(3, url);   // Ann, Bob and Cid
+ * }</pre>
+ *
+ * <p>As a JUnit extension it skips the test class when Chromium or ChromeDriver is missing, with one line
+ * saying what to install, except with {@code CI=true}, where a missing browser fails the tests so CI never
+ * goes green without running them. After each test it ends whatever browsers the test left open.
+ *
+ * <p>Both paths are given to Selenium explicitly, so Selenium Manager never tries to download a browser or
+ * a driver. Profiles and Chromium's own temp files go under the module's {@code target/}.
+ */
+final class Browsers implements ExecutionCondition, AfterEachCallback {
+
+    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+
+    private static final String INSTALL_HINT = "Browser tests need " + CHROMIUM + " and " + CHROMEDRIVER
+            + ": apt-get install -y chromium chromium-driver";
+
+    private final List<Browser> open = new ArrayList<>();
+    private static boolean logsOfEarlierRunsDeleted;
+
+    /** Runs the tests when both programs are there; skips them with one line saying what to install, or fails them on CI. */
+    @Override
+    public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
+        if (Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER)) {
+            return ConditionEvaluationResult.enabled("Chromium and ChromeDriver are installed");
+        }
+        if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+            fail(INSTALL_HINT + " (CI=true: browser tests must run, not skip)");
+        }
+        System.err.println("SKIPPED " + context.getDisplayName() + ": " + INSTALL_HINT);
+        return ConditionEvaluationResult.disabled(INSTALL_HINT);
+    }
+
+    /** Starts a new browser: its own Chromium process, profile and cookies, so its own Vaadin session. */
+    Browser open() {
+        Path target = moduleDirectory().resolve("target");
+        Path profile;
+        Path tmp;
+        try {
+            profile = Files.createTempDirectory(browsersDirectory(target), "profile-");
+            tmp = Files.createDirectories(target.resolve("tmp"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        options.addArguments(
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--window-size=1200,800",
+                "--user-data-dir=" + profile);
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(CHROMEDRIVER.toFile())
+                .usingAnyFreePort()
+                .withEnvironment(chromiumEnvironment(tmp))
+                .withLogFile(profile.resolveSibling(profile.getFileName() + ".log").toFile())
+                .build();
+        Browser browser = new Browser(new ChromeDriver(service, options), profile);
+        synchronized (open) {
+            open.add(browser);
+        }
+        return browser;
+    }
+
+    /**
+     * {@code target/browsers}: each browser's profile while it runs, and its ChromeDriver log, kept for
+     * when a test fails. Logs of earlier test runs (JVMs) are deleted on first use, so they do not pile up.
+     */
+    private static synchronized Path browsersDirectory(Path target) throws IOException {
+        Path directory = target.resolve("browsers");
+        if (!logsOfEarlierRunsDeleted) {
+            if (Files.isDirectory(directory)) {
+                try (Stream<Path> files = Files.list(directory)) {
+                    for (Path log : files.filter(file -> file.toString().endsWith(".log")).toList()) {
+                        Files.deleteIfExists(log);
+                    }
+                }
+            }
+            logsOfEarlierRunsDeleted = true;
+        }
+        return Files.createDirectories(directory);
+    }
+
+    /**
+     * Points Chromium's TMPDIR (its shared memory files, since /dev/shm is not used, and its singleton socket)
+     * into {@code target/}. That socket's path must fit in a Unix socket address (107 bytes), and Chromium
+     * adds about 45 characters to TMPDIR; from a deeper checkout Chromium keeps the system's temp dir rather
+     * than fail to start ("Socket path too long").
+     */
+    private static Map<String, String> chromiumEnvironment(Path tmp) {
+        Map<String, String> environment = new HashMap<>();
+        // or Chromium writes crash-report settings and dconf state into the user's real home
+        environment.put("HOME", tmp.resolveSibling("home").toString());
+        if (tmp.toString().length() <= 60) {
+            environment.put("TMPDIR", tmp.toString());
+        }
+        return environment;
+    }
+
+    /**
+     * Opens the chat in {@code count} new browsers, one page each, returned in order. They start in
+     * parallel: each takes about two seconds of CPU (Chromium, then the dev-mode bundle's JavaScript), so
+     * this saves little on two cores but more on bigger machines.
+     */
+    List<ChatPage> openChatInNewBrowsers(int count, String url) {
+        try (ExecutorService starters = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<ChatPage>> pages = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                pages.add(starters.submit(() -> open().openChat(url)));
+            }
+            List<ChatPage> opened = new ArrayList<>();
+            for (Future<ChatPage> page : pages) {
+                opened.add(page.get());
+            }
+            return opened;
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException runtime ? runtime : new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Leaves every page of every open browser (see {@link Browser#leaveAllPages()}), so the server closes their UIs. */
+    void leaveAllPages() {
+        forEachOpen(Browser::leaveAllPages);
+    }
+
+    /** Closes every browser opened since the last call. Pages still open are not told: leave them first. */
+    void closeAll() {
+        try {
+            forEachOpen(Browser::close);
+        } finally {
+            synchronized (open) {
+                open.clear();
+            }
+        }
+    }
+
+    /** Runs {@code action} on every open browser, even when it fails on some; then rethrows the first failure. */
+    private void forEachOpen(Consumer<Browser> action) {
+        List<Browser> browsers;
+        synchronized (open) {
+            browsers = List.copyOf(open);
+        }
+        RuntimeException failure = null;
+        for (Browser browser : browsers) {
+            try {
+                action.accept(browser);
+            } catch (RuntimeException e) {
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    /** A safety net: whatever browsers a test left open are ended, so no Chromium outlives its test. */
+    @Override
+    public void afterEach(ExtensionContext context) {
+        closeAll();
+    }
+
+    /** The chat module's directory, found from where the test classes are, so it works from Maven and IDEs alike. */
+    static Path moduleDirectory() {
+        try {
+            Path testClasses = Path.of(Browsers.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            return testClasses.getParent().getParent(); // <module>/target/test-classes
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
