@@ -29,6 +29,9 @@ public abstract class TransportConformanceSuite {
     public record NotAllowed(String text) {
     }
 
+    /** Short, so that a silent node's entries go within a second. */
+    protected static final Duration HEARTBEAT = Duration.ofMillis(300);
+
     private final List<Node> nodes = new ArrayList<>();
 
     /** A transport for one more node, connected to the same engine as the others of this test. */
@@ -52,7 +55,27 @@ public abstract class TransportConformanceSuite {
 
         Node() {
             hub = PubSubHub.builder().transport(newTransport()).codec(JsonCodec.allowing(ChatLine.class))
-                    .queueCapacity(10_000).install(app.service);
+                    .queueCapacity(10_000).history(HistoryPolicy.keep(5, "room:"))
+                    .presenceHeartbeat(HEARTBEAT).install(app.service);
+        }
+
+        /** A page in a new session on this node, present on {@code topic} as {@code name}. */
+        UI present(String topic, String name) {
+            UI ui = app.browser().pushTab();
+            ui.accessSynchronously(() -> PubSub.current().join(topic, name));
+            return ui;
+        }
+
+        /** A page subscribed with history to {@code topic}. */
+        Inbox historyPage(String topic) {
+            UI ui = app.browser().pushTab();
+            Inbox inbox = new Inbox(ui);
+            ui.accessSynchronously(() -> PubSub.current().subscribeTopicWithHistory(topic, Object.class, inbox::add));
+            return inbox;
+        }
+
+        List<Object> presentOn(String topic) {
+            return hub.presence(topic).stream().map(Presence::descriptor).toList();
         }
 
         /** A page in a new browser session on this node, subscribed to broadcasts and to {@code topics}. */
@@ -254,5 +277,111 @@ public abstract class TransportConformanceSuite {
         eventually(() -> assertThat(onC.messages).containsExactly("b has left"));
         assertThat(b.hub.transportHealth()).isPresent();
         assertThat(b.hub.stats().remoteReceived()).isZero();
+    }
+
+    @Test
+    void presence_joinsAndLeaves_reachEveryNode() {
+        Node a = node();
+        Node b = node();
+        UI watcher = b.app.browser().pushTab();
+        Inbox events = new Inbox(watcher);
+        watcher.accessSynchronously(() -> PubSub.current().subscribePresence("room:x", events::add));
+
+        UI ann = a.present("room:x", "Ann");
+        eventually(() -> assertThat(b.presentOn("room:x")).containsExactly("Ann"));
+        a.app.browser().closeTab(ann);
+
+        eventually(() -> assertThat(b.presentOn("room:x")).isEmpty());
+        eventually(() -> assertThat(events.messages.stream().map(e -> ((PresenceEvent) e).kind() + " "
+                + ((PresenceEvent) e).presence().descriptor())).containsExactly("JOIN Ann", "LEAVE Ann"));
+        assertThat(a.presentOn("room:x")).isEmpty();
+    }
+
+    @Test
+    void presence_aNodeStartedLater_seesWhoIsAlreadyPresentElsewhere() {
+        Node a = node();
+        a.present("room:x", "Ann");
+        Node b = node();
+        b.present("room:x", "Bob");
+
+        Node late = node();
+
+        eventually(() -> assertThat(late.presentOn("room:x")).containsExactlyInAnyOrder("Ann", "Bob"));
+        eventually(() -> assertThat(a.presentOn("room:x")).containsExactlyInAnyOrder("Ann", "Bob"));
+    }
+
+    @Test
+    void presence_ofANodeThatStops_isRemovedFromTheOthers_withinThreeHeartbeats() {
+        Node a = node();
+        Node b = node();
+        a.present("room:x", "Ann");
+        b.present("room:x", "Bob");
+        eventually(() -> assertThat(b.presentOn("room:x")).containsExactlyInAnyOrder("Ann", "Bob"));
+
+        a.hub.close(); // a crash: no leave is ever sent
+
+        eventually(() -> assertThat(b.presentOn("room:x")).containsExactly("Bob"));
+    }
+
+    @Test
+    void presence_whileTheEngineIsDown_othersEntriesExpire_andComeBackWithIt() {
+        Node a = node();
+        Node b = node();
+        a.present("room:x", "Ann");
+        eventually(() -> assertThat(b.presentOn("room:x")).containsExactly("Ann"));
+
+        stopEngine();
+        eventually(() -> assertThat(b.presentOn("room:x")).isEmpty());
+        assertThat(a.presentOn("room:x")).as("a node keeps its own entries").containsExactly("Ann");
+        startEngine();
+
+        eventually(() -> assertThat(b.presentOn("room:x")).containsExactly("Ann"));
+    }
+
+    @Test
+    void history_aNodeStartedLater_getsTheMessagesSentBeforeIt_thenLiveOnes() {
+        Node a = node();
+        Node b = node();
+        Inbox onB = b.page("room:x");
+        for (int n = 1; n <= 8; n++) {
+            a.hub.sendAllOnTopic("room:x", n);
+        }
+        eventually(() -> assertThat(onB.messages).hasSize(8));
+
+        Node late = node();
+        Inbox lateJoiner = late.historyPage("room:x");
+        eventually(() -> assertThat(lateJoiner.messages).hasSize(5));
+        b.hub.sendAllOnTopic("room:x", 9);
+
+        eventually(() -> assertThat(lateJoiner.messages).containsExactly(4, 5, 6, 7, 8, 9));
+        settle();
+        assertThat(lateJoiner.messages).containsExactly(4, 5, 6, 7, 8, 9);
+    }
+
+    @Test
+    void history_subscribingWhileAnotherNodeSends_hasNoGapAndNoRepeat() throws InterruptedException {
+        Node a = node();
+        Node b = node();
+        Inbox watching = b.page("room:flow");
+        Thread sender = Thread.ofPlatform().start(() -> {
+            for (int n = 1; n <= 400; n++) {
+                a.hub.sendAllOnTopic("room:flow", n);
+                try {
+                    Thread.sleep(2);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
+        eventually(() -> assertThat(watching.messages).hasSizeGreaterThan(100));
+
+        Inbox midway = b.historyPage("room:flow");
+        sender.join();
+
+        eventually(() -> assertThat(midway.messages).isNotEmpty().last().isEqualTo(400));
+        List<Integer> got = midway.messages.stream().map(m -> (Integer) m).toList();
+        int first = got.getFirst();
+        assertThat(got).containsExactlyElementsOf(IntStream.rangeClosed(first, 400).boxed().toList());
+        assertThat(first).isLessThan(400 - 5);
     }
 }

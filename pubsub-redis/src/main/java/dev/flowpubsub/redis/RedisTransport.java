@@ -10,6 +10,7 @@ import io.lettuce.core.Range;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SslOptions;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.TimeoutOptions;
@@ -89,6 +90,15 @@ public final class RedisTransport implements Transport {
     private static final byte[] TOPIC = bytes("t");
     private static final byte[] PAYLOAD = bytes("p");
 
+    /** XADD, then the topic's history list: append, trim to its size, expire if the topic goes quiet. */
+    private static final String APPEND_WITH_HISTORY = """
+            local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'o', ARGV[2], 's', ARGV[3], 't', ARGV[4], 'p', ARGV[5])
+            redis.call('RPUSH', KEYS[2], id .. '\\n' .. ARGV[2] .. '\\n' .. ARGV[3] .. '\\n' .. ARGV[5])
+            redis.call('LTRIM', KEYS[2], -tonumber(ARGV[6]), -1)
+            redis.call('PEXPIRE', KEYS[2], ARGV[7])
+            return id
+            """;
+
     private static final long BLOCK_MILLIS = 1_000;
     private static final int READ_BATCH = 500;
     private static final int WRITE_BATCH = 500;
@@ -116,6 +126,10 @@ public final class RedisTransport implements Transport {
     private final AtomicLong droppedFromOutbox = new AtomicLong();
     private final AtomicBoolean outboxFullWarned = new AtomicBoolean();
     private volatile String newestWrittenId;
+    /** The stream id this node started reading after; history older than that comes from the history lists. */
+    private volatile String startPosition;
+    private final Duration historyRetention;
+    private StatefulRedisConnection<byte[], byte[]> queryConnection;
     private long lastTrimNanos = System.nanoTime();
 
     private TransportContext context;
@@ -130,6 +144,7 @@ public final class RedisTransport implements Transport {
         this.retention = builder.retention;
         this.maxLength = builder.maxLength;
         this.outbox = new ArrayBlockingQueue<>(builder.outboxCapacity);
+        this.historyRetention = builder.historyRetention;
         this.uri.setTimeout(Duration.ofMillis(BLOCK_MILLIS).plus(builder.commandTimeout));
         this.resources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2).build();
         this.client = RedisClient.create(resources, uri);
@@ -177,6 +192,7 @@ public final class RedisTransport implements Transport {
         }
         StatefulRedisConnection<byte[], byte[]> firstConnection = connection;
         String firstPosition = position;
+        startPosition = position;
         reader = Thread.ofPlatform().daemon().name("flow-pubsub-redis-reader-" + context.nodeId())
                 .start(() -> readLoop(firstConnection, firstPosition));
         writer = Thread.ofPlatform().daemon().name("flow-pubsub-redis-writer-" + context.nodeId()).start(this::writeLoop);
@@ -218,6 +234,7 @@ public final class RedisTransport implements Transport {
                 }
                 if (lastId == null) {
                     lastId = newestId(connection);
+                    startPosition = lastId;
                 }
                 List<StreamMessage<byte[], byte[]>> entries = connection.sync().xread(
                         XReadArgs.Builder.block(BLOCK_MILLIS).count(READ_BATCH),
@@ -343,11 +360,22 @@ public final class RedisTransport implements Transport {
      */
     private int append(StatefulRedisConnection<byte[], byte[]> connection, List<TransportEnvelope> batch) {
         XAddArgs args = XAddArgs.Builder.maxlen(maxLength).approximateTrimming();
-        List<RedisFuture<String>> replies = new ArrayList<>(batch.size());
+        List<RedisFuture<?>> replies = new ArrayList<>(batch.size());
         for (TransportEnvelope envelope : batch) {
+            int keep = envelope.topic() == null ? 0 : context.historySize(envelope.topic());
+            byte[] sequence = Long.toString(envelope.sequence()).getBytes(StandardCharsets.US_ASCII);
+            if (keep > 0) {
+                // the entry and the topic's history in one step, so history and stream never disagree
+                replies.add(connection.async().eval(APPEND_WITH_HISTORY, ScriptOutputType.VALUE,
+                        new byte[][] {streamKey, historyKey(envelope.topic())},
+                        bytes(Long.toString(maxLength)), bytes(envelope.originNode()), sequence,
+                        bytes(envelope.topic()), envelope.payload(), bytes(Integer.toString(keep)),
+                        bytes(Long.toString(historyRetention.toMillis()))));
+                continue;
+            }
             Map<byte[], byte[]> fields = new LinkedHashMap<>(8);
             fields.put(ORIGIN, bytes(envelope.originNode()));
-            fields.put(SEQUENCE, Long.toString(envelope.sequence()).getBytes(StandardCharsets.US_ASCII));
+            fields.put(SEQUENCE, sequence);
             if (envelope.topic() != null) {
                 fields.put(TOPIC, bytes(envelope.topic()));
             }
@@ -356,8 +384,9 @@ public final class RedisTransport implements Transport {
         }
         int acknowledged = 0;
         try {
-            for (RedisFuture<String> reply : replies) {
-                newestWrittenId = reply.get(uri.getTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            for (RedisFuture<?> reply : replies) {
+                Object id = reply.get(uri.getTimeout().toMillis(), TimeUnit.MILLISECONDS);
+                newestWrittenId = id instanceof byte[] raw ? new String(raw, StandardCharsets.US_ASCII) : (String) id;
                 acknowledged++;
             }
         } catch (Exception failure) {
@@ -383,6 +412,82 @@ public final class RedisTransport implements Transport {
         if (oldestKept > 0) {
             connection.sync().xtrim(streamKey, new XTrimArgs().minId(oldestKept + "-0").approximateTrimming());
         }
+    }
+
+    // ---- history --------------------------------------------------------------------------------
+
+    private byte[] historyKey(String topic) {
+        return bytes(stream + ":history:" + topic);
+    }
+
+    /**
+     * The topic's last entries from its history list that are older than where this node started reading, so
+     * that none of them also arrives through the stream.
+     */
+    @Override
+    public synchronized List<TransportEnvelope> history(String topic, int limit) {
+        String start = startPosition;
+        if (start == null) {
+            throw new IllegalStateException("Redis " + displayUri + " has not been reached yet");
+        }
+        if (queryConnection == null || !queryConnection.isOpen()) {
+            closeQuietly(queryConnection);
+            queryConnection = client.connect(ByteArrayCodec.INSTANCE);
+        }
+        List<byte[]> entries = queryConnection.sync().lrange(historyKey(topic), -limit, -1);
+        List<TransportEnvelope> older = new ArrayList<>(entries.size());
+        for (byte[] entry : entries) {
+            HistoryEntry parsed = HistoryEntry.parse(entry);
+            if (parsed == null) {
+                context.rejected(stream + ":history:" + topic, "malformed history entry");
+            } else if (compareIds(parsed.id(), start) <= 0) {
+                try {
+                    older.add(new TransportEnvelope(parsed.origin(), parsed.sequence(), topic, parsed.payload()));
+                } catch (IllegalArgumentException e) {
+                    context.rejected(parsed.id(), e.getMessage());
+                }
+            }
+        }
+        return older;
+    }
+
+    /** One element of a history list: {@code id \n origin \n sequence \n payload}, as the script writes it. */
+    record HistoryEntry(String id, String origin, long sequence, byte[] payload) {
+
+        static HistoryEntry parse(byte[] raw) {
+            int first = indexOf(raw, 0);
+            int second = first < 0 ? -1 : indexOf(raw, first + 1);
+            int third = second < 0 ? -1 : indexOf(raw, second + 1);
+            if (third < 0) {
+                return null;
+            }
+            try {
+                return new HistoryEntry(new String(raw, 0, first, StandardCharsets.US_ASCII),
+                        new String(raw, first + 1, second - first - 1, StandardCharsets.UTF_8),
+                        Long.parseLong(new String(raw, second + 1, third - second - 1, StandardCharsets.US_ASCII)),
+                        Arrays.copyOfRange(raw, third + 1, raw.length));
+            } catch (NumberFormatException e) {
+                return null;
+            }
+        }
+
+        private static int indexOf(byte[] raw, int from) {
+            for (int i = from; i < raw.length; i++) {
+                if (raw[i] == '\n') {
+                    return i;
+                }
+            }
+            return -1;
+        }
+    }
+
+    /** Orders stream ids ({@code millis-sequence}) as Redis does. */
+    static int compareIds(String a, String b) {
+        int dashA = a.indexOf('-');
+        int dashB = b.indexOf('-');
+        int byMillis = Long.compare(Long.parseLong(a.substring(0, dashA)), Long.parseLong(b.substring(0, dashB)));
+        return byMillis != 0 ? byMillis
+                : Long.compare(Long.parseLong(a.substring(dashA + 1)), Long.parseLong(b.substring(dashB + 1)));
     }
 
     // ---- connections and state ------------------------------------------------------------------
@@ -467,6 +572,9 @@ public final class RedisTransport implements Transport {
             reader.interrupt();
         }
         join(reader, 3_000);
+        synchronized (this) {
+            closeQuietly(queryConnection);
+        }
         client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
         resources.shutdown(0, 2, TimeUnit.SECONDS);
     }
@@ -502,6 +610,7 @@ public final class RedisTransport implements Transport {
         private int outboxCapacity = 50_000;
         private Duration commandTimeout = Duration.ofSeconds(5);
         private Path trustedCertificate;
+        private Duration historyRetention = Duration.ofDays(1);
 
         private Builder(String uri) {
             Objects.requireNonNull(uri, "uri must not be null: pass redis://host:6379 or rediss://host:6380 for TLS");
@@ -563,6 +672,19 @@ public final class RedisTransport implements Transport {
                 throw new IllegalArgumentException("commandTimeout must be positive (got " + commandTimeout + ")");
             }
             this.commandTimeout = commandTimeout;
+            return this;
+        }
+
+        /**
+         * How long a topic's history stays in Redis after its last message (topics with history only; see
+         * {@code HistoryPolicy}). Default 1 day.
+         */
+        public Builder historyRetention(Duration historyRetention) {
+            Objects.requireNonNull(historyRetention, "historyRetention must not be null");
+            if (historyRetention.compareTo(Duration.ofSeconds(1)) < 0) {
+                throw new IllegalArgumentException("historyRetention must be at least 1 second (got " + historyRetention + ")");
+            }
+            this.historyRetention = historyRetention;
             return this;
         }
 
