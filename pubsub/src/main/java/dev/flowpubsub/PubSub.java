@@ -33,6 +33,11 @@ import static dev.flowpubsub.TopicAuthorizer.Action.SUBSCRIBE;
  * </ul>
  * See {@link PubSubHub} for ordering, queue bounds and error reporting.
  *
+ * <h2>Handlers</h2>
+ * One-argument handlers get the message; two-argument handlers get the topic and the message. Lambdas always
+ * fit. A method reference to an overloaded method (such as {@code list::add}) fits both and does not compile:
+ * write {@code m -> list.add(m)}.
+ *
  * <h2>Threading</h2>
  * Subscribing needs the page's session lock, as any change to its components does: call {@code subscribe*}
  * from a UI thread (a view constructor, a listener, {@code onAttach}) or inside {@code ui.access(...)}.
@@ -198,8 +203,9 @@ public final class PubSub {
     }
 
     /**
-     * Follows who joins and leaves a topic: the handler first gets a {@link PresenceEvent.Kind#JOIN} for everyone
-     * present when it subscribes, then each join and leave as it happens, inside this page's {@code ui.access}.
+     * Follows who joins and leaves a topic: the handler first gets a {@link PresenceEvent.Kind#PRESENT} for everyone
+     * present when it subscribes, then each {@code JOIN} and {@code LEAVE} as it happens, inside this page's
+     * {@code ui.access}, with nothing missed or repeated in between.
      */
     public Registration subscribePresence(String topic, MessageHandler<PresenceEvent> handler) {
         Arguments.topic(topic);

@@ -51,7 +51,7 @@ class PresenceTest {
     }
 
     @Test
-    void subscribePresence_firstGetsEveryonePresent_thenEachJoinAndLeave() {
+    void subscribePresence_firstGetsEveryoneAlreadyPresent_thenEachJoinAndLeave() {
         UI ann = app.browser().pushTab();
         UI watcher = app.browser().pushTab();
         UI bob = app.browser().pushTab();
@@ -67,7 +67,7 @@ class PresenceTest {
         app.deliver();
 
         assertThat(events.messages.stream().map(PresenceTest::describe))
-                .containsExactly("JOIN Ann", "JOIN Bob", "LEAVE Bob");
+                .containsExactly("PRESENT Ann", "JOIN Bob", "LEAVE Bob");
         assertThat(events.problems).isEmpty();
     }
 

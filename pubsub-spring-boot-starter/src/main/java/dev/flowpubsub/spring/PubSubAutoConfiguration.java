@@ -2,6 +2,8 @@ package dev.flowpubsub.spring;
 
 import com.vaadin.flow.server.VaadinServiceInitListener;
 import dev.flowpubsub.DeliveryErrorHandler;
+import dev.flowpubsub.HistoryPolicy;
+import dev.flowpubsub.TopicAuthorizer;
 import dev.flowpubsub.JsonCodec;
 import dev.flowpubsub.PubSubHub;
 import dev.flowpubsub.micrometer.PubSubMetrics;
@@ -21,11 +23,15 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.io.ResourceLoader;
 import org.springframework.util.ClassUtils;
 
+import java.util.List;
+import java.util.Map;
+
 /**
  * Makes the application's {@link PubSubHub} a Spring bean, configured from {@code pubsub.*}
  * ({@link PubSubProperties}), and installs it into the Vaadin service so that {@code PubSub.of(ui)} and
  * the injected bean are one hub. Define your own {@code PubSubHub} bean to replace it; a
- * {@link DeliveryErrorHandler}, {@link Transport} or {@link MessageCodec} bean, if present, is used by it.
+ * {@link DeliveryErrorHandler}, {@link TopicAuthorizer}, {@link HistoryPolicy}, {@link Transport} or
+ * {@link MessageCodec} bean, if present, is used by it.
  * With {@code pubsub.redis.uri} set and flow-pubsub-redis on the classpath, the hub runs on Redis.
  *
  * <pre>{@code
@@ -48,7 +54,8 @@ public class PubSubAutoConfiguration {
     @ConditionalOnMissingBean
     public PubSubHub pubSubHub(PubSubProperties properties, ResourceLoader resourceLoader,
                                ObjectProvider<DeliveryErrorHandler> errorHandler,
-                               ObjectProvider<Transport> transport, ObjectProvider<MessageCodec> codec) {
+                               ObjectProvider<Transport> transport, ObjectProvider<MessageCodec> codec,
+                               ObjectProvider<HistoryPolicy> historyPolicy, ObjectProvider<TopicAuthorizer> authorizer) {
         if (properties.getRedis().getUri() != null && !properties.getRedis().getUri().isBlank()
                 && !ClassUtils.isPresent(REDIS_TRANSPORT, resourceLoader.getClassLoader())) {
             throw new IllegalStateException("pubsub.redis.uri is set but flow-pubsub-redis is not on the classpath: "
@@ -62,9 +69,29 @@ public class PubSubAutoConfiguration {
             builder.nodeId(properties.getNodeId());
         }
         errorHandler.ifAvailable(builder::errorHandler);
+        authorizer.ifAvailable(builder::authorizer);
+        builder.history(historyPolicy.getIfAvailable(() -> fromProperties(properties.getHistory())));
+        builder.presenceHeartbeat(properties.getPresenceHeartbeat());
         transport.ifAvailable(builder::transport);
         builder.codec(codec.getIfAvailable(() -> JsonCodec.allowing(properties.getAllowedTypes())));
         return builder.build();
+    }
+
+    private static HistoryPolicy fromProperties(Map<String, Integer> history) {
+        if (history.isEmpty()) {
+            return HistoryPolicy.none();
+        }
+        List<HistoryPolicy> policies = history.entrySet().stream()
+                .map(entry -> HistoryPolicy.keep(entry.getValue(), entry.getKey())).toList();
+        return topic -> {
+            for (HistoryPolicy policy : policies) {
+                int size = policy.size(topic);
+                if (size > 0) {
+                    return size;
+                }
+            }
+            return 0;
+        };
     }
 
     /** Installs the bean as the hub of the Vaadin service, so pages and the bean share it. */

@@ -7,7 +7,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Settings of the application's {@link PubSubHub}, under {@code pubsub.*}. Every one has a default fit for
@@ -35,7 +37,32 @@ public class PubSubProperties {
     /** This node's id in the cluster; random per start when empty. Must be unique among running nodes. */
     private String nodeId;
 
+    /**
+     * Topics that keep their last messages for pages subscribing with history: topic prefix to number of
+     * messages, such as {@code pubsub.history[room:]=50}. A {@code HistoryPolicy} bean replaces it.
+     */
+    private Map<String, Integer> history = new LinkedHashMap<>();
+
+    /** With a transport: how often each node announces its presence entries; silent nodes' go after three. */
+    private Duration presenceHeartbeat = Duration.ofSeconds(5);
+
     private final Redis redis = new Redis();
+
+    public Map<String, Integer> getHistory() {
+        return history;
+    }
+
+    public void setHistory(Map<String, Integer> history) {
+        this.history = history;
+    }
+
+    public Duration getPresenceHeartbeat() {
+        return presenceHeartbeat;
+    }
+
+    public void setPresenceHeartbeat(Duration presenceHeartbeat) {
+        this.presenceHeartbeat = presenceHeartbeat;
+    }
 
     public int getQueueCapacity() {
         return queueCapacity;

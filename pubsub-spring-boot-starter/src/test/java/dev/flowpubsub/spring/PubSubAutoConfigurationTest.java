@@ -11,6 +11,7 @@ import dev.flowpubsub.DeliveryErrorHandler;
 import dev.flowpubsub.OverflowPolicy;
 import dev.flowpubsub.PubSub;
 import dev.flowpubsub.PubSubHub;
+import dev.flowpubsub.TopicAuthorizer;
 import dev.flowpubsub.micrometer.PubSubMetrics;
 import dev.flowpubsub.redis.RedisServer;
 import dev.flowpubsub.redis.RedisTransport;
@@ -76,6 +77,26 @@ class PubSubAutoConfigurationTest {
             assertThat(hub.queueCapacity()).isEqualTo(16);
             assertThat(hub.overflowPolicy()).isEqualTo(OverflowPolicy.DROP_NEWEST);
         });
+    }
+
+    @Test
+    void historyProperty_andAuthorizerBean_configureTheHub() {
+        runner.withPropertyValues("pubsub.history[room:]=3")
+                .withBean(TopicAuthorizer.class, () -> (ui, action, topic) -> !"secret".equals(topic))
+                .run(context -> {
+                    startVaadinWith(context.getBean(VaadinServiceInitListener.class));
+                    PubSubHub hub = context.getBean(PubSubHub.class);
+                    for (int n = 1; n <= 5; n++) {
+                        hub.sendAllOnTopic("room:a", n);
+                    }
+                    List<Object> got = new CopyOnWriteArrayList<>();
+                    PubSub.current().subscribeTopicWithHistory("room:a", Integer.class, n -> got.add(n));
+                    PubSubTesting.deliverPending();
+
+                    assertThat(got).containsExactly(3, 4, 5);
+                    org.assertj.core.api.Assertions.assertThatThrownBy(() -> PubSub.current().sendAllOnTopic("secret", "x"))
+                            .isInstanceOf(dev.flowpubsub.PubSubAccessDeniedException.class);
+                });
     }
 
     @Test

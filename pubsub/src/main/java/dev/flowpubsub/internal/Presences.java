@@ -70,10 +70,10 @@ final class Presences {
                 .map(Member::presence).toList();
     }
 
-    /** The current members of a topic as JOIN events, for a new presence subscriber. Fan-out task. */
+    /** The current members of a topic as PRESENT events, for a new presence subscriber. Fan-out task. */
     List<Envelope> snapshot(String topic) {
         return present(topic).stream()
-                .map(p -> event(topic, PresenceEvent.Kind.JOIN, p)).toList();
+                .map(p -> event(topic, PresenceEvent.Kind.PRESENT, p)).toList();
     }
 
     private static Envelope event(String topic, PresenceEvent.Kind kind, Presence presence) {
