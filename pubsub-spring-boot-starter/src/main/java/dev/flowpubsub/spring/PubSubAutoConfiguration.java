@@ -23,8 +23,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.io.ResourceLoader;
 import org.springframework.util.ClassUtils;
 
-import java.util.List;
-import java.util.Map;
+
 
 /**
  * Makes the application's {@link PubSubHub} a Spring bean, configured from {@code pubsub.*}
@@ -77,21 +76,11 @@ public class PubSubAutoConfiguration {
         return builder.build();
     }
 
-    private static HistoryPolicy fromProperties(Map<String, Integer> history) {
-        if (history.isEmpty()) {
+    private static HistoryPolicy fromProperties(PubSubProperties.History history) {
+        if (history.getSize() == 0 || history.getTopicPrefixes().isEmpty()) {
             return HistoryPolicy.none();
         }
-        List<HistoryPolicy> policies = history.entrySet().stream()
-                .map(entry -> HistoryPolicy.keep(entry.getValue(), entry.getKey())).toList();
-        return topic -> {
-            for (HistoryPolicy policy : policies) {
-                int size = policy.size(topic);
-                if (size > 0) {
-                    return size;
-                }
-            }
-            return 0;
-        };
+        return HistoryPolicy.keep(history.getSize(), history.getTopicPrefixes().toArray(String[]::new));
     }
 
     /** Installs the bean as the hub of the Vaadin service, so pages and the bean share it. */

@@ -7,9 +7,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Settings of the application's {@link PubSubHub}, under {@code pubsub.*}. Every one has a default fit for
@@ -37,23 +35,15 @@ public class PubSubProperties {
     /** This node's id in the cluster; random per start when empty. Must be unique among running nodes. */
     private String nodeId;
 
-    /**
-     * Topics that keep their last messages for pages subscribing with history: topic prefix to number of
-     * messages, such as {@code pubsub.history[room:]=50}. A {@code HistoryPolicy} bean replaces it.
-     */
-    private Map<String, Integer> history = new LinkedHashMap<>();
+    private final History history = new History();
 
     /** With a transport: how often each node announces its presence entries; silent nodes' go after three. */
     private Duration presenceHeartbeat = Duration.ofSeconds(5);
 
     private final Redis redis = new Redis();
 
-    public Map<String, Integer> getHistory() {
+    public History getHistory() {
         return history;
-    }
-
-    public void setHistory(Map<String, Integer> history) {
-        this.history = history;
     }
 
     public Duration getPresenceHeartbeat() {
@@ -106,6 +96,36 @@ public class PubSubProperties {
 
     public Redis getRedis() {
         return redis;
+    }
+
+    /**
+     * Which topics keep their last messages for pages subscribing with history, such as
+     * {@code pubsub.history.size=50} and {@code pubsub.history.topic-prefixes=room:}. A {@code HistoryPolicy}
+     * bean replaces it. Off unless both are set.
+     */
+    public static class History {
+
+        /** How many of each such topic's last messages to keep (1 to 10,000); 0 for none. */
+        private int size;
+
+        /** Topic prefixes whose topics keep history; an empty prefix matches every topic. */
+        private List<String> topicPrefixes = new ArrayList<>();
+
+        public int getSize() {
+            return size;
+        }
+
+        public void setSize(int size) {
+            this.size = size;
+        }
+
+        public List<String> getTopicPrefixes() {
+            return topicPrefixes;
+        }
+
+        public void setTopicPrefixes(List<String> topicPrefixes) {
+            this.topicPrefixes = topicPrefixes;
+        }
     }
 
     /** The Redis transport, from flow-pubsub-redis. */

@@ -81,7 +81,7 @@ class PubSubAutoConfigurationTest {
 
     @Test
     void historyProperty_andAuthorizerBean_configureTheHub() {
-        runner.withPropertyValues("pubsub.history[room:]=3")
+        runner.withPropertyValues("pubsub.history.size=3", "pubsub.history.topic-prefixes=room:")
                 .withBean(TopicAuthorizer.class, () -> (ui, action, topic) -> !"secret".equals(topic))
                 .run(context -> {
                     startVaadinWith(context.getBean(VaadinServiceInitListener.class));
