@@ -73,8 +73,8 @@ public final class PubSubHub implements AutoCloseable {
             MessageCodec codec = builder.codec != null ? builder.codec : JsonCodec.allowing();
             this.cluster = new Cluster(builder.nodeId, builder.transport, codec, builder.maxMessageBytes, engine);
             try {
-                cluster.start();
                 engine.enableCluster(cluster, builder.presenceHeartbeat);
+                cluster.start();
             } catch (RuntimeException e) {
                 engine.close();
                 throw e;

@@ -111,7 +111,8 @@ public final class Cluster implements TransportContext {
 
     /**
      * The topic's last messages that this node never received (sent before it started), from the engine, oldest
-     * first; empty when the transport keeps no history or cannot be reached. Blocking: call on a worker.
+     * first; empty when the transport keeps no history, {@code null} when it cannot be reached now. Blocking:
+     * call on a worker.
      */
     List<Envelope> history(String topic, int limit) {
         List<TransportEnvelope> kept;
@@ -120,7 +121,7 @@ public final class Cluster implements TransportContext {
         } catch (RuntimeException unreachable) {
             Engine.LOG.warn("flow-pubsub: node {} could not read the history of topic '{}' from the transport; "
                     + "using what it received itself: {}", nodeId, topic, unreachable.toString());
-            return List.of();
+            return null;
         }
         List<Envelope> older = new ArrayList<>(kept.size());
         for (TransportEnvelope envelope : kept) {

@@ -180,9 +180,11 @@ public final class Engine {
         if (size > 0 && clusterNow != null) {
             // a node started after the messages were sent has them only in the engine: fetch, then start
             submit(() -> {
-                List<Envelope> older = clusterNow.history(topic, size);
+                List<Envelope> older = clusterNow.history(topic, size); // null: the engine could not be read
                 control(() -> {
-                    completeHistory(topic, older, size);
+                    if (older != null) {
+                        completeHistory(topic, older, size);
+                    }
                     activate(subscription, historyOf(topic));
                 });
             });
@@ -192,18 +194,14 @@ public final class Engine {
         return subscription;
     }
 
-    /** Subscribes to joins and leaves on a topic, first handing the handler everyone present as JOINs. */
+    /** Subscribes to joins and leaves on a topic, first handing the handler everyone present (PRESENT events). */
     public Registration subscribePresence(UI ui, String topic, MessageHandler<?> handler) {
         Subscription subscription = add(ui, Presences.EVENTS_PREFIX + topic, PresenceEvent.class, handler, null, false);
         control(() -> activate(subscription, presences.snapshot(topic)));
         return subscription;
     }
 
-    /**
-     * Makes the page present on a topic until the registration is removed or the page detaches.
-     *
-     * @param encoded the descriptor, already checked to be encodable for the transport (or null without one)
-     */
+    /** Makes the page present on a topic until the registration is removed or the page detaches. */
     public Registration join(UI ui, String topic, Object descriptor) {
         ensureOpen();
         String node = cluster == null ? "local" : cluster.nodeId();
@@ -274,6 +272,7 @@ public final class Engine {
             return;
         }
         ArrayDeque<Envelope> history = histories.computeIfAbsent(topic, t -> new ArrayDeque<>());
+        // without the sender's UI (sendOthers): history must not keep a page reachable
         history.addLast(new Envelope(topic, envelope.message(), null, envelope.origin(), envelope.originSequence()));
         while (history.size() > Math.min(size, HistoryPolicy.MAX_SIZE)) {
             history.pollFirst();
@@ -287,7 +286,8 @@ public final class Engine {
 
     /**
      * Connects presence to the other nodes: protocol messages go out through the cluster, a heartbeat runs, and
-     * the other nodes are asked for their entries.
+     * the other nodes are asked for their entries. Called before the transport starts, so that nothing it
+     * receives meets a hub that is not ready for it.
      */
     public void enableCluster(Cluster cluster, java.time.Duration heartbeatEvery) {
         this.cluster = cluster;
