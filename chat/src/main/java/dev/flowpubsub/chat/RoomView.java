@@ -39,6 +39,8 @@ public class RoomView extends VerticalLayout implements BeforeEnterObserver, Has
     static final String ROOM = "room";
 
     private final PubSub pubsub = PubSub.current();
+    private final Map<String, RouterLink> links = new LinkedHashMap<>();
+    private final Span you = new Span();
     private final H2 title = new H2();
     private final VerticalLayout messages = new VerticalLayout();
     private final VerticalLayout people = new VerticalLayout();
@@ -51,9 +53,11 @@ public class RoomView extends VerticalLayout implements BeforeEnterObserver, Has
     public RoomView() {
         HorizontalLayout rooms = new HorizontalLayout();
         for (String other : RoomsView.ROOMS) {
-            rooms.add(new RouterLink("# " + other, RoomView.class, new RouteParameters(ROOM, other)));
+            links.put(other, new RouterLink("# " + other, RoomView.class, new RouteParameters(ROOM, other)));
         }
-        rooms.add(new RouterLink("Change name", RoomsView.class));
+        rooms.add(links.values().toArray(RouterLink[]::new));
+        rooms.add(you, new RouterLink("Change name", RoomsView.class));
+        rooms.setAlignItems(Alignment.BASELINE);
 
         messages.setPadding(false);
         messages.setSpacing(false);
@@ -61,10 +65,13 @@ public class RoomView extends VerticalLayout implements BeforeEnterObserver, Has
         people.setPadding(false);
         people.setSpacing(false);
         people.addClassName("people");
-        people.setWidth("150px");
-        HorizontalLayout body = new HorizontalLayout(messages, new VerticalLayout(new H4("Here now"), people));
+        VerticalLayout here = new VerticalLayout(new H4("Here now"), people);
+        here.setPadding(false);
+        here.setWidth("160px");
+        HorizontalLayout body = new HorizontalLayout(messages, here);
         body.setWidthFull();
         body.expand(messages);
+        body.setFlexShrink(0, here);
 
         message.setPlaceholder("Your message...");
         Button send = new Button("Send", click -> send());
@@ -74,6 +81,7 @@ public class RoomView extends VerticalLayout implements BeforeEnterObserver, Has
         row.setWidthFull();
         row.expand(message);
 
+        addClassName("room");
         add(rooms, title, body, row);
     }
 
@@ -107,6 +115,8 @@ public class RoomView extends VerticalLayout implements BeforeEnterObserver, Has
     private void enter() {
         String topic = topic();
         title.setText("# " + room);
+        you.setText("You are " + name + ".");
+        links.forEach((other, link) -> link.getStyle().set("font-weight", other.equals(room) ? "bold" : "normal"));
         messages.removeAll();
         people.removeAll();
         present.clear();

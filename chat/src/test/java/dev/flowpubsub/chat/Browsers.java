@@ -22,6 +22,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.fail;
@@ -149,13 +150,22 @@ final class Browsers implements ExecutionCondition, AfterEachCallback {
      * this saves little on two cores but more on bigger machines.
      */
     List<ChatPage> openChatInNewBrowsers(int count, String url) {
+        return openInNewBrowsers(count, browser -> browser.openChat(url));
+    }
+
+    /** Opens the rooms page ({@code url} ends in {@code /rooms}) in {@code count} new browsers, as {@link #openChatInNewBrowsers}. */
+    List<RoomPage> openRoomsInNewBrowsers(int count, String url) {
+        return openInNewBrowsers(count, browser -> browser.openRooms(url));
+    }
+
+    private <P extends BrowserTab> List<P> openInNewBrowsers(int count, Function<Browser, P> openPage) {
         try (ExecutorService starters = Executors.newVirtualThreadPerTaskExecutor()) {
-            List<Future<ChatPage>> pages = new ArrayList<>();
+            List<Future<P>> pages = new ArrayList<>();
             for (int i = 0; i < count; i++) {
-                pages.add(starters.submit(() -> open().openChat(url)));
+                pages.add(starters.submit(() -> openPage.apply(open())));
             }
-            List<ChatPage> opened = new ArrayList<>();
-            for (Future<ChatPage> page : pages) {
+            List<P> opened = new ArrayList<>();
+            for (Future<P> page : pages) {
                 opened.add(page.get());
             }
             return opened;
