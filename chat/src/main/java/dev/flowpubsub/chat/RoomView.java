@@ -85,7 +85,10 @@ public class RoomView extends VerticalLayout implements BeforeEnterObserver, Has
         add(rooms, title, body, row);
     }
 
-    /** Entering from elsewhere, or from another room of this same view: the latter leaves that room first. */
+    /**
+     * Entering from elsewhere, or from another room of this same view: the latter leaves that room first.
+     * Following the link of the room one is in changes nothing.
+     */
     @Override
     public void beforeEnter(BeforeEnterEvent event) {
         String wanted = event.getRouteParameters().get(ROOM).orElse("");
@@ -94,9 +97,10 @@ public class RoomView extends VerticalLayout implements BeforeEnterObserver, Has
             event.forwardTo(RoomsView.class); // an unknown room, or no name asked yet
             return;
         }
+        boolean moving = !wanted.equals(room) || !chosenName.equals(name);
         room = wanted;
         name = chosenName;
-        if (isAttached()) {
+        if (isAttached() && moving) {
             leave();
             enter();
         }

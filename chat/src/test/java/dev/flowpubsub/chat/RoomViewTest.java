@@ -207,6 +207,21 @@ class RoomViewTest {
     }
 
     @Test
+    void followingTheLinkOfTheRoomOneIsIn_changesNothing() {
+        try (ChatUser bob = new ChatUser()) {
+            enter("Ann", "general");
+            bob.does(() -> enter("Bob", "general"));
+            bob.does(() -> say("hi"));
+
+            bob.does(() -> goTo("general"));
+
+            assertThat(messages()).containsExactly("Bob joined", "Bob: hi");
+            assertThat(bob.does(RoomViewTest::messages)).containsExactly("Bob: hi");
+            assertThat(bob.does(RoomViewTest::people)).containsExactly("Ann", "Bob");
+        }
+    }
+
+    @Test
     void blankName_entersAsAnonymous() {
         enter("   ", "general");
         say("who am I");
