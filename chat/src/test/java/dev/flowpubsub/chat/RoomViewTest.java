@@ -26,6 +26,7 @@ import static com.github.mvysny.kaributesting.v10.ButtonKt._click;
 import static com.github.mvysny.kaributesting.v10.HasValueUtilsKt._setValue;
 import static com.github.mvysny.kaributesting.v10.LocatorJ._get;
 import static com.github.mvysny.kaributesting.v10.NavigatorKt.getCurrentView;
+import static com.github.mvysny.kaributesting.v10.RouterLinkKt._click;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -63,7 +64,7 @@ class RoomViewTest {
 
     /** Clicks another room's link in the room view. */
     private static Void goTo(String room) {
-        com.github.mvysny.kaributesting.v10.RouterLinkKt._click(_get(RouterLink.class, spec -> spec.withText("# " + room)));
+        _click(_get(RouterLink.class, spec -> spec.withText("# " + room)));
         return null;
     }
 
@@ -234,7 +235,7 @@ class RoomViewTest {
     void theRoomsPage_remembersTheNameOfThisBrowserSession() {
         enter("Ann", "general");
 
-        com.github.mvysny.kaributesting.v10.RouterLinkKt._click(_get(RouterLink.class, spec -> spec.withText("Change name")));
+        _click(_get(RouterLink.class, spec -> spec.withText("Change name")));
 
         assertThat(getCurrentView()).isEqualTo(RoomsView.class);
         assertThat(_get(TextField.class, spec -> spec.withPlaceholder("Your name")).getValue()).isEqualTo("Ann");
