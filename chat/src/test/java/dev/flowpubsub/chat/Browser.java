@@ -14,8 +14,8 @@ import java.util.stream.Stream;
 
 /**
  * One person's browser in an end-to-end test: a headless Chromium with its own profile, hence its own
- * cookies and its own Vaadin session. Its tabs are {@link ChatPage}s; tabs of one browser share that
- * session, as they do in real life. Made by {@link Browsers#open()}, which also closes it.
+ * cookies and its own Vaadin session. Its tabs are {@link BrowserTab}s (a {@link ChatPage}, a {@link RoomPage});
+ * tabs of one browser share that session, as they do in real life. Made by {@link Browsers#open()}, which also closes it.
  *
  * <p>Not thread-safe: one test thread drives it.
  */
@@ -23,7 +23,7 @@ final class Browser {
 
     private final ChromeDriver driver;
     private final Path profile;
-    private final List<ChatPage> tabs = new ArrayList<>();
+    private final List<BrowserTab> tabs = new ArrayList<>();
     private boolean closed;
 
     Browser(ChromeDriver driver, Path profile) {
@@ -36,18 +36,31 @@ final class Browser {
      * chat is shown.
      */
     ChatPage openChat(String url) {
-        if (!tabs.isEmpty()) {
-            driver.switchTo().newWindow(WindowType.TAB);
-        }
-        driver.get(url);
-        ChatPage page = new ChatPage(this, driver.getWindowHandle(), url);
+        ChatPage page = new ChatPage(this, openTab(url), url);
         tabs.add(page);
         page.awaitShown();
         return page;
     }
 
+    /** Opens the rooms page ({@code url} ends in {@code /rooms}) like {@link #openChat}, and waits until it is shown. */
+    RoomPage openRooms(String url) {
+        RoomPage page = new RoomPage(this, openTab(url));
+        tabs.add(page);
+        page.awaitRoomsPage();
+        return page;
+    }
+
+    /** Loads {@code url} in the first tab, or in a new tab if there is one already; returns the tab's handle. */
+    private String openTab(String url) {
+        if (!tabs.isEmpty()) {
+            driver.switchTo().newWindow(WindowType.TAB);
+        }
+        driver.get(url);
+        return driver.getWindowHandle();
+    }
+
     /** The driver, switched to {@code tab}. Every page operation goes through here, so tabs can be used in turn. */
-    ChromeDriver on(ChatPage tab) {
+    ChromeDriver on(BrowserTab tab) {
         if (!tabs.contains(tab)) {
             throw new IllegalStateException(tab + " was closed");
         }
@@ -55,8 +68,8 @@ final class Browser {
         return driver;
     }
 
-    /** Called by {@link ChatPage#close()} after its tab closed. */
-    void closed(ChatPage tab) {
+    /** Called by {@link BrowserTab#close()} after its tab closed. */
+    void closed(BrowserTab tab) {
         tabs.remove(tab);
     }
 
@@ -68,7 +81,7 @@ final class Browser {
      * time out, minutes later.
      */
     void leaveAllPages() {
-        for (ChatPage tab : tabs) {
+        for (BrowserTab tab : tabs) {
             on(tab).get("about:blank");
         }
     }

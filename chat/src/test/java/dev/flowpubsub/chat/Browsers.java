@@ -14,6 +14,7 @@ import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +22,10 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.fail;
@@ -52,6 +56,16 @@ final class Browsers implements ExecutionCondition, AfterEachCallback {
 
     private static final String INSTALL_HINT = "Browser tests need " + CHROMIUM + " and " + CHROMEDRIVER
             + ": apt-get install -y chromium chromium-driver";
+
+    /**
+     * Selenium warns once per browser that it has no CDP module for this Chromium; no test uses CDP. Silenced
+     * here for every test class, with Spring's logging or without. A field, because JUL holds loggers weakly.
+     */
+    private static final Logger CDP_VERSION_FINDER = Logger.getLogger("org.openqa.selenium.devtools.CdpVersionFinder");
+
+    static {
+        CDP_VERSION_FINDER.setLevel(Level.SEVERE);
+    }
 
     private final List<Browser> open = new ArrayList<>();
     private static boolean logsOfEarlierRunsDeleted;
@@ -149,13 +163,32 @@ final class Browsers implements ExecutionCondition, AfterEachCallback {
      * this saves little on two cores but more on bigger machines.
      */
     List<ChatPage> openChatInNewBrowsers(int count, String url) {
+        return openChatInNewBrowsers(Collections.nCopies(count, url));
+    }
+
+    /** Opens the chat at each URL (of one server or of several) in a new browser each, as {@link #openChatInNewBrowsers(int, String)}. */
+    List<ChatPage> openChatInNewBrowsers(List<String> urls) {
+        return openInNewBrowsers(urls, Browser::openChat);
+    }
+
+    /** Opens the rooms page ({@code url} ends in {@code /rooms}) in {@code count} new browsers, as {@link #openChatInNewBrowsers}. */
+    List<RoomPage> openRoomsInNewBrowsers(int count, String url) {
+        return openRoomsInNewBrowsers(Collections.nCopies(count, url));
+    }
+
+    /** Opens the rooms page at each URL in a new browser each. */
+    List<RoomPage> openRoomsInNewBrowsers(List<String> urls) {
+        return openInNewBrowsers(urls, Browser::openRooms);
+    }
+
+    private <P extends BrowserTab> List<P> openInNewBrowsers(List<String> urls, BiFunction<Browser, String, P> openPage) {
         try (ExecutorService starters = Executors.newVirtualThreadPerTaskExecutor()) {
-            List<Future<ChatPage>> pages = new ArrayList<>();
-            for (int i = 0; i < count; i++) {
-                pages.add(starters.submit(() -> open().openChat(url)));
+            List<Future<P>> pages = new ArrayList<>();
+            for (String url : urls) {
+                pages.add(starters.submit(() -> openPage.apply(open(), url)));
             }
-            List<ChatPage> opened = new ArrayList<>();
-            for (Future<ChatPage> page : pages) {
+            List<P> opened = new ArrayList<>();
+            for (Future<P> page : pages) {
                 opened.add(page.get());
             }
             return opened;

@@ -11,12 +11,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 import javax.imageio.ImageIO;
-import java.awt.Color;
-import java.awt.Graphics2D;
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -212,15 +207,13 @@ class ChatBrowserTest {
             pages.get(i).enterName(conversation[i][0]).send(conversation[i][1]);
             expected.add(conversation[i][0] + ": " + conversation[i][1]);
         }
-        List<BufferedImage> shots = new ArrayList<>();
+        List<byte[]> shots = new ArrayList<>();
         for (ChatPage page : pages) {
             page.awaitMessages(expected.toArray(String[]::new));
-            shots.add(ImageIO.read(new ByteArrayInputStream(page.screenshotOfTheChat(560))));
+            shots.add(page.screenshotOfTheChat(560));
         }
 
-        Path png = Browsers.moduleDirectory().getParent().resolve("docs").resolve("chat.png");
-        Files.createDirectories(png.getParent());
-        ImageIO.write(sideBySide(shots), "png", png.toFile());
+        Path png = Screenshots.sideBySideInDocs("chat.png", shots);
         assertThat(ImageIO.read(png.toFile()).getWidth()).isGreaterThan(3 * 500);
     }
 
@@ -245,26 +238,5 @@ class ChatBrowserTest {
             assertThat(stats.subscriptions()).as("subscriptions, one per chat page, in %s", stats)
                     .isEqualTo(subscriptionsBefore + (pages - pagesBefore));
         });
-    }
-
-    /** The browsers' screenshots in a row, on a grey strip that separates them. */
-    private static BufferedImage sideBySide(List<BufferedImage> shots) {
-        int gap = 16;
-        int width = gap + shots.stream().mapToInt(shot -> shot.getWidth() + gap).sum();
-        int height = 2 * gap + shots.stream().mapToInt(BufferedImage::getHeight).max().orElse(0);
-        BufferedImage row = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-        Graphics2D graphics = row.createGraphics();
-        try {
-            graphics.setColor(new Color(0xE8, 0xEB, 0xEF));
-            graphics.fillRect(0, 0, width, height);
-            int x = gap;
-            for (BufferedImage shot : shots) {
-                graphics.drawImage(shot, x, gap, null);
-                x += shot.getWidth() + gap;
-            }
-        } finally {
-            graphics.dispose();
-        }
-        return row;
     }
 }

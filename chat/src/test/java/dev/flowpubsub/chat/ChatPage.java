@@ -1,22 +1,13 @@
 package dev.flowpubsub.chat;
 
 import org.openqa.selenium.By;
-import org.openqa.selenium.Dimension;
 import org.openqa.selenium.Keys;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TimeoutException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.function.Function;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The chat open in one browser tab, used as a person would: type a name and a message, press Send or
@@ -26,10 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * <p>Vaadin's text fields are web components whose {@code <input>} is a light-DOM child, so plain CSS
  * reaches it. Waits are explicit conditions with a deadline, polled every 50 ms, never sleeps.
  */
-final class ChatPage {
-
-    /** How long anything the server does may take to show in a browser before a test fails. */
-    static final Duration TIMEOUT = Duration.ofSeconds(10);
+final class ChatPage extends BrowserTab {
 
     private static final By NAME = By.cssSelector("vaadin-text-field[placeholder='Your name'] input");
     private static final By MESSAGE = By.cssSelector("vaadin-text-field[placeholder='Your message...'] input");
@@ -39,18 +27,11 @@ final class ChatPage {
     private static final String SHOWN_MESSAGES = """
             return Array.from(document.querySelectorAll('vaadin-vertical-layout.messages > p'), p => p.innerText)""";
 
-    private final Browser browser;
-    private final String handle;
     private final String url;
 
     ChatPage(Browser browser, String handle, String url) {
-        this.browser = browser;
-        this.handle = handle;
+        super(browser, handle);
         this.url = url;
-    }
-
-    String handle() {
-        return handle;
     }
 
     /** Waits until the chat view is rendered: the server has built it, so this page is subscribed. */
@@ -94,8 +75,7 @@ final class ChatPage {
 
     /** The messages this page shows, top to bottom, as rendered text. */
     List<String> messages() {
-        List<?> texts = (List<?>) browser.on(this).executeScript(SHOWN_MESSAGES);
-        return texts.stream().map(String::valueOf).toList();
+        return texts(SHOWN_MESSAGES);
     }
 
     /** Waits until this page shows exactly {@code expected}, in that order; fails showing what it shows instead. */
@@ -105,23 +85,12 @@ final class ChatPage {
 
     /** {@link #awaitMessages(String...)} with a deadline of its own. */
     void awaitMessages(Duration timeout, String... expected) {
-        List<String> wanted = List.of(expected);
-        try {
-            until(timeout, d -> messages().equals(wanted));
-        } catch (TimeoutException e) {
-            // the assertion below tells what this page shows instead
-        }
-        assertThat(messages()).as("messages shown in %s", this).containsExactlyElementsOf(wanted);
+        awaitTexts("messages", SHOWN_MESSAGES, timeout, List.of(expected));
     }
 
     /** Elements matching a CSS selector inside the message list. */
     List<WebElement> elementsInMessages(String selector) {
         return driver().findElements(By.cssSelector("vaadin-vertical-layout.messages " + selector));
-    }
-
-    /** Runs JavaScript in this page and returns its result. */
-    Object script(String script) {
-        return browser.on(this).executeScript(script);
     }
 
     /** Reloads this tab, as F5 does, and waits until the chat is shown again. */
@@ -136,39 +105,6 @@ final class ChatPage {
      * two runs give the same picture.
      */
     byte[] screenshotOfTheChat(int width) {
-        ChromeDriver driver = browser.on(this);
-        driver.manage().window().setSize(new Dimension(width, 800));
-        driver.executeScript("document.activeElement?.blur()");
-        new Actions(driver).moveToLocation(0, 0).perform();
-        until(d -> (Boolean) driver.executeScript(
-                "return document.getAnimations().every(animation => animation.playState !== 'running')"));
-        return driver.findElement(VIEW).getScreenshotAs(OutputType.BYTES);
-    }
-
-    /**
-     * Closes this tab, as its close button does. ChromeDriver closes it through Chromium, which runs the
-     * page's pagehide and beforeunload handlers, so Vaadin's client sends its UNLOAD beacon and the server
-     * closes the UI. That holds for the browser's last tab too (Chromium then exits).
-     */
-    void close() {
-        driver().close();
-        browser.closed(this);
-    }
-
-    private WebDriver driver() {
-        return browser.on(this);
-    }
-
-    private <T> T until(Function<? super WebDriver, T> condition) {
-        return until(TIMEOUT, condition);
-    }
-
-    private <T> T until(Duration timeout, Function<? super WebDriver, T> condition) {
-        return new WebDriverWait(driver(), timeout, Duration.ofMillis(50)).until(condition);
-    }
-
-    @Override
-    public String toString() {
-        return "tab " + handle + " of " + browser;
+        return screenshot(VIEW, width);
     }
 }

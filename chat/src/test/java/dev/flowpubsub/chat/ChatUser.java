@@ -2,6 +2,7 @@ package dev.flowpubsub.chat;
 
 import com.github.mvysny.kaributesting.v10.MockVaadin;
 import com.github.mvysny.kaributesting.v10.mock.MockedUI;
+import com.vaadin.flow.internal.CurrentInstance;
 import com.vaadin.flow.server.VaadinServlet;
 import com.vaadin.flow.server.VaadinServletService;
 import com.vaadin.flow.server.VaadinService;
@@ -14,6 +15,7 @@ import java.util.concurrent.Executors;
 /**
  * Another user of the same application, in a browser session of their own. Karibu mocks one session per
  * thread, so each user gets a thread; everything that user does runs there, through {@link #does}.
+ * {@link #close()} is this user closing their tab: the application, owned by the test's own thread, goes on.
  */
 final class ChatUser implements AutoCloseable {
 
@@ -46,11 +48,20 @@ final class ChatUser implements AutoCloseable {
         }
     }
 
+    /**
+     * Closes this user's tab: their UI closes and detaches, as when the browser's unload beacon arrives. Not
+     * {@code MockVaadin.tearDown()}, which would also destroy the Vaadin service, and the hub with it, that
+     * the other users are still on. A second call does nothing.
+     */
     @Override
     public void close() {
+        if (thread.isShutdown()) {
+            return;
+        }
         try {
             does(() -> {
-                MockVaadin.tearDown();
+                MockVaadin.INSTANCE.closeCurrentUI(true);
+                CurrentInstance.clearAll();
                 return null;
             });
         } finally {

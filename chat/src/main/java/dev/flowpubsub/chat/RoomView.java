@@ -1,0 +1,194 @@
+package dev.flowpubsub.chat;
+
+import com.vaadin.flow.component.AttachEvent;
+import com.vaadin.flow.component.DetachEvent;
+import com.vaadin.flow.component.Key;
+import com.vaadin.flow.component.button.Button;
+import com.vaadin.flow.component.button.ButtonVariant;
+import com.vaadin.flow.component.html.H2;
+import com.vaadin.flow.component.html.H4;
+import com.vaadin.flow.component.html.Paragraph;
+import com.vaadin.flow.component.html.Span;
+import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
+import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import com.vaadin.flow.component.textfield.TextField;
+import com.vaadin.flow.router.BeforeEnterEvent;
+import com.vaadin.flow.router.BeforeEnterObserver;
+import com.vaadin.flow.router.HasDynamicTitle;
+import com.vaadin.flow.router.Route;
+import com.vaadin.flow.router.RouteParameters;
+import com.vaadin.flow.router.RouterLink;
+import com.vaadin.flow.server.VaadinSession;
+import com.vaadin.flow.shared.Registration;
+import dev.flowpubsub.PresenceEvent;
+import dev.flowpubsub.PubSub;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * One room: its last messages and then live ones, who is here, and a message field. Being in a room is
+ * three registrations of this view (present on the room's topic, following who comes and goes, and its
+ * messages with their history), combined into one: it ends when the view leaves the room for another one
+ * (Vaadin keeps this view and calls {@link #beforeEnter} again) or is detached (another view, tab closed,
+ * session ended).
+ */
+@Route("rooms/:" + RoomView.ROOM)
+public class RoomView extends VerticalLayout implements BeforeEnterObserver, HasDynamicTitle {
+
+    static final String ROOM = "room";
+
+    private final PubSub pubsub = PubSub.current();
+    private final Map<String, RouterLink> links = new LinkedHashMap<>();
+    private final Span you = new Span();
+    private final H2 title = new H2();
+    private final VerticalLayout messages = new VerticalLayout();
+    private final VerticalLayout people = new VerticalLayout();
+    private final Map<String, Span> present = new LinkedHashMap<>();
+    private final TextField message = new TextField();
+    private String room;
+    private String name;
+    private Registration inRoom;
+
+    public RoomView() {
+        HorizontalLayout rooms = new HorizontalLayout();
+        for (String other : RoomsView.ROOMS) {
+            links.put(other, new RouterLink("# " + other, RoomView.class, new RouteParameters(ROOM, other)));
+        }
+        rooms.add(links.values().toArray(RouterLink[]::new));
+        rooms.add(you, new RouterLink("Change name", RoomsView.class));
+        rooms.setAlignItems(Alignment.BASELINE);
+
+        messages.setPadding(false);
+        messages.setSpacing(false);
+        messages.addClassName("messages");
+        people.setPadding(false);
+        people.setSpacing(false);
+        people.addClassName("people");
+        VerticalLayout here = new VerticalLayout(new H4("Here now"), people);
+        here.setPadding(false);
+        here.setWidth("160px");
+        HorizontalLayout body = new HorizontalLayout(messages, here);
+        body.setWidthFull();
+        body.expand(messages);
+        body.setFlexShrink(0, here);
+
+        message.setPlaceholder("Your message...");
+        Button send = new Button("Send", click -> send());
+        send.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
+        send.addClickShortcut(Key.ENTER).listenOn(message);
+        HorizontalLayout row = new HorizontalLayout(message, send);
+        row.setWidthFull();
+        row.expand(message);
+
+        addClassName("room");
+        add(rooms, title, body, row);
+    }
+
+    /**
+     * Entering from elsewhere, or from another room of this same view: the latter leaves that room first.
+     * Following the link of the room one is in changes nothing.
+     */
+    @Override
+    public void beforeEnter(BeforeEnterEvent event) {
+        String wanted = event.getRouteParameters().get(ROOM).orElse("");
+        String chosenName = RoomsView.nameIn(VaadinSession.getCurrent());
+        if (!RoomsView.ROOMS.contains(wanted) || chosenName == null) {
+            event.forwardTo(RoomsView.class); // an unknown room, or no name asked yet
+            return;
+        }
+        boolean moving = !wanted.equals(room) || !chosenName.equals(name);
+        room = wanted;
+        name = chosenName;
+        if (isAttached() && moving) {
+            leave();
+            enter();
+        }
+    }
+
+    @Override
+    protected void onAttach(AttachEvent attach) {
+        enter();
+    }
+
+    @Override
+    protected void onDetach(DetachEvent detach) {
+        leave();
+    }
+
+    private void enter() {
+        String topic = topic();
+        title.setText("# " + room);
+        you.setText("You are " + name + ".");
+        links.forEach((other, link) -> link.getStyle().set("font-weight", other.equals(room) ? "bold" : "normal"));
+        messages.removeAll();
+        people.removeAll();
+        present.clear();
+        // Joining before following presence makes this page one of those PRESENT, so it announces no one.
+        inRoom = Registration.combine(
+                pubsub.join(topic, name),
+                pubsub.subscribePresence(topic, this::presenceChanged),
+                pubsub.subscribeTopicWithHistory(topic, ChatMessage.class, this::show));
+    }
+
+    private void leave() {
+        if (inRoom != null) {
+            inRoom.remove();
+            inRoom = null;
+        }
+    }
+
+    private void presenceChanged(PresenceEvent event) {
+        String who = String.valueOf(event.presence().descriptor());
+        switch (event.kind()) {
+            case PRESENT -> addPerson(event.presence().id(), who);
+            case JOIN -> {
+                addPerson(event.presence().id(), who);
+                notice(who + " joined");
+            }
+            case LEAVE -> {
+                Span gone = present.remove(event.presence().id());
+                if (gone != null) {
+                    people.remove(gone);
+                }
+                notice(who + " left");
+            }
+        }
+    }
+
+    private void addPerson(String presenceId, String who) {
+        Span person = new Span(who);
+        present.put(presenceId, person);
+        people.add(person);
+    }
+
+    private void show(ChatMessage said) {
+        messages.add(new Paragraph(said.author() + ": " + said.text()));
+    }
+
+    private void notice(String text) {
+        Paragraph notice = new Paragraph(text);
+        notice.addClassName("notice");
+        notice.getStyle().set("color", "var(--lumo-secondary-text-color)").set("font-style", "italic");
+        messages.add(notice);
+    }
+
+    private void send() {
+        String text = message.getValue().strip();
+        if (text.isEmpty()) {
+            return;
+        }
+        pubsub.sendAllOnTopic(topic(), new ChatMessage(name, text));
+        message.clear();
+        message.focus();
+    }
+
+    private String topic() {
+        return "room:" + room;
+    }
+
+    @Override
+    public String getPageTitle() {
+        return "# " + room;
+    }
+}

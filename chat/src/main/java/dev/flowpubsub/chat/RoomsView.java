@@ -1,0 +1,62 @@
+package dev.flowpubsub.chat;
+
+import com.vaadin.flow.component.UI;
+import com.vaadin.flow.component.button.Button;
+import com.vaadin.flow.component.html.H2;
+import com.vaadin.flow.component.html.Paragraph;
+import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
+import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import com.vaadin.flow.component.textfield.TextField;
+import com.vaadin.flow.router.PageTitle;
+import com.vaadin.flow.router.Route;
+import com.vaadin.flow.router.RouteParameters;
+import com.vaadin.flow.router.RouterLink;
+import com.vaadin.flow.server.VaadinSession;
+
+import java.util.List;
+
+/**
+ * The way into the rooms: a name, then one button per room. The name is kept in the browser session, so
+ * every tab of this browser enters rooms under it until it is changed here.
+ */
+@Route("rooms")
+@PageTitle("Rooms")
+public class RoomsView extends VerticalLayout {
+
+    /** The rooms there are; each is the topic {@code "room:" + name}. */
+    static final List<String> ROOMS = List.of("general", "random", "vaadin");
+
+    private static final String NAME = "dev.flowpubsub.chat.name";
+
+    public RoomsView() {
+        TextField name = new TextField();
+        name.setPlaceholder("Your name");
+        name.setWidth("150px");
+        String chosen = nameIn(VaadinSession.getCurrent());
+        if (chosen != null) {
+            name.setValue(chosen);
+        }
+
+        HorizontalLayout rooms = new HorizontalLayout();
+        for (String room : ROOMS) {
+            rooms.add(new Button("# " + room, click -> {
+                keepName(VaadinSession.getCurrent(), name.getValue());
+                UI.getCurrent().navigate(RoomView.class, new RouteParameters(RoomView.ROOM, room));
+            }));
+        }
+
+        add(new H2("Rooms"),
+                new Paragraph("Pick a name, then a room: you see who is there and its last messages."),
+                name, rooms, new RouterLink("Back to the chat", ChatView.class));
+    }
+
+    /** The name this browser session entered rooms under, or null if it has not chosen one yet. */
+    static String nameIn(VaadinSession session) {
+        return (String) session.getAttribute(NAME);
+    }
+
+    private static void keepName(VaadinSession session, String name) {
+        String stripped = name.strip();
+        session.setAttribute(NAME, stripped.isEmpty() ? ChatView.DEFAULT_NAME : stripped);
+    }
+}

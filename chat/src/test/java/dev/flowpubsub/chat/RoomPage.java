@@ -1,0 +1,90 @@
+package dev.flowpubsub.chat;
+
+import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+
+import java.util.List;
+
+/**
+ * The rooms in one browser tab, used as a person would: on the rooms page type a name and click a room;
+ * in a room read who is here and the messages, send, go to another room. Made by
+ * {@link Browser#openRooms(String)}.
+ */
+final class RoomPage extends BrowserTab {
+
+    private static final By NAME = By.cssSelector("vaadin-text-field[placeholder='Your name'] input");
+    private static final By MESSAGE = By.cssSelector("vaadin-text-field[placeholder='Your message...'] input");
+    private static final By SEND = By.xpath("//vaadin-button[normalize-space()='Send']");
+    private static final By TITLE = By.cssSelector("vaadin-vertical-layout.room h2");
+    private static final By VIEW = By.cssSelector("vaadin-vertical-layout.room");
+    private static final String SHOWN_MESSAGES = """
+            return Array.from(document.querySelectorAll('vaadin-vertical-layout.messages > p'), p => p.innerText)""";
+    private static final String SHOWN_PEOPLE = """
+            return Array.from(document.querySelectorAll('vaadin-vertical-layout.people > span'), s => s.innerText)""";
+
+    RoomPage(Browser browser, String handle) {
+        super(browser, handle);
+    }
+
+    /** Waits until the rooms page, with its name field and a button per room, is rendered. */
+    void awaitRoomsPage() {
+        until(ExpectedConditions.and(
+                ExpectedConditions.visibilityOfElementLocated(NAME),
+                ExpectedConditions.visibilityOfElementLocated(roomButton("general"))));
+    }
+
+    /** On the rooms page: types a name, clicks the room, and waits until the room is shown (this page is in it). */
+    RoomPage enter(String name, String room) {
+        WebDriver driver = driver();
+        driver.findElement(NAME).sendKeys(Keys.chord(Keys.CONTROL, "a"), name);
+        driver.findElement(roomButton(room)).click();
+        awaitIn(room);
+        return this;
+    }
+
+    /** In a room: clicks another room's link and waits until that room is shown. */
+    void goTo(String room) {
+        driver().findElement(By.xpath("//a[normalize-space()='# " + room + "']")).click();
+        awaitIn(room);
+    }
+
+    private void awaitIn(String room) {
+        until(ExpectedConditions.and(
+                ExpectedConditions.textToBe(TITLE, "# " + room),
+                ExpectedConditions.visibilityOfElementLocated(MESSAGE)));
+    }
+
+    /** Types a message, clicks Send, and waits until the server has taken it (it empties the field). */
+    void send(String text) {
+        WebDriver driver = driver();
+        driver.findElement(MESSAGE).sendKeys(text);
+        driver.findElement(SEND).click();
+        until(d -> d.findElement(MESSAGE).getDomProperty("value").isEmpty());
+    }
+
+    /** The message list as rendered, top to bottom: messages and join/leave notices. */
+    List<String> messages() {
+        return texts(SHOWN_MESSAGES);
+    }
+
+    /** Waits until the message list shows exactly {@code expected}, in that order. */
+    void awaitMessages(String... expected) {
+        awaitTexts("messages", SHOWN_MESSAGES, TIMEOUT, List.of(expected));
+    }
+
+    /** Waits until "Here now" lists exactly {@code expected}, in that order. */
+    void awaitPeople(String... expected) {
+        awaitTexts("people here", SHOWN_PEOPLE, TIMEOUT, List.of(expected));
+    }
+
+    /** A PNG of the room view (links, title, messages, people, message field), {@code width} pixels wide. */
+    byte[] screenshotOfTheRoom(int width) {
+        return screenshot(VIEW, width);
+    }
+
+    private static By roomButton(String room) {
+        return By.xpath("//vaadin-button[normalize-space()='# " + room + "']");
+    }
+}

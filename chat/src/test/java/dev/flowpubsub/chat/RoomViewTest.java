@@ -1,0 +1,272 @@
+package dev.flowpubsub.chat;
+
+import com.github.mvysny.kaributesting.v10.MockVaadin;
+import com.github.mvysny.kaributesting.v10.mock.MockedUI;
+import com.vaadin.flow.component.Component;
+import com.vaadin.flow.component.HasText;
+import com.vaadin.flow.component.UI;
+import com.vaadin.flow.component.button.Button;
+import com.vaadin.flow.component.html.H2;
+import com.vaadin.flow.component.html.Paragraph;
+import com.vaadin.flow.component.html.Span;
+import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import com.vaadin.flow.component.textfield.TextField;
+import com.vaadin.flow.dom.Element;
+import com.vaadin.flow.router.RouterLink;
+import dev.flowpubsub.Presence;
+import dev.flowpubsub.PubSubHub;
+import dev.flowpubsub.testing.PubSubTesting;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static com.github.mvysny.kaributesting.v10.ButtonKt._click;
+import static com.github.mvysny.kaributesting.v10.HasValueUtilsKt._setValue;
+import static com.github.mvysny.kaributesting.v10.LocatorJ._get;
+import static com.github.mvysny.kaributesting.v10.NavigatorKt.getCurrentView;
+import static com.github.mvysny.kaributesting.v10.RouterLinkKt._click;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The rooms, used as people would: pick a name, enter a room, talk, go elsewhere. Ann is the test's own
+ * session; Bob and Cid are {@link ChatUser}s, each in a session (and on a thread) of their own, so every
+ * helper below works for whoever calls it.
+ */
+class RoomViewTest {
+
+    @BeforeEach
+    void openTheApp() {
+        MockVaadin.setup(MockedUI::new, new MockChatServlet());
+    }
+
+    @AfterEach
+    void closeTheApp() {
+        MockVaadin.tearDown();
+    }
+
+    // ---- what a person does and sees ----------------------------------------------------------
+
+    /** Goes to the rooms page, types a name and clicks the room's button. */
+    private static Void enter(String name, String room) {
+        UI.getCurrent().navigate(RoomsView.class);
+        _setValue(_get(TextField.class, spec -> spec.withPlaceholder("Your name")), name);
+        _click(_get(Button.class, spec -> spec.withText("# " + room)));
+        return null;
+    }
+
+    private static Void say(String text) {
+        _setValue(_get(TextField.class, spec -> spec.withPlaceholder("Your message...")), text);
+        _click(_get(Button.class, spec -> spec.withText("Send")));
+        return null;
+    }
+
+    /** Clicks another room's link in the room view. */
+    private static Void goTo(String room) {
+        _click(_get(RouterLink.class, spec -> spec.withText("# " + room)));
+        return null;
+    }
+
+    /** The message list, top to bottom (messages and notices), after every pending delivery has run. */
+    private static List<String> messages() {
+        PubSubTesting.deliverPending();
+        return texts(_get(VerticalLayout.class, spec -> spec.withClasses("messages")));
+    }
+
+    /** The names under "Here now", after every pending delivery has run. */
+    private static List<String> people() {
+        PubSubTesting.deliverPending();
+        return texts(_get(VerticalLayout.class, spec -> spec.withClasses("people")));
+    }
+
+    private static String title() {
+        return _get(H2.class).getText();
+    }
+
+    private static List<String> texts(Component list) {
+        return list.getChildren().map(child -> ((HasText) child).getText()).toList();
+    }
+
+    private static List<Object> presentOnTheServer(String room) {
+        return PubSubHub.current().presence("room:" + room).stream().map(Presence::descriptor).toList();
+    }
+
+    // ---- tests --------------------------------------------------------------------------------
+
+    @Test
+    void enteringARoom_showsItsLastMessages_thenLiveOnes() {
+        try (ChatUser bob = new ChatUser()) {
+            bob.does(() -> enter("Bob", "general"));
+            bob.does(() -> say("first"));
+            bob.does(() -> say("second"));
+
+            enter("Ann", "general");
+            assertThat(messages()).containsExactly("Bob: first", "Bob: second");
+
+            bob.does(() -> say("third, live"));
+            assertThat(messages()).containsExactly("Bob: first", "Bob: second", "Bob: third, live");
+        }
+    }
+
+    @Test
+    void history_keepsTheLast50MessagesOfTheRoom() {
+        try (ChatUser bob = new ChatUser()) {
+            bob.does(() -> enter("Bob", "random"));
+            for (int i = 1; i <= 55; i++) {
+                int n = i;
+                bob.does(() -> say("message " + n));
+            }
+
+            enter("Ann", "random");
+
+            List<String> shown = messages();
+            assertThat(shown).hasSize(50);
+            assertThat(shown.getFirst()).isEqualTo("Bob: message 6");
+            assertThat(shown.getLast()).isEqualTo("Bob: message 55");
+        }
+    }
+
+    @Test
+    void message_reachesEveryoneInTheRoom_andNoOneInAnotherRoom() {
+        try (ChatUser bob = new ChatUser(); ChatUser cid = new ChatUser()) {
+            cid.does(() -> enter("Cid", "random"));
+            enter("Ann", "general");
+            bob.does(() -> enter("Bob", "general"));
+
+            say("hello, general");
+
+            assertThat(messages()).containsExactly("Bob joined", "Ann: hello, general");
+            assertThat(bob.does(RoomViewTest::messages)).containsExactly("Ann: hello, general");
+            assertThat(cid.does(RoomViewTest::messages)).isEmpty();
+        }
+    }
+
+    @Test
+    void presenceList_showsWhoIsHere_andDropsSomeoneWhoClosesTheirTab() {
+        ChatUser bob = new ChatUser();
+        try (ChatUser cid = new ChatUser()) {
+            enter("Ann", "general");
+            assertThat(people()).containsExactly("Ann");
+
+            bob.does(() -> enter("Bob", "general"));
+            cid.does(() -> enter("Cid", "vaadin"));
+            assertThat(people()).containsExactly("Ann", "Bob");
+            assertThat(bob.does(RoomViewTest::people)).containsExactly("Ann", "Bob");
+            assertThat(cid.does(RoomViewTest::people)).containsExactly("Cid");
+
+            bob.close();
+
+            assertThat(people()).containsExactly("Ann");
+            assertThat(messages()).containsExactly("Bob joined", "Bob left");
+            assertThat(presentOnTheServer("general")).containsExactly("Ann");
+        } finally {
+            bob.close();
+        }
+    }
+
+    @Test
+    void joinAndLeaveNotices_areShownForThoseWhoComeAndGo_notForThoseAlreadyThere() {
+        try (ChatUser bob = new ChatUser()) {
+            bob.does(() -> enter("Bob", "general"));
+
+            enter("Ann", "general");
+            assertThat(messages()).as("Bob was there already: no notice").isEmpty();
+            assertThat(bob.does(RoomViewTest::messages)).containsExactly("Ann joined");
+
+            UI.getCurrent().navigate(ChatView.class); // Ann goes back to the plain chat
+            assertThat(bob.does(RoomViewTest::messages)).containsExactly("Ann joined", "Ann left");
+            assertThat(bob.does(RoomViewTest::people)).containsExactly("Bob");
+        }
+    }
+
+    @Test
+    void goingToAnotherRoom_leavesTheFirst_andEntersTheSecond() {
+        try (ChatUser bob = new ChatUser()) {
+            enter("Ann", "general");
+            say("before Bob moves");
+            bob.does(() -> enter("Bob", "general"));
+            bob.does(() -> enter("Bob", "random")); // warm up random: Bob leaves a message there
+            bob.does(() -> say("anyone in random?"));
+            bob.does(() -> goTo("general"));
+            assertThat(people()).containsExactly("Ann", "Bob");
+
+            bob.does(() -> goTo("random"));
+
+            assertThat(bob.does(RoomViewTest::title)).isEqualTo("# random");
+            assertThat(bob.does(RoomViewTest::people)).containsExactly("Bob");
+            assertThat(bob.does(RoomViewTest::messages)).as("random's history, nothing of general")
+                    .containsExactly("Bob: anyone in random?");
+            assertThat(people()).containsExactly("Ann");
+            assertThat(messages()).endsWith("Bob joined", "Bob left");
+
+            say("Bob, are you there?");
+            assertThat(bob.does(RoomViewTest::messages)).containsExactly("Bob: anyone in random?");
+            assertThat(presentOnTheServer("general")).containsExactly("Ann");
+            assertThat(presentOnTheServer("random")).containsExactly("Bob");
+        }
+    }
+
+    @Test
+    void followingTheLinkOfTheRoomOneIsIn_changesNothing() {
+        try (ChatUser bob = new ChatUser()) {
+            enter("Ann", "general");
+            bob.does(() -> enter("Bob", "general"));
+            bob.does(() -> say("hi"));
+
+            bob.does(() -> goTo("general"));
+
+            assertThat(messages()).containsExactly("Bob joined", "Bob: hi");
+            assertThat(bob.does(RoomViewTest::messages)).containsExactly("Bob: hi");
+            assertThat(bob.does(RoomViewTest::people)).containsExactly("Ann", "Bob");
+        }
+    }
+
+    @Test
+    void blankName_entersAsAnonymous() {
+        enter("   ", "general");
+        say("who am I");
+
+        assertThat(people()).containsExactly("Anonymous");
+        assertThat(messages()).containsExactly("Anonymous: who am I");
+    }
+
+    @Test
+    void theRoomsPage_remembersTheNameOfThisBrowserSession() {
+        enter("Ann", "general");
+
+        _click(_get(RouterLink.class, spec -> spec.withText("Change name")));
+
+        assertThat(getCurrentView()).isEqualTo(RoomsView.class);
+        assertThat(_get(TextField.class, spec -> spec.withPlaceholder("Your name")).getValue()).isEqualTo("Ann");
+    }
+
+    @Test
+    void aRoomOpenedWithoutAName_orAnUnknownRoom_leadsToTheRoomsPage() {
+        UI.getCurrent().navigate("rooms/general");
+        assertThat(getCurrentView()).as("no name chosen yet").isEqualTo(RoomsView.class);
+
+        enter("Ann", "general");
+        UI.getCurrent().navigate("rooms/no-such-room");
+        assertThat(getCurrentView()).as("an unknown room").isEqualTo(RoomsView.class);
+        assertThat(presentOnTheServer("general")).as("Ann left general on the way").isEmpty();
+    }
+
+    @Test
+    void markup_isShownAsText_inMessagesAndNames() {
+        String markup = "<b>x</b><img src=x onerror=alert(1)>";
+        enter("<i>Eve</i>", "general");
+        say(markup);
+
+        assertThat(messages()).containsExactly("<i>Eve</i>: " + markup);
+        assertThat(people()).containsExactly("<i>Eve</i>");
+        assertIsOneTextNode(_get(Paragraph.class, spec -> spec.withText("<i>Eve</i>: " + markup)).getElement());
+        assertIsOneTextNode(_get(Span.class, spec -> spec.withText("<i>Eve</i>")).getElement());
+    }
+
+    private static void assertIsOneTextNode(Element shown) {
+        assertThat(shown.getChildCount()).isEqualTo(1);
+        assertThat(shown.getChild(0).isTextNode()).as("shown as one text node, not parsed markup").isTrue();
+        assertThat(shown.getProperty("innerHTML")).isNull();
+    }
+}

@@ -1,0 +1,51 @@
+package dev.flowpubsub.chat;
+
+import javax.imageio.ImageIO;
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The pictures in the README, drawn by the browser tests from what the browsers show. */
+final class Screenshots {
+
+    private Screenshots() {
+    }
+
+    /** Puts the browsers' PNGs in a row, on a grey strip that separates them, into {@code docs/<fileName>}. */
+    static Path sideBySideInDocs(String fileName, List<byte[]> pngs) throws IOException {
+        List<BufferedImage> shots = new ArrayList<>();
+        for (byte[] png : pngs) {
+            shots.add(ImageIO.read(new ByteArrayInputStream(png)));
+        }
+        Path file = Browsers.moduleDirectory().getParent().resolve("docs").resolve(fileName);
+        Files.createDirectories(file.getParent());
+        ImageIO.write(sideBySide(shots), "png", file.toFile());
+        return file;
+    }
+
+    private static BufferedImage sideBySide(List<BufferedImage> shots) {
+        int gap = 16;
+        int width = gap + shots.stream().mapToInt(shot -> shot.getWidth() + gap).sum();
+        int height = 2 * gap + shots.stream().mapToInt(BufferedImage::getHeight).max().orElse(0);
+        BufferedImage row = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        Graphics2D graphics = row.createGraphics();
+        try {
+            graphics.setColor(new Color(0xE8, 0xEB, 0xEF));
+            graphics.fillRect(0, 0, width, height);
+            int x = gap;
+            for (BufferedImage shot : shots) {
+                graphics.drawImage(shot, x, gap, null);
+                x += shot.getWidth() + gap;
+            }
+        } finally {
+            graphics.dispose();
+        }
+        return row;
+    }
+}
