@@ -190,11 +190,11 @@ public final class PubSub {
      * {@link #subscribePresence}, on every node. With a transport the descriptor must be encodable (see
      * {@link JsonCodec}), or this fails at the call.
      *
-     * <pre>{@code Registration here = pubsub.join("room:lobby", userName);}</pre>
+     * <pre>{@code PresenceRegistration here = pubsub.join("room:lobby", userName);  // here.presence().id() is mine}</pre>
      *
      * @throws IllegalArgumentException if the descriptor cannot be sent to the other nodes
      */
-    public Registration join(String topic, Object descriptor) {
+    public PresenceRegistration join(String topic, Object descriptor) {
         Arguments.topic(topic);
         Arguments.notNull(descriptor, "descriptor");
         UI page = allowed("join", TopicAuthorizer.Action.JOIN, topic);

@@ -100,6 +100,20 @@ class PresenceTest {
     }
 
     @Test
+    void join_tellsThePageWhichEntryIsItsOwn() {
+        UI ann = app.browser().pushTab();
+        UI annOtherTab = app.browser().pushTab();
+        AtomicReference<PresenceRegistration> mine = new AtomicReference<>();
+        ann.accessSynchronously(() -> mine.set(PubSub.current().join("room:a", "Ann")));
+        annOtherTab.accessSynchronously(() -> PubSub.current().join("room:a", "Ann"));
+        app.deliver();
+
+        List<Presence> present = app.hub().presence("room:a");
+        assertThat(present).hasSize(2).contains(mine.get().presence());
+        assertThat(present.stream().filter(p -> p.id().equals(mine.get().presence().id()))).hasSize(1);
+    }
+
+    @Test
     void aPageThatOnlyJoined_isKeptByTheHubUntilItLeaves() {
         UI ann = app.browser().pushTab();
         AtomicReference<Registration> here = new AtomicReference<>();

@@ -21,6 +21,7 @@ import com.vaadin.flow.router.RouterLink;
 import com.vaadin.flow.server.VaadinSession;
 import com.vaadin.flow.shared.Registration;
 import dev.flowpubsub.PresenceEvent;
+import dev.flowpubsub.PresenceRegistration;
 import dev.flowpubsub.PubSub;
 
 import java.util.LinkedHashMap;
@@ -49,6 +50,8 @@ public class RoomView extends VerticalLayout implements BeforeEnterObserver, Has
     private String room;
     private String name;
     private Registration inRoom;
+    /** This page's own presence entry in the room: shown in bold. */
+    private String me;
 
     public RoomView() {
         HorizontalLayout rooms = new HorizontalLayout();
@@ -125,8 +128,10 @@ public class RoomView extends VerticalLayout implements BeforeEnterObserver, Has
         people.removeAll();
         present.clear();
         // Joining before following presence makes this page one of those PRESENT, so it announces no one.
+        PresenceRegistration here = pubsub.join(topic, name);
+        me = here.presence().id();
         inRoom = Registration.combine(
-                pubsub.join(topic, name),
+                here,
                 pubsub.subscribePresence(topic, this::presenceChanged),
                 pubsub.subscribeTopicWithHistory(topic, ChatMessage.class, this::show));
     }
@@ -158,6 +163,10 @@ public class RoomView extends VerticalLayout implements BeforeEnterObserver, Has
 
     private void addPerson(String presenceId, String who) {
         Span person = new Span(who);
+        if (presenceId.equals(me)) {
+            person.addClassName("you");
+            person.getStyle().set("font-weight", "bold");
+        }
         present.put(presenceId, person);
         people.add(person);
     }

@@ -74,6 +74,13 @@ class RoomViewTest {
         return texts(_get(VerticalLayout.class, spec -> spec.withClasses("messages")));
     }
 
+    /** The name this page marks as its own under "Here now". */
+    private static String myself() {
+        PubSubTesting.deliverPending();
+        return _get(_get(VerticalLayout.class, spec -> spec.withClasses("people")), Span.class,
+                spec -> spec.withClasses("you")).getText();
+    }
+
     /** The names under "Here now", after every pending delivery has run. */
     private static List<String> people() {
         PubSubTesting.deliverPending();
@@ -154,6 +161,8 @@ class RoomViewTest {
             assertThat(people()).containsExactly("Ann", "Bob");
             assertThat(bob.does(RoomViewTest::people)).containsExactly("Ann", "Bob");
             assertThat(cid.does(RoomViewTest::people)).containsExactly("Cid");
+            assertThat(myself()).as("each page marks its own entry").isEqualTo("Ann");
+            assertThat(bob.does(RoomViewTest::myself)).isEqualTo("Bob");
 
             bob.close();
 

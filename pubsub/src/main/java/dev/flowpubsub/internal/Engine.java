@@ -7,6 +7,7 @@ import dev.flowpubsub.DeliveryErrorHandler;
 import dev.flowpubsub.HistoryPolicy;
 import dev.flowpubsub.Presence;
 import dev.flowpubsub.PresenceEvent;
+import dev.flowpubsub.PresenceRegistration;
 import dev.flowpubsub.MessageHandler;
 import dev.flowpubsub.OverflowPolicy;
 import dev.flowpubsub.PubSubStats;
@@ -202,7 +203,7 @@ public final class Engine {
     }
 
     /** Makes the page present on a topic until the registration is removed or the page detaches. */
-    public Registration join(UI ui, String topic, Object descriptor) {
+    public PresenceRegistration join(UI ui, String topic, Object descriptor) {
         ensureOpen();
         String node = cluster == null ? "local" : cluster.nodeId();
         Presences.Member member = new Presences.Member(topic, node + "-" + joinIds.incrementAndGet(), descriptor,

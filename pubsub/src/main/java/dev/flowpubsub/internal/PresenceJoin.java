@@ -1,9 +1,10 @@
 package dev.flowpubsub.internal;
 
-import com.vaadin.flow.shared.Registration;
+import dev.flowpubsub.Presence;
+import dev.flowpubsub.PresenceRegistration;
 
 /** A page's presence on a topic; {@link #remove()} leaves, and so does the page detaching. */
-final class PresenceJoin implements Registration {
+final class PresenceJoin implements PresenceRegistration {
 
     final UiEndpoint endpoint;
     final Presences.Member member;
@@ -11,6 +12,11 @@ final class PresenceJoin implements Registration {
     PresenceJoin(UiEndpoint endpoint, Presences.Member member) {
         this.endpoint = endpoint;
         this.member = member;
+    }
+
+    @Override
+    public Presence presence() {
+        return member.presence();
     }
 
     @Override
