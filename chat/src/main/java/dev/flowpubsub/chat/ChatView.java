@@ -1,5 +1,7 @@
 package dev.flowpubsub.chat;
 
+import com.vaadin.flow.component.AttachEvent;
+import com.vaadin.flow.component.DetachEvent;
 import com.vaadin.flow.component.Key;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
@@ -9,6 +11,7 @@ import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.component.textfield.TextField;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
+import com.vaadin.flow.shared.Registration;
 import dev.flowpubsub.PubSub;
 
 /**
@@ -25,6 +28,7 @@ public class ChatView extends VerticalLayout {
     private final TextField name = new TextField();
     private final TextField message = new TextField();
     private final PubSub pubsub = PubSub.current();
+    private Registration subscription;
 
     public ChatView() {
         messages.setPadding(false);
@@ -42,9 +46,19 @@ public class ChatView extends VerticalLayout {
         row.setWidthFull();
         row.expand(message);
         add(messages, row);
+    }
 
-        // Flet: page.pubsub.subscribe(on_message). Runs in this page's ui.access(), so it is pushed.
-        pubsub.subscribe(String.class, text -> messages.add(new Paragraph(text)));
+    // Flet: page.pubsub.subscribe(on_message). The handler runs in this page's ui.access(), so it is pushed.
+    // A Flet page is the whole tab; a Vaadin view can leave its tab (navigating to /rooms), so the view
+    // subscribes while it is shown, and a view shown again does not add a second subscription.
+    @Override
+    protected void onAttach(AttachEvent attach) {
+        subscription = pubsub.subscribe(String.class, text -> messages.add(new Paragraph(text)));
+    }
+
+    @Override
+    protected void onDetach(DetachEvent detach) {
+        subscription.remove();
     }
 
     private void send() {

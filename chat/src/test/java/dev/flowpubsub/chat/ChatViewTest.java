@@ -7,6 +7,8 @@ import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.html.Paragraph;
 import com.vaadin.flow.component.textfield.TextField;
 import com.vaadin.flow.dom.Element;
+import com.vaadin.flow.component.UI;
+import dev.flowpubsub.PubSub;
 import dev.flowpubsub.PubSubHub;
 import dev.flowpubsub.testing.PubSubTesting;
 import org.junit.jupiter.api.AfterEach;
@@ -106,6 +108,19 @@ class ChatViewTest {
         assertThat(shown.getChildCount()).isEqualTo(1);
         assertThat(shown.getChild(0).isTextNode()).as("the message is one text node, not parsed markup").isTrue();
         assertThat(shown.getProperty("innerHTML")).isNull();
+    }
+
+    @Test
+    void goingToTheRoomsAndBack_leavesOneSubscription_andEachMessageShowsOnce() {
+        UI.getCurrent().navigate(RoomsView.class);
+        UI.getCurrent().navigate(ChatView.class);
+        UI.getCurrent().navigate(RoomsView.class);
+        UI.getCurrent().navigate(ChatView.class);
+
+        send("Ann", "once");
+
+        assertThat(shownMessages()).containsExactly("Ann: once");
+        assertThat(PubSub.current().subscriptionCount()).isEqualTo(1);
     }
 
     @Test
