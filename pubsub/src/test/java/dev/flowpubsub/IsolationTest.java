@@ -59,6 +59,40 @@ class IsolationTest {
     }
 
     @Test
+    void moreSlowPagesThanCores_stillDoNotHoldUpTheOthers() throws InterruptedException {
+        int slowPages = Runtime.getRuntime().availableProcessors() * 2 + 2;
+        CountDownLatch slowStarted = new CountDownLatch(slowPages);
+        CountDownLatch releaseSlow = new CountDownLatch(1);
+        for (int i = 0; i < slowPages; i++) {
+            UI slow = app.browser().pushTab();
+            slow.accessSynchronously(() -> PubSub.current().subscribe(message -> {
+                slowStarted.countDown();
+                try {
+                    releaseSlow.await(30, TimeUnit.SECONDS); // a handler stuck on something slow
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }));
+        }
+        CountDownLatch fastGotAll = new CountDownLatch(2 * 20);
+        for (int i = 0; i < 2; i++) {
+            UI fast = app.browser().pushTab();
+            fast.accessSynchronously(() -> PubSub.current().subscribe(countDown(fastGotAll)));
+        }
+
+        for (int n = 0; n < 20; n++) {
+            app.hub().sendAll(n);
+        }
+
+        try {
+            assertThat(fastGotAll.await(10, TimeUnit.SECONDS)).as("fast pages got all while slow ones were stuck").isTrue();
+            assertThat(slowStarted.await(10, TimeUnit.SECONDS)).as("every slow page is being served too").isTrue();
+        } finally {
+            releaseSlow.countDown();
+        }
+    }
+
+    @Test
     void pageWhoseSessionIsLockedForLong_doesNotDelayTheOthers() throws InterruptedException {
         VaadinApp.Browser stalled = app.browser();
         UI stalledPage = stalled.pushTab();

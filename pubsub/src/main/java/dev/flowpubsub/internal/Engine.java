@@ -452,6 +452,111 @@ public final class Engine {
         }
     }
 
+    // ---- delivery lanes ---------------------------------------------------------------------------
+
+    /** Pages with a batch to run, waiting for a lane. */
+    private final ConcurrentLinkedQueue<UiEndpoint> ready = new ConcurrentLinkedQueue<>();
+    /** Lanes running now; up to {@link #eagerLanes} start on demand, more only to get around stuck ones. */
+    private final AtomicInteger lanes = new AtomicInteger();
+    private final Set<Lane> runningLanes = ConcurrentHashMap.newKeySet();
+    private final int eagerLanes = Math.max(2, Runtime.getRuntime().availableProcessors());
+    private final AtomicBoolean watchdogRunning = new AtomicBoolean();
+    /** A lane busy with one page for longer than this is taken as stuck (a slow handler, a blocked push). */
+    private static final long STUCK_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+    private static final int MAX_LANES = 10_000;
+
+    /**
+     * Makes a page's batch run soon. A few lanes (one per core) take ready pages one after another, which costs
+     * far less than a thread per page; and when every lane is stuck with a slow page, a watchdog adds a lane, so
+     * a slow handler never holds up the other pages for more than about {@code STUCK_NANOS}.
+     */
+    void schedule(UiEndpoint endpoint) {
+        ready.offer(endpoint);
+        for (;;) {
+            int running = lanes.get();
+            if (running >= eagerLanes) {
+                startWatchdog();
+                return;
+            }
+            if (lanes.compareAndSet(running, running + 1)) {
+                startLane();
+                return;
+            }
+        }
+    }
+
+    private void startLane() {
+        Lane lane = new Lane();
+        runningLanes.add(lane);
+        submit(lane);
+    }
+
+    /** One delivery lane: runs ready pages' batches until there are none. */
+    private final class Lane implements Runnable {
+        /** When the current page's batch started (nanoTime), 0 while between pages. */
+        volatile long busySince;
+
+        @Override
+        public void run() {
+            try {
+                for (;;) {
+                    UiEndpoint endpoint;
+                    while ((endpoint = ready.poll()) != null) {
+                        busySince = System.nanoTime();
+                        try {
+                            endpoint.drain();
+                        } finally {
+                            busySince = 0;
+                        }
+                    }
+                    lanes.decrementAndGet();
+                    // a page may have become ready after the last poll, its scheduler seeing this lane still running
+                    if (ready.isEmpty()) {
+                        return;
+                    }
+                    int running = lanes.get();
+                    if (running >= eagerLanes || !lanes.compareAndSet(running, running + 1)) {
+                        return;
+                    }
+                }
+            } finally {
+                runningLanes.remove(this);
+            }
+        }
+
+        boolean stuck(long now) {
+            long since = busySince;
+            return since != 0 && now - since > STUCK_NANOS;
+        }
+    }
+
+    /** While pages wait and every lane is stuck, adds lanes; ends when nothing waits. */
+    private void startWatchdog() {
+        if (!watchdogRunning.compareAndSet(false, true)) {
+            return;
+        }
+        submit(() -> {
+            try {
+                while (!closed && !ready.isEmpty()) {
+                    Thread.sleep(Duration.ofNanos(STUCK_NANOS / 2));
+                    long now = System.nanoTime();
+                    if (!ready.isEmpty() && lanes.get() < MAX_LANES
+                            && runningLanes.stream().allMatch(lane -> lane.stuck(now))) {
+                        lanes.incrementAndGet();
+                        startLane();
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                watchdogRunning.set(false);
+                if (!ready.isEmpty() && !closed) {
+                    startWatchdog();
+                }
+            }
+        });
+    }
+
     void submit(Runnable task) {
         busy.incrementAndGet();
         try {
@@ -490,7 +595,7 @@ public final class Engine {
         synchronized (idleMonitor) {
             idleWaiters++;
             try {
-                while (busy.get() > 0 || !inbox.isEmpty()) {
+                while (busy.get() > 0 || !inbox.isEmpty() || !ready.isEmpty()) {
                     long left = deadline - System.nanoTime();
                     if (left <= 0) {
                         return false;

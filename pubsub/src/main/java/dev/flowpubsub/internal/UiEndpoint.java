@@ -1,6 +1,7 @@
 package dev.flowpubsub.internal;
 
 import com.vaadin.flow.component.UI;
+import com.vaadin.flow.component.UIDetachedException;
 import com.vaadin.flow.server.VaadinSession;
 import com.vaadin.flow.shared.Registration;
 import com.vaadin.flow.shared.communication.PushMode;
@@ -306,7 +307,7 @@ final class UiEndpoint {
             }
         }
         if (schedule) {
-            engine.submit(this::drain);
+            engine.schedule(this);
         }
         if (dropped) {
             engine.droppedFor(ui, capacity, firstDrop);
@@ -343,28 +344,45 @@ final class UiEndpoint {
             }
         }
         if (schedule) {
-            engine.submit(this::drain);
+            engine.schedule(this);
         }
     }
 
     /**
-     * A worker's task: hand the pending batch to the page's session, which runs it now (if its lock is
-     * free) or right after its current lock holder. If the UI detaches first, the batch is dropped rather
-     * than reported to Vaadin's error handler as a UIDetachedException.
+     * A delivery lane's work for this page: run the pending batch under the page's session lock. If the lock is
+     * free, take it here and run the batch directly (what {@code ui.access} would do, without queuing a task
+     * for it); if another thread holds it (a request of this session), queue the batch with
+     * {@code ui.accessLater}, so it runs right after that holder, and never wait for it. If the UI detaches
+     * first, the batch is dropped rather than reported to Vaadin's error handler as a UIDetachedException.
      */
-    private void drain() {
+    void drain() {
+        VaadinSession session = ui.getSession();
+        if (session == null) {
+            close();
+            return;
+        }
         try {
-            ui.accessLater(this::runBatch, this::close).run();
+            if (session.getLockInstance().tryLock()) {
+                try {
+                    ui.accessSynchronously(this::runBatch);
+                } catch (UIDetachedException detached) {
+                    close();
+                } finally {
+                    session.unlock(); // as at the end of a request: runs the session's queued tasks, pushes
+                }
+            } else {
+                ui.accessLater(this::runBatch, this::close).run();
+            }
         } catch (RuntimeException vaadinFailure) {
             // Having taken the session's lock, this thread also runs the session's other queued tasks and pushes
             // its pages when releasing it; what fails there is Vaadin's (a push on a broken connection, a session
             // being destroyed meanwhile), not this batch's, which may still be queued: give the queue one more go.
             Engine.LOG.warn("flow-pubsub: Vaadin failed while running the session tasks of UI {} after queuing a delivery",
                     ui.getUIId(), vaadinFailure);
-            VaadinSession session = ui.getSession();
-            if (session != null) {
+            VaadinSession stillThere = ui.getSession();
+            if (stillThere != null) {
                 try {
-                    session.getService().ensureAccessQueuePurged(session);
+                    stillThere.getService().ensureAccessQueuePurged(stillThere);
                 } catch (RuntimeException again) {
                     Engine.LOG.warn("flow-pubsub: and again; the delivery runs with the session's next request", again);
                 }
@@ -402,7 +420,7 @@ final class UiEndpoint {
         }
         if (again) {
             // a new access per round, so a steady stream cannot hold this session's lock and push forever
-            engine.submit(this::drain);
+            engine.schedule(this);
         }
     }
 
