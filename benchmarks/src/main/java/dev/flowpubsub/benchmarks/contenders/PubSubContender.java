@@ -1,0 +1,46 @@
+package dev.flowpubsub.benchmarks.contenders;
+
+import com.vaadin.flow.shared.Registration;
+import dev.flowpubsub.PubSubHub;
+import dev.flowpubsub.benchmarks.fixture.Msg;
+import dev.flowpubsub.benchmarks.fixture.Page;
+
+/**
+ * flow-pubsub with its defaults (queue of 1,024 per page, a virtual thread per task): each page subscribes with
+ * {@code PubSub.subscribe(Msg.class, handler)} from its UI thread, and the publisher calls {@code hub.sendAll}, as
+ * a service or scheduler would.
+ */
+public final class PubSubContender implements Contender {
+
+    private final PubSubHub hub = PubSubHub.builder().build();
+
+    @Override
+    public String name() {
+        return "pubsub";
+    }
+
+    public PubSubHub hub() {
+        return hub;
+    }
+
+    @Override
+    public void subscribe(Page page) {
+        page.ui.accessSynchronously(() -> page.registration = hub.pubSub(page.ui).subscribe(Msg.class, page::show));
+    }
+
+    @Override
+    public void unsubscribe(Page page) {
+        ((Registration) page.registration).remove();
+        page.registration = null;
+    }
+
+    @Override
+    public void send(Msg msg) {
+        hub.sendAll(msg);
+    }
+
+    @Override
+    public void close() {
+        hub.close();
+    }
+}
