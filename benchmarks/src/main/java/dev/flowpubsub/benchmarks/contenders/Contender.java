@@ -29,6 +29,13 @@ public interface Contender extends AutoCloseable {
     default void preparePublisherThread() {
     }
 
+    /**
+     * Waits until the contender is done with the last message beyond running handlers (called outside any
+     * measured time, between single-message fan-outs): shared signals confirm each write later, on another thread.
+     */
+    default void settle() {
+    }
+
     /** Whether every message reaches every page (false for a contender that may skip intermediate values). */
     default boolean deliversEveryMessage() {
         return true;

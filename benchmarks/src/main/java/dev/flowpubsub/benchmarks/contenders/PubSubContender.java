@@ -5,6 +5,8 @@ import dev.flowpubsub.PubSubHub;
 import dev.flowpubsub.benchmarks.fixture.Msg;
 import dev.flowpubsub.benchmarks.fixture.Page;
 
+import java.time.Duration;
+
 /**
  * flow-pubsub with its defaults (queue of 1,024 per page, a virtual thread per task): each page subscribes with
  * {@code PubSub.subscribe(Msg.class, handler)} from its UI thread, and the publisher calls {@code hub.sendAll}, as
@@ -37,6 +39,19 @@ public final class PubSubContender implements Contender {
     @Override
     public void send(Msg msg) {
         hub.sendAll(msg);
+    }
+
+    /** Waits until the hub's fan-out and drain tasks have finished (Vaadin's unlock and push included). */
+    @Override
+    public void settle() {
+        try {
+            if (!hub.awaitIdle(Duration.ofSeconds(30))) {
+                throw new IllegalStateException("the hub did not become idle within 30 s: " + hub.stats());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     @Override

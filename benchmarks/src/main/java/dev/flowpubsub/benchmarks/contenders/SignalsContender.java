@@ -10,7 +10,11 @@ import com.vaadin.flow.signals.shared.SharedValueSignal;
 import dev.flowpubsub.benchmarks.fixture.Msg;
 import dev.flowpubsub.benchmarks.fixture.Page;
 
+import java.util.HashSet;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.Set;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -27,10 +31,11 @@ import java.util.concurrent.atomic.LongAdder;
 public final class SignalsContender implements Contender {
 
     private final VaadinService service;
+    private CompletableFuture<?> lastWrite = CompletableFuture.completedFuture(null);
     private final int capacity;
     private final SharedListSignal<Msg> log = new SharedListSignal<>(Msg.class);
-    /** Pages whose last seen entry had been trimmed away when their effect ran: they missed messages. */
-    private final LongAdder gaps = new LongAdder();
+    /** Messages a page was shown after a later one. */
+    private final LongAdder reordered = new LongAdder();
 
     /** @param capacity how many entries the log keeps; must exceed the messages a publisher keeps in flight */
     public SignalsContender(VaadinService service, int capacity) {
@@ -48,11 +53,17 @@ public final class SignalsContender implements Contender {
         page.ui.accessSynchronously(() -> page.registration = Signal.effect(page.line, new NewEntries(page)));
     }
 
-    /** A page's effect: reads the log (so it re-runs on every change) and shows what came after the last seen entry. */
+    /**
+     * A page's effect: reads the log (so it re-runs after every change) and shows the entries it has not shown yet.
+     * New entries are found by id, not by position: the local signal tree confirms each write on Vaadin's executor,
+     * so two inserts sent one after the other can be confirmed in the other order, and the list's order then flips
+     * after the fact (seen here: "... 79 81 80").
+     */
     private final class NewEntries implements EffectAction {
         private final Page page;
-        private Id lastSeen;
+        private Set<Id> shown = new HashSet<>();
         private boolean firstRun = true;
+        private long lastSeq = -1;
 
         NewEntries(Page page) {
             this.page = page;
@@ -61,26 +72,22 @@ public final class SignalsContender implements Contender {
         @Override
         public void execute() {
             List<SharedValueSignal<Msg>> entries = log.get();
-            int size = entries.size();
-            if (firstRun) {
-                // a page shows only what is sent after it subscribed, like the other contenders
-                firstRun = false;
-                lastSeen = size == 0 ? null : entries.get(size - 1).id();
-                return;
+            Set<Id> present = new HashSet<>(entries.size() * 2);
+            for (SharedValueSignal<Msg> entry : entries) {
+                Id id = entry.id();
+                present.add(id);
+                if (!firstRun && !shown.contains(id)) {
+                    Msg msg = entry.peek();
+                    if (msg.seq() < lastSeq) {
+                        reordered.increment();
+                    }
+                    lastSeq = Math.max(lastSeq, msg.seq());
+                    page.show(msg);
+                }
             }
-            int start = size;
-            while (start > 0 && !entries.get(start - 1).id().equals(lastSeen)) {
-                start--;
-            }
-            if (start == 0 && lastSeen != null && (size == 0 || !entries.get(0).id().equals(lastSeen))) {
-                gaps.increment();
-            }
-            for (int i = start; i < size; i++) {
-                page.show(entries.get(i).peek());
-            }
-            if (size > 0) {
-                lastSeen = entries.get(size - 1).id();
-            }
+            // a page shows only what is sent after it subscribed, like the other contenders
+            firstRun = false;
+            shown = present;
         }
     }
 
@@ -99,18 +106,31 @@ public final class SignalsContender implements Contender {
 
     @Override
     public void send(Msg msg) {
-        Signal.runInTransaction(() -> {
+        lastWrite = Signal.runInTransaction(() -> {
             log.insertLast(msg);
             List<SharedValueSignal<Msg>> entries = log.peek();
             if (entries.size() > capacity) {
                 log.remove(entries.get(0));
             }
-        });
+        }).result();
     }
 
-    /** How many times a page found its last seen entry trimmed away. Always 0 when the publisher bounds what is in flight. */
-    public long gaps() {
-        return gaps.sum();
+    /** How many deliveries came after a later message to the same page: the log's order flipped. */
+    public long reordered() {
+        return reordered.sum();
+    }
+
+    /**
+     * Waits for the last write's confirmation. Two writes confirmed out of order on Vaadin's executor reorder a list
+     * and can set a value back to the older one, so single-message benchmarks let each write settle first.
+     */
+    @Override
+    public void settle() {
+        try {
+            lastWrite.get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("a signal write was not confirmed within 30 s", e);
+        }
     }
 
     @Override

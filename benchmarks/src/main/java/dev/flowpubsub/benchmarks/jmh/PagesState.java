@@ -14,14 +14,16 @@ import java.time.Duration;
  */
 public abstract class PagesState {
 
-    /** Longest a benchmark waits for one fan-out before it calls the run broken. */
-    static final Duration TIMEOUT = Duration.ofMinutes(2);
+    /** Longest a benchmark waits for one fan-out before it calls the run broken; the smoke test shortens it. */
+    static final Duration TIMEOUT = Duration.ofSeconds(Long.getLong("bench.timeoutSeconds", 120));
 
     VaadinPages pages;
     Contender subject;
     Probe probe;
+    String name;
 
     void open(String contenderName, int n, int uisPerSession) {
+        name = contenderName;
         pages = new VaadinPages(n, uisPerSession);
         subject = Contenders.create(contenderName, pages);
         for (Page page : pages.pages()) {
@@ -31,11 +33,22 @@ public abstract class PagesState {
         probe.audience(n);
     }
 
+    /** Waits until {@code count} more messages reached every page; a timeout fails the run, naming the contender. */
+    void await(int count) {
+        if (!probe.tryAwaitCompleted(count, TIMEOUT)) {
+            throw new IllegalStateException(name + ": fan-out did not complete within " + TIMEOUT + ": " + probe);
+        }
+    }
+
     /** Fails the trial if anything was delivered twice, outside its lock, or failed in a session. */
     void closeChecked() {
         try {
+            // in subscription order: the docs' LinkedList then always finds the listener at its head
+            for (Page page : pages.pages()) {
+                subject.unsubscribe(page);
+            }
             if (probe.anomalies() != 0 || probe.unlockedDeliveries() != 0 || pages.sessionErrors() != 0) {
-                throw new IllegalStateException("unsound run: " + probe + ", session errors " + pages.sessionErrors());
+                throw new IllegalStateException(name + ": unsound run: " + probe + ", session errors " + pages.sessionErrors());
             }
         } finally {
             subject.close();

@@ -64,7 +64,7 @@ public class SteadyStreamBenchmark {
 
         @TearDown(Level.Trial)
         public void tearDown() {
-            probe.awaitCompleted(inFlight, TIMEOUT);
+            await(inFlight);
             closeChecked();
         }
     }
@@ -88,7 +88,7 @@ public class SteadyStreamBenchmark {
     @Benchmark
     public void stream(Stream state, Completed completed) {
         if (state.inFlight == state.window) {
-            state.probe.awaitCompleted(1, PagesState.TIMEOUT);
+            state.await(1);
             state.inFlight--;
             completed.messages++;
             completed.deliveries += state.n;
