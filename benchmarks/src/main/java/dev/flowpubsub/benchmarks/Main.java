@@ -23,6 +23,7 @@ public final class Main {
         String tool = args.length == 0 ? "" : args[0];
         String[] rest = args.length == 0 ? args : Arrays.copyOfRange(args, 1, args.length);
         switch (tool) {
+            case "memory" -> dev.flowpubsub.benchmarks.memory.MemoryTool.main(rest);
             default -> org.openjdk.jmh.Main.main(args);
         }
     }
