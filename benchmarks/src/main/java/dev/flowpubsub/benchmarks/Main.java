@@ -11,7 +11,7 @@ import java.util.Arrays;
  * java -jar benchmarks/target/benchmarks.jar memory --n 10000
  * java -jar benchmarks/target/benchmarks.jar e2e --chat-jar chat/target/flow-pubsub-chat-0.1.0-SNAPSHOT.jar --clients 1000
  * java -jar benchmarks/target/benchmarks.jar crossnode
- * java -jar benchmarks/target/benchmarks.jar chart --fanout target/fanout.json --out docs/fanout.png
+ * java -jar benchmarks/target/benchmarks.jar report --jmh target/fanout.json --chart docs/fanout.png
  * </pre>
  */
 public final class Main {
@@ -23,6 +23,7 @@ public final class Main {
         String tool = args.length == 0 ? "" : args[0];
         String[] rest = args.length == 0 ? args : Arrays.copyOfRange(args, 1, args.length);
         switch (tool) {
+            case "report" -> dev.flowpubsub.benchmarks.report.JmhReport.main(rest);
             case "memory" -> dev.flowpubsub.benchmarks.memory.MemoryTool.main(rest);
             default -> org.openjdk.jmh.Main.main(args);
         }
