@@ -24,6 +24,7 @@ public final class Main {
         String[] rest = args.length == 0 ? args : Arrays.copyOfRange(args, 1, args.length);
         switch (tool) {
             case "report" -> dev.flowpubsub.benchmarks.report.JmhReport.main(rest);
+            case "e2e" -> dev.flowpubsub.benchmarks.e2e.EndToEndTool.main(rest);
             case "memory" -> dev.flowpubsub.benchmarks.memory.MemoryTool.main(rest);
             default -> org.openjdk.jmh.Main.main(args);
         }
