@@ -25,6 +25,7 @@ public final class Main {
         switch (tool) {
             case "report" -> dev.flowpubsub.benchmarks.report.JmhReport.main(rest);
             case "e2e" -> dev.flowpubsub.benchmarks.e2e.EndToEndTool.main(rest);
+            case "crossnode" -> dev.flowpubsub.benchmarks.crossnode.CrossNodeTool.main(rest);
             case "memory" -> dev.flowpubsub.benchmarks.memory.MemoryTool.main(rest);
             default -> org.openjdk.jmh.Main.main(args);
         }
