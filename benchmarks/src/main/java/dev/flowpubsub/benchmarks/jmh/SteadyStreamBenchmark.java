@@ -1,5 +1,6 @@
 package dev.flowpubsub.benchmarks.jmh;
 
+import dev.flowpubsub.benchmarks.fixture.Msg;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -23,6 +24,7 @@ import java.util.concurrent.TimeUnit;
  * {@code window} messages in flight (sent, not yet handled by every page). The result that counts is the
  * {@code messages} counter: messages handled by all N pages per second; {@code deliveries} is that times N
  * (handler calls per second). The stream never stops between iterations, so each one measures steady state.
+ * {@link #sendCallInStream} times the publisher's call alone within such a stream.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -83,6 +85,30 @@ public class SteadyStreamBenchmark {
             messages = 0;
             deliveries = 0;
         }
+    }
+
+    /** The next message of {@link #sendCallInStream}, sent once the window has room (waited for outside the measurement). */
+    @State(Scope.Thread)
+    public static class Slot {
+        Msg msg;
+
+        @Setup(Level.Invocation)
+        public void next(Stream state) {
+            if (state.inFlight == state.window) {
+                state.await(1);
+                state.inFlight--;
+            }
+            msg = state.probe.next("hello");
+        }
+    }
+
+    /** The publisher's send call in the middle of a steady stream, where the contender is busy delivering. */
+    @Benchmark
+    @BenchmarkMode(Mode.SampleTime)
+    @OutputTimeUnit(TimeUnit.NANOSECONDS)
+    public void sendCallInStream(Stream state, Slot slot) {
+        state.subject.send(slot.msg);
+        state.inFlight++;
     }
 
     @Benchmark

@@ -117,6 +117,14 @@ public final class JmhReport {
                     "| %,d | %s | %s | %s | %s | %s | %,d | %s |%n", n, contender, num(row.p50()), num(row.mean()),
                     num(row.p99()), num(row.p999()), row.samples(), ratio(row.p50(), byContender.get(ANCHOR), Row::p50)))));
         }
+        Map<Integer, Map<String, Row>> sendInStream = byN(rows, "SteadyStreamBenchmark.sendCallInStream");
+        if (!sendInStream.isEmpty()) {
+            out.append("\nTime the publisher's thread spends in the send call within a steady stream (ns)\n\n");
+            out.append("| N | contender | median | mean | p99 | p99.9 | samples | median vs broadcaster |\n|---:|---|---:|---:|---:|---:|---:|---:|\n");
+            sendInStream.forEach((n, byContender) -> byContender.forEach((contender, row) -> out.append(String.format(
+                    "| %,d | %s | %s | %s | %s | %s | %,d | %s |%n", n, contender, num(row.p50()), num(row.mean()),
+                    num(row.p99()), num(row.p999()), row.samples(), ratio(row.p50(), byContender.get(ANCHOR), Row::p50)))));
+        }
         Map<Integer, Map<String, Row>> stream = byN(rows, "SteadyStreamBenchmark.stream");
         if (!stream.isEmpty()) {
             out.append("\nSteady stream: messages handled by all N pages per second, and handler calls (deliveries) per second\n\n");
