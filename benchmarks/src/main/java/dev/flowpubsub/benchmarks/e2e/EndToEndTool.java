@@ -37,7 +37,7 @@ public final class EndToEndTool {
 
     /** What one step at one rate measured. */
     public record Step(String contender, String phase, int clients, double rate, int sent, int completed, int skipped,
-                       double firstP50Ms, double p50Ms, double p99Ms, double maxMs, double pushesPerMessage, double serverCpuMsPerMessage,
+                       double firstP50Ms, double p50Ms, double p99Ms, double maxMs, double pushesPerMessage, double serverCpuMsPerMessage, double clientCpuMsPerMessage,
                        boolean held) {
     }
 
@@ -172,6 +172,7 @@ public final class EndToEndTool {
         tracker.reset();
         List<PushClient> senders = clients.subList(0, Math.min(config.senders(), clients.size()));
         long cpuStart = server.cpuMillis();
+        long clientCpuStart = clientCpuNanos();
         long intervalNanos = (long) (1e9 / rate);
         long start = System.nanoTime();
         int sent = 0;
@@ -205,6 +206,7 @@ public final class EndToEndTool {
         }
         boolean drained = tracker.awaitAll(config.drainTimeout());
         long cpuEnd = server.cpuMillis();
+        long clientCpuEnd = clientCpuNanos();
         Histogram last = tracker.lastRecipient();
         int completed = (int) last.getTotalCount();
         double p99 = last.getValueAtPercentile(99) / 1e6;
@@ -212,23 +214,24 @@ public final class EndToEndTool {
         Step step = new Step(contender, phase, clients.size(), rate, sent, completed, skipped,
                 tracker.firstRecipient().getValueAtPercentile(50) / 1e6, last.getValueAtPercentile(50) / 1e6, p99, last.getMaxValue() / 1e6,
                 sent == 0 ? 0 : tracker.pushes() / (double) sent,
-                cpuStart < 0 || sent == 0 ? Double.NaN : (cpuEnd - cpuStart) / (double) sent, held);
+                cpuStart < 0 || sent == 0 ? Double.NaN : (cpuEnd - cpuStart) / (double) sent,
+                sent == 0 ? Double.NaN : (clientCpuEnd - clientCpuStart) / 1e6 / sent, held);
         log.printf(Locale.ROOT, "%s %s K=%d rate=%.1f/s: sent %d, reached all %d, skipped %d, first recipient p50 %.1f ms, "
-                        + "last recipient p50 %.1f ms p99 %.1f ms max %.1f ms, %.0f pushes/message, server CPU %.1f ms/message -> %s%n",
+                        + "last recipient p50 %.1f ms p99 %.1f ms max %.1f ms, %.0f pushes/message, server CPU %.1f ms/message, load generator CPU %.1f ms/message -> %s%n",
                 contender, phase, clients.size(), rate, sent, completed, skipped, step.firstP50Ms(), step.p50Ms(), p99, step.maxMs(),
-                step.pushesPerMessage(), step.serverCpuMsPerMessage(), held ? "held" : "NOT held");
+                step.pushesPerMessage(), step.serverCpuMsPerMessage(), step.clientCpuMsPerMessage(), held ? "held" : "NOT held");
         return step;
     }
 
     static String table(List<Step> steps, Config config) {
         StringBuilder out = new StringBuilder();
-        out.append(String.format(Locale.ROOT, "| contender | step | K | rate/s | sent | reached all K | skipped sends | first recipient p50 ms | last recipient p50 ms | p99 ms | max ms | pushes per message | server CPU ms per message | p99 < %.0f ms |%n",
+        out.append(String.format(Locale.ROOT, "| contender | step | K | rate/s | sent | reached all K | skipped sends | first recipient p50 ms | last recipient p50 ms | p99 ms | max ms | pushes per message | server CPU ms per message | load generator CPU ms per message | p99 < %.0f ms |%n",
                 config.p99LimitMs()));
-        out.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+        out.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
         for (Step s : steps) {
-            out.append(String.format(Locale.ROOT, "| %s | %s | %,d | %s | %d | %d | %d | %.1f | %.1f | %.1f | %.1f | %.0f | %.1f | %s |%n",
+            out.append(String.format(Locale.ROOT, "| %s | %s | %,d | %s | %d | %d | %d | %.1f | %.1f | %.1f | %.1f | %.0f | %.1f | %.1f | %s |%n",
                     s.contender(), s.phase(), s.clients(), trim(s.rate()), s.sent(), s.completed(), s.skipped(), s.firstP50Ms(), s.p50Ms(), s.p99Ms(),
-                    s.maxMs(), s.pushesPerMessage(), s.serverCpuMsPerMessage(), s.held() ? "yes" : "no"));
+                    s.maxMs(), s.pushesPerMessage(), s.serverCpuMsPerMessage(), s.clientCpuMsPerMessage(), s.held() ? "yes" : "no"));
         }
         out.append('\n');
         for (String contender : config.contenders()) {
@@ -236,6 +239,12 @@ public final class EndToEndTool {
             out.append(String.format(Locale.ROOT, "highest rate held by %s: %s messages/s%n", contender, trim(best)));
         }
         return out.toString();
+    }
+
+    /** CPU time of this (load generator) process so far, to tell whether the clients or the server limit a step. */
+    private static long clientCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     /** The rate of the last ladder step that held, stepping up from the lowest (0 if none did). */
