@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every benchmark of BENCHMARKS.md, one after the other (never two at once: they share the machine's cores),
-# and keeps the raw results and the machine's load in benchmarks/results/. About 60 minutes on 2 cores.
+# and keeps the raw results and the machine's load in benchmarks/results/. About 30 minutes on 2 cores.
 # Build first:  ./mvnw -B -Pproduction -pl chat,benchmarks -am package -DskipTests
 set -euo pipefail
 cd "$(dirname "$0")/.."
