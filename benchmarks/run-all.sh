@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Runs every benchmark of BENCHMARKS.md, one after the other (never two at once: they share the machine's cores),
+# and keeps the raw results and the machine's load in benchmarks/results/. About 30 minutes on 2 cores.
+# Build first:  ./mvnw -B -Pproduction -pl chat,benchmarks -am package -DskipTests
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
+JAVA="$JAVA_HOME/bin/java"
+JAR=benchmarks/target/benchmarks.jar
+OUT=benchmarks/results
+mkdir -p "$OUT"
+parts="${*:-machine fanout stream memory crossnode e2e report}"
+
+load() { echo "$(date -u +%FT%TZ) $1: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$OUT/load.txt"; }
+
+for part in $parts; do
+  case "$part" in
+    machine)
+      { lscpu | grep -E 'Model name|^CPU\(s\)|Thread|Core'; free -g | head -2; "$JAVA" -version 2>&1; uname -r; } > "$OUT/machine.txt" ;;
+    fanout)
+      load "fanout start"
+      "$JAVA" -jar $JAR 'FanOutBenchmark' -rf json -rff "$OUT/fanout.json" > "$OUT/fanout.log" 2>&1
+      load "fanout end" ;;
+    stream)
+      load "stream start"
+      "$JAVA" -jar $JAR 'SteadyStreamBenchmark' -rf json -rff "$OUT/stream.json" > "$OUT/stream.log" 2>&1
+      load "stream end" ;;
+    memory)
+      load "memory start"
+      for n in 10000 100000; do "$JAVA" -Xmx8g -jar $JAR memory --n $n > "$OUT/memory-$n.txt" 2>&1; done
+      load "memory end" ;;
+    crossnode)
+      load "crossnode start"
+      "$JAVA" -jar $JAR crossnode --messages 4000 --pages 1 --dir benchmarks/target > "$OUT/crossnode.txt" 2>&1
+      "$JAVA" -jar $JAR crossnode --messages 4000 --pages 1000 --dir benchmarks/target > "$OUT/crossnode-1000.txt" 2>&1
+      load "crossnode end" ;;
+    e2e)
+      load "e2e start"
+      "$JAVA" -jar $JAR e2e --chat-jar chat/target/flow-pubsub-chat-0.1.0-SNAPSHOT.jar --clients 1000 --rate 5 \
+        --seconds 20 --log benchmarks/target/e2e-chat.log > "$OUT/e2e-1000.txt" 2>&1
+      load "e2e end" ;;
+    report)
+      "$JAVA" -jar $JAR report --jmh "$OUT/fanout.json,$OUT/stream.json" --chart docs/fanout.png > "$OUT/report.md" ;;
+    *) echo "unknown part $part" >&2; exit 2 ;;
+  esac
+done

@@ -1,0 +1,33 @@
+package dev.flowpubsub.benchmarks;
+
+import java.util.Arrays;
+
+/**
+ * The benchmark jar's entry point: {@code java -jar benchmarks.jar TOOL args...} runs one of the load tools, any
+ * other first argument (or none) goes to JMH's own command line ({@code -h} lists its options).
+ *
+ * <pre>
+ * java -jar benchmarks/target/benchmarks.jar FanOut -rf json -rff target/fanout.json   # JMH
+ * java -jar benchmarks/target/benchmarks.jar memory --n 10000
+ * java -jar benchmarks/target/benchmarks.jar e2e --chat-jar chat/target/flow-pubsub-chat-0.1.0-SNAPSHOT.jar --clients 1000
+ * java -jar benchmarks/target/benchmarks.jar crossnode
+ * java -jar benchmarks/target/benchmarks.jar report --jmh target/fanout.json --chart docs/fanout.png
+ * </pre>
+ */
+public final class Main {
+
+    private Main() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        String tool = args.length == 0 ? "" : args[0];
+        String[] rest = args.length == 0 ? args : Arrays.copyOfRange(args, 1, args.length);
+        switch (tool) {
+            case "report" -> dev.flowpubsub.benchmarks.report.JmhReport.main(rest);
+            case "e2e" -> dev.flowpubsub.benchmarks.e2e.EndToEndTool.main(rest);
+            case "crossnode" -> dev.flowpubsub.benchmarks.crossnode.CrossNodeTool.main(rest);
+            case "memory" -> dev.flowpubsub.benchmarks.memory.MemoryTool.main(rest);
+            default -> org.openjdk.jmh.Main.main(args);
+        }
+    }
+}

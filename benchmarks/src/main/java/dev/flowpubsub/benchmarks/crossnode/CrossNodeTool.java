@@ -1,0 +1,86 @@
+package dev.flowpubsub.benchmarks.crossnode;
+
+import dev.flowpubsub.JsonCodec;
+import dev.flowpubsub.PubSubHub;
+import dev.flowpubsub.benchmarks.Args;
+import dev.flowpubsub.benchmarks.fixture.Msg;
+import dev.flowpubsub.benchmarks.fixture.Page;
+import dev.flowpubsub.benchmarks.fixture.VaadinPages;
+import dev.flowpubsub.redis.RedisTransport;
+import org.HdrHistogram.Histogram;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What crossing nodes adds to a delivery: two hubs (nodes A and B) on one real redis-server, pages on node B only.
+ * Messages sent on A reach B's pages through Redis; messages sent on B are delivered by B itself, locally. Sends
+ * alternate between A and B, one message at a time (each handled before the next is sent, after a short pause,
+ * as sporadic chat messages are), and each send-to-handler time goes into that path's histogram.
+ *
+ * <pre>java -jar benchmarks.jar crossnode --messages 2000 --pages 1</pre>
+ */
+public final class CrossNodeTool {
+
+    /** Latency of both paths, in microseconds. */
+    public record Result(int messages, int pages, double localP50Us, double localP99Us, double remoteP50Us,
+                         double remoteP99Us, double remoteMaxUs) {
+    }
+
+    private CrossNodeTool() {
+    }
+
+    public static void main(String[] arguments) throws Exception {
+        Args args = new Args(arguments);
+        Result r = run(args.integer("messages", 2000), args.integer("pages", 1), args.integer("pause-ms", 2),
+                Boolean.parseBoolean(args.get("fsync-always", "false")), Path.of(args.get("dir", "benchmarks/target")));
+        System.out.println();
+        System.out.println("| path | messages | pages on B | p50 µs | p99 µs |");
+        System.out.println("|---|---:|---:|---:|---:|");
+        System.out.printf(Locale.ROOT, "| send on B -> handler on B (local) | %d | %d | %.0f | %.0f |%n", r.messages(), r.pages(), r.localP50Us(), r.localP99Us());
+        System.out.printf(Locale.ROOT, "| send on A -> Redis -> handler on B | %d | %d | %.0f | %.0f |%n", r.messages(), r.pages(), r.remoteP50Us(), r.remoteP99Us());
+        System.out.printf(Locale.ROOT, "| added by crossing nodes | | | +%.0f | +%.0f |%n", r.remoteP50Us() - r.localP50Us(), r.remoteP99Us() - r.localP99Us());
+        System.exit(0);
+    }
+
+    public static Result run(int messages, int pageCount, int pauseMillis, boolean fsyncAlways, Path dir) throws Exception {
+        Histogram local = new Histogram(TimeUnit.SECONDS.toNanos(30), 3);
+        Histogram remote = new Histogram(TimeUnit.SECONDS.toNanos(30), 3);
+        try (RedisProcess redis = RedisProcess.start(dir, fsyncAlways);
+             VaadinPages pages = new VaadinPages(pageCount, 1);
+             PubSubHub nodeA = PubSubHub.builder().nodeId("node-a").transport(RedisTransport.create(redis.uri()))
+                     .codec(JsonCodec.allowing(Msg.class)).build();
+             PubSubHub nodeB = PubSubHub.builder().nodeId("node-b").transport(RedisTransport.create(redis.uri()))
+                     .codec(JsonCodec.allowing(Msg.class)).build()) {
+            for (Page page : pages.pages()) {
+                page.ui.accessSynchronously(() -> nodeB.pubSub(page.ui).subscribe(Msg.class, page::show));
+            }
+            pages.probe.audience(pageCount);
+            int warmup = Math.max(50, messages / 10);
+            for (int i = 0; i < warmup + messages; i++) {
+                boolean fromA = i % 2 == 0;
+                Msg msg = pages.probe.next("hello from " + (fromA ? "A" : "B"));
+                pages.probe.markSent(msg);
+                (fromA ? nodeA : nodeB).sendAll(msg);
+                if (!pages.probe.tryAwaitCompleted(1, Duration.ofSeconds(10))) {
+                    throw new IllegalStateException("a message sent on " + (fromA ? "A" : "B")
+                            + " did not reach node B's pages within 10 s: " + pages.probe + ", A " + nodeA.stats()
+                            + ", B " + nodeB.stats());
+                }
+                if (i >= warmup) {
+                    (fromA ? remote : local).recordValue(pages.probe.fanOutNanos(msg));
+                }
+                if (pauseMillis > 0) {
+                    Thread.sleep(pauseMillis);
+                }
+            }
+            if (pages.probe.anomalies() != 0 || pages.probe.unlockedDeliveries() != 0) {
+                throw new IllegalStateException("unsound run: " + pages.probe);
+            }
+        }
+        return new Result(messages / 2, pageCount, local.getValueAtPercentile(50) / 1e3, local.getValueAtPercentile(99) / 1e3,
+                remote.getValueAtPercentile(50) / 1e3, remote.getValueAtPercentile(99) / 1e3, remote.getMaxValue() / 1e3);
+    }
+}

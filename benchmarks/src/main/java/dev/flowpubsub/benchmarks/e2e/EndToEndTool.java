@@ -1,0 +1,353 @@
+package dev.flowpubsub.benchmarks.e2e;
+
+import dev.flowpubsub.benchmarks.Args;
+import org.HdrHistogram.Histogram;
+
+import java.net.http.HttpClient;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * End to end: K protocol-level push clients ({@link PushClient}) on the chat, all on one route, while some of them
+ * type and send messages at a fixed rate. Measures, per message, the time from the send request leaving the sender
+ * until the last of the K pages (the sender's included) has received the update that shows it; counts the pushes
+ * (UIDL messages over the WebSocket) per message; and steps the rate up until the last-recipient p99 passes the
+ * limit, which gives the highest rate held. Route {@code ""} is the chat on flow-pubsub, {@code broadcaster} the
+ * same chat on the docs' Broadcaster; both run against the same server, one after the other, with the same K and
+ * rates.
+ *
+ * <pre>
+ * ./mvnw -Pproduction -pl chat -am package -DskipTests
+ * java -jar benchmarks/target/benchmarks.jar e2e --chat-jar chat/target/flow-pubsub-chat-0.1.0-SNAPSHOT.jar --clients 1000
+ * </pre>
+ */
+public final class EndToEndTool {
+
+    /** What one step at one rate measured. */
+    public record Step(String contender, String phase, int clients, double rate, int sent, int completed, int skipped,
+                       double firstP50Ms, double p50Ms, double p99Ms, double maxMs, double pushesPerMessage, double serverCpuMsPerMessage, double clientCpuMsPerMessage,
+                       boolean held) {
+    }
+
+    /** Settings of a run. */
+    public record Config(int clients, List<String> contenders, double headlineRate, double headlineSeconds,
+                         List<Double> ladder, double stepSeconds, int minMessagesPerStep, int senders, double p99LimitMs,
+                         int warmupMessages, Duration drainTimeout, Duration pause) {
+
+        /** A configuration from {@code --name value} options, defaults for the rest. */
+        public static Config parse(String... options) {
+            return from(new Args(options));
+        }
+
+        static Config from(Args args) {
+            List<Double> ladder = new ArrayList<>();
+            for (String rate : args.list("ladder", "0.5,1,2,3,5,8,13,20,30,50,80")) {
+                ladder.add(Double.parseDouble(rate));
+            }
+            return new Config(args.integer("clients", 1000), args.list("contenders", "broadcaster,pubsub"),
+                    args.number("rate", 5), args.number("seconds", 20), ladder, args.number("step-seconds", 10),
+                    args.integer("step-min-messages", 30), args.integer("senders", 16), args.number("p99-limit-ms", 250),
+                    args.integer("warmup-messages", 20), Duration.ofSeconds(args.integer("drain-seconds", 15)),
+                    Duration.ofMillis((long) (args.number("pause-seconds", 3) * 1000)));
+        }
+    }
+
+    private EndToEndTool() {
+    }
+
+    public static void main(String[] arguments) throws Exception {
+        Args args = new Args(arguments);
+        Config config = Config.from(args);
+        String url = args.get("url", "");
+        List<Step> steps;
+        try (ChatServer server = url.isEmpty()
+                ? ChatServer.start(Path.of(args.get("chat-jar", "chat/target/flow-pubsub-chat-0.1.0-SNAPSHOT.jar")),
+                args.get("heap", "3g"), Path.of(args.get("log", "benchmarks/target/e2e-chat.log")))
+                : ChatServer.external(url)) {
+            steps = run(server, config, System.out);
+        }
+        System.out.println();
+        System.out.println(table(steps, config));
+        System.exit(0);
+    }
+
+    /** Runs against an application already serving at {@code url}. */
+    public static List<Step> run(String url, Config config, java.io.PrintStream log) throws Exception {
+        try (ChatServer server = ChatServer.external(url)) {
+            return run(server, config, log);
+        }
+    }
+
+    /** Runs every contender: the headline rate first, then the ladder until a step does not hold. */
+    static List<Step> run(ChatServer server, Config config, java.io.PrintStream log) throws Exception {
+        List<Step> steps = new ArrayList<>();
+        AtomicLong nextSeq = new AtomicLong();
+        ExecutorService callbacks = Executors.newVirtualThreadPerTaskExecutor();
+        try (HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(callbacks)
+                .connectTimeout(Duration.ofSeconds(10)).build()) {
+            for (String contender : config.contenders()) {
+                String route = contender.equals("pubsub") ? "" : contender;
+                Tracker tracker = new Tracker(config.clients());
+                List<PushClient> clients = openAll(http, server, route, tracker, config.clients(), log, contender);
+                try {
+                    // warm-up: the server's JIT and pools, not measured
+                    measure(server, clients, tracker, nextSeq, contender, "warm-up", 2, config.warmupMessages(), config, log);
+                    steps.add(measure(server, clients, tracker, nextSeq, contender, "headline", config.headlineRate(),
+                            (int) Math.round(config.headlineRate() * config.headlineSeconds()), config, log));
+                    for (double rate : config.ladder()) {
+                        int messages = Math.max(config.minMessagesPerStep(), (int) Math.round(rate * config.stepSeconds()));
+                        Step step = measure(server, clients, tracker, nextSeq, contender, "ladder", rate, messages, config, log);
+                        steps.add(step);
+                        if (!step.held()) {
+                            break;
+                        }
+                    }
+                } finally {
+                    closeAll(clients);
+                }
+                Thread.sleep(config.pause().toMillis()); // let the server drop the closed pages before the next contender
+            }
+        } finally {
+            callbacks.shutdownNow();
+        }
+        return steps;
+    }
+
+    private static List<PushClient> openAll(HttpClient http, ChatServer server, String route, Tracker tracker,
+                                            int count, java.io.PrintStream log, String contender) throws Exception {
+        long start = System.nanoTime();
+        List<PushClient> clients = new ArrayList<>();
+        Semaphore concurrency = new Semaphore(16); // as many page loads at once as a busy minute of real users
+        List<CompletableFuture<Void>> opening = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            PushClient client = new PushClient(i, http, server.base, route, tracker, Duration.ofSeconds(30));
+            clients.add(client);
+            concurrency.acquire();
+            opening.add(CompletableFuture.runAsync(() -> {
+                try {
+                    client.open();
+                } catch (Exception e) {
+                    throw new IllegalStateException("client " + client.index + " could not open the chat", e);
+                } finally {
+                    concurrency.release();
+                }
+            }, Executors.newVirtualThreadPerTaskExecutor()));
+        }
+        CompletableFuture.allOf(opening.toArray(CompletableFuture[]::new)).get(10, TimeUnit.MINUTES);
+        log.printf(Locale.ROOT, "%s: %d push clients open in %.1f s%n", contender, count, (System.nanoTime() - start) / 1e9);
+        return clients;
+    }
+
+    private static void closeAll(List<PushClient> clients) throws InterruptedException {
+        Semaphore concurrency = new Semaphore(16); // 1,000 unload requests at once time out
+        List<CompletableFuture<?>> closing = new ArrayList<>();
+        for (PushClient client : clients) {
+            concurrency.acquire();
+            closing.add(client.close().whenComplete((ignored, failure) -> concurrency.release()));
+        }
+        try {
+            CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new)).get(2, TimeUnit.MINUTES);
+        } catch (Exception e) {
+            // best effort: the server expires pages that did not get the unload
+        }
+    }
+
+    /** Sends {@code messages} at {@code rate} per second from rotating senders and waits for every receipt. */
+    private static Step measure(ChatServer server, List<PushClient> clients, Tracker tracker, AtomicLong nextSeq,
+                                String contender, String phase, double rate, int messages, Config config,
+                                java.io.PrintStream log)
+            throws InterruptedException {
+        tracker.reset();
+        List<PushClient> senders = clients.subList(0, Math.min(config.senders(), clients.size()));
+        long cpuStart = server.cpuMillis();
+        long clientCpuStart = clientCpuNanos();
+        long intervalNanos = (long) (1e9 / rate);
+        long start = System.nanoTime();
+        int sent = 0;
+        int skipped = 0;
+        int next = 0;
+        for (int i = 0; i < messages; i++) {
+            long due = start + i * intervalNanos;
+            long wait = due - System.nanoTime();
+            if (wait > 0) {
+                TimeUnit.NANOSECONDS.sleep(wait);
+            }
+            PushClient sender = null;
+            for (int tries = 0; tries < senders.size() && sender == null; tries++) {
+                PushClient candidate = senders.get(next++ % senders.size());
+                if (candidate.idle()) {
+                    sender = candidate;
+                }
+            }
+            if (sender == null) {
+                skipped++; // every sender still waits for its last response: the server is not keeping up
+                continue;
+            }
+            long seq = nextSeq.getAndIncrement();
+            tracker.sending(seq, System.nanoTime());
+            if (sender.send("qz" + seq + "zq")) {
+                sent++;
+            } else {
+                tracker.cancel(seq);
+                skipped++;
+            }
+        }
+        boolean drained = tracker.awaitAll(config.drainTimeout());
+        long cpuEnd = server.cpuMillis();
+        long clientCpuEnd = clientCpuNanos();
+        Histogram last = tracker.lastRecipient();
+        int completed = (int) last.getTotalCount();
+        double p99 = last.getValueAtPercentile(99) / 1e6;
+        boolean held = drained && skipped == 0 && completed == sent && p99 < config.p99LimitMs();
+        Step step = new Step(contender, phase, clients.size(), rate, sent, completed, skipped,
+                tracker.firstRecipient().getValueAtPercentile(50) / 1e6, last.getValueAtPercentile(50) / 1e6, p99, last.getMaxValue() / 1e6,
+                sent == 0 ? 0 : tracker.pushes() / (double) sent,
+                cpuStart < 0 || sent == 0 ? Double.NaN : (cpuEnd - cpuStart) / (double) sent,
+                sent == 0 ? Double.NaN : (clientCpuEnd - clientCpuStart) / 1e6 / sent, held);
+        log.printf(Locale.ROOT, "%s %s K=%d rate=%.1f/s: sent %d, reached all %d, skipped %d, first recipient p50 %.1f ms, "
+                        + "last recipient p50 %.1f ms p99 %.1f ms max %.1f ms, %.0f pushes/message, server CPU %.1f ms/message, load generator CPU %.1f ms/message -> %s%n",
+                contender, phase, clients.size(), rate, sent, completed, skipped, step.firstP50Ms(), step.p50Ms(), p99, step.maxMs(),
+                step.pushesPerMessage(), step.serverCpuMsPerMessage(), step.clientCpuMsPerMessage(), held ? "held" : "NOT held");
+        return step;
+    }
+
+    static String table(List<Step> steps, Config config) {
+        StringBuilder out = new StringBuilder();
+        out.append(String.format(Locale.ROOT, "| contender | step | K | rate/s | sent | reached all K | skipped sends | first recipient p50 ms | last recipient p50 ms | p99 ms | max ms | pushes per message | server CPU ms per message | load generator CPU ms per message | p99 < %.0f ms |%n",
+                config.p99LimitMs()));
+        out.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+        for (Step s : steps) {
+            out.append(String.format(Locale.ROOT, "| %s | %s | %,d | %s | %d | %d | %d | %.1f | %.1f | %.1f | %.1f | %.0f | %.1f | %.1f | %s |%n",
+                    s.contender(), s.phase(), s.clients(), trim(s.rate()), s.sent(), s.completed(), s.skipped(), s.firstP50Ms(), s.p50Ms(), s.p99Ms(),
+                    s.maxMs(), s.pushesPerMessage(), s.serverCpuMsPerMessage(), s.clientCpuMsPerMessage(), s.held() ? "yes" : "no"));
+        }
+        out.append('\n');
+        for (String contender : config.contenders()) {
+            double best = highestRateHeld(steps, contender);
+            out.append(String.format(Locale.ROOT, "highest rate held by %s: %s messages/s%n", contender, trim(best)));
+        }
+        return out.toString();
+    }
+
+    /** CPU time of this (load generator) process so far, to tell whether the clients or the server limit a step. */
+    private static long clientCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+    }
+
+    /** The rate of the last ladder step that held, stepping up from the lowest (0 if none did). */
+    public static double highestRateHeld(List<Step> steps, String contender) {
+        return steps.stream().filter(s -> s.contender().equals(contender) && s.phase().equals("ladder") && s.held())
+                .mapToDouble(Step::rate).max().orElse(0);
+    }
+
+    private static String trim(double rate) {
+        return rate == Math.rint(rate) ? Long.toString((long) rate) : Double.toString(rate);
+    }
+
+    /** Receipts per message: when each was sent and when the last of the K pages got it. */
+    static final class Tracker implements PushClient.Receipts {
+        private final int clients;
+        private final ConcurrentHashMap<Long, long[]> inFlight = new ConcurrentHashMap<>(); // {sentNanos, count}
+        private final Histogram lastRecipient = new Histogram(TimeUnit.MINUTES.toNanos(5), 3);
+        private final Histogram firstRecipient = new Histogram(TimeUnit.MINUTES.toNanos(5), 3);
+        private final AtomicInteger pending = new AtomicInteger();
+        private final LongAdder pushes = new LongAdder();
+        private final Object done = new Object();
+
+        Tracker(int clients) {
+            this.clients = clients;
+        }
+
+        synchronized void reset() {
+            inFlight.clear();
+            lastRecipient.reset();
+            firstRecipient.reset();
+            pending.set(0);
+            pushes.reset();
+        }
+
+        void sending(long seq, long nanos) {
+            pending.incrementAndGet();
+            inFlight.put(seq, new long[]{nanos, 0});
+        }
+
+        void cancel(long seq) {
+            if (inFlight.remove(seq) != null) {
+                pending.decrementAndGet();
+            }
+        }
+
+        @Override
+        public void received(int client, long seq, long nanos) {
+            long[] track = inFlight.get(seq);
+            if (track == null) {
+                return; // a message of an earlier step or of the warm-up
+            }
+            boolean last;
+            boolean first;
+            synchronized (track) {
+                first = track[1] == 0;
+                last = ++track[1] == clients;
+            }
+            if (first) {
+                synchronized (this) {
+                    firstRecipient.recordValue(Math.max(0, nanos - track[0]));
+                }
+            }
+            if (last && inFlight.remove(seq) != null) {
+                synchronized (this) {
+                    lastRecipient.recordValue(Math.max(0, nanos - track[0]));
+                }
+                if (pending.decrementAndGet() == 0) {
+                    synchronized (done) {
+                        done.notifyAll();
+                    }
+                }
+            }
+        }
+
+        @Override
+        public void pushed(int client) {
+            pushes.increment();
+        }
+
+        long pushes() {
+            return pushes.sum();
+        }
+
+        boolean awaitAll(Duration timeout) throws InterruptedException {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            synchronized (done) {
+                while (pending.get() > 0) {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        return false;
+                    }
+                    TimeUnit.NANOSECONDS.timedWait(done, Math.min(left, TimeUnit.MILLISECONDS.toNanos(50)));
+                }
+            }
+            return true;
+        }
+
+        synchronized Histogram firstRecipient() {
+            return firstRecipient.copy();
+        }
+
+        synchronized Histogram lastRecipient() {
+            return lastRecipient.copy();
+        }
+    }
+}

@@ -1,0 +1,4 @@
+/**
+ * Markdown tables and the fan-out chart from JMH's JSON results.
+ */
+package dev.flowpubsub.benchmarks.report;

@@ -1,0 +1,56 @@
+package dev.flowpubsub.benchmarks;
+
+import dev.flowpubsub.benchmarks.contenders.Contenders;
+import dev.flowpubsub.benchmarks.crossnode.CrossNodeTool;
+import dev.flowpubsub.benchmarks.memory.MemoryTool;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The memory and cross-node tools, tiny: they must run and measure something. */
+class ToolsSmokeTest {
+
+    @Test
+    void memory_measuresEveryContender() {
+        List<MemoryTool.Result> results = MemoryTool.run(200, 1, Contenders.ALL);
+
+        assertThat(results).extracting(MemoryTool.Result::contender).containsExactlyElementsOf(Contenders.ALL);
+        for (MemoryTool.Result result : results) {
+            // at this size other work in the test JVM blurs the total; what grew per page must still be seen
+            assertThat(result.bytesPerPage()).as(result.toString()).isFinite();
+            assertThat(result.topClasses()).as(result.toString()).isNotEmpty()
+                    .anySatisfy(line -> assertThat(line).contains(" 1.00 "));
+        }
+    }
+
+    @Test
+    void crossNode_measuresBothPaths_onARealRedis() throws Exception {
+        requireRedisServer();
+
+        CrossNodeTool.Result result = CrossNodeTool.run(40, 2, 0, false, Path.of("target"));
+
+        assertThat(result.localP50Us()).isPositive();
+        assertThat(result.remoteP50Us()).isPositive();
+        assertThat(result.remoteP99Us()).isGreaterThanOrEqualTo(result.remoteP50Us());
+    }
+
+    /** As the Redis module's tests do: skipped without redis-server, except on CI, where that is a failure. */
+    private static void requireRedisServer() {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+            if (Files.isExecutable(Path.of(dir, "redis-server"))) {
+                return;
+            }
+        }
+        String message = "the cross-node smoke test needs redis-server: apt-get install -y redis-server";
+        if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+            throw new AssertionError(message + " (CI=true: it must not be skipped)");
+        }
+        Assumptions.abort(message);
+    }
+}
