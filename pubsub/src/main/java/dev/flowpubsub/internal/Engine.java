@@ -17,11 +17,13 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -405,24 +407,64 @@ public final class Engine {
         }
     }
 
+    /** Consecutive messages for the same pages are handed over together, up to this many. */
+    private static final int MAX_RUN = 64;
+
     private void fanOut() {
+        List<Envelope> run = new ArrayList<>(MAX_RUN);
         for (;;) {
             Object item;
             while ((item = inbox.poll()) != null) {
                 try {
                     if (item instanceof Control control) {
                         control.action().run();
-                    } else {
+                    } else if (!isPageMessage((Envelope) item)) {
                         fanOut((Envelope) item);
+                    } else {
+                        // a busy stream: take the following messages for the same pages too, visit each page once
+                        Envelope first = (Envelope) item;
+                        run.add(first);
+                        remember(first);
+                        while (run.size() < MAX_RUN && inbox.peek() instanceof Envelope next && isPageMessage(next)
+                                && Objects.equals(next.topic(), first.topic()) && next.skip() == first.skip()) {
+                            inbox.poll();
+                            run.add(next);
+                            remember(next);
+                        }
+                        fanOut(run);
                     }
                 } catch (RuntimeException unexpected) {
                     LOG.error("flow-pubsub: fan-out of {} failed", item, unexpected);
+                } finally {
+                    run.clear();
                 }
             }
             fanOutScheduled.set(false);
             // a publisher may have added a message after the last poll and seen the flag still set
             if (inbox.isEmpty() || !fanOutScheduled.compareAndSet(false, true)) {
                 return;
+            }
+        }
+    }
+
+    /** A message for pages' handlers, as opposed to the hub's own (presence protocol and events). */
+    private static boolean isPageMessage(Envelope envelope) {
+        return envelope.topic() == null || !envelope.topic().startsWith(INTERNAL);
+    }
+
+    private void fanOut(List<Envelope> run) {
+        Envelope first = run.getFirst();
+        if (run.size() == 1) {
+            fanOutNow(first);
+            return;
+        }
+        Collection<UiEndpoint> targets = first.topic() == null ? broadcastSubscribers : topicSubscribers.get(first.topic());
+        if (targets != null) {
+            UI skip = first.skip();
+            for (UiEndpoint endpoint : targets) {
+                if (endpoint.ui != skip) {
+                    endpoint.enqueue(run);
+                }
             }
         }
     }
@@ -622,6 +664,10 @@ public final class Engine {
 
     void pendingAdded() {
         pending.increment();
+    }
+
+    void pendingAdded(int count) {
+        pending.add(count);
     }
 
     void pendingRemoved(int count) {

@@ -31,8 +31,10 @@ final class UiEndpoint {
     private final Engine engine;
     final UI ui;
 
-    private Subscription[] broadcast = NONE;
-    private Map<String, Subscription[]> topics;
+    /** Written under this object's monitor, read without it by the page's batch: replaced, never changed in place. */
+    private volatile Subscription[] broadcast = NONE;
+    /** Like {@link #broadcast}: a new map on every change; {@code null} while the page has no topic subscription. */
+    private volatile Map<String, Subscription[]> topics;
     private int subscriptionCount;
 
     /** Pending {@link Envelope}s and {@link Activation}s, oldest first; {@code null} while empty, so an idle page costs no queue. */
@@ -77,11 +79,10 @@ final class UiEndpoint {
                     engine.indexBroadcast(this);
                 }
             } else {
-                if (topics == null) {
-                    topics = new HashMap<>(4);
-                }
-                Subscription[] onTopic = append(topics.getOrDefault(subscription.topic, NONE), subscription);
-                topics.put(subscription.topic, onTopic);
+                Map<String, Subscription[]> next = topics == null ? new HashMap<>(4) : new HashMap<>(topics);
+                Subscription[] onTopic = append(next.getOrDefault(subscription.topic, NONE), subscription);
+                next.put(subscription.topic, onTopic);
+                topics = next;
                 if (onTopic.length == 1) {
                     engine.indexTopic(subscription.topic, this);
                 }
@@ -161,14 +162,14 @@ final class UiEndpoint {
     }
 
     private void removeTopicIfEmpty(String topic, Subscription[] remaining) {
+        Map<String, Subscription[]> next = new HashMap<>(topics);
         if (remaining.length > 0) {
-            topics.put(topic, remaining);
+            next.put(topic, remaining);
+            topics = next;
             return;
         }
-        topics.remove(topic);
-        if (topics.isEmpty()) {
-            topics = null;
-        }
+        next.remove(topic);
+        topics = next.isEmpty() ? null : next;
         engine.unindexTopic(topic, this);
     }
 
@@ -314,6 +315,53 @@ final class UiEndpoint {
         }
     }
 
+    /**
+     * Like {@link #enqueue(Envelope)} for several consecutive messages with the same targets, under one lock: the
+     * fan-out of a busy stream visits each page once per run instead of once per message.
+     */
+    void enqueue(List<Envelope> run) {
+        boolean schedule = false;
+        int dropped = 0;
+        boolean firstDrop = false;
+        int capacity = engine.queueCapacity();
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            if (queue == null) {
+                queue = new ArrayDeque<>(Math.min(capacity, Math.max(8, run.size())));
+            }
+            int added = 0;
+            for (Envelope envelope : run) {
+                if (queue.size() >= capacity) {
+                    dropped++;
+                    if (engine.overflowPolicy() == OverflowPolicy.DROP_OLDEST) {
+                        removeOldestEnvelope();
+                        queue.addLast(envelope);
+                    }
+                } else {
+                    queue.addLast(envelope);
+                    added++;
+                }
+            }
+            engine.pendingAdded(added);
+            if (dropped > 0) {
+                firstDrop = !overflowWarned;
+                overflowWarned = true;
+            }
+            if (!drainScheduled && !queue.isEmpty()) {
+                drainScheduled = true;
+                schedule = true;
+            }
+        }
+        if (schedule) {
+            engine.schedule(this);
+        }
+        for (int i = 0; i < dropped; i++) {
+            engine.droppedFor(ui, capacity, firstDrop && i == 0);
+        }
+    }
+
     private void removeOldestEnvelope() {
         for (java.util.Iterator<Object> it = queue.iterator(); it.hasNext(); ) {
             if (it.next() instanceof Envelope) {
@@ -425,11 +473,9 @@ final class UiEndpoint {
     }
 
     private void deliver(Envelope envelope) {
-        Subscription[] subscriptions;
-        synchronized (this) {
-            subscriptions = envelope.topic() == null ? broadcast
-                    : topics == null ? null : topics.get(envelope.topic());
-        }
+        Map<String, Subscription[]> byTopic;
+        Subscription[] subscriptions = envelope.topic() == null ? broadcast
+                : (byTopic = topics) == null ? null : byTopic.get(envelope.topic());
         if (subscriptions == null || subscriptions.length == 0) {
             return;
         }
