@@ -35,7 +35,9 @@ import java.util.concurrent.Executor;
  * <h2>Guarantees</h2>
  * <ul>
  * <li><b>Sending is non-blocking.</b> A send validates its arguments, appends to an inbox and returns; the
- * fan-out and every handler run on threads the hub owns (a virtual thread per task by default).</li>
+ * fan-out and every handler run on threads the hub owns: a few delivery lanes (virtual threads, one per core)
+ * take the pages that have messages one after another, and a watchdog adds a lane when all are stuck on slow
+ * pages, so a slow handler never holds up the others.</li>
  * <li><b>Order.</b> A send appends to the hub's inbox before it returns, and one fan-out task hands the inbox
  * to pages in that order. Messages from one thread reach every page in the order sent; if one send returns
  * before another starts, every page receiving both handles them in that order; overlapping sends from
@@ -316,9 +318,10 @@ public final class PubSubHub implements AutoCloseable {
         }
 
         /**
-         * Where fan-out and delivery tasks run. Default: a new virtual thread per task, owned by the hub and
-         * stopped on {@link #close()}, so a slow handler never holds up other pages. An executor given here
-         * is not shut down by the hub; a bounded pool of size P lets at most P slow pages run at once.
+         * Where the fan-out task and the delivery lanes run. Default: virtual threads owned by the hub and stopped
+         * on {@link #close()}. An executor given here is not shut down by the hub; the watchdog adds lanes when
+         * every lane is stuck on a slow page, so give it an executor that can start them (a pool of P threads lets
+         * at most P lanes run at once, and a slow page can then hold up others).
          */
         public Builder executor(Executor executor) {
             this.executor = Arguments.notNull(executor, "executor");

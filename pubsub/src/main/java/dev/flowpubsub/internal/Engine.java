@@ -42,9 +42,9 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * <p>Threading: {@link #publish} may be called from any thread and only appends to a lock-free inbox.
  * One fan-out task at a time (on the executor) takes messages from the inbox in order and appends each
- * to the queue of every subscribed page, which gives every page the same order of local messages. Each
- * page's queue is drained by a task that calls {@code ui.access(...)}, so handlers run under their own
- * session's lock, never on the sender's thread.
+ * to the queue of every subscribed page, which gives every page the same order of local messages. Pages
+ * with messages wait in a ready queue for one of a few delivery lanes, which runs each page's batch under its
+ * session's lock, never on the sender's thread; a watchdog adds lanes when all are stuck on slow pages.
  */
 public final class Engine {
 
@@ -101,7 +101,7 @@ public final class Engine {
     private volatile boolean closed;
 
     /**
-     * @param executor where fan-out and drain tasks run; {@code null} for a virtual thread per task, owned
+     * @param executor where the fan-out task, the lanes and the watchdog run; {@code null} for virtual threads, owned
      *                 (and shut down) by this engine
      */
     public Engine(int queueCapacity, OverflowPolicy overflowPolicy, Executor executor,
