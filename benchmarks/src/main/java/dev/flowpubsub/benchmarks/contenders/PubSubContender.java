@@ -8,7 +8,7 @@ import dev.flowpubsub.benchmarks.fixture.Page;
 import java.time.Duration;
 
 /**
- * flow-pubsub with its defaults (queue of 1,024 per page, a virtual thread per task): each page subscribes with
+ * flow-pubsub with its defaults (queue of 1,024 per page, delivery lanes on virtual threads): each page subscribes with
  * {@code PubSub.subscribe(Msg.class, handler)} from its UI thread, and the publisher calls {@code hub.sendAll}, as
  * a service or scheduler would.
  */

@@ -35,6 +35,8 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class EndToEndTool {
 
+    private static final int SOCKETS_PER_HTTP_CLIENT = 50;
+
     /** What one step at one rate measured. */
     public record Step(String contender, String phase, int clients, double rate, int sent, int completed, int skipped,
                        double firstP50Ms, double p50Ms, double p99Ms, double maxMs, double pushesPerMessage, double serverCpuMsPerMessage, double clientCpuMsPerMessage,
@@ -95,12 +97,18 @@ public final class EndToEndTool {
         List<Step> steps = new ArrayList<>();
         AtomicLong nextSeq = new AtomicLong();
         ExecutorService callbacks = Executors.newVirtualThreadPerTaskExecutor();
-        try (HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(callbacks)
-                .connectTimeout(Duration.ofSeconds(10)).build()) {
+        // One JDK HttpClient reads all of its WebSockets on one selector thread: with 1,000 sockets on one client
+        // that thread, not the server, decides when the last page has read a push. A client per 50 sockets.
+        List<HttpClient> https = new ArrayList<>();
+        for (int i = 0; i < Math.max(1, (config.clients() + SOCKETS_PER_HTTP_CLIENT - 1) / SOCKETS_PER_HTTP_CLIENT); i++) {
+            https.add(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(callbacks)
+                    .connectTimeout(Duration.ofSeconds(10)).build());
+        }
+        try {
             for (String contender : config.contenders()) {
                 String route = contender.equals("pubsub") ? "" : contender;
                 Tracker tracker = new Tracker(config.clients());
-                List<PushClient> clients = openAll(http, server, route, tracker, config.clients(), log, contender);
+                List<PushClient> clients = openAll(https, server, route, tracker, config.clients(), log, contender);
                 try {
                     // warm-up: the server's JIT and pools, not measured
                     measure(server, clients, tracker, nextSeq, contender, "warm-up", 2, config.warmupMessages(), config, log);
@@ -120,19 +128,20 @@ public final class EndToEndTool {
                 Thread.sleep(config.pause().toMillis()); // let the server drop the closed pages before the next contender
             }
         } finally {
+            https.forEach(HttpClient::close);
             callbacks.shutdownNow();
         }
         return steps;
     }
 
-    private static List<PushClient> openAll(HttpClient http, ChatServer server, String route, Tracker tracker,
+    private static List<PushClient> openAll(List<HttpClient> https, ChatServer server, String route, Tracker tracker,
                                             int count, java.io.PrintStream log, String contender) throws Exception {
         long start = System.nanoTime();
         List<PushClient> clients = new ArrayList<>();
         Semaphore concurrency = new Semaphore(16); // as many page loads at once as a busy minute of real users
         List<CompletableFuture<Void>> opening = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            PushClient client = new PushClient(i, http, server.base, route, tracker, Duration.ofSeconds(30));
+            PushClient client = new PushClient(i, https.get(i % https.size()), server.base, route, tracker, Duration.ofSeconds(30));
             clients.add(client);
             concurrency.acquire();
             opening.add(CompletableFuture.runAsync(() -> {
