@@ -66,7 +66,7 @@ public final class PubSubHub implements AutoCloseable {
 
     private PubSubHub(Builder builder, boolean createdByDefault) {
         this.engine = new Engine(builder.queueCapacity, builder.overflowPolicy, builder.executor, builder.errorHandler,
-                builder.historyPolicy);
+                builder.historyPolicy, builder.minBatchInterval);
         this.authorizer = builder.authorizer;
         this.createdByDefault = createdByDefault;
         if (builder.transport == null) {
@@ -228,6 +228,11 @@ public final class PubSubHub implements AutoCloseable {
         return engine.overflowPolicy();
     }
 
+    /** The shortest time between two batches of one page; zero when a batch starts as soon as a lane is free. */
+    public Duration minBatchInterval() {
+        return Duration.ofNanos(engine.minBatchIntervalNanos());
+    }
+
     /** Counters and gauges of this hub, for monitoring and tests. */
     public PubSubStats stats() {
         return engine.stats(cluster);
@@ -301,6 +306,7 @@ public final class PubSubHub implements AutoCloseable {
         private HistoryPolicy historyPolicy = HistoryPolicy.none();
         private TopicAuthorizer authorizer = TopicAuthorizer.allowAll();
         private Duration presenceHeartbeat = Duration.ofSeconds(5);
+        private Duration minBatchInterval = Duration.ZERO;
 
         private Builder() {
         }
@@ -308,6 +314,25 @@ public final class PubSubHub implements AutoCloseable {
         /** How many messages may wait for one page before the overflow policy applies; at least 1. Default 1,024. */
         public Builder queueCapacity(int queueCapacity) {
             this.queueCapacity = Arguments.positive(queueCapacity, "queueCapacity");
+            return this;
+        }
+
+        /**
+         * The shortest time between two batches of one page. Default zero: a page's batch starts as soon as a lane
+         * is free. With an interval, messages that arrive for a page sooner wait and are handled together in its
+         * next batch, in order: one session lock and one push for all of them. Use it when many pages receive
+         * several messages a second: each page then costs at most one push per interval, whatever the rate, at the
+         * price of up to that much added latency per message. At most one minute.
+         *
+         * <pre>{@code PubSubHub.builder().minBatchInterval(Duration.ofMillis(100)).install(service);}</pre>
+         */
+        public Builder minBatchInterval(Duration minBatchInterval) {
+            Arguments.notNull(minBatchInterval, "minBatchInterval");
+            if (minBatchInterval.isNegative() || minBatchInterval.compareTo(Duration.ofMinutes(1)) > 0) {
+                throw new IllegalArgumentException(
+                        "minBatchInterval must be between 0 and 1 minute (got " + minBatchInterval + ")");
+            }
+            this.minBatchInterval = minBatchInterval;
             return this;
         }
 

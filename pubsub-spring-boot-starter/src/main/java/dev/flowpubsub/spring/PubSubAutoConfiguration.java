@@ -63,6 +63,7 @@ public class PubSubAutoConfiguration {
         PubSubHub.Builder builder = PubSubHub.builder()
                 .queueCapacity(properties.getQueueCapacity())
                 .overflowPolicy(properties.getOverflowPolicy())
+                .minBatchInterval(properties.getMinBatchInterval())
                 .maxMessageBytes(properties.getMaxMessageBytes());
         if (properties.getNodeId() != null && !properties.getNodeId().isBlank()) {
             builder.nodeId(properties.getNodeId());

@@ -24,6 +24,12 @@ public class PubSubProperties {
     private OverflowPolicy overflowPolicy = OverflowPolicy.DROP_OLDEST;
 
     /**
+     * The shortest time between two batches (two pushes) of one page; 0 for none. Messages arriving sooner wait
+     * and go to the page together, for apps where many pages get several messages a second.
+     */
+    private Duration minBatchInterval = Duration.ZERO;
+
+    /**
      * Classes (records, enums) that may be sent across nodes, besides strings, numbers, booleans and
      * collections of them. Only used with a transport.
      */
@@ -44,6 +50,14 @@ public class PubSubProperties {
 
     public History getHistory() {
         return history;
+    }
+
+    public Duration getMinBatchInterval() {
+        return minBatchInterval;
+    }
+
+    public void setMinBatchInterval(Duration minBatchInterval) {
+        this.minBatchInterval = minBatchInterval;
     }
 
     public Duration getPresenceHeartbeat() {

@@ -72,10 +72,12 @@ class PubSubAutoConfigurationTest {
 
     @Test
     void properties_configureTheHub() {
-        runner.withPropertyValues("pubsub.queue-capacity=16", "pubsub.overflow-policy=drop-newest").run(context -> {
+        runner.withPropertyValues("pubsub.queue-capacity=16", "pubsub.overflow-policy=drop-newest",
+                "pubsub.min-batch-interval=100ms").run(context -> {
             PubSubHub hub = context.getBean(PubSubHub.class);
             assertThat(hub.queueCapacity()).isEqualTo(16);
             assertThat(hub.overflowPolicy()).isEqualTo(OverflowPolicy.DROP_NEWEST);
+            assertThat(hub.minBatchInterval()).isEqualTo(Duration.ofMillis(100));
         });
     }
 

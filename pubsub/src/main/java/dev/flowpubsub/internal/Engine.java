@@ -30,6 +30,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -54,6 +55,10 @@ public final class Engine {
     private static final int MAX_HISTORY_TOPICS = 10_000;
 
     private final int queueCapacity;
+    private final long minBatchIntervalNanos;
+    /** Started on first use, only with a minimum batch interval: makes pages ready when their interval has passed. */
+    private volatile ScheduledExecutorService timer;
+    private final Object timerLock = new Object();
     private final OverflowPolicy overflowPolicy;
     private final Executor executor;
     private final ExecutorService ownedExecutor;
@@ -101,12 +106,14 @@ public final class Engine {
     private volatile boolean closed;
 
     /**
-     * @param executor where the fan-out task, the lanes and the watchdog run; {@code null} for virtual threads, owned
-     *                 (and shut down) by this engine
+     * @param executor         where the fan-out task, the lanes and the watchdog run; {@code null} for virtual threads,
+     *                         owned (and shut down) by this engine
+     * @param minBatchInterval the shortest time between two batches of one page; zero for none
      */
     public Engine(int queueCapacity, OverflowPolicy overflowPolicy, Executor executor,
-                  DeliveryErrorHandler errorHandler, HistoryPolicy historyPolicy) {
+                  DeliveryErrorHandler errorHandler, HistoryPolicy historyPolicy, Duration minBatchInterval) {
         this.historyPolicy = Arguments.notNull(historyPolicy, "historyPolicy");
+        this.minBatchIntervalNanos = Arguments.notNull(minBatchInterval, "minBatchInterval").toNanos();
         this.presences = new Presences(this, "local", null, 100);
         this.queueCapacity = Arguments.positive(queueCapacity, "queueCapacity");
         this.overflowPolicy = Arguments.notNull(overflowPolicy, "overflowPolicy");
@@ -123,6 +130,11 @@ public final class Engine {
 
     public int queueCapacity() {
         return queueCapacity;
+    }
+
+    /** The shortest time between two batches of one page, in nanoseconds; 0 when a batch may start at once. */
+    public long minBatchIntervalNanos() {
+        return minBatchIntervalNanos;
     }
 
     public OverflowPolicy overflowPolicy() {
@@ -527,6 +539,45 @@ public final class Engine {
         }
     }
 
+    /**
+     * Like {@link #schedule} once {@code delayNanos} have passed: a page whose last batch started less than the minimum
+     * batch interval ago. Counted as work in progress (see {@link #awaitIdle}) until the page is ready.
+     */
+    void scheduleAfter(UiEndpoint endpoint, long delayNanos) {
+        busy.incrementAndGet();
+        try {
+            timer().schedule(() -> {
+                try {
+                    if (!closed) {
+                        schedule(endpoint);
+                    }
+                } finally {
+                    taskDone();
+                }
+            }, delayNanos, TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException closedMeanwhile) {
+            taskDone();
+        }
+    }
+
+    private ScheduledExecutorService timer() {
+        ScheduledExecutorService current = timer;
+        if (current == null) {
+            synchronized (timerLock) {
+                current = timer;
+                if (current == null) {
+                    if (closed) {
+                        throw new RejectedExecutionException("the hub is closed");
+                    }
+                    current = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+                            Thread.ofPlatform().daemon().name("flow-pubsub-timer").factory());
+                    timer = current;
+                }
+            }
+        }
+        return current;
+    }
+
     private void startLane() {
         Lane lane = new Lane();
         runningLanes.add(lane);
@@ -737,6 +788,15 @@ public final class Engine {
         }
         for (UiEndpoint endpoint : endpoints.values()) {
             endpoint.close();
+        }
+        ScheduledExecutorService stoppedTimer;
+        synchronized (timerLock) {
+            stoppedTimer = timer;
+        }
+        if (stoppedTimer != null) {
+            for (Runnable neverRun : stoppedTimer.shutdownNow()) {
+                taskDone(); // each was counted as busy when scheduled
+            }
         }
         if (ownedExecutor != null) {
             ownedExecutor.shutdown();

@@ -39,6 +39,12 @@ final class UiEndpoint {
 
     /** Pending {@link Envelope}s and {@link Activation}s, oldest first; {@code null} while empty, so an idle page costs no queue. */
     private ArrayDeque<Object> queue;
+    /**
+     * With a minimum interval between batches: the {@code System.nanoTime()} before which this page's next batch
+     * does not start; 0 before the first batch. Written by the lane running a batch, read by whoever schedules the
+     * next one.
+     */
+    private volatile long nextBatchAt;
     /** Presence entries of this page; they leave when it detaches. */
     private List<PresenceJoin> joins;
     /** True from the moment a drain is submitted until a batch finds the queue empty; the queue is never non-empty while false. */
@@ -308,7 +314,7 @@ final class UiEndpoint {
             }
         }
         if (schedule) {
-            engine.schedule(this);
+            scheduleDrain();
         }
         if (dropped) {
             engine.droppedFor(ui, capacity, firstDrop);
@@ -355,7 +361,7 @@ final class UiEndpoint {
             }
         }
         if (schedule) {
-            engine.schedule(this);
+            scheduleDrain();
         }
         for (int i = 0; i < dropped; i++) {
             engine.droppedFor(ui, capacity, firstDrop && i == 0);
@@ -392,7 +398,7 @@ final class UiEndpoint {
             }
         }
         if (schedule) {
-            engine.schedule(this);
+            scheduleDrain();
         }
     }
 
@@ -438,6 +444,22 @@ final class UiEndpoint {
         }
     }
 
+    /**
+     * Hands this page to a delivery lane: at once, or, with a minimum interval between batches, when the interval
+     * since the last batch has passed (messages arriving meanwhile join the waiting batch).
+     */
+    private void scheduleDrain() {
+        long earliest = nextBatchAt;
+        if (earliest != 0) {
+            long wait = earliest - System.nanoTime();
+            if (wait > 0) {
+                engine.scheduleAfter(this, wait);
+                return;
+            }
+        }
+        engine.schedule(this);
+    }
+
     /** Runs inside {@code ui.access}: the page's session lock is held. Handles what is queued now, in order. */
     private void runBatch() {
         ArrayDeque<Object> batch;
@@ -449,6 +471,10 @@ final class UiEndpoint {
                 return;
             }
             engine.pendingRemoved(batch.size());
+        }
+        long interval = engine.minBatchIntervalNanos();
+        if (interval > 0) {
+            nextBatchAt = (System.nanoTime() + interval) | 1; // never 0, which means "no batch yet"
         }
         engine.batchStarted();
         for (Object item : batch) {
@@ -468,7 +494,7 @@ final class UiEndpoint {
         }
         if (again) {
             // a new access per round, so a steady stream cannot hold this session's lock and push forever
-            engine.schedule(this);
+            scheduleDrain();
         }
     }
 
