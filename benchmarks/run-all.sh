@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every benchmark of BENCHMARKS.md, one after the other (never two at once: they share the machine's cores),
-# and keeps the raw results and the machine's load in benchmarks/results/. About 30 minutes on 2 cores.
+# and keeps the raw results and the machine's load in benchmarks/results/. About 45 minutes on 2 cores.
 # Build first:  ./mvnw -B -Pproduction -pl chat,benchmarks -am package -DskipTests
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -9,7 +9,7 @@ JAVA="$JAVA_HOME/bin/java"
 JAR=benchmarks/target/benchmarks.jar
 OUT=benchmarks/results
 mkdir -p "$OUT"
-parts="${*:-machine fanout stream memory crossnode e2e report}"
+parts="${*:-machine fanout stream memory crossnode e2e e2e-defaults report}"
 
 load() { echo "$(date -u +%FT%TZ) $1: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$OUT/load.txt"; }
 
@@ -39,6 +39,14 @@ for part in $parts; do
       "$JAVA" -jar $JAR e2e --chat-jar chat/target/flow-pubsub-chat-0.1.0-SNAPSHOT.jar --clients 1000 --rate 5 \
         --seconds 20 --log benchmarks/target/e2e-chat.log > "$OUT/e2e-1000.txt" 2>&1
       load "e2e end" ;;
+    e2e-defaults)
+      # the same with Atmosphere's default write wait (100 ms) instead of the chat's PushTuning (1 ms)
+      load "e2e-defaults start"
+      for k in 1000 200; do
+        "$JAVA" -jar $JAR e2e --chat-jar chat/target/flow-pubsub-chat-0.1.0-SNAPSHOT.jar --clients $k --rate 5 \
+          --seconds 20 --write-wait-ms 100 --log benchmarks/target/e2e-chat.log > "$OUT/e2e-$k-atmosphere-defaults.txt" 2>&1
+      done
+      load "e2e-defaults end" ;;
     report)
       "$JAVA" -jar $JAR report --jmh "$OUT/fanout.json,$OUT/stream.json" --chart docs/fanout.png > "$OUT/report.md" ;;
     *) echo "unknown part $part" >&2; exit 2 ;;

@@ -44,6 +44,14 @@ class ApplicationTest {
     }
 
     @Test
+    void vaadinServlet_tellsAtmosphereToFreeItsWriteThreadsAfterOneMillisecond() {
+        // Atmosphere reads its parameters from the Vaadin servlet's configuration, as the container hands it over
+        String wait = vaadinServlet.getServlet().getServletConfig().getInitParameter(PushTuning.ATMOSPHERE_WAIT_TIME);
+
+        assertThat(wait).isEqualTo("1");
+    }
+
+    @Test
     void hubMeters_arePublishedThroughActuator() throws Exception {
         hub.sendAll("counted by Micrometer");
         HttpResponse<String> response;

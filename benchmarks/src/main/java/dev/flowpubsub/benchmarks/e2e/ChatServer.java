@@ -34,8 +34,12 @@ final class ChatServer implements AutoCloseable {
         return new ChatServer(URI.create(url.endsWith("/") ? url : url + "/"), null);
     }
 
-    /** Starts {@code java -jar chatJar} with the given heap on a free loopback port and waits until it serves. */
-    static ChatServer start(Path chatJar, String heap, Path logFile) throws IOException, InterruptedException {
+    /**
+     * Starts {@code java -jar chatJar} with the given heap on a free loopback port, with {@code appArguments} after
+     * the jar (Spring Boot properties such as {@code --chat.push.write-wait-ms=100}), and waits until it serves.
+     */
+    static ChatServer start(Path chatJar, String heap, Path logFile, List<String> appArguments)
+            throws IOException, InterruptedException {
         if (!Files.isRegularFile(chatJar)) {
             throw new IllegalArgumentException("no chat jar at " + chatJar + ": build it with "
                     + "./mvnw -Pproduction -pl chat -am package -DskipTests");
@@ -49,6 +53,7 @@ final class ChatServer implements AutoCloseable {
                 "-Djava.io.tmpdir=" + logFile.toAbsolutePath().getParent(),
                 "-jar", chatJar.toAbsolutePath().toString(),
                 "--server.port=" + port, "--server.address=127.0.0.1", "--logging.level.root=WARN"));
+        command.addAll(appArguments);
         Files.createDirectories(logFile.toAbsolutePath().getParent());
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(logFile.toFile()).start();
         ChatServer server = new ChatServer(URI.create("http://127.0.0.1:" + port + "/"), process);

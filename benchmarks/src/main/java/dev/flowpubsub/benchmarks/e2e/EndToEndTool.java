@@ -32,6 +32,10 @@ import java.util.concurrent.atomic.LongAdder;
  * ./mvnw -Pproduction -pl chat -am package -DskipTests
  * java -jar benchmarks/target/benchmarks.jar e2e --chat-jar chat/target/flow-pubsub-chat-0.1.0-SNAPSHOT.jar --clients 1000
  * </pre>
+ *
+ * <p>{@code --write-wait-ms 100} runs the chat with Atmosphere's default write wait instead of the chat's 1 ms
+ * (see the chat's {@code PushTuning}); {@code --min-batch-interval-ms 100} sets flow-pubsub's minimum interval
+ * between a page's batches (only the flow-pubsub route has one).
  */
 public final class EndToEndTool {
 
@@ -69,6 +73,23 @@ public final class EndToEndTool {
     private EndToEndTool() {
     }
 
+    /**
+     * {@code --write-wait-ms N}: the chat's Atmosphere write wait (its default is 1 ms; Atmosphere's own is 100);
+     * {@code --min-batch-interval-ms N}: flow-pubsub's minimum interval between a page's batches (default none).
+     */
+    private static List<String> chatArguments(Args args) {
+        List<String> arguments = new ArrayList<>();
+        String wait = args.get("write-wait-ms", "");
+        if (!wait.isEmpty()) {
+            arguments.add("--chat.push.write-wait-ms=" + Integer.parseInt(wait));
+        }
+        String interval = args.get("min-batch-interval-ms", "");
+        if (!interval.isEmpty()) {
+            arguments.add("--pubsub.min-batch-interval=" + Integer.parseInt(interval) + "ms");
+        }
+        return arguments;
+    }
+
     public static void main(String[] arguments) throws Exception {
         Args args = new Args(arguments);
         Config config = Config.from(args);
@@ -76,7 +97,7 @@ public final class EndToEndTool {
         List<Step> steps;
         try (ChatServer server = url.isEmpty()
                 ? ChatServer.start(Path.of(args.get("chat-jar", "chat/target/flow-pubsub-chat-0.1.0-SNAPSHOT.jar")),
-                args.get("heap", "3g"), Path.of(args.get("log", "benchmarks/target/e2e-chat.log")))
+                args.get("heap", "3g"), Path.of(args.get("log", "benchmarks/target/e2e-chat.log")), chatArguments(args))
                 : ChatServer.external(url)) {
             steps = run(server, config, System.out);
         }
