@@ -47,7 +47,8 @@ import java.util.concurrent.Executor;
  * keep up fills only its own queue; when it is full the {@link OverflowPolicy} applies (default: drop the
  * oldest), every drop is counted and the first of each page is logged.</li>
  * <li><b>Batching.</b> All messages pending for a page when its turn comes are handled in one
- * {@code ui.access(...)}: one lock and one push for many messages.</li>
+ * {@code ui.access(...)}: one lock and one push for many messages. With {@link Builder#minBatchInterval} a
+ * page's batches start at least that far apart, so each page costs at most one push per interval.</li>
  * <li><b>Failures.</b> A handler that throws is reported to the {@link DeliveryErrorHandler} (logged by
  * default, with UI id, topic and message type); the other handlers and pages are not affected.</li>
  * <li><b>No leaks.</b> A page's subscriptions and queue are dropped when its UI detaches; the hub then holds
