@@ -45,7 +45,9 @@ import java.util.concurrent.atomic.LongAdder;
  * One fan-out task at a time (on the executor) takes messages from the inbox in order and appends each
  * to the queue of every subscribed page, which gives every page the same order of local messages. Pages
  * with messages wait in a ready queue for one of a few delivery lanes, which runs each page's batch under its
- * session's lock, never on the sender's thread; a watchdog adds lanes when all are stuck on slow pages.
+ * session's lock, never on the sender's thread; a watchdog adds lanes when all are stuck on slow pages. With a
+ * minimum batch interval, a page whose last batch is too recent waits on one timer thread (a daemon platform
+ * thread, started on first use, stopped by {@link #close}) before it joins the ready queue.
  */
 public final class Engine {
 
