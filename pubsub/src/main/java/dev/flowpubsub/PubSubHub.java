@@ -323,7 +323,8 @@ public final class PubSubHub implements AutoCloseable {
          * is free. With an interval, messages that arrive for a page sooner wait and are handled together in its
          * next batch, in order: one session lock and one push for all of them. Use it when many pages receive
          * several messages a second: each page then costs at most one push per interval, whatever the rate, at the
-         * price of up to that much added latency per message. At most one minute.
+         * price of up to that much added latency per message. At most one minute. A batch held back by the
+         * interval counts as pending: {@link #awaitIdle} and {@code PubSubTesting.deliverPending} wait for it.
          *
          * <pre>{@code PubSubHub.builder().minBatchInterval(Duration.ofMillis(100)).install(service);}</pre>
          */
