@@ -242,7 +242,8 @@ public final class PubSubHub implements AutoCloseable {
     /**
      * Waits until every message sent so far has been fanned out and each receiving page's batch has run
      * or been handed to its session (where it runs as soon as the session's current lock holder releases
-     * it). Meant for tests and orderly shutdown; a running application never needs it.
+     * it), including batches held back by a {@link Builder#minBatchInterval minimum batch interval}. Meant for
+     * tests and orderly shutdown; a running application never needs it.
      *
      * @return {@code false} if the timeout passed first
      * @throws InterruptedException if the waiting thread is interrupted
@@ -324,7 +325,8 @@ public final class PubSubHub implements AutoCloseable {
          * next batch, in order: one session lock and one push for all of them. Use it when many pages receive
          * several messages a second: each page then costs at most one push per interval, whatever the rate, at the
          * price of up to that much added latency per message. At most one minute. A batch held back by the
-         * interval counts as pending: {@link #awaitIdle} and {@code PubSubTesting.deliverPending} wait for it.
+         * interval counts as pending: {@link PubSubHub#awaitIdle} and {@code PubSubTesting.deliverPending} wait
+         * for it, so give them a timeout longer than the interval.
          *
          * <pre>{@code PubSubHub.builder().minBatchInterval(Duration.ofMillis(100)).install(service);}</pre>
          */

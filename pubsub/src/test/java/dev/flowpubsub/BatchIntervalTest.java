@@ -18,7 +18,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class BatchIntervalTest {
 
-    private static final Duration INTERVAL = Duration.ofMillis(300);
+    private static final Duration INTERVAL = Duration.ofMillis(500);
 
     private final VaadinApp app = new VaadinApp();
     private final VaadinApp.Browser browser = app.browser();
@@ -69,6 +69,7 @@ class BatchIntervalTest {
         assertThat(app.hub().minBatchInterval()).isZero();
         assertThat(inbox.messages).containsExactly(1, 2, 3);
         assertThat(app.hub().stats().batches()).isEqualTo(3);
+        assertThat(app.hub().engine().timerStarted()).as("no page was held back").isFalse();
     }
 
     @Test
@@ -78,11 +79,22 @@ class BatchIntervalTest {
         app.hub().sendAll("first");
         app.deliver();
         app.hub().sendAll("held back");
+        awaitHeldBack(); // fanned out to the page, whose batch now waits for its interval
 
         app.hub().close();
 
         assertThat(app.hub().awaitIdle(Duration.ofSeconds(5))).as("nothing left in progress").isTrue();
+        assertThat(app.hub().engine().timerTerminated()).as("the timer thread stopped").isTrue();
         assertThat(inbox.messages).containsExactly("first");
+    }
+
+    /** Waits (up to 5 s) until one message is queued for the page and its batch is on the timer. */
+    private void awaitHeldBack() throws InterruptedException {
+        for (int i = 0; i < 500 && !(app.hub().stats().pending() == 1 && app.hub().engine().timerStarted()); i++) {
+            Thread.sleep(10);
+        }
+        assertThat(app.hub().stats().pending()).isEqualTo(1);
+        assertThat(app.hub().engine().timerStarted()).isTrue();
     }
 
     @Test

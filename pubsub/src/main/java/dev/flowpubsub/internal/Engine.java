@@ -61,6 +61,7 @@ public final class Engine {
     /** Started on first use, only with a minimum batch interval: makes pages ready when their interval has passed. */
     private volatile ScheduledExecutorService timer;
     private final Object timerLock = new Object();
+    private final Set<HeldBack> heldBackPages = ConcurrentHashMap.newKeySet();
     private final OverflowPolicy overflowPolicy;
     private final Executor executor;
     private final ExecutorService ownedExecutor;
@@ -543,23 +544,57 @@ public final class Engine {
 
     /**
      * Like {@link #schedule} once {@code delayNanos} have passed: a page whose last batch started less than the minimum
-     * batch interval ago. Counted as work in progress (see {@link #awaitIdle}) until the page is ready.
+     * batch interval ago. Counted as work in progress (see {@link #awaitIdle}) until the page is ready, or until
+     * {@link #close} drops it.
      */
     void scheduleAfter(UiEndpoint endpoint, long delayNanos) {
         busy.incrementAndGet();
+        HeldBack heldBack = new HeldBack(endpoint);
+        heldBackPages.add(heldBack);
         try {
-            timer().schedule(() -> {
-                try {
-                    if (!closed) {
-                        schedule(endpoint);
-                    }
-                } finally {
-                    taskDone();
-                }
-            }, delayNanos, TimeUnit.NANOSECONDS);
+            timer().schedule(heldBack, delayNanos, TimeUnit.NANOSECONDS);
         } catch (RejectedExecutionException closedMeanwhile) {
-            taskDone();
+            heldBack.finish(false);
         }
+    }
+
+    /** A page waiting for its interval; un-counted exactly once, whether it runs or the hub closes first. */
+    private final class HeldBack implements Runnable {
+        private final UiEndpoint endpoint;
+        private final AtomicBoolean finished = new AtomicBoolean();
+
+        HeldBack(UiEndpoint endpoint) {
+            this.endpoint = endpoint;
+        }
+
+        @Override
+        public void run() {
+            finish(true);
+        }
+
+        void finish(boolean makeReady) {
+            if (!finished.compareAndSet(false, true)) {
+                return;
+            }
+            heldBackPages.remove(this);
+            try {
+                if (makeReady && !closed) {
+                    schedule(endpoint);
+                }
+            } finally {
+                taskDone();
+            }
+        }
+    }
+
+    /** Whether the timer of the minimum batch interval was started; and, after close, whether it has stopped. */
+    public boolean timerStarted() {
+        return timer != null;
+    }
+
+    public boolean timerTerminated() {
+        ScheduledExecutorService current = timer;
+        return current != null && current.isTerminated();
     }
 
     private ScheduledExecutorService timer() {
@@ -572,7 +607,8 @@ public final class Engine {
                         throw new RejectedExecutionException("the hub is closed");
                     }
                     current = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
-                            Thread.ofPlatform().daemon().name("flow-pubsub-timer").factory());
+                            Thread.ofPlatform().daemon().name("flow-pubsub-timer")
+                                    .inheritInheritableThreadLocals(false).factory());
                     timer = current;
                 }
             }
@@ -796,8 +832,14 @@ public final class Engine {
             stoppedTimer = timer;
         }
         if (stoppedTimer != null) {
-            for (Runnable neverRun : stoppedTimer.shutdownNow()) {
-                taskDone(); // each was counted as busy when scheduled
+            stoppedTimer.shutdownNow();
+            for (HeldBack heldBack : heldBackPages) {
+                heldBack.finish(false); // its batch is dropped with the hub, as every pending message is
+            }
+            try {
+                stoppedTimer.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
             }
         }
         if (ownedExecutor != null) {
