@@ -199,7 +199,9 @@ public final class PubSubHub implements AutoCloseable {
 
     /**
      * Who is present on a topic now, on every node, in the order they joined (see {@link PubSub#join}). A snapshot:
-     * to follow changes, use {@link PubSub#subscribePresence}.
+     * to follow changes, use {@link PubSub#subscribePresence}. Joins and leaves are applied by the fan-out, in order
+     * with the messages sent before them, so one made a moment ago may not show yet; in tests,
+     * {@code PubSubTesting.deliverPending()} (or {@link #awaitIdle}) waits until it does.
      */
     public List<Presence> presence(String topic) {
         return engine.present(Arguments.topic(topic));

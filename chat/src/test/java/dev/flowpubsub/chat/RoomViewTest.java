@@ -95,7 +95,9 @@ class RoomViewTest {
         return list.getChildren().map(child -> ((HasText) child).getText()).toList();
     }
 
+    /** Who the hub has on a room, once the joins and leaves sent so far have been applied (they go in order). */
     private static List<Object> presentOnTheServer(String room) {
+        PubSubTesting.deliverPending();
         return PubSubHub.current().presence("room:" + room).stream().map(Presence::descriptor).toList();
     }
 
