@@ -61,12 +61,16 @@ public final class SignalsContender implements Contender {
      */
     private final class NewEntries implements EffectAction {
         private final Page page;
-        private Set<Id> shown = new HashSet<>();
-        private boolean firstRun = true;
+        /**
+         * Ids in the log when the page subscribed, then at each run. Taken at subscribe time, not at the effect's
+         * first run: that run may come after the first new message, which the page would then never show.
+         */
+        private Set<Id> shown;
         private long lastSeq = -1;
 
         NewEntries(Page page) {
             this.page = page;
+            this.shown = ids(log.peek());
         }
 
         @Override
@@ -76,7 +80,7 @@ public final class SignalsContender implements Contender {
             for (SharedValueSignal<Msg> entry : entries) {
                 Id id = entry.id();
                 present.add(id);
-                if (!firstRun && !shown.contains(id)) {
+                if (!shown.contains(id)) { // a page shows only what is sent after it subscribed, like the others
                     Msg msg = entry.peek();
                     if (msg.seq() < lastSeq) {
                         reordered.increment();
@@ -85,10 +89,14 @@ public final class SignalsContender implements Contender {
                     page.show(msg);
                 }
             }
-            // a page shows only what is sent after it subscribed, like the other contenders
-            firstRun = false;
             shown = present;
         }
+    }
+
+    private static Set<Id> ids(List<SharedValueSignal<Msg>> entries) {
+        Set<Id> ids = new HashSet<>(entries.size() * 2);
+        entries.forEach(entry -> ids.add(entry.id()));
+        return ids;
     }
 
     @Override
