@@ -473,7 +473,7 @@ public final class Engine {
             fanOutNow(first);
             return;
         }
-        Collection<UiEndpoint> targets = first.topic() == null ? broadcastSubscribers : topicSubscribers.get(first.topic());
+        Collection<UiEndpoint> targets = targetsOf(first);
         if (targets != null) {
             UI skip = first.skip();
             for (UiEndpoint endpoint : targets) {
@@ -497,8 +497,7 @@ public final class Engine {
 
     /** Hands a message to the queue of every page subscribed to it (fan-out task). */
     void fanOutNow(Envelope envelope) {
-        Collection<UiEndpoint> targets = envelope.topic() == null
-                ? broadcastSubscribers : topicSubscribers.get(envelope.topic());
+        Collection<UiEndpoint> targets = targetsOf(envelope);
         if (targets != null) {
             UI skip = envelope.skip();
             for (UiEndpoint endpoint : targets) {
@@ -507,6 +506,11 @@ public final class Engine {
                 }
             }
         }
+    }
+
+    /** The pages subscribed to a message's topic (or to every message), or null when there are none. */
+    private Collection<UiEndpoint> targetsOf(Envelope envelope) {
+        return envelope.topic() == null ? broadcastSubscribers : topicSubscribers.get(envelope.topic());
     }
 
     // ---- delivery lanes ---------------------------------------------------------------------------

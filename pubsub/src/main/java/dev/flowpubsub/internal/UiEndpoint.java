@@ -284,8 +284,8 @@ final class UiEndpoint {
 
     /** Called by the engine's fan-out task only, so messages of one sender enter in the order they were sent. */
     void enqueue(Envelope envelope) {
-        boolean schedule = false;
-        boolean dropped = false;
+        boolean schedule;
+        boolean dropped;
         boolean firstDrop = false;
         int capacity = engine.queueCapacity();
         synchronized (this) {
@@ -295,23 +295,13 @@ final class UiEndpoint {
             if (queue == null) {
                 queue = new ArrayDeque<>(Math.min(capacity, 8));
             }
-            if (queue.size() >= capacity) {
-                // full: a drain is already scheduled, since the queue is never non-empty without one
-                dropped = true;
-                if (engine.overflowPolicy() == OverflowPolicy.DROP_OLDEST) {
-                    removeOldestEnvelope();
-                    queue.addLast(envelope);
-                }
-                firstDrop = !overflowWarned;
-                overflowWarned = true;
+            dropped = !append(envelope, capacity);
+            if (dropped) {
+                firstDrop = overflowed();
             } else {
-                queue.addLast(envelope);
                 engine.pendingAdded();
-                if (!drainScheduled) {
-                    drainScheduled = true;
-                    schedule = true;
-                }
             }
+            schedule = claimDrain();
         }
         if (schedule) {
             scheduleDrain();
@@ -326,7 +316,7 @@ final class UiEndpoint {
      * fan-out of a busy stream visits each page once per run instead of once per message.
      */
     void enqueue(List<Envelope> run) {
-        boolean schedule = false;
+        boolean schedule;
         int dropped = 0;
         boolean firstDrop = false;
         int capacity = engine.queueCapacity();
@@ -337,28 +327,16 @@ final class UiEndpoint {
             if (queue == null) {
                 queue = new ArrayDeque<>(Math.min(capacity, Math.max(8, run.size())));
             }
-            int added = 0;
             for (Envelope envelope : run) {
-                if (queue.size() >= capacity) {
+                if (!append(envelope, capacity)) {
                     dropped++;
-                    if (engine.overflowPolicy() == OverflowPolicy.DROP_OLDEST) {
-                        removeOldestEnvelope();
-                        queue.addLast(envelope);
-                    }
-                } else {
-                    queue.addLast(envelope);
-                    added++;
                 }
             }
-            engine.pendingAdded(added);
+            engine.pendingAdded(run.size() - dropped);
             if (dropped > 0) {
-                firstDrop = !overflowWarned;
-                overflowWarned = true;
+                firstDrop = overflowed();
             }
-            if (!drainScheduled && !queue.isEmpty()) {
-                drainScheduled = true;
-                schedule = true;
-            }
+            schedule = claimDrain();
         }
         if (schedule) {
             scheduleDrain();
@@ -366,6 +344,45 @@ final class UiEndpoint {
         for (int i = 0; i < dropped; i++) {
             engine.droppedFor(ui, capacity, firstDrop && i == 0);
         }
+    }
+
+    /**
+     * Called by the fan-out task where a subscription taken with a snapshot starts. Never dropped: it is not a
+     * message but the point where the subscription begins.
+     */
+    void enqueue(Activation activation) {
+        boolean schedule;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            if (queue == null) {
+                queue = new ArrayDeque<>(8);
+            }
+            queue.addLast(activation);
+            engine.pendingAdded();
+            schedule = claimDrain();
+        }
+        if (schedule) {
+            scheduleDrain();
+        }
+    }
+
+    /**
+     * Under this monitor: appends a message, or, when the queue is full, applies the overflow policy (the oldest
+     * message makes room for it, or it is refused). False when a message was dropped either way.
+     */
+    private boolean append(Envelope envelope, int capacity) {
+        if (queue.size() < capacity) {
+            queue.addLast(envelope);
+            return true;
+        }
+        // full: a drain is already scheduled, since the queue is never non-empty without one
+        if (engine.overflowPolicy() == OverflowPolicy.DROP_OLDEST) {
+            removeOldestEnvelope();
+            queue.addLast(envelope);
+        }
+        return false;
     }
 
     private void removeOldestEnvelope() {
@@ -377,29 +394,20 @@ final class UiEndpoint {
         }
     }
 
-    /**
-     * Called by the fan-out task where a subscription taken with a snapshot starts. Never dropped: it is not a
-     * message but the point where the subscription begins.
-     */
-    void enqueue(Activation activation) {
-        boolean schedule = false;
-        synchronized (this) {
-            if (closed) {
-                return;
-            }
-            if (queue == null) {
-                queue = new ArrayDeque<>(8);
-            }
-            queue.addLast(activation);
-            engine.pendingAdded();
-            if (!drainScheduled) {
-                drainScheduled = true;
-                schedule = true;
-            }
+    /** Under this monitor, after a drop: whether it is this page's first (then it is logged, once per page). */
+    private boolean overflowed() {
+        boolean first = !overflowWarned;
+        overflowWarned = true;
+        return first;
+    }
+
+    /** Under this monitor, with something queued: whether the caller must schedule a drain (none is yet). */
+    private boolean claimDrain() {
+        if (drainScheduled) {
+            return false;
         }
-        if (schedule) {
-            scheduleDrain();
-        }
+        drainScheduled = true;
+        return true;
     }
 
     /**
