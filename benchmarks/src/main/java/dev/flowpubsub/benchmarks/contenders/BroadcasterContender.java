@@ -1,7 +1,6 @@
 package dev.flowpubsub.benchmarks.contenders;
 
 import com.vaadin.flow.component.UI;
-import com.vaadin.flow.shared.Registration;
 import dev.flowpubsub.benchmarks.fixture.Msg;
 import dev.flowpubsub.benchmarks.fixture.Page;
 
@@ -24,14 +23,6 @@ public final class BroadcasterContender implements Contender {
         UI ui = page.ui;
         // onAttach runs with the session locked
         ui.accessSynchronously(() -> page.registration = Broadcaster.register(message -> ui.access(() -> page.show(message))));
-    }
-
-    @Override
-    public void unsubscribe(Page page) {
-        page.ui.accessSynchronously(() -> {
-            ((Registration) page.registration).remove();
-            page.registration = null;
-        });
     }
 
     @Override

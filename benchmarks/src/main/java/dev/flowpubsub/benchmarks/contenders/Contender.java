@@ -19,8 +19,16 @@ public interface Contender extends AutoCloseable {
     /** Makes the page receive every message sent from now on. */
     void subscribe(Page page);
 
-    /** Stops the page receiving messages, as its view's detach would. */
-    void unsubscribe(Page page);
+    /**
+     * Stops the page receiving messages, as its view's detach would: removes the page's registration under its
+     * session lock.
+     */
+    default void unsubscribe(Page page) {
+        page.ui.accessSynchronously(() -> {
+            page.registration.remove();
+            page.registration = null;
+        });
+    }
 
     /** The publisher's call: the time spent in it is the "send call" benchmark. */
     void send(Msg msg);

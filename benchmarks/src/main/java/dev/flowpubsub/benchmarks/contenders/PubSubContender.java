@@ -1,6 +1,5 @@
 package dev.flowpubsub.benchmarks.contenders;
 
-import com.vaadin.flow.shared.Registration;
 import dev.flowpubsub.PubSubHub;
 import dev.flowpubsub.benchmarks.fixture.Msg;
 import dev.flowpubsub.benchmarks.fixture.Page;
@@ -32,7 +31,7 @@ public final class PubSubContender implements Contender {
 
     @Override
     public void unsubscribe(Page page) {
-        ((Registration) page.registration).remove();
+        page.registration.remove();
         page.registration = null;
     }
 

@@ -1,7 +1,6 @@
 package dev.flowpubsub.benchmarks.contenders;
 
 import com.vaadin.flow.server.VaadinService;
-import com.vaadin.flow.shared.Registration;
 import com.vaadin.flow.signals.Signal;
 import com.vaadin.flow.signals.shared.SharedValueSignal;
 import dev.flowpubsub.benchmarks.fixture.Msg;
@@ -47,14 +46,6 @@ public final class SignalValueContender implements Contender {
                     page.show(msg);
                 }
             });
-        });
-    }
-
-    @Override
-    public void unsubscribe(Page page) {
-        page.ui.accessSynchronously(() -> {
-            ((Registration) page.registration).remove();
-            page.registration = null;
         });
     }
 

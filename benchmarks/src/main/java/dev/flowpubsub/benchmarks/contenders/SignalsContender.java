@@ -1,7 +1,6 @@
 package dev.flowpubsub.benchmarks.contenders;
 
 import com.vaadin.flow.server.VaadinService;
-import com.vaadin.flow.shared.Registration;
 import com.vaadin.flow.signals.Id;
 import com.vaadin.flow.signals.Signal;
 import com.vaadin.flow.signals.function.EffectAction;
@@ -97,14 +96,6 @@ public final class SignalsContender implements Contender {
         Set<Id> ids = new HashSet<>(entries.size() * 2);
         entries.forEach(entry -> ids.add(entry.id()));
         return ids;
-    }
-
-    @Override
-    public void unsubscribe(Page page) {
-        page.ui.accessSynchronously(() -> {
-            ((Registration) page.registration).remove();
-            page.registration = null;
-        });
     }
 
     @Override
