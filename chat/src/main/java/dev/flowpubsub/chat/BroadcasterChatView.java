@@ -17,7 +17,9 @@ import com.vaadin.flow.shared.Registration;
 /**
  * The same chat as {@link ChatView}, on the Vaadin docs' {@link Broadcaster} instead of flow-pubsub, registered in
  * {@code onAttach} and removed in {@code onDetach} as the docs do. The benchmarks' end-to-end tool measures both
- * routes with the same clients; nothing links here.
+ * routes with the same clients; nothing links here. Its layout is a deliberate copy of {@code ChatView}'s rather
+ * than a shared base class: both pages must push exactly the same components, and {@code ChatView} stays the
+ * self-contained port of the Flet example that readers copy.
  */
 @Route("broadcaster")
 @PageTitle("Chat (docs Broadcaster)")
