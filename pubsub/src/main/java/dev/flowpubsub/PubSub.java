@@ -26,6 +26,10 @@ import static dev.flowpubsub.TopicAuthorizer.Action.SUBSCRIBE;
  * {@code page.update()} is needed.</li>
  * <li>Sending returns at once and never runs a handler on the sender's thread, so a send from a click
  * listener cannot deadlock with other pages' session locks nor wait for slow pages.</li>
+ * <li>Sends are charged to the page's browser session, whose budget all its tabs share (by default 10 messages a
+ * second in bursts of 20, see {@link PubSubHub.Builder#sendBudget}): a send over budget, or one that finds the
+ * hub's inbox full, throws {@link PubSubSendRefusedException} before anything is delivered. Server code sends
+ * through {@link PubSubHub}, which is not budgeted.</li>
  * <li>{@code sendAll*} reaches the sending page too; {@code sendOthers*} skips only the sending page (another
  * tab of the same browser session still receives).</li>
  * <li>Every subscription of the page ends when its UI detaches: tab closed, session expired or invalidated,
@@ -213,8 +217,16 @@ public final class PubSub {
         return hub.engine().subscribePresence(allowed("subscribePresence", SUBSCRIBE, topic), topic, handler);
     }
 
-    /** Who is present on a topic now, on every node, in the order they joined. Any thread. */
+    /**
+     * Who is present on a topic now, on every node, in the order they joined. Any thread. Asks the
+     * {@link TopicAuthorizer} first, as for subscribing: a page that may not subscribe to a topic may not see who
+     * is there either.
+     *
+     * @throws PubSubAccessDeniedException if the authorizer refuses
+     */
     public List<Presence> presence(String topic) {
+        Arguments.topic(topic);
+        hub.authorize(ui, SUBSCRIBE, topic);
         return hub.presence(topic);
     }
 
@@ -240,34 +252,52 @@ public final class PubSub {
 
     // ---- send -----------------------------------------------------------------------------------
 
-    /** Flet's {@code send_all(message)}: to every page's broadcast handlers, this page's included. Returns at once. */
+    /**
+     * Flet's {@code send_all(message)}: to every page's broadcast handlers, this page's included. Returns at once.
+     *
+     * @throws PubSubSendRefusedException if this page's browser session is over its send budget, or the hub's inbox
+     *                                    is full; nothing was sent
+     */
     public void sendAll(Object message) {
         Arguments.message(message);
         hub.authorize(ui, SEND, null);
-        hub.send(null, message, null);
+        hub.send(ui, null, message, false);
     }
 
-    /** Flet's {@code send_all_on_topic(topic, message)}: to every page's handlers on {@code topic}, this page's included. */
+    /**
+     * Flet's {@code send_all_on_topic(topic, message)}: to every page's handlers on {@code topic}, this page's
+     * included.
+     *
+     * @throws PubSubSendRefusedException as {@link #sendAll}
+     */
     public void sendAllOnTopic(String topic, Object message) {
         Arguments.topic(topic);
         Arguments.message(message);
         hub.authorize(ui, SEND, topic);
-        hub.send(topic, message, null);
+        hub.send(ui, topic, message, false);
     }
 
-    /** Flet's {@code send_others(message)}: like {@link #sendAll} but skipping this page (only this page). */
+    /**
+     * Flet's {@code send_others(message)}: like {@link #sendAll} but skipping this page (only this page).
+     *
+     * @throws PubSubSendRefusedException as {@link #sendAll}
+     */
     public void sendOthers(Object message) {
         Arguments.message(message);
         hub.authorize(ui, SEND, null);
-        hub.send(null, message, ui);
+        hub.send(ui, null, message, true);
     }
 
-    /** Flet's {@code send_others_on_topic(topic, message)}: like {@link #sendAllOnTopic} but skipping this page. */
+    /**
+     * Flet's {@code send_others_on_topic(topic, message)}: like {@link #sendAllOnTopic} but skipping this page.
+     *
+     * @throws PubSubSendRefusedException as {@link #sendAll}
+     */
     public void sendOthersOnTopic(String topic, Object message) {
         Arguments.topic(topic);
         Arguments.message(message);
         hub.authorize(ui, SEND, topic);
-        hub.send(topic, message, ui);
+        hub.send(ui, topic, message, true);
     }
 
     // ---- unsubscribe ----------------------------------------------------------------------------

@@ -6,6 +6,8 @@ import com.vaadin.flow.server.VaadinService;
 import dev.flowpubsub.internal.Arguments;
 import dev.flowpubsub.internal.Cluster;
 import dev.flowpubsub.internal.Engine;
+import dev.flowpubsub.internal.Engine.Sender;
+import dev.flowpubsub.internal.EngineSettings;
 import dev.flowpubsub.internal.Envelope;
 import dev.flowpubsub.spi.MessageCodec;
 import dev.flowpubsub.spi.Transport;
@@ -17,6 +19,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Executor;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The application-wide publish/subscribe hub: every page's {@link PubSub} is a view of it, and code with
@@ -60,14 +63,18 @@ import java.util.concurrent.Executor;
  */
 public final class PubSubHub implements AutoCloseable {
 
+    /** Guards finding or installing the hub of a Vaadin context (a lock, not a monitor: close() may wait in it). */
+    private static final ReentrantLock CONTEXT_LOCK = new ReentrantLock();
+
     private final Engine engine;
     private final Cluster cluster;
     private final TopicAuthorizer authorizer;
     private final boolean createdByDefault;
 
     private PubSubHub(Builder builder, boolean createdByDefault) {
-        this.engine = new Engine(builder.queueCapacity, builder.overflowPolicy, builder.executor, builder.errorHandler,
-                builder.historyPolicy, builder.minBatchInterval);
+        this.engine = new Engine(new EngineSettings(builder.queueCapacity, builder.overflowPolicy, builder.executor,
+                builder.errorHandler, builder.historyPolicy, builder.minBatchInterval, builder.maxLanes,
+                builder.inboxCapacity, builder.sendTimeout, builder.sendRate, builder.sendBurst));
         this.authorizer = builder.authorizer;
         this.createdByDefault = createdByDefault;
         if (builder.transport == null) {
@@ -101,7 +108,8 @@ public final class PubSubHub implements AutoCloseable {
         if (!hub.isClosed()) {
             return hub;
         }
-        synchronized (PubSubHub.class) {
+        CONTEXT_LOCK.lock();
+        try {
             hub = context.getAttribute(PubSubHub.class);
             if (hub == null || (hub.isClosed() && hub.createdByDefault)) {
                 // the previous default hub ended with an earlier service sharing this context
@@ -109,6 +117,8 @@ public final class PubSubHub implements AutoCloseable {
                 context.setAttribute(PubSubHub.class, hub);
             }
             return hub;
+        } finally {
+            CONTEXT_LOCK.unlock();
         }
     }
 
@@ -145,7 +155,8 @@ public final class PubSubHub implements AutoCloseable {
         Arguments.notNull(service, "service");
         Arguments.notNull(hub, "hub");
         VaadinContext context = service.getContext();
-        synchronized (PubSubHub.class) {
+        CONTEXT_LOCK.lock();
+        try {
             PubSubHub existing = context.getAttribute(PubSubHub.class);
             if (existing != null && existing != hub && !existing.isClosed()) {
                 if (!existing.createdByDefault || existing.stats().subscribedUis() > 0) {
@@ -155,6 +166,8 @@ public final class PubSubHub implements AutoCloseable {
                 existing.close();
             }
             context.setAttribute(PubSubHub.class, hub);
+        } finally {
+            CONTEXT_LOCK.unlock();
         }
         if (closeWithService) {
             service.addServiceDestroyListener(event -> hub.close());
@@ -166,22 +179,43 @@ public final class PubSubHub implements AutoCloseable {
         return new PubSub(this, Arguments.notNull(ui, "ui"));
     }
 
-    /** Flet's {@code send_all(message)} from code with no page: to every page's broadcast handlers. Returns at once. */
+    /**
+     * Flet's {@code send_all(message)} from code with no page: to every page's broadcast handlers. Returns at once,
+     * unless the hub's inbox is full: then it waits for room, up to {@link Builder#sendTimeout}.
+     *
+     * @throws PubSubSendRefusedException if the inbox stayed full for the whole send timeout
+     */
     public void sendAll(Object message) {
-        send(null, Arguments.message(message), null);
+        send(null, null, Arguments.message(message), false);
     }
 
-    /** Flet's {@code send_all_on_topic(topic, message)} from code with no page. Returns at once. */
+    /**
+     * Flet's {@code send_all_on_topic(topic, message)} from code with no page. Returns at once, unless the hub's
+     * inbox is full (see {@link #sendAll}).
+     *
+     * @throws PubSubSendRefusedException if the inbox stayed full for the whole send timeout
+     */
     public void sendAllOnTopic(String topic, Object message) {
-        send(Arguments.topic(topic), Arguments.message(message), null);
+        send(null, Arguments.topic(topic), Arguments.message(message), false);
     }
 
-    /** Every send ends here, its arguments checked: locally only, or locally and to the other nodes. */
-    void send(String topic, Object message, UI skip) {
+    /**
+     * Every send ends here, its arguments checked: locally only, or locally and to the other nodes.
+     *
+     * @param page     the sending page, charged to its session's send budget; {@code null} for server code
+     * @param skipPage whether the sending page is left out ({@code sendOthers*})
+     */
+    void send(UI page, String topic, Object message, boolean skipPage) {
+        Sender sender = Sender.SERVER;
+        if (page != null) {
+            sender = Sender.PAGE;
+            engine.chargeBudget(page);
+        }
+        UI skip = skipPage ? page : null;
         if (cluster == null) {
-            engine.publish(Envelope.local(topic, message, skip));
+            engine.publish(Envelope.local(topic, message, skip), sender);
         } else {
-            cluster.send(topic, message, skip);
+            cluster.send(topic, message, skip, sender);
         }
     }
 
@@ -229,6 +263,16 @@ public final class PubSubHub implements AutoCloseable {
     /** What a full page queue does with a new message. */
     public OverflowPolicy overflowPolicy() {
         return engine.overflowPolicy();
+    }
+
+    /** The most delivery lanes that run at once (see {@link Builder#maxLanes}). */
+    public int maxLanes() {
+        return engine.maxLanes();
+    }
+
+    /** The most messages the hub's inbox holds before sends are refused or wait (see {@link Builder#inboxCapacity}). */
+    public int inboxCapacity() {
+        return engine.inboxCapacity();
     }
 
     /** The shortest time between two batches of one page; zero when a batch starts as soon as a lane is free. */
@@ -299,6 +343,21 @@ public final class PubSubHub implements AutoCloseable {
         /** Default limit of one encoded message sent across nodes, in bytes (64 KiB). */
         public static final int DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024;
 
+        /** Default cap on delivery lanes, per available processor. */
+        public static final int DEFAULT_LANES_PER_CORE = 8;
+
+        /** Default bound of the hub's inbox of messages not yet handed to pages. */
+        public static final int DEFAULT_INBOX_CAPACITY = 10_000;
+
+        /** Default time a send from server code waits for room in a full inbox. */
+        public static final Duration DEFAULT_SEND_TIMEOUT = Duration.ofSeconds(5);
+
+        /** Default send budget of a browser session: messages per second, after the burst. */
+        public static final double DEFAULT_SEND_RATE = 10;
+
+        /** Default send budget of a browser session: messages at once. */
+        public static final int DEFAULT_SEND_BURST = 20;
+
         private int queueCapacity = DEFAULT_QUEUE_CAPACITY;
         private OverflowPolicy overflowPolicy = OverflowPolicy.DROP_OLDEST;
         private Executor executor;
@@ -311,8 +370,72 @@ public final class PubSubHub implements AutoCloseable {
         private TopicAuthorizer authorizer = TopicAuthorizer.allowAll();
         private Duration presenceHeartbeat = Duration.ofSeconds(5);
         private Duration minBatchInterval = Duration.ZERO;
+        private int maxLanes = DEFAULT_LANES_PER_CORE * Runtime.getRuntime().availableProcessors();
+        private int inboxCapacity = DEFAULT_INBOX_CAPACITY;
+        private Duration sendTimeout = DEFAULT_SEND_TIMEOUT;
+        private double sendRate = DEFAULT_SEND_RATE;
+        private int sendBurst = DEFAULT_SEND_BURST;
 
         private Builder() {
+        }
+
+        /**
+         * The most delivery lanes that run at once; at least 1. A few lanes (one per core) run pages' batches; when
+         * all are stuck on slow pages for 20 ms the watchdog adds one, up to this cap, so one blocking handler does
+         * not hold up the others while a flood of them cannot start threads without end. Default
+         * {@value #DEFAULT_LANES_PER_CORE} per available processor.
+         */
+        public Builder maxLanes(int maxLanes) {
+            this.maxLanes = Arguments.positive(maxLanes, "maxLanes");
+            return this;
+        }
+
+        /**
+         * The most messages the hub's inbox holds before they are handed to pages' queues; at least 1. The fan-out
+         * empties it far faster than any normal load fills it; when it is full, a page's send is refused with
+         * {@link PubSubSendRefusedException} ({@code INBOX_FULL}), a send from server code waits up to
+         * {@link #sendTimeout}, and a transport pauses reading from its engine. The hub's own presence and control
+         * work is never refused. Default {@value #DEFAULT_INBOX_CAPACITY}.
+         */
+        public Builder inboxCapacity(int inboxCapacity) {
+            this.inboxCapacity = Arguments.positive(inboxCapacity, "inboxCapacity");
+            return this;
+        }
+
+        /**
+         * How long a send from server code ({@link PubSubHub#sendAll}) waits for room in a full inbox before it
+         * fails with {@link PubSubSendRefusedException}. Default 5 seconds; zero fails at once.
+         */
+        public Builder sendTimeout(Duration sendTimeout) {
+            Arguments.notNull(sendTimeout, "sendTimeout");
+            if (sendTimeout.isNegative()) {
+                throw new IllegalArgumentException("sendTimeout must not be negative (got " + sendTimeout + ")");
+            }
+            this.sendTimeout = sendTimeout;
+            return this;
+        }
+
+        /**
+         * The send budget of each browser session, shared by all its tabs: {@code burst} messages at once, then
+         * {@code messagesPerSecond}. A page's send over budget fails with {@link PubSubSendRefusedException}
+         * ({@code SEND_BUDGET}), is counted in {@link PubSubStats#refused()} and is logged once per session. Sends
+         * from server code through {@link PubSubHub} are not budgeted. Default {@value #DEFAULT_SEND_RATE} per
+         * second in bursts of {@value #DEFAULT_SEND_BURST}: enough for people typing, not for a script.
+         */
+        public Builder sendBudget(double messagesPerSecond, int burst) {
+            if (!(messagesPerSecond > 0) || Double.isInfinite(messagesPerSecond)) {
+                throw new IllegalArgumentException("messagesPerSecond must be a positive number (got "
+                        + messagesPerSecond + ")");
+            }
+            this.sendRate = messagesPerSecond;
+            this.sendBurst = Arguments.positive(burst, "burst");
+            return this;
+        }
+
+        /** No send budget: pages may send as fast as they like (only the inbox's bound applies). */
+        public Builder noSendBudget() {
+            this.sendRate = 0;
+            return this;
         }
 
         /** How many messages may wait for one page before the overflow policy applies; at least 1. Default 1,024. */

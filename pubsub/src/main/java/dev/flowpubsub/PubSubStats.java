@@ -2,16 +2,19 @@ package dev.flowpubsub;
 
 /**
  * A snapshot of a hub's counters, from {@link PubSubHub#stats()}. Counters only grow for the lifetime
- * of the hub; the gauges ({@code subscribedUis}, {@code subscriptions}, {@code topics}, {@code pending})
+ * of the hub; the gauges ({@code subscribedUis}, {@code subscriptions}, {@code topics}, {@code pending}, {@code inbox})
  * are read at the moment of the call and may be slightly stale under concurrent change.
  *
  * @param subscribedUis pages (UIs) holding at least one subscription
  * @param subscriptions handlers currently subscribed, over all pages
  * @param topics        topics with at least one subscriber on this node
  * @param pending       messages queued for pages and not yet handled
+ * @param inbox         messages sent and not yet handed to pages' queues (at most the inbox capacity)
  * @param sent          messages accepted by a send call on this node
  * @param delivered     messages handed to a page's handlers (once per page, whatever the number of handlers)
  * @param dropped       messages dropped because a page's queue was full (see {@link OverflowPolicy})
+ * @param refused       sends refused at the call ({@link PubSubSendRefusedException}): a browser session over its
+ *                      send budget, or a full inbox
  * @param failed        handler calls that threw
  * @param batches       {@code ui.access(...)} calls made to deliver; lower than {@code delivered} when
  *                      several pending messages were handled under one lock and one push
@@ -22,7 +25,7 @@ package dev.flowpubsub;
  * @param remoteMissed   messages of other nodes known to be lost: gaps in an origin's sequence, such as
  *                       entries the engine dropped past its retention
  */
-public record PubSubStats(int subscribedUis, long subscriptions, int topics, long pending,
-                          long sent, long delivered, long dropped, long failed, long batches,
+public record PubSubStats(int subscribedUis, long subscriptions, int topics, long pending, int inbox,
+                          long sent, long delivered, long dropped, long refused, long failed, long batches,
                           long remoteReceived, long remoteRejected, long remoteDuplicates, long remoteMissed) {
 }

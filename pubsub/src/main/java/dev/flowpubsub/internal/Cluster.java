@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -34,10 +35,13 @@ public final class Cluster implements TransportContext {
     private final int maxPayloadBytes;
     private final Engine engine;
 
-    private final Object sendLock = new Object();
+    /** Orders the local delivery and the transport's sequence together; never held while waiting. */
+    private final ReentrantLock sendLock = new ReentrantLock();
     private long sequence;
+    /** Serializes {@link #receive}, which may wait for room in the inbox (the transport's reader pauses). */
+    private final ReentrantLock receiveLock = new ReentrantLock();
 
-    /** Last sequence number delivered per origin node; guarded by {@code this}. */
+    /** Last sequence number delivered per origin node; guarded by {@link #receiveLock}. */
     private final Map<String, Origin> origins = new HashMap<>();
     private long receivesSincePrune;
 
@@ -67,17 +71,21 @@ public final class Cluster implements TransportContext {
      * Sends a message from this node: encodes it first (so a message that cannot travel fails here, before any
      * delivery), then delivers it locally and hands it to the transport, in one order.
      */
-    public void send(String topic, Object message, UI skip) {
+    public void send(String topic, Object message, UI skip, Engine.Sender sender) {
         byte[] payload = codec.encode(message);
         if (payload.length > maxPayloadBytes) {
             throw new IllegalArgumentException("message of type " + message.getClass().getName() + " is "
                     + payload.length + " bytes encoded, more than the limit of " + maxPayloadBytes
                     + " bytes: send less (an id to look up, say), or raise PubSubHub.builder().maxMessageBytes(...)");
         }
-        synchronized (sendLock) {
+        engine.admit(sender); // may wait for room in the inbox: before the lock, which the fan-out needs too
+        sendLock.lock();
+        try {
             long number = ++sequence;
-            engine.publish(new Envelope(topic, message, skip, nodeId, number));
+            engine.publishAdmitted(new Envelope(topic, message, skip, nodeId, number));
             transport.publish(new TransportEnvelope(nodeId, number, topic, payload));
+        } finally {
+            sendLock.unlock();
         }
     }
 
@@ -90,8 +98,11 @@ public final class Cluster implements TransportContext {
             Engine.LOG.error("flow-pubsub: a presence descriptor could not be encoded for the other nodes", e);
             return;
         }
-        synchronized (sendLock) {
+        sendLock.lock();
+        try {
             transport.publish(new TransportEnvelope(nodeId, ++sequence, Presences.PROTOCOL_TOPIC, payload));
+        } finally {
+            sendLock.unlock();
         }
     }
 
@@ -153,10 +164,19 @@ public final class Cluster implements TransportContext {
     }
 
     @Override
-    public synchronized void receive(TransportEnvelope envelope) {
+    public void receive(TransportEnvelope envelope) {
         if (envelope.originNode().equals(nodeId)) {
             return; // ours: delivered locally when sent
         }
+        receiveLock.lock();
+        try {
+            receiveInOrder(envelope);
+        } finally {
+            receiveLock.unlock();
+        }
+    }
+
+    private void receiveInOrder(TransportEnvelope envelope) {
         long now = System.nanoTime();
         Origin origin = origins.computeIfAbsent(envelope.originNode(), key -> new Origin());
         origin.lastSeenNanos = now;

@@ -1,15 +1,17 @@
 package dev.flowpubsub.internal;
 
 import com.vaadin.flow.component.UI;
+import com.vaadin.flow.server.VaadinSession;
 import com.vaadin.flow.shared.Registration;
 import dev.flowpubsub.DeliveryError;
 import dev.flowpubsub.DeliveryErrorHandler;
 import dev.flowpubsub.HistoryPolicy;
+import dev.flowpubsub.MessageHandler;
+import dev.flowpubsub.OverflowPolicy;
 import dev.flowpubsub.Presence;
 import dev.flowpubsub.PresenceEvent;
 import dev.flowpubsub.PresenceRegistration;
-import dev.flowpubsub.MessageHandler;
-import dev.flowpubsub.OverflowPolicy;
+import dev.flowpubsub.PubSubSendRefusedException;
 import dev.flowpubsub.PubSubStats;
 import dev.flowpubsub.TopicMessageHandler;
 import org.slf4j.Logger;
@@ -26,28 +28,21 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The local delivery engine behind a hub: the subscription index, the inbox of sent messages, the
- * fan-out into pages' queues and the bookkeeping. Not API: use {@code PubSubHub} and {@code PubSub}.
+ * The local delivery engine behind a hub: the subscription index, the inbox of sent messages, the fan-out into
+ * pages' queues and the bookkeeping; it coordinates the mechanisms that do the rest ({@link HubInbox},
+ * {@link DeliveryLanes}, {@link BatchPacer}, {@link Tasks}, {@link SendBudgets}). Not API: use {@code PubSubHub}
+ * and {@code PubSub}.
  *
- * <p>Threading: {@link #publish} may be called from any thread and only appends to a lock-free inbox.
- * One fan-out task at a time (on the executor) takes messages from the inbox in order and appends each
- * to the queue of every subscribed page, which gives every page the same order of local messages. Pages
- * with messages wait in a ready queue for one of a few delivery lanes, which runs each page's batch under its
- * session's lock, never on the sender's thread; a watchdog adds lanes when all are stuck on slow pages. With a
- * minimum batch interval, a page whose last batch is too recent waits on one timer thread (a daemon platform
- * thread, started on first use, stopped by {@link #close}) before it joins the ready queue.
+ * <p>Threading: {@link #publish} may be called from any thread and only appends to the inbox (a send from server
+ * code may wait for room in a full inbox, up to its timeout, holding no lock). One fan-out task at a time (on the
+ * executor) takes items from the inbox in order and appends each message to the queue of every subscribed page,
+ * which gives every page the same order of local messages. Pages with messages wait for one of a few delivery
+ * lanes, which runs each page's batch under its session's lock, never on the sender's thread.
  */
 public final class Engine {
 
@@ -55,25 +50,31 @@ public final class Engine {
     /** Topics starting with this are the hub's own (presence); user topics may not contain it. */
     public static final String INTERNAL = "\u0000";
     private static final int MAX_HISTORY_TOPICS = 10_000;
+    /** Consecutive messages for the same pages are handed over together, up to this many. */
+    private static final int MAX_RUN = 64;
+
+    /** Who sends: a page on behalf of its user (budgeted, refused when the inbox is full), or server code (waits). */
+    public enum Sender { PAGE, SERVER }
 
     private final int queueCapacity;
     private final long minBatchIntervalNanos;
-    /** Started on first use, only with a minimum batch interval: makes pages ready when their interval has passed. */
-    private volatile ScheduledExecutorService timer;
-    private final Object timerLock = new Object();
-    private final Set<HeldBack> heldBackPages = ConcurrentHashMap.newKeySet();
     private final OverflowPolicy overflowPolicy;
-    private final Executor executor;
-    private final ExecutorService ownedExecutor;
     private final DeliveryErrorHandler errorHandler;
+    private final HistoryPolicy historyPolicy;
+    private final long sendTimeoutNanos;
+
+    private final HubTimer timer = new HubTimer();
+    private final Tasks tasks;
+    private final DeliveryLanes lanes;
+    private final BatchPacer pacer;
+    private final HubInbox inbox;
+    /** {@code null} when page sends are not budgeted. */
+    private final SendBudgets budgets;
 
     private final ConcurrentHashMap<UI, UiEndpoint> endpoints = new ConcurrentHashMap<>();
     private final Set<UiEndpoint> broadcastSubscribers = ConcurrentHashMap.newKeySet();
     private final ConcurrentHashMap<String, Set<UiEndpoint>> topicSubscribers = new ConcurrentHashMap<>();
 
-    /** {@link Envelope}s and {@link Control}s, in the one order the fan-out task follows. */
-    private final ConcurrentLinkedQueue<Object> inbox = new ConcurrentLinkedQueue<>();
-    private final HistoryPolicy historyPolicy;
     /** Last messages of topics with history, in fan-out order; fan-out task only. Least recently used topics go first. */
     private final Map<String, ArrayDeque<Envelope>> histories = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
@@ -90,16 +91,14 @@ public final class Engine {
     private volatile Presences presences;
     private volatile Cluster cluster;
     private Thread heartbeat;
+    private volatile long heartbeatNanos;
     private final AtomicLong joinIds = new AtomicLong();
     private final AtomicBoolean fanOutScheduled = new AtomicBoolean();
-    /** Tasks submitted to the executor and not yet finished; with an empty inbox, zero means idle. */
-    private final AtomicInteger busy = new AtomicInteger();
-    private final Object idleMonitor = new Object();
-    private volatile int idleWaiters;
 
     private final LongAdder sent = new LongAdder();
     private final LongAdder delivered = new LongAdder();
     private final LongAdder dropped = new LongAdder();
+    private final LongAdder refused = new LongAdder();
     private final LongAdder failed = new LongAdder();
     private final LongAdder batches = new LongAdder();
     private final LongAdder subscriptions = new LongAdder();
@@ -108,27 +107,19 @@ public final class Engine {
     private final AtomicBoolean pushWarned = new AtomicBoolean();
     private volatile boolean closed;
 
-    /**
-     * @param executor         where the fan-out task, the lanes and the watchdog run; {@code null} for virtual threads,
-     *                         owned (and shut down) by this engine
-     * @param minBatchInterval the shortest time between two batches of one page; zero for none
-     */
-    public Engine(int queueCapacity, OverflowPolicy overflowPolicy, Executor executor,
-                  DeliveryErrorHandler errorHandler, HistoryPolicy historyPolicy, Duration minBatchInterval) {
-        this.historyPolicy = Arguments.notNull(historyPolicy, "historyPolicy");
-        this.minBatchIntervalNanos = Arguments.notNull(minBatchInterval, "minBatchInterval").toNanos();
+    public Engine(EngineSettings settings) {
+        this.queueCapacity = Arguments.positive(settings.queueCapacity(), "queueCapacity");
+        this.overflowPolicy = Arguments.notNull(settings.overflowPolicy(), "overflowPolicy");
+        this.errorHandler = Arguments.notNull(settings.errorHandler(), "errorHandler");
+        this.historyPolicy = Arguments.notNull(settings.historyPolicy(), "historyPolicy");
+        this.minBatchIntervalNanos = Arguments.notNull(settings.minBatchInterval(), "minBatchInterval").toNanos();
+        this.sendTimeoutNanos = Arguments.notNull(settings.sendTimeout(), "sendTimeout").toNanos();
         this.presences = new Presences(this, "local", null, 100);
-        this.queueCapacity = Arguments.positive(queueCapacity, "queueCapacity");
-        this.overflowPolicy = Arguments.notNull(overflowPolicy, "overflowPolicy");
-        this.errorHandler = Arguments.notNull(errorHandler, "errorHandler");
-        if (executor == null) {
-            this.ownedExecutor = java.util.concurrent.Executors.newThreadPerTaskExecutor(
-                    Thread.ofVirtual().name("flow-pubsub-", 0).factory());
-            this.executor = ownedExecutor;
-        } else {
-            this.ownedExecutor = null;
-            this.executor = executor;
-        }
+        this.tasks = new Tasks(settings.executor(), timer);
+        this.lanes = new DeliveryLanes(tasks, settings.maxLanes());
+        this.pacer = new BatchPacer(timer, tasks, lanes);
+        this.inbox = new HubInbox(settings.inboxCapacity());
+        this.budgets = settings.sendRate() > 0 ? new SendBudgets(settings.sendRate(), settings.sendBurst()) : null;
     }
 
     public int queueCapacity() {
@@ -142,6 +133,14 @@ public final class Engine {
 
     public OverflowPolicy overflowPolicy() {
         return overflowPolicy;
+    }
+
+    public int maxLanes() {
+        return lanes.maxLanes();
+    }
+
+    public int inboxCapacity() {
+        return inbox.capacity();
     }
 
     // ---- subscribing ----------------------------------------------------------------------------
@@ -314,7 +313,8 @@ public final class Engine {
         this.presences = clustered;
         this.heartbeatNanos = heartbeatNanos;
         control(clustered::joinCluster);
-        heartbeat = Thread.ofVirtual().name("flow-pubsub-heartbeat-" + cluster.nodeId()).start(() -> {
+        heartbeat = Thread.ofVirtual().name("flow-pubsub-heartbeat-" + cluster.nodeId())
+                .inheritInheritableThreadLocals(false).start(() -> {
             while (!closed) {
                 try {
                     Thread.sleep(java.time.Duration.ofNanos(heartbeatNanos));
@@ -327,8 +327,6 @@ public final class Engine {
             }
         });
     }
-
-    private volatile long heartbeatNanos;
 
     public void unsubscribe(UI ui) {
         UiEndpoint endpoint = endpoints.get(ui);
@@ -394,18 +392,99 @@ public final class Engine {
 
     // ---- sending --------------------------------------------------------------------------------
 
-    /** Accepts a message sent on this node and returns at once; never runs a handler on the caller's thread. */
-    public void publish(Envelope envelope) {
+    /**
+     * Charges a page's send to its browser session's budget.
+     *
+     * @throws PubSubSendRefusedException if the session has used up its budget
+     */
+    public void chargeBudget(UI ui) {
+        VaadinSession session = ui.getSession();
+        if (budgets == null || session == null) {
+            return; // a detached page has no user left to send for it
+        }
+        SendBudgets.Verdict verdict = budgets.charge(session);
+        if (verdict == SendBudgets.Verdict.ALLOWED) {
+            return;
+        }
+        refused.increment();
+        if (verdict == SendBudgets.Verdict.REFUSED_FIRST) {
+            LOG.warn("flow-pubsub: the browser session of UI {} sends more than its budget of {} messages/s (bursts "
+                    + "of {}): its sends are refused with PubSubSendRefusedException. Further refusals for this "
+                    + "session are only counted (PubSubHub.stats().refused()).", ui.getUIId(), budgets.rate(),
+                    budgets.burst());
+        }
+        throw new PubSubSendRefusedException(PubSubSendRefusedException.Reason.SEND_BUDGET,
+                "UI " + ui.getUIId() + " sends too fast: its browser session may send " + budgets.rate()
+                        + " messages per second, in bursts of up to " + budgets.burst() + " (pubsub.send-budget.*)");
+    }
+
+    /**
+     * Takes a place in the inbox for one page message: a page's send is refused when the inbox is full, a send from
+     * server code waits for room up to the send timeout. Call before {@link #publishAdmitted}, outside any lock.
+     *
+     * @throws PubSubSendRefusedException if there is no room
+     */
+    public void admit(Sender sender) {
         ensureOpen();
+        if (inbox.tryReserve()) {
+            return;
+        }
+        boolean admitted = false;
+        if (sender == Sender.SERVER) {
+            try {
+                admitted = inbox.reserve(sendTimeoutNanos);
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+            }
+            ensureOpen();
+        }
+        if (!admitted) {
+            refused.increment();
+            throw new PubSubSendRefusedException(PubSubSendRefusedException.Reason.INBOX_FULL, sender == Sender.PAGE
+                    ? "the hub's inbox is full (" + inbox.capacity() + " messages): it cannot take messages this fast; "
+                            + "try again in a moment"
+                    : "the hub's inbox stayed full (" + inbox.capacity() + " messages) for "
+                            + Duration.ofNanos(sendTimeoutNanos).toMillis() + " ms: the fan-out cannot keep up with "
+                            + "what is sent (pubsub.inbox-capacity, pubsub.send-timeout)");
+        }
+    }
+
+    /** Gives back a place taken by {@link #admit} when the message is not published after all. */
+    public void unadmit() {
+        inbox.release();
+    }
+
+    /** Accepts a message admitted with {@link #admit} and returns at once; never runs a handler on the caller's thread. */
+    public void publishAdmitted(Envelope envelope) {
         sent.increment();
         enqueue(envelope);
     }
 
-    /** Accepts a message that another node sent, for delivery to this node's pages. */
+    /** {@link #admit} and {@link #publishAdmitted} in one. */
+    public void publish(Envelope envelope, Sender sender) {
+        admit(sender);
+        publishAdmitted(envelope);
+    }
+
+    /**
+     * Accepts a message that another node sent, for delivery to this node's pages. While the inbox is full this
+     * waits, so the transport's reader pauses reading; the hub's own protocol never waits.
+     */
     void publishRemote(Envelope envelope) {
-        if (!closed) {
-            enqueue(envelope);
+        if (closed) {
+            return;
         }
+        if (envelope.isPageMessage()) {
+            try {
+                if (!inbox.reserve(Long.MAX_VALUE)) {
+                    return; // closed meanwhile
+                }
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        enqueue(envelope);
     }
 
     /** Runs {@code action} in the fan-out task, after everything sent before and before anything sent after. */
@@ -415,32 +494,41 @@ public final class Engine {
         }
     }
 
-    private void enqueue(Object item) {
-        inbox.offer(item);
+    private void enqueue(InboxItem item) {
+        inbox.add(item);
         if (!fanOutScheduled.get() && fanOutScheduled.compareAndSet(false, true)) {
-            submit(this::fanOut);
+            tasks.submit(this::fanOut);
         }
     }
 
-    /** Consecutive messages for the same pages are handed over together, up to this many. */
-    private static final int MAX_RUN = 64;
+    /* --- Fan-out --- */
 
     private void fanOut() {
+        try {
+            drainInbox();
+        } finally {
+            fanOutScheduled.set(false);
+            // a publisher may have added an item after the last poll and seen the flag still set; and after a fatal
+            // error the items left must still go out
+            if (!inbox.isEmpty() && !closed && fanOutScheduled.compareAndSet(false, true)) {
+                tasks.submit(this::fanOut);
+            }
+        }
+    }
+
+    private void drainInbox() {
         List<Envelope> run = new ArrayList<>(MAX_RUN);
-        for (;;) {
-            Object item;
-            while ((item = inbox.poll()) != null) {
-                try {
-                    if (item instanceof Control control) {
-                        control.action().run();
-                    } else if (!isPageMessage((Envelope) item)) {
-                        fanOut((Envelope) item);
-                    } else {
+        InboxItem item;
+        while ((item = inbox.poll()) != null) {
+            try {
+                switch (item) {
+                    case Control control -> control.action().run();
+                    case Envelope envelope when !envelope.isPageMessage() -> fanOutProtocol(envelope);
+                    case Envelope first -> {
                         // a busy stream: take the following messages for the same pages too, visit each page once
-                        Envelope first = (Envelope) item;
                         run.add(first);
                         remember(first);
-                        while (run.size() < MAX_RUN && inbox.peek() instanceof Envelope next && isPageMessage(next)
+                        while (run.size() < MAX_RUN && inbox.peek() instanceof Envelope next && next.isPageMessage()
                                 && Objects.equals(next.topic(), first.topic()) && next.skip() == first.skip()) {
                             inbox.poll();
                             run.add(next);
@@ -448,23 +536,16 @@ public final class Engine {
                         }
                         fanOut(run);
                     }
-                } catch (RuntimeException unexpected) {
-                    LOG.error("flow-pubsub: fan-out of {} failed", item, unexpected);
-                } finally {
-                    run.clear();
                 }
-            }
-            fanOutScheduled.set(false);
-            // a publisher may have added a message after the last poll and seen the flag still set
-            if (inbox.isEmpty() || !fanOutScheduled.compareAndSet(false, true)) {
-                return;
+            } catch (Throwable unexpected) {
+                LOG.error("flow-pubsub: fan-out of {} failed", item, unexpected);
+                if (Failures.isFatal(unexpected)) {
+                    throw unexpected;
+                }
+            } finally {
+                run.clear();
             }
         }
-    }
-
-    /** A message for pages' handlers, as opposed to the hub's own (presence protocol and events). */
-    private static boolean isPageMessage(Envelope envelope) {
-        return envelope.topic() == null || !envelope.topic().startsWith(INTERNAL);
     }
 
     private void fanOut(List<Envelope> run) {
@@ -484,15 +565,11 @@ public final class Engine {
         }
     }
 
-    private void fanOut(Envelope envelope) {
-        if (Presences.PROTOCOL_TOPIC.equals(envelope.topic())) {
-            if (envelope.origin() != null) {
-                presences.onRemote(envelope.origin(), envelope.message(), System.nanoTime(), heartbeatNanos);
-            }
-            return;
+    /** A presence protocol message from another node. */
+    private void fanOutProtocol(Envelope envelope) {
+        if (Presences.PROTOCOL_TOPIC.equals(envelope.topic()) && envelope.origin() != null) {
+            presences.onRemote(envelope.origin(), envelope.message(), System.nanoTime(), heartbeatNanos);
         }
-        remember(envelope);
-        fanOutNow(envelope);
     }
 
     /** Hands a message to the queue of every page subscribed to it (fan-out task). */
@@ -513,211 +590,29 @@ public final class Engine {
         return envelope.topic() == null ? broadcastSubscribers : topicSubscribers.get(envelope.topic());
     }
 
-    // ---- delivery lanes ---------------------------------------------------------------------------
+    /* --- Delivery --- */
 
-    /** Pages with a batch to run, waiting for a lane. */
-    private final ConcurrentLinkedQueue<UiEndpoint> ready = new ConcurrentLinkedQueue<>();
-    /** Lanes running now; up to {@link #eagerLanes} start on demand, more only to get around stuck ones. */
-    private final AtomicInteger lanes = new AtomicInteger();
-    private final Set<Lane> runningLanes = ConcurrentHashMap.newKeySet();
-    private final int eagerLanes = Math.max(2, Runtime.getRuntime().availableProcessors());
-    private final AtomicBoolean watchdogRunning = new AtomicBoolean();
-    /** A lane busy with one page for longer than this is taken as stuck (a slow handler, a blocked push). */
-    private static final long STUCK_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
-    private static final int MAX_LANES = 10_000;
-
-    /**
-     * Makes a page's batch run soon. A few lanes (one per core) take ready pages one after another, which costs
-     * far less than a thread per page; and when every lane is stuck with a slow page, a watchdog adds a lane, so
-     * a slow handler never holds up the other pages for more than about {@code STUCK_NANOS}.
-     */
+    /** Makes a page's batch run soon, on a delivery lane. */
     void schedule(UiEndpoint endpoint) {
-        ready.offer(endpoint);
-        for (;;) {
-            int running = lanes.get();
-            if (running >= eagerLanes) {
-                startWatchdog();
-                return;
-            }
-            if (lanes.compareAndSet(running, running + 1)) {
-                startLane();
-                return;
-            }
-        }
+        lanes.schedule(endpoint);
     }
 
-    /**
-     * Like {@link #schedule} once {@code delayNanos} have passed: a page whose last batch started less than the minimum
-     * batch interval ago. Counted as work in progress (see {@link #awaitIdle}) until the page is ready, or until
-     * {@link #close} drops it.
-     */
+    /** Like {@link #schedule} once {@code delayNanos} have passed (the minimum batch interval). */
     void scheduleAfter(UiEndpoint endpoint, long delayNanos) {
-        busy.incrementAndGet();
-        HeldBack heldBack = new HeldBack(endpoint);
-        heldBackPages.add(heldBack);
-        try {
-            timer().schedule(heldBack, delayNanos, TimeUnit.NANOSECONDS);
-        } catch (RejectedExecutionException closedMeanwhile) {
-            heldBack.finish(false);
-        }
-    }
-
-    /** A page waiting for its interval; un-counted exactly once, whether it runs or the hub closes first. */
-    private final class HeldBack implements Runnable {
-        private final UiEndpoint endpoint;
-        private final AtomicBoolean finished = new AtomicBoolean();
-
-        HeldBack(UiEndpoint endpoint) {
-            this.endpoint = endpoint;
-        }
-
-        @Override
-        public void run() {
-            finish(true);
-        }
-
-        void finish(boolean makeReady) {
-            if (!finished.compareAndSet(false, true)) {
-                return;
-            }
-            heldBackPages.remove(this);
-            try {
-                if (makeReady && !closed) {
-                    schedule(endpoint);
-                }
-            } finally {
-                taskDone();
-            }
-        }
-    }
-
-    /** Whether the timer of the minimum batch interval was started; and, after close, whether it has stopped. */
-    public boolean timerStarted() {
-        return timer != null;
-    }
-
-    public boolean timerTerminated() {
-        ScheduledExecutorService current = timer;
-        return current != null && current.isTerminated();
-    }
-
-    private ScheduledExecutorService timer() {
-        ScheduledExecutorService current = timer;
-        if (current == null) {
-            synchronized (timerLock) {
-                current = timer;
-                if (current == null) {
-                    if (closed) {
-                        throw new RejectedExecutionException("the hub is closed");
-                    }
-                    current = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
-                            Thread.ofPlatform().daemon().name("flow-pubsub-timer")
-                                    .inheritInheritableThreadLocals(false).factory());
-                    timer = current;
-                }
-            }
-        }
-        return current;
-    }
-
-    private void startLane() {
-        Lane lane = new Lane();
-        runningLanes.add(lane);
-        submit(lane);
-    }
-
-    /** One delivery lane: runs ready pages' batches until there are none. */
-    private final class Lane implements Runnable {
-        /** When the current page's batch started (nanoTime), 0 while between pages. */
-        volatile long busySince;
-
-        @Override
-        public void run() {
-            try {
-                for (;;) {
-                    UiEndpoint endpoint;
-                    while ((endpoint = ready.poll()) != null) {
-                        busySince = System.nanoTime();
-                        try {
-                            endpoint.drain();
-                        } finally {
-                            busySince = 0;
-                        }
-                    }
-                    lanes.decrementAndGet();
-                    // a page may have become ready after the last poll, its scheduler seeing this lane still running
-                    if (ready.isEmpty()) {
-                        return;
-                    }
-                    int running = lanes.get();
-                    if (running >= eagerLanes || !lanes.compareAndSet(running, running + 1)) {
-                        return;
-                    }
-                }
-            } finally {
-                runningLanes.remove(this);
-            }
-        }
-
-        boolean stuck(long now) {
-            long since = busySince;
-            return since != 0 && now - since > STUCK_NANOS;
-        }
-    }
-
-    /** While pages wait and every lane is stuck, adds lanes; ends when nothing waits. */
-    private void startWatchdog() {
-        if (!watchdogRunning.compareAndSet(false, true)) {
-            return;
-        }
-        submit(() -> {
-            try {
-                while (!closed && !ready.isEmpty()) {
-                    Thread.sleep(Duration.ofNanos(STUCK_NANOS / 2));
-                    long now = System.nanoTime();
-                    if (!ready.isEmpty() && lanes.get() < MAX_LANES
-                            && runningLanes.stream().allMatch(lane -> lane.stuck(now))) {
-                        lanes.incrementAndGet();
-                        startLane();
-                    }
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } finally {
-                watchdogRunning.set(false);
-                if (!ready.isEmpty() && !closed) {
-                    startWatchdog();
-                }
-            }
-        });
+        pacer.holdBack(endpoint, delayNanos);
     }
 
     void submit(Runnable task) {
-        busy.incrementAndGet();
-        try {
-            executor.execute(() -> {
-                try {
-                    task.run();
-                } catch (RuntimeException | Error unexpected) {
-                    LOG.error("flow-pubsub: internal delivery task failed", unexpected);
-                } finally {
-                    taskDone();
-                }
-            });
-        } catch (RejectedExecutionException rejected) {
-            taskDone();
-            if (!closed) {
-                LOG.error("flow-pubsub: the executor refused a delivery task; messages may be lost", rejected);
-            }
-        }
+        tasks.submit(task);
     }
 
-    private void taskDone() {
-        if (busy.decrementAndGet() == 0 && idleWaiters > 0) {
-            synchronized (idleMonitor) {
-                idleMonitor.notifyAll();
-            }
-        }
+    /** Whether the timer thread was started; and, after close, whether it has stopped. */
+    public boolean timerStarted() {
+        return timer.isStarted();
+    }
+
+    public boolean timerTerminated() {
+        return timer.isTerminated();
     }
 
     /**
@@ -726,23 +621,7 @@ public final class Engine {
      * releases it).
      */
     public boolean awaitIdle(Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        synchronized (idleMonitor) {
-            idleWaiters++;
-            try {
-                while (busy.get() > 0 || !inbox.isEmpty() || !ready.isEmpty()) {
-                    long left = deadline - System.nanoTime();
-                    if (left <= 0) {
-                        return false;
-                    }
-                    // short waits: an empty inbox with busy == 0 is re-checked even if a notify was missed
-                    TimeUnit.NANOSECONDS.timedWait(idleMonitor, Math.min(left, TimeUnit.MILLISECONDS.toNanos(5)));
-                }
-                return true;
-            } finally {
-                idleWaiters--;
-            }
-        }
+        return tasks.awaitIdle(timeout, () -> !inbox.isEmpty() || lanes.hasWaiting());
     }
 
     // ---- bookkeeping ----------------------------------------------------------------------------
@@ -789,8 +668,11 @@ public final class Engine {
         DeliveryError error = new DeliveryError(ui.getUIId(), envelope.topic(), envelope.message().getClass(), failure);
         try {
             errorHandler.onError(error);
-        } catch (RuntimeException handlerFailure) {
+        } catch (Throwable handlerFailure) {
             LOG.error("flow-pubsub: the DeliveryErrorHandler threw while reporting: " + error.describe(), handlerFailure);
+            if (Failures.isFatal(handlerFailure)) {
+                throw handlerFailure;
+            }
         }
     }
 
@@ -800,7 +682,7 @@ public final class Engine {
 
     public PubSubStats stats(Cluster cluster) {
         return new PubSubStats(endpoints.size(), subscriptions.sum(), topicSubscribers.size(), pending.sum(),
-                sent.sum(), delivered.sum(), dropped.sum(), failed.sum(), batches.sum(),
+                inbox.size(), sent.sum(), delivered.sum(), dropped.sum(), refused.sum(), failed.sum(), batches.sum(),
                 cluster == null ? 0 : cluster.received(), cluster == null ? 0 : cluster.rejected(),
                 cluster == null ? 0 : cluster.duplicates(), cluster == null ? 0 : cluster.missed());
     }
@@ -824,39 +706,16 @@ public final class Engine {
             return;
         }
         closed = true;
-        inbox.clear();
+        inbox.close();
+        lanes.close();
         if (heartbeat != null) {
             heartbeat.interrupt();
         }
         for (UiEndpoint endpoint : endpoints.values()) {
             endpoint.close();
         }
-        ScheduledExecutorService stoppedTimer;
-        synchronized (timerLock) {
-            stoppedTimer = timer;
-        }
-        if (stoppedTimer != null) {
-            stoppedTimer.shutdownNow();
-            for (HeldBack heldBack : heldBackPages) {
-                heldBack.finish(false); // its batch is dropped with the hub, as every pending message is
-            }
-            try {
-                stoppedTimer.awaitTermination(5, TimeUnit.SECONDS);
-            } catch (InterruptedException interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        if (ownedExecutor != null) {
-            ownedExecutor.shutdown();
-            try {
-                if (!ownedExecutor.awaitTermination(5, TimeUnit.SECONDS)) {
-                    LOG.warn("flow-pubsub: handlers still running 5 s after close; interrupting them");
-                    ownedExecutor.shutdownNow();
-                }
-            } catch (InterruptedException interrupted) {
-                ownedExecutor.shutdownNow();
-                Thread.currentThread().interrupt();
-            }
-        }
+        pacer.close();
+        timer.close();
+        tasks.close();
     }
 }

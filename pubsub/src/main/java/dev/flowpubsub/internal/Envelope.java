@@ -11,10 +11,15 @@ import com.vaadin.flow.component.UI;
  * @param origin         the node that sent it, or {@code null} on a hub without transport
  * @param originSequence its number in the origin's sequence (0 without transport)
  */
-public record Envelope(String topic, Object message, UI skip, String origin, long originSequence) {
+public record Envelope(String topic, Object message, UI skip, String origin, long originSequence) implements InboxItem {
 
     /** A message sent on a hub without transport. */
     public static Envelope local(String topic, Object message, UI skip) {
         return new Envelope(topic, message, skip, null, 0);
+    }
+
+    /** A message for pages' handlers, as opposed to the hub's own (presence protocol and events). */
+    boolean isPageMessage() {
+        return topic == null || !topic.startsWith(Engine.INTERNAL);
     }
 }

@@ -50,6 +50,7 @@ final class UiEndpoint {
     /** True from the moment a drain is submitted until a batch finds the queue empty; the queue is never non-empty while false. */
     private boolean drainScheduled;
     private boolean overflowWarned;
+    private boolean pushFailureWarned;
     private boolean closed;
     private Registration detachRegistration;
 
@@ -468,7 +469,11 @@ final class UiEndpoint {
         engine.schedule(this);
     }
 
-    /** Runs inside {@code ui.access}: the page's session lock is held. Handles what is queued now, in order. */
+    /**
+     * Runs inside {@code ui.access}: the page's session lock is held. Handles what is queued now, in order. However
+     * the batch ends (a fatal error included), the drain flag is settled in {@code finally}, so the page is never
+     * left waiting for a drain that will not come.
+     */
     private void runBatch() {
         ArrayDeque<Object> batch;
         synchronized (this) {
@@ -480,29 +485,49 @@ final class UiEndpoint {
             }
             engine.pendingRemoved(batch.size());
         }
-        long interval = engine.minBatchIntervalNanos();
-        if (interval > 0) {
-            nextBatchAt = (System.nanoTime() + interval) | 1; // never 0, which means "no batch yet"
-        }
-        engine.batchStarted();
-        for (Object item : batch) {
-            if (item instanceof Envelope envelope) {
-                deliver(envelope);
-            } else {
-                activate((Activation) item);
+        try {
+            long interval = engine.minBatchIntervalNanos();
+            if (interval > 0) {
+                nextBatchAt = (System.nanoTime() + interval) | 1; // never 0, which means "no batch yet"
+            }
+            engine.batchStarted();
+            for (Object item : batch) {
+                if (item instanceof Envelope envelope) {
+                    deliver(envelope);
+                } else {
+                    activate((Activation) item);
+                }
+            }
+            if (ui.getPushConfiguration().getPushMode() == PushMode.MANUAL) {
+                pushManually();
+            }
+        } finally {
+            boolean again;
+            synchronized (this) {
+                again = !closed && queue != null;
+                drainScheduled = again;
+            }
+            if (again) {
+                // a new access per round, so a steady stream cannot hold this session's lock and push forever
+                scheduleDrain();
             }
         }
-        if (ui.getPushConfiguration().getPushMode() == PushMode.MANUAL) {
+    }
+
+    /** In manual push mode the batch's changes go out only with a push; a broken one must not stop the next batch. */
+    private void pushManually() {
+        try {
             ui.push();
-        }
-        boolean again;
-        synchronized (this) {
-            again = !closed && queue != null;
-            drainScheduled = again;
-        }
-        if (again) {
-            // a new access per round, so a steady stream cannot hold this session's lock and push forever
-            scheduleDrain();
+        } catch (RuntimeException failure) {
+            boolean first;
+            synchronized (this) {
+                first = !pushFailureWarned;
+                pushFailureWarned = true;
+            }
+            if (first) {
+                Engine.LOG.warn("flow-pubsub: pushing UI {} failed after a delivery; its changes reach the browser "
+                        + "with its next request (logged once per page)", ui.getUIId(), failure);
+            }
         }
     }
 
@@ -541,10 +566,11 @@ final class UiEndpoint {
         }
         try {
             subscription.invoke(envelope.topic(), envelope.message());
-        } catch (VirtualMachineError fatal) {
-            throw fatal;
         } catch (Throwable failure) {
             engine.handlerFailed(ui, envelope, failure);
+            if (Failures.isFatal(failure)) {
+                throw failure;
+            }
         }
         return true;
     }

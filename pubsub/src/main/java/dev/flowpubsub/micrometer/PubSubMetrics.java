@@ -23,9 +23,11 @@ import java.util.function.ToDoubleFunction;
  * <tr><td>{@code pubsub.subscriptions}</td><td>gauge</td><td>subscribed handlers</td></tr>
  * <tr><td>{@code pubsub.topics}</td><td>gauge</td><td>topics with a subscriber</td></tr>
  * <tr><td>{@code pubsub.pending}</td><td>gauge</td><td>messages queued for pages</td></tr>
+ * <tr><td>{@code pubsub.inbox}</td><td>gauge</td><td>messages sent and not yet handed to pages' queues</td></tr>
  * <tr><td>{@code pubsub.messages.sent}</td><td>counter</td><td>messages accepted by send calls</td></tr>
  * <tr><td>{@code pubsub.messages.delivered}</td><td>counter</td><td>messages handed to a page's handlers</td></tr>
  * <tr><td>{@code pubsub.messages.dropped}</td><td>counter</td><td>messages dropped by a full page queue</td></tr>
+ * <tr><td>{@code pubsub.messages.refused}</td><td>counter</td><td>sends refused: over a session's send budget, or a full inbox</td></tr>
  * <tr><td>{@code pubsub.handlers.failed}</td><td>counter</td><td>handler calls that threw</td></tr>
  * <tr><td>{@code pubsub.batches}</td><td>counter</td><td>{@code ui.access} calls made to deliver</td></tr>
  * <tr><td>{@code pubsub.remote.received}</td><td>counter</td><td>messages received from other nodes</td></tr>
@@ -59,9 +61,12 @@ public final class PubSubMetrics implements MeterBinder {
         gauge(registry, "pubsub.subscriptions", "Subscribed handlers over all pages", PubSubStats::subscriptions);
         gauge(registry, "pubsub.topics", "Topics with at least one subscriber on this node", PubSubStats::topics);
         gauge(registry, "pubsub.pending", "Messages queued for pages, not yet handled", PubSubStats::pending);
+        gauge(registry, "pubsub.inbox", "Messages sent and not yet handed to pages' queues", PubSubStats::inbox);
         counter(registry, "pubsub.messages.sent", "Messages accepted by send calls on this node", PubSubStats::sent);
         counter(registry, "pubsub.messages.delivered", "Messages handed to a page's handlers", PubSubStats::delivered);
         counter(registry, "pubsub.messages.dropped", "Messages dropped because a page's queue was full", PubSubStats::dropped);
+        counter(registry, "pubsub.messages.refused", "Sends refused: a browser session over its send budget, or a full inbox",
+                PubSubStats::refused);
         counter(registry, "pubsub.handlers.failed", "Handler calls that threw", PubSubStats::failed);
         counter(registry, "pubsub.batches", "ui.access calls made to deliver messages", PubSubStats::batches);
         counter(registry, "pubsub.remote.received", "Messages received from other nodes", PubSubStats::remoteReceived);

@@ -22,7 +22,9 @@ class PubSubMetricsTest {
             assertThat(registry.get("pubsub.messages.sent").tag("app", "chat").functionCounter().count()).isEqualTo(2);
             assertThat(registry.get("pubsub.uis").gauge().value()).isZero();
             assertThat(registry.get("pubsub.messages.dropped").functionCounter().count()).isZero();
-            assertThat(registry.getMeters()).hasSize(13);
+            assertThat(registry.get("pubsub.messages.refused").functionCounter().count()).isZero();
+            assertThat(registry.get("pubsub.inbox").gauge().value()).isBetween(0.0, 2.0);
+            assertThat(registry.getMeters()).hasSize(15);
         }
     }
 }

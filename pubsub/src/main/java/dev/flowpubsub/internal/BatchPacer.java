@@ -1,0 +1,77 @@
+package dev.flowpubsub.internal;
+
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Holds back a page whose last batch started less than the minimum batch interval ago, and hands it to the lanes
+ * when the interval has passed; messages arriving meanwhile join the waiting batch. A held-back page counts as work
+ * in progress ({@link Tasks#begin}) until it is handed over, or until {@link #close} drops it.
+ *
+ * <p>Threading: {@link #holdBack} from any thread; pages are released on the {@link HubTimer} thread.
+ */
+final class BatchPacer {
+
+    private final HubTimer timer;
+    private final Tasks tasks;
+    private final DeliveryLanes lanes;
+    private final Set<HeldBack> heldBack = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
+
+    BatchPacer(HubTimer timer, Tasks tasks, DeliveryLanes lanes) {
+        this.timer = timer;
+        this.tasks = tasks;
+        this.lanes = lanes;
+    }
+
+    /** Hands the page to the lanes once {@code delayNanos} have passed. */
+    void holdBack(UiEndpoint endpoint, long delayNanos) {
+        tasks.begin();
+        HeldBack page = new HeldBack(endpoint);
+        heldBack.add(page);
+        try {
+            timer.schedule(page, delayNanos);
+        } catch (RejectedExecutionException closedMeanwhile) {
+            page.finish(false);
+        }
+    }
+
+    /** A page waiting for its interval; un-counted exactly once, whether it runs or the hub closes first. */
+    private final class HeldBack implements Runnable {
+        private final UiEndpoint endpoint;
+        private final AtomicBoolean finished = new AtomicBoolean();
+
+        HeldBack(UiEndpoint endpoint) {
+            this.endpoint = endpoint;
+        }
+
+        @Override
+        public void run() {
+            finish(true);
+        }
+
+        void finish(boolean makeReady) {
+            if (!finished.compareAndSet(false, true)) {
+                return;
+            }
+            heldBack.remove(this);
+            try {
+                if (makeReady && !closed) {
+                    lanes.schedule(endpoint);
+                }
+            } finally {
+                tasks.done();
+            }
+        }
+    }
+
+    /** Drops every held-back page (its batch goes with the hub, as every pending message does). */
+    void close() {
+        closed = true;
+        for (HeldBack page : heldBack) {
+            page.finish(false);
+        }
+    }
+}

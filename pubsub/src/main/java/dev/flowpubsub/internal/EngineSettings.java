@@ -1,0 +1,25 @@
+package dev.flowpubsub.internal;
+
+import dev.flowpubsub.DeliveryErrorHandler;
+import dev.flowpubsub.HistoryPolicy;
+import dev.flowpubsub.OverflowPolicy;
+
+import java.time.Duration;
+import java.util.concurrent.Executor;
+
+/**
+ * What an {@link Engine} is built with; checked by the hub's builder.
+ *
+ * @param executor         where the fan-out task, the lanes and the watchdog run; {@code null} for virtual threads
+ *                         owned (and shut down) by the engine
+ * @param minBatchInterval the shortest time between two batches of one page; zero for none
+ * @param maxLanes         the most delivery lanes that run at once
+ * @param inboxCapacity    the most page messages the inbox holds
+ * @param sendTimeout      how long a send from server code waits for room in a full inbox
+ * @param sendRate         a browser session's sends per second; 0 for no send budget
+ * @param sendBurst        a browser session's sends at once
+ */
+public record EngineSettings(int queueCapacity, OverflowPolicy overflowPolicy, Executor executor,
+                             DeliveryErrorHandler errorHandler, HistoryPolicy historyPolicy, Duration minBatchInterval,
+                             int maxLanes, int inboxCapacity, Duration sendTimeout, double sendRate, int sendBurst) {
+}
