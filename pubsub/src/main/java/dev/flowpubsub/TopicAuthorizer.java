@@ -3,24 +3,25 @@ package dev.flowpubsub;
 import com.vaadin.flow.component.UI;
 
 /**
- * The application's rule for who may do what on which topic: asked before a page subscribes to a topic, sends
- * on it or joins it, on the node where the page is. A refusal throws {@link PubSubAccessDeniedException} at the
+ * The application's rule for who may do what on which topic: asked before a page subscribes to a topic, lists who
+ * is present on it, sends on it or joins it, on the node where the page is. A refusal throws {@link PubSubAccessDeniedException} at the
  * call. Code sending through {@link PubSubHub} directly (a service, no page) is trusted and not asked.
  *
  * <pre>{@code
  * PubSubHub.builder().authorizer((ui, action, topic) ->
- *         topic == null || !topic.startsWith("admin:") || isAdmin(VaadinSession.getCurrent()))
+ *         topic == null || !topic.startsWith("admin:") || isAdmin(ui.getSession()))
  * }</pre>
  *
- * <p>Called on the thread of the call, usually the page's UI thread with its session lock held, so the
- * logged-in user is at hand (for example through Spring Security's context or the {@code VaadinSession}).
+ * <p>Called on the thread of the call. That is usually the page's UI thread with its session lock held, but a page
+ * may also send from a thread of its own, where {@code VaadinSession.getCurrent()} and thread-bound security
+ * contexts are empty: find the user through the page ({@code ui.getSession()}), as above, not through the thread.
  */
 @FunctionalInterface
 public interface TopicAuthorizer {
 
     /** What a page wants to do. */
     enum Action {
-        /** {@code subscribe*}, {@code subscribeTopicWithHistory}, {@code subscribePresence}. */
+        /** {@code subscribe*}, {@code subscribeTopicWithHistory}, {@code subscribePresence}, {@code presence}. */
         SUBSCRIBE,
         /** {@code sendAll*}, {@code sendOthers*}. */
         SEND,

@@ -78,4 +78,40 @@ class AuthorizationTest {
 
         assertThat(asked).containsExactly(guest.getUIId() + " SUBSCRIBE null", guest.getUIId() + " SEND null");
     }
+
+    @Test
+    void presenceList_isRefusedToAPageThatMayNotSubscribe_andShownToOneThatMay() {
+        admin.accessSynchronously(() -> PubSub.current().join("admin:room", "Root"));
+        app.deliver();
+
+        assertThatThrownBy(() -> PubSub.of(guest).presence("admin:room"))
+                .isInstanceOf(PubSubAccessDeniedException.class)
+                .hasMessageContaining("UI " + guest.getUIId() + " may not subscribe on topic 'admin:room'");
+        assertThat(PubSub.of(admin).presence("admin:room")).extracting(Presence::descriptor).containsExactly("Root");
+        assertThat(app.hub().presence("admin:room")).as("server code is trusted").hasSize(1);
+    }
+
+    @Test
+    void authorizer_getsThePage_onASendFromABackgroundThread_whereThereIsNoCurrentSession() throws Exception {
+        List<String> seen = new CopyOnWriteArrayList<>();
+        VaadinApp other = new VaadinApp();
+        try {
+            UI page = other.browser().pushTab();
+            PubSubHub.builder().authorizer((ui, action, topic) -> {
+                // the javadoc's example: the user is found through the page, not through VaadinSession.getCurrent()
+                seen.add((ui.getSession() != null) + " " + (com.vaadin.flow.server.VaadinSession.getCurrent() != null));
+                return !"secret".equals(topic);
+            }).install(other.service);
+            PubSub pubsub = PubSub.of(page);
+
+            java.util.concurrent.CompletableFuture.runAsync(() -> {
+                pubsub.sendAllOnTopic("public", "from a worker");
+                assertThatThrownBy(() -> pubsub.sendAllOnTopic("secret", "x")).isInstanceOf(PubSubAccessDeniedException.class);
+            }).get(5, java.util.concurrent.TimeUnit.SECONDS);
+
+            assertThat(seen).containsExactly("true false", "true false");
+        } finally {
+            other.close();
+        }
+    }
 }

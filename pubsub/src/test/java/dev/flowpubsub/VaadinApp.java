@@ -10,7 +10,6 @@ import com.vaadin.flow.server.VaadinSession;
 import com.vaadin.flow.shared.communication.PushMode;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.Lock;
@@ -30,7 +29,6 @@ public final class VaadinApp implements AutoCloseable {
     public final VaadinService service;
     private final MockVaadinServlet servlet;
     private final List<Throwable> sessionErrors = new CopyOnWriteArrayList<>();
-    private final List<Browser> browsers = new ArrayList<>();
 
     public VaadinApp() {
         try {
@@ -48,9 +46,7 @@ public final class VaadinApp implements AutoCloseable {
 
     /** A new browser: one Vaadin session that will hold tabs. */
     public Browser browser() {
-        Browser browser = new Browser();
-        browsers.add(browser);
-        return browser;
+        return new Browser();
     }
 
     /** Waits until every sent message has been handled by every page that should receive it. */
