@@ -223,7 +223,7 @@ public final class PubSubHub implements AutoCloseable {
      * This node's id in the cluster, or empty when the hub has no transport (it is local to this server).
      */
     public Optional<String> nodeId() {
-        return cluster == null ? Optional.empty() : Optional.of(cluster.nodeId());
+        return cluster == null ? Optional.empty() : Optional.of(cluster.configuredNodeId());
     }
 
     /** The transport's state (reachable or not, what is buffered), or empty when the hub has no transport. */
@@ -310,6 +310,7 @@ public final class PubSubHub implements AutoCloseable {
     @Override
     public void close() {
         if (cluster != null) {
+            engine.leaveAll(); // the other nodes hear this node's leaves before its connection goes
             cluster.close();
         }
         engine.close();

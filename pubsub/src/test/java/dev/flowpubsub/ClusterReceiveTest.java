@@ -92,7 +92,9 @@ class ClusterReceiveTest {
         app.deliver();
 
         assertThat(inbox.messages).containsExactly("mine");
-        assertThat(echo.originNode()).isEqualTo("this-node");
+        assertThat(echo.originNode()).as("the node's id and the epoch of this start").startsWith("this-node~")
+                .isEqualTo(transport.context.nodeId());
+        assertThat(hub.nodeId()).contains("this-node");
         assertThat(echo.sequence()).isEqualTo(1);
     }
 

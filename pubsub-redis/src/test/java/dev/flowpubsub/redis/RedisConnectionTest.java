@@ -9,6 +9,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -68,6 +70,40 @@ class RedisConnectionTest {
             System.setErr(originalErr);
         }
         assertThat(log.toString(StandardCharsets.UTF_8)).contains("***").doesNotContain(password);
+    }
+
+    @Test
+    void passwordWrittenWithoutAColonOrHoldingASlash_appearsInNoLogHealthOrError() {
+        String password = "s3cretWord/x";
+        String encoded = "s3cretWord%2Fx";
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        PrintStream originalErr = System.err;
+        System.setErr(new PrintStream(log, true, StandardCharsets.UTF_8));
+        List<String> shown = new ArrayList<>();
+        try (RedisServer redis = RedisServer.start(password)) {
+            // a password alone before the @ (no colon), a user and a password, a slash percent-encoded
+            for (String uri : List.of("redis://" + encoded + "@127.0.0.1:" + redis.port(),
+                    "redis://default:" + encoded + "@127.0.0.1:" + redis.port() + "/0",
+                    "redis://:" + encoded + "@127.0.0.1:" + redis.port())) {
+                try (RedisNode node = new RedisNode(uri); RedisNode other = new RedisNode(redis.uri())) {
+                    Inbox inbox = other.page();
+                    node.hub.sendAll("through " + node.transport);
+                    await().atMost(Duration.ofSeconds(20)).until(() -> inbox.messages.size() == 1);
+                    shown.add(node.transport.toString());
+                    shown.add(node.hub.transportHealth().orElseThrow().toString());
+                }
+            }
+            for (String uri : List.of("redis://:" + password + "@127.0.0.1:6379", "redis://" + password + "@127.0.0.1:6379")) {
+                Throwable refused = org.assertj.core.api.Assertions.catchThrowable(() -> RedisTransport.create(uri));
+                assertThat(refused).as("the unencoded slash makes %s malformed", "the URI").isInstanceOf(IllegalArgumentException.class);
+                shown.add(refused.getMessage());
+            }
+        } finally {
+            System.setErr(originalErr);
+        }
+        assertThat(shown).allSatisfy(text -> assertThat(text).doesNotContain("s3cretWord"));
+        assertThat(shown.getFirst()).contains("redis://127.0.0.1:");
+        assertThat(log.toString(StandardCharsets.UTF_8)).contains("127.0.0.1").doesNotContain("s3cretWord");
     }
 
     @Test

@@ -75,4 +75,24 @@ class RedisEntriesTest {
         }
         assertThat(logged).contains(nodeId + " skipped entry intruder#1", nodeId + " skipped entry intruder#2", "not allowed");
     }
+
+    @Test
+    void entriesOfAFormatVersionThisNodeDoesNotKnow_areSkippedAndCounted_andEverythingElseIsRead() {
+        try (RedisNode node = new RedisNode(redis.uri());
+             RedisNode newer = new RedisNode(redis.uri(), settings -> settings.formatVersion(2));
+             RedisNode peer = new RedisNode(redis.uri())) {
+            Inbox inbox = node.page("t");
+            RedisCommands<String, String> redisCli = admin.sync();
+            String stream = "flow-pubsub:messages";
+            newer.hub.sendAllOnTopic("t", "from a newer node");
+            // what the previous release wrote: no version field, which is version 1
+            redisCli.xadd(stream, Map.of("o", "older-node", "s", "1", "t", "t", "p", "{\"t\":\"string\",\"v\":\"from an older node\"}"));
+            redisCli.xadd(stream, Map.of("v", "3", "o", "future-node", "s", "1", "t", "t", "p", "anything"));
+            peer.hub.sendAllOnTopic("t", "from a peer");
+
+            await().atMost(Duration.ofSeconds(20)).until(() -> inbox.messages.size() == 2);
+            await().atMost(Duration.ofSeconds(5)).until(() -> node.hub.stats().remoteRejected() >= 2);
+            assertThat(inbox.messages).containsExactly("from an older node", "from a peer");
+        }
+    }
 }

@@ -21,9 +21,13 @@ final class RedisNode implements AutoCloseable {
     }
 
     RedisNode(String uri, UnaryOperator<RedisTransport.Builder> settings) {
+        this(uri, settings, hubSettings -> hubSettings);
+    }
+
+    RedisNode(String uri, UnaryOperator<RedisTransport.Builder> settings, UnaryOperator<PubSubHub.Builder> hubSettings) {
         transport = settings.apply(RedisTransport.builder(uri)).build();
-        hub = PubSubHub.builder().transport(transport).codec(JsonCodec.allowing())
-                .queueCapacity(100_000).install(app.service);
+        hub = hubSettings.apply(PubSubHub.builder().transport(transport).codec(JsonCodec.allowing())
+                .queueCapacity(100_000)).install(app.service);
     }
 
     /** A page in a new browser session on this node, subscribed to broadcasts and to {@code topics}. */

@@ -169,6 +169,59 @@ public final class RedisServer implements AutoCloseable {
         }
     }
 
+    /** Freezes the server (SIGSTOP): connections stay open but nothing is answered, as with a hung or unreachable host. */
+    public void pause() {
+        signal("STOP");
+    }
+
+    /** Lets a paused server go on (SIGCONT). */
+    public void resume() {
+        signal("CONT");
+    }
+
+    private void signal(String signal) {
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).inheritIO().start();
+            if (kill.waitFor() != 0) {
+                throw new IllegalStateException("kill -" + signal + " failed");
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Runs a command with {@code redis-cli} against this server and returns what it printed. */
+    public String cli(String... command) {
+        List<String> line = new ArrayList<>(List.of("redis-cli", "-p", Integer.toString(port)));
+        if (password != null) {
+            line.addAll(List.of("--no-auth-warning", "-a", password));
+        }
+        line.addAll(List.of(command));
+        try {
+            Process cli = new ProcessBuilder(line).redirectErrorStream(true).start();
+            String out = new String(cli.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            cli.waitFor(10, TimeUnit.SECONDS);
+            return out.strip();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** How many times Redis ran {@code command} (lower case, such as "lrange"), from INFO commandstats. */
+    public long commandCalls(String command) {
+        for (String line : cli("INFO", "commandstats").lines().toList()) {
+            if (line.startsWith("cmdstat_" + command + ":calls=")) {
+                return Long.parseLong(line.substring(line.indexOf('=') + 1, line.indexOf(',')));
+            }
+        }
+        return 0;
+    }
+
     public boolean isRunning() {
         return process != null && process.isAlive();
     }

@@ -12,7 +12,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Iterator;
 import java.util.Map;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -28,8 +33,17 @@ public final class Cluster implements TransportContext {
 
     private static final long FORGET_ORIGIN_AFTER_NANOS = TimeUnit.HOURS.toNanos(1);
     private static final int LOGGED_REJECTIONS = 20;
+    /** Between a node's id and the epoch of its start, in an instance id. */
+    static final char INSTANCE_SEPARATOR = '~';
 
+    /** The node's configured id, as operators know it. */
     private final String nodeId;
+    /**
+     * This start of the node: its id plus an epoch, on every envelope it sends and in its presence ids. A node
+     * restarted with the same id (a StatefulSet pod) is a new instance, so its sequence starting again at 1 is not
+     * taken for repeats of its former messages.
+     */
+    private final String instanceId;
     private final Transport transport;
     private final MessageCodec codec;
     private final int maxPayloadBytes;
@@ -57,6 +71,8 @@ public final class Cluster implements TransportContext {
 
     public Cluster(String nodeId, Transport transport, MessageCodec codec, int maxPayloadBytes, Engine engine) {
         this.nodeId = Arguments.notNull(nodeId, "nodeId");
+        this.instanceId = nodeId + INSTANCE_SEPARATOR + Long.toString(System.currentTimeMillis(), 36)
+                + Integer.toString(ThreadLocalRandom.current().nextInt(36 * 36 * 36), 36);
         this.transport = Arguments.notNull(transport, "transport");
         this.codec = Arguments.notNull(codec, "codec");
         this.maxPayloadBytes = Arguments.positive(maxPayloadBytes, "maxMessageBytes");
@@ -82,8 +98,8 @@ public final class Cluster implements TransportContext {
         sendLock.lock();
         try {
             long number = ++sequence;
-            engine.publishAdmitted(new Envelope(topic, message, skip, nodeId, number));
-            transport.publish(new TransportEnvelope(nodeId, number, topic, payload));
+            engine.publishAdmitted(new Envelope(topic, message, skip, instanceId, number));
+            transport.publish(new TransportEnvelope(instanceId, number, topic, payload));
         } finally {
             sendLock.unlock();
         }
@@ -100,7 +116,7 @@ public final class Cluster implements TransportContext {
         }
         sendLock.lock();
         try {
-            transport.publish(new TransportEnvelope(nodeId, ++sequence, Presences.PROTOCOL_TOPIC, payload));
+            transport.publish(new TransportEnvelope(instanceId, ++sequence, Presences.PROTOCOL_TOPIC, payload));
         } finally {
             sendLock.unlock();
         }
@@ -122,27 +138,47 @@ public final class Cluster implements TransportContext {
 
     /**
      * The topic's last messages that this node never received (sent before it started), from the engine, oldest
-     * first; empty when the transport keeps no history, {@code null} when it cannot be reached now. Blocking:
-     * call on a worker.
+     * first; empty when the transport keeps no history. Completes with {@code null} when the engine could not be
+     * read within {@code timeout}. Never blocks: the transport answers in the background.
      */
-    List<Envelope> history(String topic, int limit) {
-        List<TransportEnvelope> kept;
+    CompletableFuture<List<Envelope>> history(String topic, int limit, Duration timeout) {
+        CompletableFuture<List<TransportEnvelope>> read;
         try {
-            kept = transport.history(topic, limit);
-        } catch (RuntimeException unreachable) {
-            Engine.LOG.warn("flow-pubsub: node {} could not read the history of topic '{}' from the transport; "
-                    + "using what it received itself: {}", nodeId, topic, unreachable.toString());
-            return null;
+            // a copy: the timeout must not complete the transport's own future
+            read = transport.history(topic, limit).toCompletableFuture().copy();
+        } catch (RuntimeException failure) {
+            read = CompletableFuture.failedFuture(failure);
         }
+        return read.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).handle((kept, failure) -> {
+            if (failure != null) {
+                Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                        ? failure.getCause() : failure;
+                Engine.LOG.warn("flow-pubsub: node {} could not read the history of topic '{}' from the transport "
+                        + "({}); its pages get the history this node received itself", instanceId, topic,
+                        cause instanceof TimeoutException ? "no answer within " + timeout.toMillis() + " ms" : cause.toString());
+                return null;
+            }
+            return decodeHistory(topic, kept);
+        });
+    }
+
+    private List<Envelope> decodeHistory(String topic, List<TransportEnvelope> kept) {
         List<Envelope> older = new ArrayList<>(kept.size());
         for (TransportEnvelope envelope : kept) {
+            String id = envelope.originNode() + "#" + envelope.sequence();
+            if (envelope.payload().length > maxPayloadBytes) {
+                rejected(id, "history entry of " + envelope.payload().length + " bytes is over the limit of " + maxPayloadBytes);
+                continue;
+            }
             try {
                 Object message = codec.decode(envelope.payload());
-                if (message != null) {
+                if (message == null) {
+                    rejected(id, "payload decodes to null");
+                } else {
                     older.add(new Envelope(topic, message, null, envelope.originNode(), envelope.sequence()));
                 }
             } catch (RuntimeException e) {
-                rejected(envelope.originNode() + "#" + envelope.sequence(), e.getMessage());
+                rejected(id, e.getMessage());
             }
         }
         return older;
@@ -153,8 +189,14 @@ public final class Cluster implements TransportContext {
         return engine.historySize(topic);
     }
 
+    /** This start's id: what the transport and the other nodes see ({@link TransportContext#nodeId()}). */
     @Override
     public String nodeId() {
+        return instanceId;
+    }
+
+    /** The node's configured id. */
+    public String configuredNodeId() {
         return nodeId;
     }
 
@@ -165,7 +207,7 @@ public final class Cluster implements TransportContext {
 
     @Override
     public void receive(TransportEnvelope envelope) {
-        if (envelope.originNode().equals(nodeId)) {
+        if (envelope.originNode().equals(instanceId)) {
             return; // ours: delivered locally when sent
         }
         receiveLock.lock();
@@ -189,7 +231,7 @@ public final class Cluster implements TransportContext {
             long lost = envelope.sequence() - expected;
             missed.add(lost);
             Engine.LOG.warn("flow-pubsub: node {} never received {} message(s) of node {} (sequence {} to {}); the "
-                    + "transport lost them, for example past its retention", nodeId, lost, envelope.originNode(), expected,
+                    + "transport lost them, for example past its retention", instanceId, lost, Excerpt.of(envelope.originNode()), expected,
                     envelope.sequence() - 1);
         }
         origin.lastSequence = envelope.sequence();
@@ -238,12 +280,13 @@ public final class Cluster implements TransportContext {
         rejected.increment();
         long count = rejected.sum();
         if (count <= LOGGED_REJECTIONS) {
-            Engine.LOG.warn("flow-pubsub: node {} skipped entry {} from the transport: {}{}", nodeId, entryId, reason,
+            Engine.LOG.warn("flow-pubsub: node {} skipped entry {} from the transport: {}{}", nodeId,
+                    Excerpt.of(entryId), Excerpt.of(reason),
                     count == LOGGED_REJECTIONS ? " (further skipped entries are logged every 1,000th; see "
                             + "PubSubHub.stats().remoteRejected())" : "");
         } else if (count % 1000 == 0) {
             Engine.LOG.warn("flow-pubsub: node {} skipped {} entries from the transport so far; the latest, {}: {}",
-                    nodeId, count, entryId, reason);
+                    nodeId, count, Excerpt.of(entryId), Excerpt.of(reason));
         }
     }
 

@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -50,6 +51,10 @@ public final class Engine {
     /** Topics starting with this are the hub's own (presence); user topics may not contain it. */
     public static final String INTERNAL = "\u0000";
     private static final int MAX_HISTORY_TOPICS = 10_000;
+    /** How long the first subscriber of a topic waits for the engine's part of its history. */
+    static final Duration HISTORY_TIMEOUT = Duration.ofSeconds(3);
+    /** How long closing a clustered hub waits for its presence leaves to reach the transport. */
+    private static final Duration LEAVE_TIMEOUT = Duration.ofSeconds(2);
     /** Consecutive messages for the same pages are handed over together, up to this many. */
     private static final int MAX_RUN = 64;
 
@@ -88,6 +93,8 @@ public final class Engine {
     };
     /** Topics whose history was completed from the engine (fan-out task only). */
     private final Set<String> bootstrappedHistories = new HashSet<>();
+    /** Topics whose history is being read from the engine, with the subscriptions that wait for it (fan-out task only). */
+    private final Map<String, List<Subscription>> historyReads = new HashMap<>();
     private volatile Presences presences;
     private volatile Cluster cluster;
     private Thread heartbeat;
@@ -105,6 +112,8 @@ public final class Engine {
     private final LongAdder pending = new LongAdder();
 
     private final AtomicBoolean pushWarned = new AtomicBoolean();
+    /** Set when the hub starts closing: nothing new is accepted, but the hub's own work (leaves) still runs. */
+    private volatile boolean closing;
     private volatile boolean closed;
 
     public Engine(EngineSettings settings) {
@@ -187,28 +196,54 @@ public final class Engine {
 
     /**
      * Subscribes to a topic, first handing the handler the topic's history: the messages kept for it when the
-     * subscription starts in the hub's order, then every message after that point, with no gap and no repeat.
+     * subscription starts in the hub's order, then every message after that point, with no gap and no repeat. With
+     * a transport, the first subscriber of a topic on this node also reads the messages sent before this node
+     * started from the engine, once, in the background (see {@link #HISTORY_TIMEOUT}).
      */
     public Registration subscribeWithHistory(UI ui, String topic, Class<?> type, MessageHandler<?> handler,
                                              TopicMessageHandler<?> topicHandler) {
         Subscription subscription = add(ui, topic, type, handler, topicHandler, false);
-        int size = historyPolicy.size(topic);
-        Cluster clusterNow = cluster;
-        if (size > 0 && clusterNow != null) {
-            // a node started after the messages were sent has them only in the engine: fetch, then start
-            submit(() -> {
-                List<Envelope> older = clusterNow.history(topic, size); // null: the engine could not be read
-                control(() -> {
-                    if (older != null) {
-                        completeHistory(topic, older, size);
-                    }
-                    activate(subscription, historyOf(topic));
-                });
-            });
-        } else {
-            control(() -> activate(subscription, historyOf(topic)));
-        }
+        control(() -> startHistory(topic, subscription));
         return subscription;
+    }
+
+    /**
+     * Fan-out task: activates the subscription with the topic's history, or, if the engine's part of it has not
+     * been read yet, makes it wait for the one read of that topic, starting it if none is under way.
+     */
+    private void startHistory(String topic, Subscription subscription) {
+        int size = historySize(topic);
+        Cluster clusterNow = cluster;
+        if (size <= 0 || clusterNow == null || bootstrappedHistories.contains(topic)) {
+            activate(subscription, historyOf(topic));
+            return;
+        }
+        List<Subscription> waiting = historyReads.get(topic);
+        if (waiting != null) {
+            waiting.add(subscription);
+            return;
+        }
+        historyReads.put(topic, new ArrayList<>(List.of(subscription)));
+        clusterNow.history(topic, size, HISTORY_TIMEOUT)
+                .whenComplete((older, failure) -> control(() -> finishHistory(topic, older, size)));
+    }
+
+    /**
+     * Fan-out task, when the engine answered (or did not, {@code older == null}): completes the topic's history and
+     * activates every subscription that waited for it. Messages that arrived meanwhile are in the history, so none
+     * is missed, up to the history's size; a topic whose read failed is read again by its next subscriber.
+     */
+    private void finishHistory(String topic, List<Envelope> older, int size) {
+        List<Subscription> waiting = historyReads.remove(topic);
+        if (older != null) {
+            completeHistory(topic, older, size);
+        }
+        if (waiting != null) {
+            List<Envelope> history = historyOf(topic);
+            for (Subscription subscription : waiting) {
+                activate(subscription, history);
+            }
+        }
     }
 
     /** Subscribes to joins and leaves on a topic, first handing the handler everyone present (PRESENT events). */
@@ -694,9 +729,30 @@ public final class Engine {
     }
 
     private void ensureOpen() {
-        if (closed) {
+        if (closing) {
             throw new IllegalStateException("this PubSub hub is closed (its Vaadin service was destroyed, or close() "
                     + "was called): nothing can be sent or subscribed through it any more");
+        }
+    }
+
+    /**
+     * The first step of closing a hub with a transport: refuses new sends and subscriptions, ends every page's
+     * presence and lets the fan-out hand the leaves to the transport (waiting up to {@link #LEAVE_TIMEOUT}), so the
+     * other nodes drop this node's entries at once instead of after three missed heartbeats. Then the transport
+     * is closed (flushing what it holds), then {@link #close}.
+     */
+    public void leaveAll() {
+        if (closing) {
+            return;
+        }
+        closing = true;
+        for (UiEndpoint endpoint : endpoints.values()) {
+            endpoint.leaveAll();
+        }
+        try {
+            awaitIdle(LEAVE_TIMEOUT);
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -705,6 +761,7 @@ public final class Engine {
         if (closed) {
             return;
         }
+        closing = true;
         closed = true;
         inbox.close();
         lanes.close();

@@ -40,6 +40,10 @@ final class Presences {
         }
     }
 
+    /** The chunks of a node's state received so far. */
+    private record PartialState(String stateId, List<Member> members) {
+    }
+
     private final Engine engine;
     private final String nodeId;
     /** Sends a protocol message to the other nodes; {@code null} on a hub without transport. */
@@ -50,7 +54,8 @@ final class Presences {
     private final Map<String, Map<String, Member>> byNode = new HashMap<>();
     private final Map<String, Long> lastHeard = new HashMap<>();
     private final Map<String, Long> lastSyncAsked = new HashMap<>();
-    private final Map<String, List<Member>> stateChunks = new HashMap<>();
+    /** Per node, the state it is sending in chunks, until the last chunk arrives; a newer state replaces it. */
+    private final Map<String, PartialState> partialStates = new HashMap<>();
 
     Presences(Engine engine, String nodeId, Consumer<Map<String, Object>> protocol, int maxMembersPerChunk) {
         this.engine = engine;
@@ -139,25 +144,46 @@ final class Presences {
         protocol.accept(Map.of("k", "sync", "to", "*"));
     }
 
-    /** Every heartbeat: tell the others what we have, and drop the entries of nodes gone silent. */
+    /** Every heartbeat: tell the others what we have, and forget the nodes gone silent. */
     void heartbeat(long nowNanos, long silentAfterNanos) {
         Map<String, Member> own = byNode.getOrDefault(nodeId, Map.of());
         protocol.accept(Map.of("k", "beat", "n", (long) own.size(), "h", digest(own)));
-        for (String node : List.copyOf(byNode.keySet())) {
-            if (node.equals(nodeId)) {
-                continue;
-            }
+        for (String node : otherNodes()) {
             Long heard = lastHeard.get(node);
             if (heard == null || nowNanos - heard > silentAfterNanos) {
-                Engine.LOG.info("flow-pubsub: node {} has not been heard from for {} ms: its {} presence entries are removed",
-                        node, silentAfterNanos / 1_000_000, byNode.get(node).size());
-                for (String id : List.copyOf(byNode.get(node).keySet())) {
-                    remove(node, id);
-                }
-                byNode.remove(node);
-                lastHeard.remove(node);
+                forget(node, "has not been heard from for " + silentAfterNanos / 1_000_000 + " ms");
             }
         }
+    }
+
+    /** Every other node this one keeps anything about. */
+    private Set<String> otherNodes() {
+        Set<String> nodes = new HashSet<>(byNode.keySet());
+        nodes.addAll(lastHeard.keySet());
+        nodes.addAll(lastSyncAsked.keySet());
+        nodes.addAll(partialStates.keySet());
+        nodes.remove(nodeId);
+        return nodes;
+    }
+
+    /** Removes a node's entries, as if each had left, and everything kept about it. */
+    private void forget(String node, String why) {
+        Map<String, Member> entries = byNode.get(node);
+        if (entries != null && !entries.isEmpty()) {
+            Engine.LOG.info("flow-pubsub: node {} {}: its {} presence entries are removed", node, why, entries.size());
+            for (String id : List.copyOf(entries.keySet())) {
+                remove(node, id);
+            }
+        }
+        byNode.remove(node);
+        lastHeard.remove(node);
+        lastSyncAsked.remove(node);
+        partialStates.remove(node);
+    }
+
+    /** Other nodes this one keeps anything about; for tests of the bookkeeping. */
+    int trackedNodes() {
+        return otherNodes().size();
     }
 
     private static long digest(Map<String, Member> members) {
@@ -172,6 +198,9 @@ final class Presences {
     void onRemote(String origin, Object message, long nowNanos, long heartbeatNanos) {
         if (!(message instanceof Map<?, ?> fields) || !(fields.get("k") instanceof String kind)) {
             return;
+        }
+        if (!lastHeard.containsKey(origin)) {
+            forgetEarlierStartsOf(origin);
         }
         lastHeard.put(origin, nowNanos);
         switch (kind) {
@@ -208,6 +237,24 @@ final class Presences {
         }
     }
 
+    /**
+     * A node heard for the first time may be a restart of one known under the same configured id (its instance id
+     * has a new epoch): the earlier start is gone, and so are its pages' entries.
+     */
+    private void forgetEarlierStartsOf(String origin) {
+        String configured = configuredId(origin);
+        for (String node : otherNodes()) {
+            if (!node.equals(origin) && configuredId(node).equals(configured)) {
+                forget(node, "restarted as " + origin);
+            }
+        }
+    }
+
+    private static String configuredId(String instanceId) {
+        int separator = instanceId.lastIndexOf(Cluster.INSTANCE_SEPARATOR);
+        return separator < 0 ? instanceId : instanceId.substring(0, separator);
+    }
+
     private void sendState() {
         List<Member> own = new ArrayList<>(byNode.getOrDefault(nodeId, Map.of()).values());
         int chunks = Math.max(1, (own.size() + maxMembersPerChunk - 1) / maxMembersPerChunk);
@@ -227,8 +274,12 @@ final class Presences {
                 || !(fields.get("of") instanceof Long chunks) || !(fields.get("m") instanceof List<?> members)) {
             return;
         }
-        String key = origin + "/" + stateId;
-        List<Member> collected = stateChunks.computeIfAbsent(key, k -> new ArrayList<>());
+        PartialState partial = partialStates.get(origin);
+        if (partial == null || !partial.stateId().equals(stateId)) {
+            partial = new PartialState(stateId, new ArrayList<>()); // a newer state replaces one that never completed
+            partialStates.put(origin, partial);
+        }
+        List<Member> collected = partial.members();
         for (Object each : members) {
             if (each instanceof Map<?, ?> memberFields) {
                 Member member = member(memberFields, origin);
@@ -240,7 +291,7 @@ final class Presences {
         if (chunk + 1 < chunks) {
             return;
         }
-        stateChunks.keySet().removeIf(k -> k.startsWith(origin + "/"));
+        partialStates.remove(origin);
         Set<String> now = new HashSet<>();
         for (Member member : collected) {
             now.add(member.id());

@@ -208,6 +208,20 @@ final class UiEndpoint {
         }
     }
 
+    /** Ends every presence of this page, keeping its subscriptions: the hub is closing and tells the other nodes. */
+    void leaveAll() {
+        List<PresenceJoin> leaving;
+        synchronized (this) {
+            leaving = joins;
+            joins = null;
+        }
+        if (leaving != null) {
+            for (PresenceJoin join : leaving) {
+                engine.leave(join.member);
+            }
+        }
+    }
+
     private boolean isEmpty() {
         return subscriptionCount == 0 && (joins == null || joins.isEmpty());
     }

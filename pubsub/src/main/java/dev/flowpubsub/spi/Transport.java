@@ -1,5 +1,9 @@
 package dev.flowpubsub.spi;
 
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
 /**
  * Carries messages between the nodes (servers) of a cluster: what an engine such as Redis, PostgreSQL
  * LISTEN/NOTIFY or NATS implements. A transport only moves encoded {@link TransportEnvelope envelopes}; the hub
@@ -36,11 +40,13 @@ public interface Transport extends AutoCloseable {
      * The last {@code limit} envelopes published on {@code topic} <em>before this transport started receiving</em>,
      * oldest first: what a node started later needs to complete a topic's history (see
      * {@link TransportContext#historySize}). Envelopes received through {@link TransportContext#receive} are not
-     * included. Blocking; called on one of the hub's worker threads. A transport that keeps no history returns
-     * an empty list, the default: pages then get the history this node itself received.
+     * included. Must not block: return a stage the engine's answer completes. The hub asks once per topic, gives up
+     * after a few seconds (then its pages get the history the node received itself, and the next subscriber asks
+     * again), and checks every envelope's size and payload as it does for received ones. A transport that keeps no
+     * history completes with an empty list, the default.
      */
-    default java.util.List<TransportEnvelope> history(String topic, int limit) {
-        return java.util.List.of();
+    default CompletionStage<List<TransportEnvelope>> history(String topic, int limit) {
+        return CompletableFuture.completedFuture(List.of());
     }
 
     /** Whether the engine is reachable now, and what is buffered, for health checks and logs. */

@@ -3,7 +3,10 @@ package dev.flowpubsub.spi;
 /** What the hub gives its {@link Transport} when it starts it. */
 public interface TransportContext {
 
-    /** This node's id, unique per running hub; envelopes published by this hub carry it as their origin. */
+    /**
+     * This node's id for this start: the configured node id plus an epoch of the start, so unique per running hub
+     * even when a restarted node keeps its configured id. Envelopes published by this hub carry it as their origin.
+     */
     String nodeId();
 
     /** The largest payload the hub accepts, in bytes; a transport may refuse larger entries before decoding. */

@@ -10,6 +10,11 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A {@link Transport} between hubs in one JVM: several "nodes" in one test, no engine to run. It behaves like a
@@ -30,6 +35,8 @@ public final class InMemoryTransport implements Transport {
     public static final class Bus {
 
         private final List<TransportEnvelope> log = new ArrayList<>();
+        private final ReentrantLock lock = new ReentrantLock();
+        private final Condition changed = lock.newCondition();
         private boolean down;
 
         /** A transport for one more node on this bus. */
@@ -38,65 +45,106 @@ public final class InMemoryTransport implements Transport {
         }
 
         /** Makes the engine unreachable for every node, as when a Redis server stops; publishes are buffered. */
-        public synchronized void stop() {
-            down = true;
+        public void stop() {
+            lock.lock();
+            try {
+                down = true;
+            } finally {
+                lock.unlock();
+            }
         }
 
         /** Makes the engine reachable again: nodes flush what they buffered and read what they missed. */
-        public synchronized void start() {
-            down = false;
-            notifyAll();
+        public void start() {
+            lock.lock();
+            try {
+                down = false;
+                changed.signalAll();
+            } finally {
+                lock.unlock();
+            }
         }
 
         /** Envelopes appended so far, for tests. */
-        public synchronized int size() {
-            return log.size();
+        public int size() {
+            lock.lock();
+            try {
+                return log.size();
+            } finally {
+                lock.unlock();
+            }
         }
 
-        synchronized boolean append(TransportEnvelope envelope) {
-            if (down) {
-                return false;
+        boolean append(TransportEnvelope envelope) {
+            lock.lock();
+            try {
+                if (down) {
+                    return false;
+                }
+                log.add(envelope);
+                changed.signalAll();
+                return true;
+            } finally {
+                lock.unlock();
             }
-            log.add(envelope);
-            notifyAll();
-            return true;
         }
 
         /** What was appended after {@code position}, waiting up to 50 ms for something; empty while down. */
-        synchronized List<TransportEnvelope> awaitAfter(int position, InMemoryTransport reader) throws InterruptedException {
-            if (!reader.closed && (down || log.size() <= position)) {
-                wait(50);
-            }
-            return reader.closed || down ? List.of() : List.copyOf(log.subList(position, log.size()));
-        }
-
-        synchronized List<TransportEnvelope> lastBefore(int end, String topic, int limit) {
-            if (down) {
-                throw new IllegalStateException("the in-memory engine is stopped");
-            }
-            ArrayDeque<TransportEnvelope> last = new ArrayDeque<>(limit);
-            for (TransportEnvelope envelope : log.subList(0, Math.min(end, log.size()))) {
-                if (topic.equals(envelope.topic())) {
-                    if (last.size() == limit) {
-                        last.pollFirst();
-                    }
-                    last.addLast(envelope);
+        List<TransportEnvelope> awaitAfter(int position, InMemoryTransport reader) throws InterruptedException {
+            lock.lock();
+            try {
+                if (!reader.closed && (down || log.size() <= position)) {
+                    changed.await(50, TimeUnit.MILLISECONDS);
                 }
+                return reader.closed || down ? List.of() : List.copyOf(log.subList(position, log.size()));
+            } finally {
+                lock.unlock();
             }
-            return List.copyOf(last);
         }
 
-        synchronized boolean isDown() {
-            return down;
+        List<TransportEnvelope> lastBefore(int end, String topic, int limit) {
+            lock.lock();
+            try {
+                if (down) {
+                    throw new IllegalStateException("the in-memory engine is stopped");
+                }
+                ArrayDeque<TransportEnvelope> last = new ArrayDeque<>(limit);
+                for (TransportEnvelope envelope : log.subList(0, Math.min(end, log.size()))) {
+                    if (topic.equals(envelope.topic())) {
+                        if (last.size() == limit) {
+                            last.pollFirst();
+                        }
+                        last.addLast(envelope);
+                    }
+                }
+                return List.copyOf(last);
+            } finally {
+                lock.unlock();
+            }
         }
 
-        private synchronized void wake() {
-            notifyAll();
+        boolean isDown() {
+            lock.lock();
+            try {
+                return down;
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        private void wake() {
+            lock.lock();
+            try {
+                changed.signalAll();
+            } finally {
+                lock.unlock();
+            }
         }
     }
 
     private final Bus bus;
     private final ArrayDeque<TransportEnvelope> outbox = new ArrayDeque<>();
+    private final ReentrantLock outboxLock = new ReentrantLock();
     private volatile boolean closed;
     private Thread reader;
     private volatile int startedAt;
@@ -110,7 +158,8 @@ public final class InMemoryTransport implements Transport {
         Arguments.notNull(context, "context");
         int startAt = bus.size();
         startedAt = startAt;
-        reader = Thread.ofVirtual().name("in-memory-transport-" + context.nodeId()).start(() -> read(context, startAt));
+        reader = Thread.ofVirtual().name("in-memory-transport-" + context.nodeId()).inheritInheritableThreadLocals(false)
+                .start(() -> read(context, startAt));
     }
 
     private void read(TransportContext context, int position) {
@@ -129,32 +178,45 @@ public final class InMemoryTransport implements Transport {
 
     @Override
     public void publish(TransportEnvelope envelope) {
-        synchronized (outbox) {
+        outboxLock.lock();
+        try {
             if (outbox.isEmpty() && bus.append(envelope)) {
                 return;
             }
             outbox.addLast(envelope); // the engine is down: keep it, in order, until it is back
+        } finally {
+            outboxLock.unlock();
         }
     }
 
     private void flushOutbox() {
-        synchronized (outbox) {
+        outboxLock.lock();
+        try {
             while (!outbox.isEmpty() && bus.append(outbox.peekFirst())) {
                 outbox.pollFirst();
             }
+        } finally {
+            outboxLock.unlock();
         }
     }
 
     @Override
-    public List<TransportEnvelope> history(String topic, int limit) {
-        return bus.lastBefore(startedAt, topic, limit);
+    public CompletionStage<List<TransportEnvelope>> history(String topic, int limit) {
+        try {
+            return CompletableFuture.completedFuture(bus.lastBefore(startedAt, topic, limit));
+        } catch (IllegalStateException down) {
+            return CompletableFuture.failedFuture(down);
+        }
     }
 
     @Override
     public TransportHealth health() {
         int buffered;
-        synchronized (outbox) {
+        outboxLock.lock();
+        try {
             buffered = outbox.size();
+        } finally {
+            outboxLock.unlock();
         }
         Map<String, Object> details = Map.of("engine", "in-memory", "buffered", buffered);
         return closed || bus.isDown() ? TransportHealth.down(details) : TransportHealth.up(details);
@@ -165,6 +227,7 @@ public final class InMemoryTransport implements Transport {
         closed = true;
         bus.wake();
         if (reader != null) {
+            reader.interrupt();
             try {
                 reader.join(5_000);
             } catch (InterruptedException e) {
