@@ -145,9 +145,11 @@ public final class RedisServer implements AutoCloseable {
         return port;
     }
 
-    /** {@code redis://127.0.0.1:port} (or {@code rediss://}), with the password if the server has one. */
+    /** {@code redis://127.0.0.1:port} (or {@code rediss://}), with the password (percent-encoded) if the server has one. */
     public String uri() {
-        return (tls ? "rediss://" : "redis://") + (password == null ? "" : ":" + password + "@") + "127.0.0.1:" + port;
+        return (tls ? "rediss://" : "redis://")
+                + (password == null ? "" : ":" + java.net.URLEncoder.encode(password, StandardCharsets.UTF_8) + "@")
+                + "127.0.0.1:" + port;
     }
 
     /** Kills the server at once (SIGKILL), as a crash does; acknowledged writes are on disk. */

@@ -1,5 +1,6 @@
 package dev.flowpubsub.internal;
 
+import java.time.Duration;
 import java.util.Objects;
 
 /** Argument checks shared by the public API, so every call fails with the same clear words. */
@@ -57,5 +58,29 @@ public final class Arguments {
             throw new IllegalArgumentException(name + " must be at least 1 (got " + value + ")");
         }
         return value;
+    }
+
+    public static long positive(long value, String name) {
+        if (value < 1) {
+            throw new IllegalArgumentException(name + " must be at least 1 (got " + value + ")");
+        }
+        return value;
+    }
+
+    /** A duration of at least {@code least}. */
+    public static Duration atLeast(Duration value, Duration least, String name) {
+        notNull(value, name);
+        if (value.compareTo(least) < 0) {
+            throw new IllegalArgumentException(name + " must be at least " + describe(least) + " (got " + value + ")");
+        }
+        return value;
+    }
+
+    private static String describe(Duration duration) {
+        if (duration.toMillis() % 1000 == 0) {
+            long seconds = duration.toSeconds();
+            return seconds == 1 ? "1 second" : seconds + " seconds";
+        }
+        return duration.toMillis() + " ms";
     }
 }

@@ -1,0 +1,99 @@
+package dev.flowpubsub.redis;
+
+import dev.flowpubsub.spi.TransportContext;
+import dev.flowpubsub.spi.TransportEnvelope;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.codec.ByteArrayCodec;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+
+/**
+ * Reads a topic's history list for a node started after the messages were sent: asynchronously, on a connection of
+ * its own that it opens when first needed (and again after it broke), holding no lock, so a slow or frozen Redis
+ * delays nothing but the read itself. The hub gives up on a read after its timeout.
+ *
+ * <p>Threading: {@link #read} from any thread; Lettuce completes the stage on its own threads.
+ */
+final class RedisHistory {
+
+    private final RedisClient client;
+    private final RedisURI uri;
+    private final String stream;
+    private final TransportContext context;
+    private final Supplier<String> startPosition;
+    private final String displayUri;
+    private final AtomicReference<CompletableFuture<StatefulRedisConnection<byte[], byte[]>>> connection =
+            new AtomicReference<>();
+    private volatile boolean closed;
+
+    RedisHistory(RedisClient client, RedisURI uri, String stream, TransportContext context,
+                 Supplier<String> startPosition, String displayUri) {
+        this.client = client;
+        this.uri = uri;
+        this.stream = stream;
+        this.context = context;
+        this.startPosition = startPosition;
+        this.displayUri = displayUri;
+    }
+
+    /** The topic's last entries older than where this node started reading, so none also arrives by the stream. */
+    CompletionStage<List<TransportEnvelope>> read(String topic, int limit) {
+        String start = startPosition.get();
+        if (start == null) {
+            return CompletableFuture.failedFuture(new IllegalStateException("Redis " + displayUri + " has not been reached yet"));
+        }
+        byte[] key = RedisEntries.bytes(stream + ":history:" + topic);
+        return connection().thenCompose(open -> open.async().lrange(key, -limit, -1))
+                .thenApply(entries -> olderThan(start, topic, entries));
+    }
+
+    private List<TransportEnvelope> olderThan(String start, String topic, List<byte[]> entries) {
+        List<TransportEnvelope> older = new ArrayList<>(entries.size());
+        for (byte[] raw : entries) {
+            RedisEntries.HistoryEntry entry = RedisEntries.HistoryEntry.parse(raw, topic);
+            if (entry == null) {
+                context.rejected(stream + ":history:" + topic, "malformed history entry");
+            } else if (RedisEntries.compareIds(entry.id(), start) <= 0) {
+                older.add(entry.envelope());
+            }
+        }
+        return older;
+    }
+
+    /** The open query connection, or a new one if there is none or it broke. */
+    private CompletableFuture<StatefulRedisConnection<byte[], byte[]>> connection() {
+        for (;;) {
+            CompletableFuture<StatefulRedisConnection<byte[], byte[]>> current = connection.get();
+            if (current != null && !(current.isDone() && (current.isCompletedExceptionally() || !current.join().isOpen()))) {
+                return current;
+            }
+            if (closed) {
+                return CompletableFuture.failedFuture(new IllegalStateException("the transport is closed"));
+            }
+            CompletableFuture<StatefulRedisConnection<byte[], byte[]>> fresh =
+                    client.connectAsync(ByteArrayCodec.INSTANCE, uri).toCompletableFuture();
+            if (connection.compareAndSet(current, fresh)) {
+                if (current != null && !current.isCompletedExceptionally()) {
+                    RedisWriter.closeQuietly(current.join());
+                }
+                return fresh;
+            }
+            fresh.thenAccept(RedisWriter::closeQuietly); // another caller won the race
+        }
+    }
+
+    void close() {
+        closed = true;
+        CompletableFuture<StatefulRedisConnection<byte[], byte[]>> current = connection.getAndSet(null);
+        if (current != null) {
+            current.thenAccept(RedisWriter::closeQuietly);
+        }
+    }
+}

@@ -1,0 +1,172 @@
+package dev.flowpubsub.redis;
+
+import dev.flowpubsub.spi.TransportContext;
+import dev.flowpubsub.spi.TransportEnvelope;
+import io.lettuce.core.Limit;
+import io.lettuce.core.Range;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.StreamMessage;
+import io.lettuce.core.XReadArgs;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.codec.ByteArrayCodec;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+import static dev.flowpubsub.redis.RedisEntries.ORIGIN;
+import static dev.flowpubsub.redis.RedisEntries.PAYLOAD;
+import static dev.flowpubsub.redis.RedisEntries.SEQUENCE;
+import static dev.flowpubsub.redis.RedisEntries.TOPIC;
+import static dev.flowpubsub.redis.RedisEntries.VERSION;
+
+/**
+ * Reads the stream from the last entry this node has seen ({@code XREAD BLOCK}), on one connection of its own, and
+ * hands each entry to the hub in stream order. After a reconnect it reads on from the same id, so it gets everything
+ * appended meanwhile. While the hub's inbox is full, handing an entry over waits, and so does reading.
+ *
+ * <p>Threading: {@link #run} on the reader thread; {@link #startPosition} from any thread.
+ */
+final class RedisReader implements Runnable {
+
+    static final long BLOCK_MILLIS = 1_000;
+    private static final int READ_BATCH = 500;
+
+    private final RedisClient client;
+    private final RedisConnectionState state;
+    private final TransportContext context;
+    private final byte[] streamKey;
+    private final Backoff backoff = new Backoff();
+    private StatefulRedisConnection<byte[], byte[]> firstConnection;
+    /** The stream id this node started reading after; history older than that comes from the history lists. */
+    private volatile String startPosition;
+    private volatile boolean closed;
+
+    RedisReader(RedisClient client, RedisConnectionState state, TransportContext context, String stream) {
+        this.client = client;
+        this.state = state;
+        this.context = context;
+        this.streamKey = RedisEntries.bytes(stream);
+    }
+
+    /**
+     * Finds where to start reading, now, so that everything published after the hub is built reaches this node; if
+     * Redis is unreachable, {@link #run} finds it when Redis is back.
+     */
+    void findStart() {
+        try {
+            firstConnection = client.connect(ByteArrayCodec.INSTANCE);
+            startPosition = newestId(firstConnection);
+        } catch (RuntimeException unreachable) {
+            state.down(RedisConnectionState.Side.READER, unreachable);
+            RedisWriter.closeQuietly(firstConnection);
+            firstConnection = null;
+        }
+    }
+
+    /** Where this node started reading, or {@code null} before it first reached Redis. */
+    String startPosition() {
+        return startPosition;
+    }
+
+    /** The id of the stream's newest entry, or {@code 0-0} for an empty stream: where a new node starts reading. */
+    private String newestId(StatefulRedisConnection<byte[], byte[]> connection) {
+        List<StreamMessage<byte[], byte[]>> newest =
+                connection.sync().xrevrange(streamKey, Range.create("-", "+"), Limit.from(1));
+        return newest.isEmpty() ? "0-0" : newest.getFirst().getId();
+    }
+
+    @Override
+    public void run() {
+        StatefulRedisConnection<byte[], byte[]> connection = firstConnection;
+        String lastId = startPosition;
+        while (!closed) {
+            try {
+                if (connection == null || !connection.isOpen()) {
+                    RedisWriter.closeQuietly(connection);
+                    connection = client.connect(ByteArrayCodec.INSTANCE);
+                }
+                if (lastId == null) {
+                    lastId = newestId(connection);
+                    startPosition = lastId;
+                }
+                List<StreamMessage<byte[], byte[]>> entries = connection.sync().xread(
+                        XReadArgs.Builder.block(BLOCK_MILLIS).count(READ_BATCH),
+                        XReadArgs.StreamOffset.from(streamKey, lastId));
+                state.up(RedisConnectionState.Side.READER);
+                backoff.reset();
+                for (StreamMessage<byte[], byte[]> entry : entries) {
+                    lastId = entry.getId();
+                    receive(entry);
+                }
+            } catch (RuntimeException failure) {
+                if (closed) {
+                    break;
+                }
+                state.down(RedisConnectionState.Side.READER, failure);
+                RedisWriter.closeQuietly(connection);
+                connection = null;
+                backoff.pause();
+            }
+        }
+        RedisWriter.closeQuietly(connection);
+    }
+
+    private void receive(StreamMessage<byte[], byte[]> entry) {
+        byte[] version = null;
+        byte[] origin = null;
+        byte[] sequence = null;
+        byte[] topic = null;
+        byte[] payload = null;
+        for (Map.Entry<byte[], byte[]> field : entry.getBody().entrySet()) {
+            byte[] name = field.getKey();
+            if (Arrays.equals(name, VERSION)) {
+                version = field.getValue();
+            } else if (Arrays.equals(name, ORIGIN)) {
+                origin = field.getValue();
+            } else if (Arrays.equals(name, SEQUENCE)) {
+                sequence = field.getValue();
+            } else if (Arrays.equals(name, TOPIC)) {
+                topic = field.getValue();
+            } else if (Arrays.equals(name, PAYLOAD)) {
+                payload = field.getValue();
+            }
+        }
+        if (version != null && !Arrays.equals(version, RedisEntries.bytes(Integer.toString(RedisEntries.FORMAT_VERSION)))) {
+            context.rejected(entry.getId(), "format version " + new String(version, StandardCharsets.UTF_8)
+                    + ", which this node does not read (it reads version " + RedisEntries.FORMAT_VERSION
+                    + "): a node of another release wrote it");
+            return;
+        }
+        if (origin == null || sequence == null || payload == null) {
+            context.rejected(entry.getId(), "not a flow-pubsub entry: fields o, s and p are required");
+            return;
+        }
+        if (payload.length > context.maxPayloadBytes()) {
+            context.rejected(entry.getId(), "payload of " + payload.length + " bytes is over the limit of "
+                    + context.maxPayloadBytes());
+            return;
+        }
+        long number;
+        try {
+            number = Long.parseLong(new String(sequence, StandardCharsets.US_ASCII));
+        } catch (NumberFormatException e) {
+            context.rejected(entry.getId(), "sequence is not a number");
+            return;
+        }
+        TransportEnvelope envelope;
+        try {
+            envelope = new TransportEnvelope(new String(origin, StandardCharsets.UTF_8), number,
+                    topic == null ? null : new String(topic, StandardCharsets.UTF_8), payload);
+        } catch (IllegalArgumentException e) {
+            context.rejected(entry.getId(), e.getMessage());
+            return;
+        }
+        context.receive(envelope);
+    }
+
+    void close() {
+        closed = true;
+    }
+}
