@@ -3,12 +3,14 @@ package dev.flowpubsub;
 import dev.flowpubsub.internal.Arguments;
 import dev.flowpubsub.spi.MessageCodec;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.StreamReadConstraints;
+import tools.jackson.core.json.JsonFactory;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.MapperFeature;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
-import java.lang.reflect.Modifier;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -24,13 +26,42 @@ import java.util.function.Function;
 /**
  * The default {@link MessageCodec}: messages as JSON, with Jackson (which every Vaadin 25 application has).
  *
- * <p>It encodes strings, numbers, booleans and characters; lists, sets and string-keyed maps of encodable values;
- * and the classes the application allows, typically records and enums, whose fields are written and rebuilt by
- * their declared types. Each message is tagged with its type, and decoding builds only the built-in types and the
- * allowed classes: never a class named by the bytes themselves.
+ * <p>Nothing read from a network engine is decoded into a class that is not allowed. A message is one of the
+ * built-in types (a String, a boxed number, a Boolean, a Character, a BigDecimal or a BigInteger), a list, set or
+ * String-keyed map of messages, or an instance of a record or enum the application allowed. Each message is tagged
+ * with its type, and decoding builds only the built-in types and the allowed classes: never a class named by the
+ * bytes themselves. Jackson rebuilds an allowed record by the declared types of its components, so
+ * {@link #allowing(Class[])} checks each allowed type's whole shape once, when it is called, and refuses what would
+ * let Jackson build anything else:
+ * <ul>
+ *   <li>allowed types are records or enums (any other class: use a record);</li>
+ *   <li>each record component, and each parameter of a member marked with a Jackson annotation such as
+ *       {@code @JsonCreator}, has a closed type: a primitive, String, boxed number, Boolean, Character, BigDecimal,
+ *       BigInteger, UUID, {@code java.time} Instant, LocalDate, LocalTime, LocalDateTime or Duration, a primitive
+ *       array, an enum, a record that is allowed too, or a List, Set, Collection, Optional or
+ *       {@code Map<String, ...>} of closed types. Object, interfaces, abstract classes, concrete collection classes,
+ *       wildcards, type variables and arrays of objects (use a List) are refused: they would let Jackson pick the
+ *       class. OffsetDateTime and ZonedDateTime are left out because Jackson does not give back the offset they were
+ *       sent with; send an Instant;</li>
+ *   <li>no annotation that lets the bytes or another class choose what is built: {@code @JsonTypeInfo},
+ *       {@code @JsonSubTypes}, {@code @JsonTypeIdResolver}, {@code @JsonTypeResolver} or {@code @JsonDeserialize},
+ *       on the type, its members, their parameters or the interfaces it implements, directly or inside an
+ *       annotation marked {@code @JacksonAnnotationsInside}.</li>
+ * </ul>
+ * The codec's own mapper has default typing off, no mix-ins and no modules beyond Jackson's built-in ones, and
+ * writes values by their declared types, so what is sent has exactly the checked shape.
+ *
+ * <p>Limits, so that hostile bytes cost little: Jackson's default read limits (nesting depth 500, numbers of
+ * 1,000 characters, strings of 100,000,000 characters, property names of 50,000 characters), set on this codec's
+ * mapper so that a JVM-wide {@code StreamReadConstraints.overrideDefaultStreamReadConstraints} cannot loosen them;
+ * numbers sent as text (int, long, short, byte, float, double, decimal, bigint) of at most 1,000 characters, and
+ * decimals whose exponent (scale) is within &plusmn;1,000; such a number over these limits is refused when it is
+ * sent, as the other nodes would refuse it.
+ * Refusals quote text from the bytes only as a one-line excerpt of at most 100 characters, and carry no cause
+ * (Jackson's and the JDK's messages may quote the input in full).
  *
  * <pre>{@code
- * PubSubHub.builder().transport(redis).codec(JsonCodec.allowing(ChatMessage.class, Presence.class)).install(service);
+ * PubSubHub.builder().transport(redis).codec(JsonCodec.allowing(ChatMessage.class, Mood.class)).install(service);
  * }</pre>
  *
  * <p>Thread-safe and immutable.
@@ -40,6 +71,12 @@ public final class JsonCodec implements MessageCodec {
     private static final String TYPE = "t";
     private static final String VALUE = "v";
 
+    /** Jackson 3's default read limits, pinned here so that a JVM-wide override cannot loosen them. */
+    private static final StreamReadConstraints READ_LIMITS = StreamReadConstraints.builder().maxNestingDepth(500)
+            .maxNumberLength(1_000).maxStringLength(100_000_000).maxNameLength(50_000).build();
+    private static final int MAX_NUMBER_LENGTH = READ_LIMITS.getMaxNumberLength();
+    private static final int EXCERPT_LENGTH = 100;
+
     private static final Map<Class<?>, String> SCALAR_NAMES = Map.ofEntries(
             Map.entry(String.class, "string"), Map.entry(Integer.class, "int"), Map.entry(Long.class, "long"),
             Map.entry(Short.class, "short"), Map.entry(Byte.class, "byte"), Map.entry(Double.class, "double"),
@@ -47,33 +84,38 @@ public final class JsonCodec implements MessageCodec {
             Map.entry(BigDecimal.class, "decimal"), Map.entry(BigInteger.class, "bigint"));
 
     private static final Map<String, Function<String, Object>> SCALAR_PARSERS = Map.ofEntries(
-            Map.entry("string", s -> s), Map.entry("int", Integer::valueOf), Map.entry("long", Long::valueOf),
-            Map.entry("short", Short::valueOf), Map.entry("byte", Byte::valueOf), Map.entry("double", Double::valueOf),
-            Map.entry("float", Float::valueOf), Map.entry("boolean", JsonCodec::parseBoolean),
-            Map.entry("char", JsonCodec::parseChar), Map.entry("decimal", BigDecimal::new),
-            Map.entry("bigint", BigInteger::new));
+            Map.entry("string", s -> s), Map.entry("int", number(Integer::valueOf)),
+            Map.entry("long", number(Long::valueOf)), Map.entry("short", number(Short::valueOf)),
+            Map.entry("byte", number(Byte::valueOf)), Map.entry("double", number(Double::valueOf)),
+            Map.entry("float", number(Float::valueOf)), Map.entry("boolean", JsonCodec::parseBoolean),
+            Map.entry("char", JsonCodec::parseChar), Map.entry("decimal", number(JsonCodec::parseDecimal)),
+            Map.entry("bigint", number(BigInteger::new)));
 
-    private final JsonMapper mapper = JsonMapper.builder().build();
+    /* Default typing is off and mix-ins are none (a built Jackson 3 mapper cannot be given any), so the allowed
+       types' own annotations, checked by AllowedShapes, are all that steer it. Static typing: values are written by
+       their declared, checked types, never by a runtime class that slipped into a generic container. */
+    private final JsonMapper mapper = JsonMapper.builder(JsonFactory.builder().streamReadConstraints(READ_LIMITS).build())
+            .deactivateDefaultTyping().enable(MapperFeature.USE_STATIC_TYPING).build();
     private final Map<String, Class<?>> allowedByName;
 
     private JsonCodec(Collection<Class<?>> allowed) {
         Map<String, Class<?>> byName = new LinkedHashMap<>();
         for (Class<?> type : allowed) {
             Arguments.notNull(type, "allowed type");
-            if (type.isInterface() || type.isPrimitive() || type.isArray()
-                    || (Modifier.isAbstract(type.getModifiers()) && !type.isEnum())) {
-                throw new IllegalArgumentException("cannot allow " + type.getName()
-                        + ": allow concrete classes such as records and enums, whose exact class is rebuilt");
+            if (!SCALAR_NAMES.containsKey(type)) {
+                byName.put(type.getName(), type);
             }
-            if (SCALAR_NAMES.containsKey(type)) {
-                continue;
-            }
-            byName.put(type.getName(), type);
         }
+        AllowedShapes.check(byName.values());
         this.allowedByName = Map.copyOf(byName);
     }
 
-    /** A codec for the built-in types and the given classes (records, enums, or other Jackson-mappable classes). */
+    /**
+     * A codec for the built-in types and the given records and enums.
+     *
+     * @throws IllegalArgumentException if a type is not a record or an enum, or its shape is not closed (see the
+     *                                  class description); the message names the type, the part and what to do
+     */
     public static JsonCodec allowing(Class<?>... types) {
         return new JsonCodec(List.of(types));
     }
@@ -107,8 +149,15 @@ public final class JsonCodec implements MessageCodec {
         Class<?> type = value.getClass();
         String scalar = SCALAR_NAMES.get(type);
         if (scalar != null) {
+            String text = value.toString();
+            try {
+                SCALAR_PARSERS.get(scalar).apply(text); // what the other nodes would refuse is refused here, at the send
+            } catch (IllegalArgumentException overLimit) {
+                throw new IllegalArgumentException("cannot send a message of type " + message.getClass().getName()
+                        + " across nodes: its " + scalar + " is out of the codec's limits (" + overLimit.getMessage() + ")");
+            }
             node.put(TYPE, scalar);
-            node.put(VALUE, value.toString());
+            node.put(VALUE, text);
         } else if (allowedByName.get(type.getName()) == type) {
             node.put(TYPE, type.getName());
             node.set(VALUE, mapper.valueToTree(value));
@@ -150,7 +199,8 @@ public final class JsonCodec implements MessageCodec {
         try {
             root = mapper.readTree(payload);
         } catch (JacksonException e) {
-            throw new IllegalArgumentException("payload is not JSON: " + e.getOriginalMessage(), e);
+            throw new IllegalArgumentException("payload is not JSON within the codec's limits: "
+                    + excerpt(e.getOriginalMessage()));
         }
         if (root == null || root.isNull() || root.isMissingNode()) {
             throw new IllegalArgumentException("payload is empty or null");
@@ -158,6 +208,7 @@ public final class JsonCodec implements MessageCodec {
         return untagged(root);
     }
 
+    /** Decoding refusals carry no cause: Jackson's and the JDK's messages may quote the bytes in full. */
     private Object untagged(JsonNode node) {
         if (node.isNull()) {
             return null;
@@ -175,7 +226,7 @@ public final class JsonCodec implements MessageCodec {
             try {
                 return parser.apply(value.stringValue());
             } catch (RuntimeException e) {
-                throw new IllegalArgumentException("malformed " + type + ": " + e.getMessage(), e);
+                throw new IllegalArgumentException("malformed " + type + ": " + excerpt(e.getMessage()));
             }
         }
         switch (type) {
@@ -203,26 +254,59 @@ public final class JsonCodec implements MessageCodec {
             default -> {
                 Class<?> allowed = allowedByName.get(type);
                 if (allowed == null) {
-                    throw new IllegalArgumentException("type '" + abbreviate(type) + "' is not allowed by this node's codec");
+                    throw new IllegalArgumentException("type '" + excerpt(type) + "' is not allowed by this node's codec");
                 }
                 try {
                     return mapper.treeToValue(value, allowed);
                 } catch (JacksonException e) {
-                    throw new IllegalArgumentException("malformed " + type + ": " + e.getOriginalMessage(), e);
+                    throw new IllegalArgumentException("malformed " + type + ": " + excerpt(e.getOriginalMessage()));
                 }
             }
         }
     }
 
-    private static String abbreviate(String text) {
-        return text.length() <= 200 ? text : text.substring(0, 200) + "...";
+    /** What a message may quote of untrusted text: at most 100 characters, on one line, nothing invisible. */
+    private static String excerpt(String text) {
+        String all = String.valueOf(text);
+        StringBuilder excerpt = new StringBuilder(EXCERPT_LENGTH + 30);
+        all.codePoints().limit(EXCERPT_LENGTH).map(c -> isPlain(c) ? c : '?').forEach(excerpt::appendCodePoint);
+        return all.codePointCount(0, all.length()) <= EXCERPT_LENGTH ? excerpt.toString()
+                : excerpt.append("... (").append(all.length()).append(" characters)").toString();
+    }
+
+    private static boolean isPlain(int codePoint) {
+        return switch (Character.getType(codePoint)) {
+            case Character.CONTROL, Character.FORMAT, Character.LINE_SEPARATOR, Character.PARAGRAPH_SEPARATOR,
+                 Character.SURROGATE, Character.PRIVATE_USE, Character.UNASSIGNED -> false;
+            default -> true;
+        };
+    }
+
+    /** Number text is refused over Jackson's number length limit, before parsing it costs anything. */
+    private static Function<String, Object> number(Function<String, Object> parser) {
+        return text -> {
+            if (text.length() > MAX_NUMBER_LENGTH) {
+                throw new IllegalArgumentException(text.length() + " characters, over the limit of " + MAX_NUMBER_LENGTH);
+            }
+            return parser.apply(text);
+        };
+    }
+
+    /** A short decimal can still be huge (1e999999999): its exponent is held to the same limit as its length. */
+    private static Object parseDecimal(String text) {
+        BigDecimal decimal = new BigDecimal(text);
+        if (Math.abs((long) decimal.scale()) > MAX_NUMBER_LENGTH) {
+            throw new IllegalArgumentException("exponent " + -(long) decimal.scale() + ", over the limit of "
+                    + MAX_NUMBER_LENGTH + " either way");
+        }
+        return decimal;
     }
 
     private static Object parseBoolean(String text) {
         return switch (text) {
             case "true" -> Boolean.TRUE;
             case "false" -> Boolean.FALSE;
-            default -> throw new IllegalArgumentException("not a boolean: " + abbreviate(text));
+            default -> throw new IllegalArgumentException("expected true or false");
         };
     }
 
