@@ -111,7 +111,8 @@ final class ChatServer implements AutoCloseable {
                     HttpResponse<String> health = client.send(HttpRequest.newBuilder(URI.create(url("/actuator/health")))
                             .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
                     if (health.statusCode() == 200 && health.body().startsWith("{\"components\"")
-                            && health.body().contains("\"engine\":\"redis\"")) {
+                            && health.body().contains("\"engine\":\"redis\"")
+                            && health.body().contains("\"transport\":\"UP\"")) {
                         return this;
                     }
                 } catch (IOException notYet) {

@@ -12,18 +12,18 @@ import dev.flowpubsub.spi.MessageCodec;
 import dev.flowpubsub.spi.Transport;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.actuate.endpoint.web.AdditionalPathsMapper;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClass;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.health.actuate.endpoint.HealthEndpointGroupsPostProcessor;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.io.ResourceLoader;
-import org.springframework.util.ClassUtils;
-
-
+import org.springframework.util.StringUtils;
 
 /**
  * Makes the application's {@link PubSubHub} a Spring bean, configured from {@code pubsub.*}
@@ -31,7 +31,22 @@ import org.springframework.util.ClassUtils;
  * the injected bean are one hub. Define your own {@code PubSubHub} bean to replace it; a
  * {@link DeliveryErrorHandler}, {@link TopicAuthorizer}, {@link HistoryPolicy}, {@link Transport} or
  * {@link MessageCodec} bean, if present, is used by it.
- * With {@code pubsub.redis.uri} set and flow-pubsub-redis on the classpath, the hub runs on Redis.
+ * With {@code pubsub.redis.uri} set (to a non-blank value) and flow-pubsub-redis on the classpath, the hub runs on
+ * Redis; set without flow-pubsub-redis, startup fails saying what to add.
+ *
+ * <p>With Spring Boot's Actuator, two health indicators:
+ * <ul>
+ * <li>{@code pubsub} ({@link PubSubHealthIndicator}), in the root {@code /actuator/health}: DOWN only when the hub
+ * is closed; the transport's state is in its details, since pages on one server still get each other's messages
+ * when Redis is away.</li>
+ * <li>{@code pubsubTransport} ({@link PubSubTransportHealthIndicator}): DOWN while the transport cannot reach its
+ * engine. It is never counted in the root {@code /actuator/health}, only in the groups that include it, such as
+ * {@code management.endpoint.health.group.readiness.include=readinessState,pubsubTransport}. Spring Boot has no
+ * property that keeps a contributor out of the root, so a {@link HealthEndpointGroupsPostProcessor} bean
+ * ({@code pubsubTransportOutOfRootHealth}) makes the root group leave it out; as a side effect it has no path of
+ * its own at the root ({@code /actuator/health/pubsubTransport} is 404), but has one in each group that includes
+ * it ({@code /actuator/health/readiness/pubsubTransport}). See DECISIONS.md, 2026-11-30.</li>
+ * </ul>
  *
  * <pre>{@code
  * @Service
@@ -48,24 +63,21 @@ public class PubSubAutoConfiguration {
 
     private static final String REDIS_TRANSPORT = "dev.flowpubsub.redis.RedisTransport";
 
+    /** The name of {@link PubSubTransportHealthIndicator} among the health contributors. */
+    static final String TRANSPORT_HEALTH = "pubsubTransport";
+
     /** The hub; Spring closes it (and its transport) with the context. */
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
-    public PubSubHub pubSubHub(PubSubProperties properties, ResourceLoader resourceLoader,
-                               ObjectProvider<DeliveryErrorHandler> errorHandler,
+    public PubSubHub pubSubHub(PubSubProperties properties, ObjectProvider<DeliveryErrorHandler> errorHandler,
                                ObjectProvider<Transport> transport, ObjectProvider<MessageCodec> codec,
                                ObjectProvider<HistoryPolicy> historyPolicy, ObjectProvider<TopicAuthorizer> authorizer) {
-        if (properties.getRedis().getUri() != null && !properties.getRedis().getUri().isBlank()
-                && !ClassUtils.isPresent(REDIS_TRANSPORT, resourceLoader.getClassLoader())) {
-            throw new IllegalStateException("pubsub.redis.uri is set but flow-pubsub-redis is not on the classpath: "
-                    + "add the dependency dev.flowpubsub:flow-pubsub-redis");
-        }
         PubSubHub.Builder builder = PubSubHub.builder()
                 .queueCapacity(properties.getQueueCapacity())
                 .overflowPolicy(properties.getOverflowPolicy())
                 .minBatchInterval(properties.getMinBatchInterval())
                 .maxMessageBytes(properties.getMaxMessageBytes());
-        if (properties.getNodeId() != null && !properties.getNodeId().isBlank()) {
+        if (StringUtils.hasText(properties.getNodeId())) {
             builder.nodeId(properties.getNodeId());
         }
         errorHandler.ifAvailable(builder::errorHandler);
@@ -90,14 +102,21 @@ public class PubSubAutoConfiguration {
         return event -> PubSubHub.install(event.getSource(), hub, false);
     }
 
-    /** With flow-pubsub-redis on the classpath and {@code pubsub.redis.uri} set: the hub runs on Redis. */
+    /**
+     * With flow-pubsub-redis on the classpath and {@code pubsub.redis.uri} set: the hub runs on Redis. A blank URI
+     * counts as not set ({@link OnRedisUriCondition}).
+     */
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass(name = REDIS_TRANSPORT)
-    @ConditionalOnProperty(prefix = "pubsub.redis", name = "uri")
+    @Conditional(OnRedisUriCondition.class)
     static class Redis {
 
-        /** Closed by the hub that uses it. */
-        @Bean(destroyMethod = "")
+        /**
+         * Closed with the context, also when no hub uses it (an application's own {@code PubSubHub} bean, or a
+         * startup that fails before the hub is built): building it already starts Lettuce's threads. The hub that
+         * uses it closes it too, which is harmless: {@link Transport#close()} is idempotent.
+         */
+        @Bean(destroyMethod = "close")
         @ConditionalOnMissingBean(Transport.class)
         Transport pubSubRedisTransport(PubSubProperties properties) {
             PubSubProperties.Redis redis = properties.getRedis();
@@ -113,6 +132,18 @@ public class PubSubAutoConfiguration {
         }
     }
 
+    /** With {@code pubsub.redis.uri} set but without flow-pubsub-redis: startup fails, saying what to add. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnMissingClass(REDIS_TRANSPORT)
+    @Conditional(OnRedisUriCondition.class)
+    static class RedisMissing {
+
+        RedisMissing() {
+            throw new IllegalStateException("pubsub.redis.uri is set but flow-pubsub-redis is not on the classpath: "
+                    + "add the dependency dev.flowpubsub:flow-pubsub-redis");
+        }
+    }
+
     /** With Micrometer on the classpath: the hub's stats as {@code pubsub.*} meters, bound by Spring Boot's metrics. */
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass(MeterBinder.class)
@@ -125,15 +156,40 @@ public class PubSubAutoConfiguration {
         }
     }
 
-    /** With Spring Boot's health support (Actuator): the hub's transport in {@code /actuator/health} as "pubsub". */
+    /**
+     * With Spring Boot's health support (Actuator): the hub as "pubsub" and its transport as "pubsubTransport"
+     * (the bean names without their {@code HealthIndicator} suffix, as Spring Boot names contributors).
+     */
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass(HealthIndicator.class)
     static class Health {
 
+        /** UP while the hub is open; in the root {@code /actuator/health}. */
         @Bean
         @ConditionalOnMissingBean(name = "pubsubHealthIndicator")
         HealthIndicator pubsubHealthIndicator(PubSubHub hub) {
             return new PubSubHealthIndicator(hub);
+        }
+
+        /**
+         * DOWN while the transport cannot reach its engine; for readiness groups. Present with or without a
+         * transport, so a group that includes it starts on every server.
+         */
+        @Bean
+        @ConditionalOnMissingBean(name = TRANSPORT_HEALTH + "HealthIndicator")
+        HealthIndicator pubsubTransportHealthIndicator(PubSubHub hub) {
+            return new PubSubTransportHealthIndicator(hub);
+        }
+    }
+
+    /** With Actuator's health endpoint: "pubsubTransport" is counted only in the groups that include it. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass({HealthEndpointGroupsPostProcessor.class, AdditionalPathsMapper.class})
+    static class HealthGroups {
+
+        @Bean
+        HealthEndpointGroupsPostProcessor pubsubTransportOutOfRootHealth() {
+            return groups -> new RootExcludingHealthEndpointGroups(groups, TRANSPORT_HEALTH);
         }
     }
 }

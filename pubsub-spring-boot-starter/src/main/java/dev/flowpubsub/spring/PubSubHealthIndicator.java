@@ -9,8 +9,15 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 import java.util.Optional;
 
 /**
- * Reports the hub in Spring Boot's health: DOWN when it is closed or its transport cannot reach its engine,
- * with the transport's details (never its secrets) and a few of the hub's counters.
+ * Reports the hub in Spring Boot's health as "pubsub": UP while the hub is open, DOWN once it is closed.
+ *
+ * <p>A transport that cannot reach its engine does not take it DOWN: pages on this server still get each other's
+ * messages, and a DOWN here would take every node out of a load balancer at once when Redis goes away. The
+ * transport's state shows in the details instead, as {@code transport: UP} or {@code DOWN}, with the transport's
+ * own details (never its secrets) and a few of the hub's counters. To stop sending traffic to a node that cannot
+ * reach the others, include {@link PubSubTransportHealthIndicator "pubsubTransport"} in the readiness group.
+ *
+ * <p>Thread-safe: {@link #health()} only reads the hub's counters and asks the transport for its state.
  */
 public class PubSubHealthIndicator implements HealthIndicator {
 
@@ -24,12 +31,12 @@ public class PubSubHealthIndicator implements HealthIndicator {
     public Health health() {
         PubSubStats stats = hub.stats();
         Optional<TransportHealth> transport = hub.transportHealth();
-        boolean up = !hub.isClosed() && transport.map(TransportHealth::up).orElse(true);
-        Health.Builder health = up ? Health.up() : Health.down();
+        Health.Builder health = hub.isClosed() ? Health.down() : Health.up();
         health.withDetail("pages", stats.subscribedUis()).withDetail("pending", stats.pending())
                 .withDetail("dropped", stats.dropped());
         if (transport.isPresent()) {
             health.withDetail("node", hub.nodeId().orElse("")).withDetails(transport.get().details())
+                    .withDetail("transport", transport.get().up() ? "UP" : "DOWN")
                     .withDetail("remoteMissed", stats.remoteMissed())
                     .withDetail("remoteRejected", stats.remoteRejected());
         } else {

@@ -145,7 +145,10 @@ public class PubSubProperties {
     /** The Redis transport, from flow-pubsub-redis. */
     public static class Redis {
 
-        /** Redis to run the hub on, such as redis://:password@host:6379 or rediss://host:6380; none: single server. */
+        /**
+         * Redis to run the hub on, such as redis://:password@host:6379 or rediss://host:6380; none: single server.
+         * An empty or blank value is the same as none, so PUBSUB_REDIS_URI= turns Redis off.
+         */
         private String uri;
 
         /** The stream (key) that carries the messages; nodes of one application share it. */

@@ -15,6 +15,7 @@ import dev.flowpubsub.TopicAuthorizer;
 import dev.flowpubsub.micrometer.PubSubMetrics;
 import dev.flowpubsub.redis.RedisServer;
 import dev.flowpubsub.redis.RedisTransport;
+import dev.flowpubsub.spi.Transport;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
@@ -28,10 +29,15 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.StandardEnvironment;
+import org.springframework.core.env.SystemEnvironmentPropertySource;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -202,6 +208,93 @@ class PubSubAutoConfigurationTest {
         });
     }
 
+    /* --- pubsub.redis.uri: blank means no Redis --- */
+
+    @Test
+    void blankRedisUri_meansNoRedis_insteadOfAFailedStart() {
+        runner.withPropertyValues("pubsub.redis.uri=").run(context -> {
+            assertThat(context).hasNotFailed().doesNotHaveBean(Transport.class);
+            assertThat(context.getBean(PubSubHub.class).transportHealth()).isEmpty();
+        });
+    }
+
+    @Test
+    void emptyPubsubRedisUriEnvironmentVariable_meansNoRedis() {
+        runner.withInitializer(context -> context.getEnvironment().getPropertySources().addFirst(
+                        new SystemEnvironmentPropertySource(
+                                "test-" + StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
+                                Map.of("PUBSUB_REDIS_URI", ""))))
+                .run(context -> {
+                    assertThat(context).hasNotFailed().doesNotHaveBean(Transport.class);
+                    assertThat(context.getBean(PubSubHub.class).transportHealth()).isEmpty();
+                });
+    }
+
+    @Test
+    void blankRedisUri_withoutTheRedisModule_startsWithoutRedis() {
+        runner.withClassLoader(new FilteredClassLoader(RedisTransport.class))
+                .withPropertyValues("pubsub.redis.uri=")
+                .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(Transport.class));
+    }
+
+    @Test
+    void redisUri_withoutTheRedisModule_failsStartup_evenWithAnOwnHub() {
+        runner.withClassLoader(new FilteredClassLoader(RedisTransport.class))
+                .withUserConfiguration(OwnHub.class)
+                .withPropertyValues("pubsub.redis.uri=redis://localhost:6379")
+                .run(context -> assertThat(context).hasFailed().getFailure().rootCause()
+                        .hasMessageContaining("dev.flowpubsub:flow-pubsub-redis"));
+    }
+
+    /* --- the starter's transport is closed with the context --- */
+
+    @Test
+    void ownHubBean_theStartersRedisTransportIsStillClosedWithTheContext() {
+        try (RedisServer redis = RedisServer.start()) {
+            Set<Thread> before = transportThreads();
+            runner.withUserConfiguration(OwnHub.class).withPropertyValues("pubsub.redis.uri=" + redis.uri())
+                    .run(context -> {
+                        assertThat(context).hasSingleBean(Transport.class);
+                        assertThat(threadsStartedSince(before)).as("threads of the transport while it is open")
+                                .isNotEmpty();
+                    });
+
+            await().atMost(Duration.ofSeconds(10))
+                    .untilAsserted(() -> assertThat(threadsStartedSince(before)).isEmpty());
+        }
+    }
+
+    @Test
+    void failedStartup_afterTheRedisTransportWasBuilt_closesTheTransport() {
+        try (RedisServer redis = RedisServer.start()) {
+            Set<Thread> before = transportThreads();
+            runner.withUserConfiguration(FailsAfterTheTransport.class)
+                    .withPropertyValues("pubsub.redis.uri=" + redis.uri())
+                    .run(context -> assertThat(context).hasFailed().getFailure().rootCause()
+                            .hasMessage("fails once the transport is built"));
+
+            await().atMost(Duration.ofSeconds(10))
+                    .untilAsserted(() -> assertThat(threadsStartedSince(before)).isEmpty());
+        }
+    }
+
+    /**
+     * The threads a Redis transport owns: its reader and writer once a hub started it, and Lettuce's event loop
+     * and timer from the moment it is built.
+     */
+    private static Set<Thread> transportThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(thread -> thread.getName().startsWith("flow-pubsub-redis-")
+                        || thread.getName().startsWith("lettuce-"))
+                .collect(Collectors.toSet());
+    }
+
+    /** Transport threads alive now that were not alive before: named, so a failure says which leaked. */
+    private static List<String> threadsStartedSince(Set<Thread> before) {
+        return transportThreads().stream().filter(thread -> !before.contains(thread)).map(Thread::getName)
+                .sorted().toList();
+    }
+
     /** A record sent across nodes in the Redis test. */
     public record Price(String symbol, int cents) {
     }
@@ -211,6 +304,15 @@ class PubSubAutoConfigurationTest {
         @Bean(destroyMethod = "close")
         PubSubHub myHub() {
             return PubSubHub.builder().queueCapacity(3).build();
+        }
+    }
+
+    /** A bean of the application that fails startup after the starter built its transport, before any hub. */
+    @Configuration(proxyBeanMethods = false)
+    static class FailsAfterTheTransport {
+        @Bean
+        Object needsTheTransport(Transport transport) {
+            throw new IllegalStateException("fails once the transport is built");
         }
     }
 
