@@ -74,7 +74,8 @@ public final class PubSubHub implements AutoCloseable {
     private PubSubHub(Builder builder, boolean createdByDefault) {
         this.engine = new Engine(new EngineSettings(builder.queueCapacity, builder.overflowPolicy, builder.executor,
                 builder.errorHandler, builder.historyPolicy, builder.minBatchInterval, builder.maxLanes,
-                builder.inboxCapacity, builder.sendTimeout, builder.sendRate, builder.sendBurst));
+                builder.inboxCapacity, builder.sendTimeout, builder.sendRate, builder.sendBurst,
+                builder.presenceDisconnectGrace));
         this.authorizer = builder.authorizer;
         this.createdByDefault = createdByDefault;
         if (builder.transport == null) {
@@ -359,6 +360,9 @@ public final class PubSubHub implements AutoCloseable {
         /** Default send budget of a browser session: messages at once. */
         public static final int DEFAULT_SEND_BURST = 20;
 
+        /** Default time a page's push connection may be lost before its presence ends. */
+        public static final Duration DEFAULT_PRESENCE_DISCONNECT_GRACE = Duration.ofSeconds(15);
+
         private int queueCapacity = DEFAULT_QUEUE_CAPACITY;
         private OverflowPolicy overflowPolicy = OverflowPolicy.DROP_OLDEST;
         private Executor executor;
@@ -376,8 +380,27 @@ public final class PubSubHub implements AutoCloseable {
         private Duration sendTimeout = DEFAULT_SEND_TIMEOUT;
         private double sendRate = DEFAULT_SEND_RATE;
         private int sendBurst = DEFAULT_SEND_BURST;
+        private Duration presenceDisconnectGrace = DEFAULT_PRESENCE_DISCONNECT_GRACE;
 
         private Builder() {
+        }
+
+        /**
+         * How long a page's push connection may be lost before its presence entries end. A tab that closes leaves at
+         * once; a browser that crashes, is killed or loses its network says nothing, and only its push connection
+         * closes: once it has stayed closed this long, the page leaves every topic it joined, and joins them again if
+         * it comes back later. A reconnect within the grace changes nothing. Its subscriptions stay until Vaadin
+         * closes the UI (after three missed heartbeats, about 15 minutes by default: see the {@code heartbeatInterval}
+         * setting). Only pages with server push are watched. Default 15 seconds; zero ends presence as soon as the
+         * connection is lost.
+         */
+        public Builder presenceDisconnectGrace(Duration grace) {
+            Arguments.notNull(grace, "presenceDisconnectGrace");
+            if (grace.isNegative()) {
+                throw new IllegalArgumentException("presenceDisconnectGrace must not be negative (got " + grace + ")");
+            }
+            this.presenceDisconnectGrace = grace;
+            return this;
         }
 
         /**

@@ -13,6 +13,7 @@ import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import com.vaadin.flow.shared.Registration;
 import dev.flowpubsub.PubSub;
+import dev.flowpubsub.PubSubSendRefusedException;
 
 /**
  * Flet's chat example, ported line for line: a column of messages, then a name, a message and Send.
@@ -24,17 +25,13 @@ public class ChatView extends VerticalLayout {
 
     static final String DEFAULT_NAME = "Anonymous";
 
-    private final VerticalLayout messages = new VerticalLayout();
-    private final TextField name = new TextField();
-    private final TextField message = new TextField();
+    private final MessageList messages = new MessageList();
+    private final TextField name = Limits.limited(new TextField(), Limits.MAX_NAME);
+    private final TextField message = Limits.limited(new TextField(), Limits.MAX_MESSAGE);
     private final PubSub pubsub = PubSub.current();
     private Registration subscription;
 
     public ChatView() {
-        messages.setPadding(false);
-        messages.setSpacing(false);
-        messages.addClassName("messages");
-
         name.setPlaceholder("Your name");
         name.setWidth("150px");
         message.setPlaceholder("Your message...");
@@ -53,7 +50,7 @@ public class ChatView extends VerticalLayout {
     // subscribes while it is shown, and a view shown again does not add a second subscription.
     @Override
     protected void onAttach(AttachEvent attach) {
-        subscription = pubsub.subscribe(String.class, text -> messages.add(new Paragraph(text)));
+        subscription = pubsub.subscribe(String.class, text -> messages.append(new Paragraph(text)));
     }
 
     @Override
@@ -62,12 +59,17 @@ public class ChatView extends VerticalLayout {
     }
 
     private void send() {
-        String text = message.getValue().strip();
+        String text = Limits.cut(message.getValue().strip(), Limits.MAX_MESSAGE);
         if (text.isEmpty()) {
             return;
         }
-        String sender = name.getValue().strip();
-        pubsub.sendAll((sender.isEmpty() ? DEFAULT_NAME : sender) + ": " + text);
+        String sender = Limits.cut(name.getValue().strip(), Limits.MAX_NAME);
+        try {
+            pubsub.sendAll((sender.isEmpty() ? DEFAULT_NAME : sender) + ": " + text);
+        } catch (PubSubSendRefusedException tooFast) {
+            Limits.tooFast();
+            return;
+        }
         message.clear();
         message.focus();
     }

@@ -23,6 +23,7 @@ import com.vaadin.flow.shared.Registration;
 import dev.flowpubsub.PresenceEvent;
 import dev.flowpubsub.PresenceRegistration;
 import dev.flowpubsub.PubSub;
+import dev.flowpubsub.PubSubSendRefusedException;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -43,10 +44,10 @@ public class RoomView extends VerticalLayout implements BeforeEnterObserver, Has
     private final Map<String, RouterLink> links = new LinkedHashMap<>();
     private final Span you = new Span();
     private final H2 title = new H2();
-    private final VerticalLayout messages = new VerticalLayout();
+    private final MessageList messages = new MessageList();
     private final VerticalLayout people = new VerticalLayout();
     private final Map<String, Span> present = new LinkedHashMap<>();
-    private final TextField message = new TextField();
+    private final TextField message = Limits.limited(new TextField(), Limits.MAX_MESSAGE);
     private String room;
     private String name;
     private Registration inRoom;
@@ -62,9 +63,6 @@ public class RoomView extends VerticalLayout implements BeforeEnterObserver, Has
         rooms.add(you, new RouterLink("Change name", RoomsView.class));
         rooms.setAlignItems(Alignment.BASELINE);
 
-        messages.setPadding(false);
-        messages.setSpacing(false);
-        messages.addClassName("messages");
         people.setPadding(false);
         people.setSpacing(false);
         people.addClassName("people");
@@ -172,22 +170,27 @@ public class RoomView extends VerticalLayout implements BeforeEnterObserver, Has
     }
 
     private void show(ChatMessage said) {
-        messages.add(new Paragraph(said.author() + ": " + said.text()));
+        messages.append(new Paragraph(said.author() + ": " + said.text()));
     }
 
     private void notice(String text) {
         Paragraph notice = new Paragraph(text);
         notice.addClassName("notice");
         notice.getStyle().set("color", "var(--lumo-secondary-text-color)").set("font-style", "italic");
-        messages.add(notice);
+        messages.append(notice);
     }
 
     private void send() {
-        String text = message.getValue().strip();
+        String text = Limits.cut(message.getValue().strip(), Limits.MAX_MESSAGE);
         if (text.isEmpty()) {
             return;
         }
-        pubsub.sendAllOnTopic(topic(), new ChatMessage(name, text));
+        try {
+            pubsub.sendAllOnTopic(topic(), new ChatMessage(name, text));
+        } catch (PubSubSendRefusedException tooFast) {
+            Limits.tooFast();
+            return;
+        }
         message.clear();
         message.focus();
     }

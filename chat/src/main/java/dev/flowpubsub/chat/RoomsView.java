@@ -29,7 +29,7 @@ public class RoomsView extends VerticalLayout {
     private static final String NAME = "dev.flowpubsub.chat.name";
 
     public RoomsView() {
-        TextField name = new TextField();
+        TextField name = Limits.limited(new TextField(), Limits.MAX_NAME);
         name.setPlaceholder("Your name");
         name.setWidth("150px");
         String chosen = nameIn(VaadinSession.getCurrent());
@@ -56,7 +56,7 @@ public class RoomsView extends VerticalLayout {
     }
 
     private static void keepName(VaadinSession session, String name) {
-        String stripped = name.strip();
+        String stripped = Limits.cut(name.strip(), Limits.MAX_NAME);
         session.setAttribute(NAME, stripped.isEmpty() ? ChatView.DEFAULT_NAME : stripped);
     }
 }

@@ -21,6 +21,7 @@ import static com.github.mvysny.kaributesting.v10.ButtonKt._click;
 import static com.github.mvysny.kaributesting.v10.HasValueUtilsKt._setValue;
 import static com.github.mvysny.kaributesting.v10.LocatorJ._find;
 import static com.github.mvysny.kaributesting.v10.LocatorJ._get;
+import static com.github.mvysny.kaributesting.v10.NotificationsKt.expectNotifications;
 import static com.github.mvysny.kaributesting.v10.ShortcutsKt._fireShortcut;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -137,5 +138,43 @@ class ChatViewTest {
             assertThat(shownMessages()).containsExactly("Bob: hi Ann", "Ann: hi Bob");
             assertThat(bob.does(ChatViewTest::shownMessages)).containsExactly("Bob: hi Ann", "Ann: hi Bob");
         }
+    }
+
+    @Test
+    void nameAndMessage_areLimitedInLength_inTheBrowserAndOnTheServer() {
+        assertThat(nameField().getMaxLength()).isEqualTo(40);
+        assertThat(messageField().getMaxLength()).isEqualTo(500);
+
+        // a crafted request sets a value the browser's limit would never allow
+        send("N".repeat(100), "m".repeat(2_000));
+
+        assertThat(shownMessages()).containsExactly("N".repeat(40) + ": " + "m".repeat(500));
+    }
+
+    @Test
+    void aPage_showsAtMostTheLast500Messages() {
+        PubSubHub hub = PubSubHub.get(UI.getCurrent().getSession().getService());
+        for (int i = 1; i <= 520; i++) {
+            hub.sendAll("Server: message " + i);
+        }
+
+        List<String> shown = shownMessages();
+
+        assertThat(shown).hasSize(500);
+        assertThat(shown.getFirst()).isEqualTo("Server: message 21");
+        assertThat(shown.getLast()).isEqualTo("Server: message 520");
+    }
+
+    @Test
+    void sendingFasterThanTheBudget_showsANotice_andKeepsTheMessageInItsField() {
+        for (int i = 0; i < 20; i++) {
+            send("Ann", "quick " + i);
+        }
+
+        send("Ann", "one too many");
+
+        assertThat(messageField().getValue()).as("kept, to send again").isEqualTo("one too many");
+        expectNotifications("You are sending faster than the chat allows: wait a moment, then send again.");
+        assertThat(shownMessages()).hasSize(20).doesNotContain("Ann: one too many");
     }
 }

@@ -120,11 +120,14 @@ class RoomViewTest {
 
     @Test
     void history_keepsTheLast50MessagesOfTheRoom() {
-        try (ChatUser bob = new ChatUser()) {
+        // three people, each within the send budget of one browser session (bursts of 20)
+        try (ChatUser bob = new ChatUser(); ChatUser cid = new ChatUser(); ChatUser dee = new ChatUser()) {
             bob.does(() -> enter("Bob", "random"));
+            cid.does(() -> enter("Cid", "random"));
+            dee.does(() -> enter("Dee", "random"));
             for (int i = 1; i <= 55; i++) {
                 int n = i;
-                bob.does(() -> say("message " + n));
+                (i <= 19 ? bob : i <= 38 ? cid : dee).does(() -> say("message " + n));
             }
 
             enter("Ann", "random");
@@ -132,7 +135,7 @@ class RoomViewTest {
             List<String> shown = messages();
             assertThat(shown).hasSize(50);
             assertThat(shown.getFirst()).isEqualTo("Bob: message 6");
-            assertThat(shown.getLast()).isEqualTo("Bob: message 55");
+            assertThat(shown.getLast()).isEqualTo("Dee: message 55");
         }
     }
 

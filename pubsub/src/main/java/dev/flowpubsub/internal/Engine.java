@@ -29,6 +29,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -67,6 +68,7 @@ public final class Engine {
     private final DeliveryErrorHandler errorHandler;
     private final HistoryPolicy historyPolicy;
     private final long sendTimeoutNanos;
+    private final long disconnectGraceNanos;
 
     private final HubTimer timer = new HubTimer();
     private final Tasks tasks;
@@ -123,6 +125,7 @@ public final class Engine {
         this.historyPolicy = Arguments.notNull(settings.historyPolicy(), "historyPolicy");
         this.minBatchIntervalNanos = Arguments.notNull(settings.minBatchInterval(), "minBatchInterval").toNanos();
         this.sendTimeoutNanos = Arguments.notNull(settings.sendTimeout(), "sendTimeout").toNanos();
+        this.disconnectGraceNanos = Arguments.notNull(settings.disconnectGrace(), "disconnectGrace").toNanos();
         this.presences = new Presences(this, "local", null, 100);
         this.tasks = new Tasks(settings.executor(), timer);
         this.lanes = new DeliveryLanes(tasks, settings.maxLanes());
@@ -273,6 +276,21 @@ public final class Engine {
         if (!closed) {
             control(() -> presences.localLeave(member));
         }
+    }
+
+    /** Announces a page's presence again, after it had left because its push connection was lost. */
+    void rejoin(Presences.Member member) {
+        if (!closing) {
+            control(() -> presences.localJoin(member));
+        }
+    }
+
+    /**
+     * Runs {@code action} on the timer thread once the disconnect grace has passed: a page whose push connection was
+     * lost leaves its presence then, unless it reconnected.
+     */
+    ScheduledFuture<?> afterDisconnectGrace(Runnable action) {
+        return timer.schedule(action, disconnectGraceNanos);
     }
 
     /** Who is present on a topic, on every node, in the order they joined. */

@@ -18,8 +18,10 @@ import java.util.concurrent.Executor;
  * @param sendTimeout      how long a send from server code waits for room in a full inbox
  * @param sendRate         a browser session's sends per second; 0 for no send budget
  * @param sendBurst        a browser session's sends at once
+ * @param disconnectGrace  how long a page's push connection may be lost before its presence ends
  */
 public record EngineSettings(int queueCapacity, OverflowPolicy overflowPolicy, Executor executor,
                              DeliveryErrorHandler errorHandler, HistoryPolicy historyPolicy, Duration minBatchInterval,
-                             int maxLanes, int inboxCapacity, Duration sendTimeout, double sendRate, int sendBurst) {
+                             int maxLanes, int inboxCapacity, Duration sendTimeout, double sendRate, int sendBurst,
+                             Duration disconnectGrace) {
 }

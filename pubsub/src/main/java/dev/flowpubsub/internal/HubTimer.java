@@ -3,6 +3,7 @@ package dev.flowpubsub.internal;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -24,8 +25,8 @@ final class HubTimer {
      *
      * @throws RejectedExecutionException if the timer was closed
      */
-    void schedule(Runnable action, long delayNanos) {
-        started().schedule(action, delayNanos, TimeUnit.NANOSECONDS);
+    ScheduledFuture<?> schedule(Runnable action, long delayNanos) {
+        return started().schedule(action, delayNanos, TimeUnit.NANOSECONDS);
     }
 
     private ScheduledExecutorService started() {

@@ -13,6 +13,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ScheduledFuture;
 
 /**
  * Everything the hub keeps for one page (UI): its subscriptions and its bounded queue of pending
@@ -24,7 +25,7 @@ import java.util.Map;
  * enqueued by the engine's single fan-out task; they are handled by {@link #runBatch()} inside
  * {@code ui.access(...)}, so at most one batch of a page runs at a time and in queue order.
  */
-final class UiEndpoint {
+final class UiEndpoint implements PushWatch.PushListener {
 
     private static final Subscription[] NONE = new Subscription[0];
 
@@ -47,6 +48,10 @@ final class UiEndpoint {
     private volatile long nextBatchAt;
     /** Presence entries of this page; they leave when it detaches. */
     private List<PresenceJoin> joins;
+    /** Ends the page's presence once the disconnect grace has passed; set while its push connection is lost. */
+    private ScheduledFuture<?> disconnectGrace;
+    /** True once the page left its presence because its push connection stayed lost; it joins again when back. */
+    private boolean presenceSuspended;
     /** True from the moment a drain is submitted until a batch finds the queue empty; the queue is never non-empty while false. */
     private boolean drainScheduled;
     private boolean overflowWarned;
@@ -180,7 +185,10 @@ final class UiEndpoint {
         engine.unindexTopic(topic, this);
     }
 
-    /** Adds a presence entry of this page; false when this endpoint was closed meanwhile. */
+    /**
+     * Adds a presence entry of this page; false when this endpoint was closed meanwhile. The caller holds the page's
+     * session lock: the first entry starts watching the page's push connection.
+     */
     boolean addJoin(PresenceJoin join) {
         synchronized (this) {
             if (closed) {
@@ -188,9 +196,70 @@ final class UiEndpoint {
             }
             if (joins == null) {
                 joins = new ArrayList<>(2);
+                PushWatch.listen(ui, this);
             }
             joins.add(join);
             return true;
+        }
+    }
+
+    /* --- A page whose browser went away without saying so --- */
+
+    /**
+     * The page's push connection closed (its browser crashed, was killed, or lost its network; or the tab is being
+     * closed). If it has presence entries, they end once the disconnect grace has passed, unless it is back by then.
+     * Called by Flow with the page's session lock held.
+     */
+    @Override
+    public void pushLost() {
+        synchronized (this) {
+            if (closed || joins == null || joins.isEmpty() || disconnectGrace != null || presenceSuspended) {
+                return;
+            }
+            try {
+                disconnectGrace = engine.afterDisconnectGrace(this::disconnectGraceOver);
+            } catch (java.util.concurrent.RejectedExecutionException hubClosed) {
+                // the hub is closing: its pages leave anyway
+            }
+        }
+    }
+
+    /** The push connection is back: within the grace nothing changes; after it, the page joins again. */
+    @Override
+    public void pushRestored() {
+        List<PresenceJoin> rejoining = null;
+        synchronized (this) {
+            if (disconnectGrace != null) {
+                disconnectGrace.cancel(false);
+                disconnectGrace = null;
+            }
+            if (presenceSuspended && !closed) {
+                presenceSuspended = false;
+                rejoining = joins == null ? null : List.copyOf(joins);
+            }
+        }
+        if (rejoining != null) {
+            for (PresenceJoin join : rejoining) {
+                engine.rejoin(join.member);
+            }
+        }
+    }
+
+    /** Timer thread: the grace is over and the page is not back; it leaves, as if the tab had closed. */
+    private void disconnectGraceOver() {
+        List<PresenceJoin> leaving;
+        synchronized (this) {
+            if (disconnectGrace == null || closed) {
+                return; // back in time, or gone anyway
+            }
+            disconnectGrace = null;
+            presenceSuspended = true;
+            leaving = joins == null ? List.of() : List.copyOf(joins);
+        }
+        Engine.LOG.info("flow-pubsub: the push connection of UI {} has been lost for longer than the disconnect grace: "
+                + "its {} presence entries leave until it is back", ui.getUIId(), leaving.size());
+        for (PresenceJoin join : leaving) {
+            engine.leave(join.member);
         }
     }
 
@@ -268,6 +337,10 @@ final class UiEndpoint {
             detachRegistration = null;
             leaving = joins;
             joins = null;
+            if (disconnectGrace != null) {
+                disconnectGrace.cancel(false);
+                disconnectGrace = null;
+            }
         }
         if (leaving != null) {
             for (PresenceJoin join : leaving) {

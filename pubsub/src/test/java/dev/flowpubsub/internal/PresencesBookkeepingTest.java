@@ -19,7 +19,7 @@ class PresencesBookkeepingTest {
     private static final long BEAT = TimeUnit.SECONDS.toNanos(5);
 
     private final Engine engine = new Engine(new EngineSettings(16, OverflowPolicy.DROP_OLDEST, null, error -> { },
-            HistoryPolicy.none(), Duration.ZERO, 4, 100, Duration.ofSeconds(1), 0, 1));
+            HistoryPolicy.none(), Duration.ZERO, 4, 100, Duration.ofSeconds(1), 0, 1, Duration.ofSeconds(15)));
     private final List<Map<String, Object>> sent = new ArrayList<>();
     private final Presences presences = new Presences(engine, "me", sent::add, 100);
 
