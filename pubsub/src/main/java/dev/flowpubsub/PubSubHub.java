@@ -360,6 +360,9 @@ public final class PubSubHub implements AutoCloseable {
         /** Default send budget of a browser session: messages at once. */
         public static final int DEFAULT_SEND_BURST = 20;
 
+        /** Default interval of the heartbeat by which nodes tell each other their presence entries. */
+        public static final Duration DEFAULT_PRESENCE_HEARTBEAT = Duration.ofSeconds(5);
+
         /** Default time a page's push connection may be lost before its presence ends. */
         public static final Duration DEFAULT_PRESENCE_DISCONNECT_GRACE = Duration.ofSeconds(15);
 
@@ -373,7 +376,7 @@ public final class PubSubHub implements AutoCloseable {
         private String nodeId = "node-" + UUID.randomUUID().toString().substring(0, 13).replace("-", "");
         private HistoryPolicy historyPolicy = HistoryPolicy.none();
         private TopicAuthorizer authorizer = TopicAuthorizer.allowAll();
-        private Duration presenceHeartbeat = Duration.ofSeconds(5);
+        private Duration presenceHeartbeat = DEFAULT_PRESENCE_HEARTBEAT;
         private Duration minBatchInterval = Duration.ZERO;
         private int maxLanes = DEFAULT_LANES_PER_CORE * Runtime.getRuntime().availableProcessors();
         private int inboxCapacity = DEFAULT_INBOX_CAPACITY;

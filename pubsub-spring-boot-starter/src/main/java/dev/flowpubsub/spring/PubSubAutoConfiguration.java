@@ -76,7 +76,19 @@ public class PubSubAutoConfiguration {
                 .queueCapacity(properties.getQueueCapacity())
                 .overflowPolicy(properties.getOverflowPolicy())
                 .minBatchInterval(properties.getMinBatchInterval())
-                .maxMessageBytes(properties.getMaxMessageBytes());
+                .maxMessageBytes(properties.getMaxMessageBytes())
+                .inboxCapacity(properties.getInboxCapacity())
+                .sendTimeout(properties.getSendTimeout())
+                .presenceDisconnectGrace(properties.getPresence().getDisconnectGrace());
+        if (properties.getMaxLanes() != null) {
+            builder.maxLanes(properties.getMaxLanes());
+        }
+        PubSubProperties.SendBudget budget = properties.getSendBudget();
+        if (budget.isEnabled()) {
+            builder.sendBudget(budget.getRate(), budget.getBurst());
+        } else {
+            builder.noSendBudget();
+        }
         if (StringUtils.hasText(properties.getNodeId())) {
             builder.nodeId(properties.getNodeId());
         }
@@ -122,9 +134,19 @@ public class PubSubAutoConfiguration {
             PubSubProperties.Redis redis = properties.getRedis();
             RedisTransport.Builder builder = RedisTransport.builder(redis.getUri())
                     .stream(redis.getStream())
-                    .retention(redis.getRetention())
                     .maxLength(redis.getMaxLength())
-                    .outboxCapacity(redis.getOutboxCapacity());
+                    .outboxCapacity(redis.getOutboxCapacity())
+                    .outboxMaxBytes(redis.getOutboxMaxBytes());
+            // empty means the transport's own default, defined once, in its builder
+            if (redis.getRetention() != null) {
+                builder.retention(redis.getRetention());
+            }
+            if (redis.getCommandTimeout() != null) {
+                builder.commandTimeout(redis.getCommandTimeout());
+            }
+            if (redis.getHistoryRetention() != null) {
+                builder.historyRetention(redis.getHistoryRetention());
+            }
             if (redis.getTrustedCertificate() != null) {
                 builder.trustedCertificate(redis.getTrustedCertificate());
             }

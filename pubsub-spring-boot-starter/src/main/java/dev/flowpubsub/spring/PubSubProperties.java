@@ -2,6 +2,7 @@ package dev.flowpubsub.spring;
 
 import dev.flowpubsub.OverflowPolicy;
 import dev.flowpubsub.PubSubHub;
+import dev.flowpubsub.redis.RedisTransport;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 import java.nio.file.Path;
@@ -44,12 +45,118 @@ public class PubSubProperties {
     private final History history = new History();
 
     /** With a transport: how often each node announces its presence entries; silent nodes' go after three. */
-    private Duration presenceHeartbeat = Duration.ofSeconds(5);
+    private Duration presenceHeartbeat = PubSubHub.Builder.DEFAULT_PRESENCE_HEARTBEAT;
 
     private final Redis redis = new Redis();
 
+    /**
+     * The most delivery lanes that run at once (a watchdog adds lanes when all are stuck on slow pages); empty for
+     * 8 per available processor.
+     */
+    private Integer maxLanes;
+
+    /** The most messages the hub's inbox holds; beyond, pages' sends are refused and server sends wait. */
+    private int inboxCapacity = PubSubHub.Builder.DEFAULT_INBOX_CAPACITY;
+
+    /** How long a send from server code waits for room in a full inbox before it fails. */
+    private Duration sendTimeout = PubSubHub.Builder.DEFAULT_SEND_TIMEOUT;
+
+    private final SendBudget sendBudget = new SendBudget();
+
+    private final Presence presence = new Presence();
+
     public History getHistory() {
         return history;
+    }
+
+    public Integer getMaxLanes() {
+        return maxLanes;
+    }
+
+    public void setMaxLanes(Integer maxLanes) {
+        this.maxLanes = maxLanes;
+    }
+
+    public int getInboxCapacity() {
+        return inboxCapacity;
+    }
+
+    public void setInboxCapacity(int inboxCapacity) {
+        this.inboxCapacity = inboxCapacity;
+    }
+
+    public Duration getSendTimeout() {
+        return sendTimeout;
+    }
+
+    public void setSendTimeout(Duration sendTimeout) {
+        this.sendTimeout = sendTimeout;
+    }
+
+    public SendBudget getSendBudget() {
+        return sendBudget;
+    }
+
+    public Presence getPresence() {
+        return presence;
+    }
+
+    /**
+     * How fast one browser session (all its tabs together) may send through its pages: {@code burst} messages at
+     * once, then {@code rate} per second. Sends from server code through the {@code PubSubHub} bean are not counted.
+     */
+    public static class SendBudget {
+
+        /** Whether pages' sends are budgeted at all. */
+        private boolean enabled = true;
+
+        /** Messages per second, once the burst is used up. */
+        private double rate = PubSubHub.Builder.DEFAULT_SEND_RATE;
+
+        /** Messages at once. */
+        private int burst = PubSubHub.Builder.DEFAULT_SEND_BURST;
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public double getRate() {
+            return rate;
+        }
+
+        public void setRate(double rate) {
+            this.rate = rate;
+        }
+
+        public int getBurst() {
+            return burst;
+        }
+
+        public void setBurst(int burst) {
+            this.burst = burst;
+        }
+    }
+
+    /** Presence (who is on a topic). */
+    public static class Presence {
+
+        /**
+         * How long a page's push connection may be lost (a browser crashed, was killed or lost its network) before
+         * its presence entries end; a reconnect within it changes nothing.
+         */
+        private Duration disconnectGrace = PubSubHub.Builder.DEFAULT_PRESENCE_DISCONNECT_GRACE;
+
+        public Duration getDisconnectGrace() {
+            return disconnectGrace;
+        }
+
+        public void setDisconnectGrace(Duration disconnectGrace) {
+            this.disconnectGrace = disconnectGrace;
+        }
     }
 
     public Duration getMinBatchInterval() {
@@ -152,16 +259,52 @@ public class PubSubProperties {
         private String uri;
 
         /** The stream (key) that carries the messages; nodes of one application share it. */
-        private String stream = "flow-pubsub:messages";
+        private String stream = RedisTransport.Builder.DEFAULT_STREAM;
 
-        /** How long entries stay in the stream for nodes that reconnect. */
-        private Duration retention = Duration.ofMinutes(5);
+        /** How long entries stay in the stream for nodes that reconnect; empty for 5 minutes. */
+        private Duration retention;
 
         /** About how many entries the stream keeps at most. */
-        private long maxLength = 100_000;
+        private long maxLength = RedisTransport.Builder.DEFAULT_MAX_LENGTH;
 
         /** How many messages a node keeps for the other nodes while Redis is unreachable. */
-        private int outboxCapacity = 50_000;
+        private int outboxCapacity = RedisTransport.Builder.DEFAULT_OUTBOX_CAPACITY;
+
+        /** How many bytes of messages a node keeps for the other nodes while Redis is unreachable. */
+        private long outboxMaxBytes = RedisTransport.Builder.DEFAULT_OUTBOX_MAX_BYTES;
+
+        /** How long one Redis command may take before the connection is taken as lost; empty for 5 seconds. */
+        private Duration commandTimeout;
+
+        /**
+         * How long a topic's history stays in Redis after its last message (topics with history only); empty for
+         * 1 day.
+         */
+        private Duration historyRetention;
+
+        public long getOutboxMaxBytes() {
+            return outboxMaxBytes;
+        }
+
+        public void setOutboxMaxBytes(long outboxMaxBytes) {
+            this.outboxMaxBytes = outboxMaxBytes;
+        }
+
+        public Duration getCommandTimeout() {
+            return commandTimeout;
+        }
+
+        public void setCommandTimeout(Duration commandTimeout) {
+            this.commandTimeout = commandTimeout;
+        }
+
+        public Duration getHistoryRetention() {
+            return historyRetention;
+        }
+
+        public void setHistoryRetention(Duration historyRetention) {
+            this.historyRetention = historyRetention;
+        }
 
         /** A PEM file of certificates to trust for rediss:// (a private CA or a self-signed certificate). */
         private Path trustedCertificate;

@@ -88,6 +88,34 @@ class PubSubAutoConfigurationTest {
     }
 
     @Test
+    void limitProperties_configureTheHub() {
+        runner.withPropertyValues("pubsub.max-lanes=3", "pubsub.inbox-capacity=50", "pubsub.send-timeout=1s",
+                "pubsub.send-budget.rate=1", "pubsub.send-budget.burst=2", "pubsub.presence.disconnect-grace=2s")
+                .run(context -> {
+                    startVaadinWith(context.getBean(VaadinServiceInitListener.class));
+                    PubSubHub hub = context.getBean(PubSubHub.class);
+                    assertThat(hub.maxLanes()).isEqualTo(3);
+                    assertThat(hub.inboxCapacity()).isEqualTo(50);
+
+                    PubSub.current().sendAll("one");
+                    PubSub.current().sendAll("two");
+                    org.assertj.core.api.Assertions.assertThatThrownBy(() -> PubSub.current().sendAll("three"))
+                            .isInstanceOf(dev.flowpubsub.PubSubSendRefusedException.class);
+                });
+    }
+
+    @Test
+    void sendBudget_canBeSwitchedOff() {
+        runner.withPropertyValues("pubsub.send-budget.enabled=false").run(context -> {
+            startVaadinWith(context.getBean(VaadinServiceInitListener.class));
+            for (int i = 0; i < 200; i++) {
+                PubSub.current().sendAll(i);
+            }
+            assertThat(context.getBean(PubSubHub.class).stats().refused()).isZero();
+        });
+    }
+
+    @Test
     void historyProperty_andAuthorizerBean_configureTheHub() {
         runner.withPropertyValues("pubsub.history.size=3", "pubsub.history.topic-prefixes=room:")
                 .withBean(TopicAuthorizer.class, () -> (ui, action, topic) -> !"secret".equals(topic))
