@@ -1,6 +1,6 @@
 package dev.flowpubsub.chat;
 
-import dev.flowpubsub.redis.RedisServer;
+import dev.flowpubsub.testsupport.RedisServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;

@@ -1,5 +1,6 @@
 package dev.flowpubsub.redis;
 
+import dev.flowpubsub.testsupport.RedisServer;
 import dev.flowpubsub.Inbox;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;

@@ -1,5 +1,7 @@
 package dev.flowpubsub.redis;
 
+import dev.flowpubsub.testsupport.TcpProxy;
+import dev.flowpubsub.testsupport.RedisServer;
 import dev.flowpubsub.Inbox;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

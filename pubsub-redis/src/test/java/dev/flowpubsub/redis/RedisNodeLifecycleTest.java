@@ -1,5 +1,6 @@
 package dev.flowpubsub.redis;
 
+import dev.flowpubsub.testsupport.RedisServer;
 import com.vaadin.flow.component.UI;
 import dev.flowpubsub.Inbox;
 import dev.flowpubsub.Presence;

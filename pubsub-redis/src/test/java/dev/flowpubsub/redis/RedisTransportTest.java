@@ -1,5 +1,6 @@
 package dev.flowpubsub.redis;
 
+import dev.flowpubsub.testsupport.RedisServer;
 import dev.flowpubsub.TransportConformanceSuite;
 import dev.flowpubsub.spi.Transport;
 import org.junit.jupiter.api.AfterEach;

@@ -1,5 +1,6 @@
 package dev.flowpubsub.redis;
 
+import dev.flowpubsub.testsupport.RedisServer;
 import org.junit.jupiter.api.Assumptions;
 
 import java.io.IOException;

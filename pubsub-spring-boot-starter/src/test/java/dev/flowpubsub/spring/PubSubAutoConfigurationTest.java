@@ -13,7 +13,7 @@ import dev.flowpubsub.PubSub;
 import dev.flowpubsub.PubSubHub;
 import dev.flowpubsub.TopicAuthorizer;
 import dev.flowpubsub.micrometer.PubSubMetrics;
-import dev.flowpubsub.redis.RedisServer;
+import dev.flowpubsub.testsupport.RedisServer;
 import dev.flowpubsub.redis.RedisTransport;
 import dev.flowpubsub.spi.Transport;
 import org.springframework.boot.health.contributor.Health;

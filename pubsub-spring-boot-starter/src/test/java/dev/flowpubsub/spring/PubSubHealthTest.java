@@ -1,7 +1,7 @@
 package dev.flowpubsub.spring;
 
 import dev.flowpubsub.PubSubHub;
-import dev.flowpubsub.redis.RedisServer;
+import dev.flowpubsub.testsupport.RedisServer;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.actuate.endpoint.ApiVersion;
 import org.springframework.boot.actuate.endpoint.SecurityContext;

@@ -1,6 +1,7 @@
 package dev.flowpubsub.benchmarks.e2e;
 
 import dev.flowpubsub.benchmarks.Args;
+import dev.flowpubsub.testsupport.PushClient;
 import org.HdrHistogram.Histogram;
 
 import java.net.http.HttpClient;
@@ -169,7 +170,7 @@ public final class EndToEndTool {
                 try {
                     client.open();
                 } catch (Exception e) {
-                    throw new IllegalStateException("client " + client.index + " could not open the chat", e);
+                    throw new IllegalStateException("client " + client.index() + " could not open the chat", e);
                 } finally {
                     concurrency.release();
                 }

@@ -1,4 +1,4 @@
-package dev.flowpubsub.redis;
+package dev.flowpubsub.testsupport;
 
 import org.junit.jupiter.api.Assumptions;
 
@@ -79,7 +79,7 @@ public final class RedisServer implements AutoCloseable {
         Assumptions.abort(message);
     }
 
-    static Path findOnPath(String command) {
+    public static Path findOnPath(String command) {
         for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
             Path candidate = Path.of(dir, command);
             if (Files.isExecutable(candidate)) {
@@ -235,7 +235,7 @@ public final class RedisServer implements AutoCloseable {
         }
     }
 
-    static int freePort() {
+    public static int freePort() {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         } catch (IOException e) {

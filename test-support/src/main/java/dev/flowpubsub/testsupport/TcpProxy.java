@@ -1,4 +1,4 @@
-package dev.flowpubsub.redis;
+package dev.flowpubsub.testsupport;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,24 +14,24 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * stay connected: {@link #cut()} drops every connection and refuses new ones, {@link #restore()} listens again on
  * the same port.
  */
-final class TcpProxy implements AutoCloseable {
+public final class TcpProxy implements AutoCloseable {
 
     private final int port = RedisServer.freePort();
     private final int targetPort;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private volatile ServerSocket listener;
 
-    TcpProxy(int targetPort) {
+    public TcpProxy(int targetPort) {
         this.targetPort = targetPort;
         restore();
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
     /** Listens (again) on the proxy's port and forwards each connection to the target. */
-    synchronized void restore() {
+    public synchronized void restore() {
         if (listener != null) {
             return;
         }
@@ -47,7 +47,7 @@ final class TcpProxy implements AutoCloseable {
     }
 
     /** Drops every open connection and refuses new ones, as a network outage would for this node only. */
-    synchronized void cut() {
+    public synchronized void cut() {
         try {
             if (listener != null) {
                 listener.close();

@@ -1,4 +1,4 @@
-package dev.flowpubsub.benchmarks.e2e;
+package dev.flowpubsub.testsupport;
 
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
@@ -30,10 +30,10 @@ import java.util.regex.Pattern;
  * <p>Threading: the WebSocket's callbacks come one at a time; responses arrive on the HTTP client's executor. One
  * UIDL request is in flight per client at a time, as in a browser.
  */
-final class PushClient {
+public final class PushClient {
 
     /** Told about every message marker a client sees the first time. */
-    interface Receipts {
+    public interface Receipts {
         void received(int client, long seq, long nanos);
 
         /** A pushed UI update (one UIDL message over the WebSocket) reached a client. */
@@ -44,7 +44,7 @@ final class PushClient {
     private static final Pattern SYNC_ID = Pattern.compile("\"syncId\":(\\d+)");
     private static final Pattern CLIENT_ID = Pattern.compile("\"clientId\":(\\d+)");
 
-    final int index;
+    private final int index;
     private final HttpClient http;
     private final URI base;
     private final String route;
@@ -63,7 +63,14 @@ final class PushClient {
     private WebSocket socket;
     private final CompletableFuture<Void> handshake = new CompletableFuture<>();
 
-    PushClient(int index, HttpClient http, URI base, String route, Receipts receipts, Duration timeout) {
+    /**
+     * @param index    this client's number, passed back in {@link Receipts}
+     * @param http     shared by many clients (each sets its own cookie)
+     * @param base     the application's URL, ending in {@code /}
+     * @param route    the route to open, such as {@code ""}; it must show a field with the placeholder
+     *                 "Your message..." and a button
+     */
+    public PushClient(int index, HttpClient http, URI base, String route, Receipts receipts, Duration timeout) {
         this.index = index;
         this.http = http;
         this.base = base;
@@ -73,7 +80,7 @@ final class PushClient {
     }
 
     /** Bootstraps the page, navigates to the route (the view attaches and subscribes) and opens the push channel. */
-    void open() throws Exception {
+    public void open() throws Exception {
         // 1. bootstrap: a new UI in a new session; the view is not attached yet
         String query = "v-r=init&location=" + enc(route) + "&query=&v-sw=1920&v-sh=1080&v-ww=1200&v-wh=800"
                 + "&v-bw=1200&v-bh=800&v-tzo=0&v-rtzo=0&v-dstd=0&v-dston=false&v-tzid=UTC&v-curdate="
@@ -138,7 +145,7 @@ final class PushClient {
     }
 
     /** Whether this client can send now (a browser keeps one request in flight per page). */
-    boolean idle() {
+    public boolean idle() {
         return !requestInFlight.get();
     }
 
@@ -148,7 +155,7 @@ final class PushClient {
      *
      * @return false if a request of this client is still in flight
      */
-    boolean send(String text) {
+    public boolean send(String text) {
         if (!requestInFlight.compareAndSet(false, true)) {
             return false;
         }
@@ -168,8 +175,37 @@ final class PushClient {
         return true;
     }
 
+    /** This client's number. */
+    public int index() {
+        return index;
+    }
+
+    /**
+     * What no browser sends but anyone can: one UIDL request that types into the message field and clicks Send
+     * {@code times} times ({@code text} plus the number). Waits for the response.
+     *
+     * @return the response's HTTP status
+     */
+    public int flood(String text, int times) throws Exception {
+        StringBuilder rpc = new StringBuilder();
+        for (int i = 0; i < times; i++) {
+            rpc.append(i == 0 ? "" : ",").append("{\"type\":\"mSync\",\"node\":").append(messageField)
+                    .append(",\"feature\":1,\"property\":\"value\",\"value\":\"").append(text).append(i)
+                    .append("\"},{\"type\":\"event\",\"node\":").append(messageField)
+                    .append(",\"event\":\"change\",\"data\":{}},{\"type\":\"event\",\"node\":").append(sendButton)
+                    .append(",\"event\":\"click\",\"data\":{}}");
+        }
+        String body = "{\"csrfToken\":\"" + csrfToken + "\",\"rpc\":[" + rpc + "],\"syncId\":" + syncId.get()
+                + ",\"clientId\":" + clientId.get() + "}";
+        HttpResponse<String> response = http.send(uidlRequest(body), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() == 200) {
+            track(response.body());
+        }
+        return response.statusCode();
+    }
+
     /** Closes the page as a browser does when the tab goes away (the beacon Vaadin sends on unload). */
-    CompletableFuture<?> close() {
+    public CompletableFuture<?> close() {
         String body = "{\"csrfToken\":\"" + csrfToken + "\",\"rpc\":[],\"syncId\":" + syncId.get() + ",\"clientId\":"
                 + clientId.get() + ",\"UNLOAD\":true}";
         return http.sendAsync(uidlRequest(body), HttpResponse.BodyHandlers.discarding())
