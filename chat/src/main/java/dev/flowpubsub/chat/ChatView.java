@@ -6,6 +6,7 @@ import com.vaadin.flow.component.Key;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.html.Paragraph;
+import com.vaadin.flow.component.notification.Notification;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.component.textfield.TextField;
@@ -28,6 +29,7 @@ public class ChatView extends VerticalLayout {
     private final MessageList messages = new MessageList();
     private final TextField name = Limits.limited(new TextField(), Limits.MAX_NAME);
     private final TextField message = Limits.limited(new TextField(), Limits.MAX_MESSAGE);
+    private final Notification tooFast = Limits.tooFastNotice();
     private final PubSub pubsub = PubSub.current();
     private Registration subscription;
 
@@ -66,8 +68,8 @@ public class ChatView extends VerticalLayout {
         String sender = Limits.cut(name.getValue().strip(), Limits.MAX_NAME);
         try {
             pubsub.sendAll((sender.isEmpty() ? DEFAULT_NAME : sender) + ": " + text);
-        } catch (PubSubSendRefusedException tooFast) {
-            Limits.tooFast();
+        } catch (PubSubSendRefusedException refused) {
+            Limits.show(tooFast);
             return;
         }
         message.clear();

@@ -23,9 +23,22 @@ final class Limits {
         return text.length() <= maxLength ? text : text.substring(0, maxLength);
     }
 
-    /** Shown when a send was refused (PubSubSendRefusedException): the message stays in its field. */
-    static void tooFast() {
-        Notification.show("You are sending faster than the chat allows: wait a moment, then send again.", 3000,
-                Notification.Position.MIDDLE);
+    /**
+     * The notice a view shows when a send was refused (PubSubSendRefusedException): the message stays in its
+     * field. One per view, opened again rather than added again, so a page that sends in a loop (a script sending
+     * thousands of clicks in one request) adds no component per refusal.
+     */
+    static Notification tooFastNotice() {
+        Notification notice = new Notification("You are sending faster than the chat allows: wait a moment, then "
+                + "send again.", 3000, Notification.Position.MIDDLE);
+        notice.addClassName("too-fast");
+        return notice;
+    }
+
+    /** Shows the view's notice, unless it is showing already. */
+    static void show(Notification notice) {
+        if (!notice.isOpened()) {
+            notice.open();
+        }
     }
 }

@@ -8,6 +8,7 @@ import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.html.H2;
 import com.vaadin.flow.component.html.H4;
 import com.vaadin.flow.component.html.Paragraph;
+import com.vaadin.flow.component.notification.Notification;
 import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
@@ -48,6 +49,7 @@ public class RoomView extends VerticalLayout implements BeforeEnterObserver, Has
     private final VerticalLayout people = new VerticalLayout();
     private final Map<String, Span> present = new LinkedHashMap<>();
     private final TextField message = Limits.limited(new TextField(), Limits.MAX_MESSAGE);
+    private final Notification tooFast = Limits.tooFastNotice();
     private String room;
     private String name;
     private Registration inRoom;
@@ -187,8 +189,8 @@ public class RoomView extends VerticalLayout implements BeforeEnterObserver, Has
         }
         try {
             pubsub.sendAllOnTopic(topic(), new ChatMessage(name, text));
-        } catch (PubSubSendRefusedException tooFast) {
-            Limits.tooFast();
+        } catch (PubSubSendRefusedException refused) {
+            Limits.show(tooFast);
             return;
         }
         message.clear();

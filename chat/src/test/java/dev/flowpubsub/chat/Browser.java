@@ -86,6 +86,30 @@ final class Browser {
         }
     }
 
+    /**
+     * Kills this browser's Chromium processes at once (SIGKILL), as a crash or a killed laptop lid does: no page
+     * unloads, no beacon; the kernel closes its sockets, so the server sees only its push connection drop. Its
+     * ChromeDriver is ended by {@link #close()}.
+     */
+    void kill() {
+        String profileArgument = "--user-data-dir=" + profile;
+        List<ProcessHandle> chromium = ProcessHandle.allProcesses()
+                .filter(process -> process.info().arguments().map(args -> List.of(args).contains(profileArgument))
+                        .orElse(false))
+                .toList();
+        if (chromium.isEmpty()) {
+            throw new IllegalStateException("no Chromium process found for " + this);
+        }
+        for (ProcessHandle process : chromium) {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
+        }
+        for (ProcessHandle process : chromium) {
+            process.onExit().join();
+        }
+        tabs.clear();
+    }
+
     /** Ends this browser (Chromium and its ChromeDriver) and deletes its profile. Idempotent. */
     void close() {
         if (closed) {
@@ -95,6 +119,8 @@ final class Browser {
         tabs.clear();
         try {
             driver.quit();
+        } catch (RuntimeException alreadyKilled) {
+            // its Chromium was killed: ChromeDriver ends anyway
         } finally {
             deleteProfile();
         }

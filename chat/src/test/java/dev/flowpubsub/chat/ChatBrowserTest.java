@@ -7,7 +7,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 import javax.imageio.ImageIO;
@@ -26,14 +25,9 @@ import static org.awaitility.Awaitility.await;
  * {@link ChatViewTest} cover the server side alone. All tests share one Spring context, hence one hub, so
  * they assert on its counts relative to what was there before the test, and after each test they leave
  * their pages and wait until the hub has dropped them.
- *
- * <p>Dev tools are off: in dev mode Vaadin Copilot's overlay would take the clicks meant for Send. The tests
- * use no Chrome DevTools Protocol, so Selenium's warning that it has no CDP module for Chromium 156, once
- * per browser, is silenced.
+ * (see {@link ChatOnRandomPort}).
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "vaadin.devmode.devTools.enabled=false",
-        "logging.level.org.openqa.selenium.devtools.CdpVersionFinder=error"})
+@ChatOnRandomPort
 class ChatBrowserTest {
 
     private static final Duration FEW_SECONDS = Duration.ofSeconds(5);

@@ -6,7 +6,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 import javax.imageio.ImageIO;
@@ -24,9 +23,7 @@ import static org.awaitility.Awaitility.await;
  * as long as that hub, so each test talks in a room no other browser test talks in ({@code vaadin} here;
  * {@code general} only sees people come and go, which leaves no history).
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "vaadin.devmode.devTools.enabled=false",
-        "logging.level.org.openqa.selenium.devtools.CdpVersionFinder=error"})
+@ChatOnRandomPort
 class RoomsBrowserTest {
 
     @RegisterExtension

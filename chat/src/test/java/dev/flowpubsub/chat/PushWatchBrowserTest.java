@@ -1,0 +1,89 @@
+package dev.flowpubsub.chat;
+
+import dev.flowpubsub.PubSubHub;
+import dev.flowpubsub.testsupport.TcpProxy;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+import java.time.Duration;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A browser that goes away without saying so: killed (SIGKILL, so no unload, no beacon; the kernel closes its
+ * sockets), or cut off from the server for a moment. The first leaves the room once the disconnect grace has passed
+ * (8 s in these tests, see {@link ChatOnRandomPort}); the second, back within the grace, changes nothing. Also checks,
+ * on every Vaadin upgrade, the push-connection hook these rely on ({@code dev.flowpubsub.internal.PushWatch}).
+ */
+@ChatOnRandomPort
+class PushWatchBrowserTest {
+
+    private static final Duration GRACE = Duration.ofSeconds(8);
+
+    @RegisterExtension
+    static final Browsers browsers = new Browsers();
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    PubSubHub hub;
+
+    @AfterEach
+    void leaveEveryPage_andWaitUntilTheRoomsAreEmpty() {
+        try {
+            browsers.leaveAllPages();
+            await().atMost(GRACE.plus(BrowserTab.TIMEOUT)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
+                for (String room : RoomsView.ROOMS) {
+                    assertThat(hub.presence("room:" + room)).as("present in %s", room).isEmpty();
+                }
+            });
+        } finally {
+            browsers.closeAll();
+        }
+    }
+
+    @Test
+    void aKilledBrowser_leavesTheRoomOnceTheGraceHasPassed() {
+        List<RoomPage> pages = browsers.openRoomsInNewBrowsers(2, "http://localhost:" + port + "/rooms");
+        RoomPage ann = pages.get(0).enter("Ann", "general");
+        RoomPage bob = pages.get(1).enter("Bob", "general");
+        ann.awaitPeople("Ann", "Bob");
+
+        long killedAt = System.nanoTime();
+        bob.browser.kill();
+
+        await().atMost(GRACE.plus(BrowserTab.TIMEOUT)).pollInterval(Duration.ofMillis(100))
+                .until(() -> ann.messages().contains("Bob left"));
+        Duration gone = Duration.ofNanos(System.nanoTime() - killedAt);
+        assertThat(gone).as("Bob stays listed for the grace").isGreaterThanOrEqualTo(GRACE.minusMillis(500));
+        ann.awaitPeople("Ann");
+        ann.awaitMessages("Bob joined", "Bob left");
+    }
+
+    @Test
+    void aBrowserCutOffForAMoment_andBackWithinTheGrace_neverLeftTheRoom() throws InterruptedException {
+        try (TcpProxy bobsNetwork = new TcpProxy(port)) {
+            RoomPage ann = browsers.openRoomsInNewBrowsers(1, "http://localhost:" + port + "/rooms").getFirst()
+                    .enter("Ann", "general");
+            RoomPage bob = browsers.openRoomsInNewBrowsers(1, "http://localhost:" + bobsNetwork.port() + "/rooms")
+                    .getFirst().enter("Bob", "general");
+            ann.awaitPeople("Ann", "Bob");
+
+            bobsNetwork.cut(); // his push connection drops, and nothing gets through for a second
+            Thread.sleep(1_000);
+            bobsNetwork.restore();
+            Thread.sleep(GRACE.plusSeconds(2).toMillis()); // past the grace: had he left, he would be gone by now
+
+            assertThat(ann.messages()).doesNotContain("Bob left");
+            ann.awaitPeople("Ann", "Bob");
+            bob.send("still here");
+            ann.awaitMessages("Bob joined", "Bob: still here");
+        }
+    }
+}
