@@ -102,10 +102,7 @@ final class Browser {
         }
         for (ProcessHandle process : chromium) {
             process.descendants().forEach(ProcessHandle::destroyForcibly);
-            process.destroyForcibly();
-        }
-        for (ProcessHandle process : chromium) {
-            process.onExit().join();
+            process.destroyForcibly(); // SIGKILL: the kernel closes its sockets at once, even before it is reaped
         }
         tabs.clear();
     }
