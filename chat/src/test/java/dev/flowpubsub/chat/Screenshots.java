@@ -11,21 +11,33 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The pictures in the README, drawn by the browser tests from what the browsers show. */
+/**
+ * The pictures in the README, drawn by the browser tests from what the browsers show. They go to
+ * {@code chat/target/screenshots/}; with {@code -Dflowpubsub.docs.screenshots=true} they also replace the ones in
+ * {@code docs/}, which an ordinary build never rewrites (a screenshot differs by a few pixels every run).
+ */
 final class Screenshots {
 
     private Screenshots() {
     }
 
-    /** Puts the browsers' PNGs in a row, on a grey strip that separates them, into {@code docs/<fileName>}. */
+    /**
+     * Puts the browsers' PNGs in a row, on a grey strip that separates them, into
+     * {@code target/screenshots/<fileName>} (and {@code docs/<fileName>} when asked); returns the first.
+     */
     static Path sideBySideInDocs(String fileName, List<byte[]> pngs) throws IOException {
         List<BufferedImage> shots = new ArrayList<>();
         for (byte[] png : pngs) {
             shots.add(ImageIO.read(new ByteArrayInputStream(png)));
         }
-        Path file = Browsers.moduleDirectory().getParent().resolve("docs").resolve(fileName);
+        BufferedImage row = sideBySide(shots);
+        Path file = Browsers.moduleDirectory().resolve("target").resolve("screenshots").resolve(fileName);
         Files.createDirectories(file.getParent());
-        ImageIO.write(sideBySide(shots), "png", file.toFile());
+        ImageIO.write(row, "png", file.toFile());
+        if (Boolean.getBoolean("flowpubsub.docs.screenshots")) {
+            Path docs = Browsers.moduleDirectory().getParent().resolve("docs").resolve(fileName);
+            ImageIO.write(row, "png", docs.toFile());
+        }
         return file;
     }
 
