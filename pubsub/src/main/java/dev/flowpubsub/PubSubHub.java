@@ -52,8 +52,16 @@ import java.util.concurrent.locks.ReentrantLock;
  * <li><b>Batching.</b> All messages pending for a page when its turn comes are handled in one
  * {@code ui.access(...)}: one lock and one push for many messages. With {@link Builder#minBatchInterval} a
  * page's batches start at least that far apart, so each page costs at most one push per interval.</li>
- * <li><b>Failures.</b> A handler that throws is reported to the {@link DeliveryErrorHandler} (logged by
- * default, with UI id, topic and message type); the other handlers and pages are not affected.</li>
+ * <li><b>Failures.</b> A handler that throws (a {@code StackOverflowError} too) is reported to the
+ * {@link DeliveryErrorHandler} (logged by default, with UI id, topic and message type); the other handlers and
+ * pages are not affected, nor is that page's next message. An error handler that throws, a failing manual push or an
+ * executor that refuses a task does not stop delivery either.</li>
+ * <li><b>Limits.</b> A browser session's sends are budgeted ({@link Builder#sendBudget}); the inbox is bounded
+ * ({@link Builder#inboxCapacity}): a page's send over either limit throws {@link PubSubSendRefusedException}, a send
+ * from server code waits for room up to {@link Builder#sendTimeout}. At most {@link Builder#maxLanes} delivery lanes
+ * run at once. Hub threads inherit no inheritable thread-locals.</li>
+ * <li><b>Presence of vanished browsers.</b> A page whose push connection stays lost for
+ * {@link Builder#presenceDisconnectGrace} leaves its presence entries, and joins again if it comes back.</li>
  * <li><b>No leaks.</b> A page's subscriptions and queue are dropped when its UI detaches; the hub then holds
  * no reference to it.</li>
  * </ul>

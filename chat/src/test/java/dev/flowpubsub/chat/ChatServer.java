@@ -59,7 +59,11 @@ final class ChatServer implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(killOnExit);
     }
 
-    /** Starts a server process and returns at once; see {@link #awaitReady()}. */
+    /**
+     * Starts a server process and returns at once; see {@link #awaitReady()}. Its node id in the cluster is
+     * {@code chat-<name>}, so a server started again under the same name is the same node restarted. Health shows
+     * its details to anyone here (the demo shows them only to authorized users), so tests can read them.
+     */
     static ChatServer start(String name, String redisUri) {
         Path directory = Browsers.moduleDirectory().resolve("target").resolve("servers").resolve(name);
         int port = freePort();
@@ -76,6 +80,8 @@ final class ChatServer implements AutoCloseable {
                     Application.class.getName(),
                     "--server.port=" + port,
                     "--pubsub.redis.uri=" + redisUri,
+                    "--pubsub.node-id=chat-" + name,
+                    "--management.endpoint.health.show-details=always",
                     "--vaadin.devmode.devTools.enabled=false");
             Process process = new ProcessBuilder(command)
                     .directory(directory.toFile())

@@ -98,4 +98,21 @@ class TwoServersBrowserTest {
         annOnA.awaitMessages("Ann: Said on server A before anyone else came", "Ann: Still only me here", "Bob joined",
                 "Bob: Hi Ann, I read it on server B", "Bob left");
     }
+
+    @Test
+    void serverRestartedWithTheSameNodeId_isHeardAgain_bothWays_withItsNewPeoplePresent() {
+        b.close();
+        b = ChatServer.start("b", redis.uri()).awaitReady(); // node chat-b again, as a StatefulSet pod restarts
+
+        RoomPage annOnA = browsers.openRoomsInNewBrowsers(List.of(a.url("/rooms"))).getFirst().enter("Ann", "random");
+        RoomPage bobOnB = browsers.openRoomsInNewBrowsers(List.of(b.url("/rooms"))).getFirst().enter("Bob", "random");
+        annOnA.awaitPeople("Ann", "Bob");
+        bobOnB.awaitPeople("Ann", "Bob");
+
+        bobOnB.send("Back on the restarted server B");
+        annOnA.awaitMessages("Bob joined", "Bob: Back on the restarted server B");
+        annOnA.send("Welcome back");
+        annOnA.awaitMessages("Bob joined", "Bob: Back on the restarted server B", "Ann: Welcome back");
+        bobOnB.awaitMessages("Bob: Back on the restarted server B", "Ann: Welcome back");
+    }
 }
