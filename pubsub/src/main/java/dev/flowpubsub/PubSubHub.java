@@ -94,8 +94,10 @@ public final class PubSubHub implements AutoCloseable {
             try {
                 engine.enableCluster(cluster, builder.presenceHeartbeat);
                 cluster.start();
+                engine.clusterStarted();
             } catch (RuntimeException e) {
                 engine.close();
+                cluster.close(); // the hub owns its transport from the builder on, started or not
                 throw e;
             }
         }

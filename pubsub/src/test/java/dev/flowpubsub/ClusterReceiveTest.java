@@ -22,7 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ClusterReceiveTest {
 
     /** A transport whose receiving side the test drives directly, and whose publishes it records. */
-    static final class HandDrivenTransport implements Transport {
+    static class HandDrivenTransport implements Transport {
         TransportContext context;
         final List<TransportEnvelope> published = new CopyOnWriteArrayList<>();
 
@@ -119,5 +119,41 @@ class ClusterReceiveTest {
 
         assertThat(inbox.messages).containsExactly("still fine");
         assertThat(hub.stats().remoteRejected()).isEqualTo(4);
+    }
+
+    @Test
+    void theHubNeverPublishesToItsTransportBeforeStartingIt() {
+        // the hub's first protocol message (asking the other nodes for their presence) raced the transport's start
+        for (int i = 0; i < 50; i++) {
+            java.util.concurrent.atomic.AtomicBoolean started = new java.util.concurrent.atomic.AtomicBoolean();
+            java.util.concurrent.atomic.AtomicBoolean publishedTooEarly = new java.util.concurrent.atomic.AtomicBoolean();
+            HandDrivenTransport strict = new HandDrivenTransport() {
+                @Override
+                public void start(TransportContext context) {
+                    try {
+                        Thread.sleep(2); // a real transport connects here: a fan-out running too early has time to
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    super.start(context);
+                    started.set(true);
+                }
+
+                @Override
+                public void publish(TransportEnvelope envelope) {
+                    if (!started.get()) {
+                        publishedTooEarly.set(true);
+                    }
+                    super.publish(envelope);
+                }
+            };
+            try (PubSubHub node = PubSubHub.builder().transport(strict).build()) {
+                assertThat(node.awaitIdle(java.time.Duration.ofSeconds(5))).isTrue();
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+            assertThat(publishedTooEarly).as("published before start, in round %d", i).isFalse();
+            assertThat(strict.published).as("the first protocol message, once started").isNotEmpty();
+        }
     }
 }

@@ -1,14 +1,11 @@
 package dev.flowpubsub.redis;
 
 import dev.flowpubsub.testsupport.TcpProxy;
-import dev.flowpubsub.testsupport.RedisServer;
 import dev.flowpubsub.Inbox;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.IntStream;
@@ -26,25 +23,11 @@ class RedisFaultTest {
     /** The outage a node must survive without loss; the guarantee is 30 seconds. */
     private static final Duration OUTAGE = Duration.ofSeconds(Long.getLong("flowpubsub.test.outageSeconds", 30));
 
-    private RedisServer redis;
-    private final List<AutoCloseable> closeables = new ArrayList<>();
-
-    @BeforeEach
-    void startRedis() {
-        redis = RedisServer.start();
-    }
-
-    @AfterEach
-    void close() throws Exception {
-        for (AutoCloseable closeable : closeables.reversed()) {
-            closeable.close();
-        }
-        redis.close();
-    }
+    @RegisterExtension
+    final RedisTestbed testbed = new RedisTestbed();
 
     private <T extends AutoCloseable> T closeLater(T closeable) {
-        closeables.add(closeable);
-        return closeable;
+        return testbed.closeLater(closeable);
     }
 
     /** Sends "prefix:0", "prefix:1", ... on the node's hub from a thread of its own until stopped. */
@@ -92,20 +75,20 @@ class RedisFaultTest {
 
     @Test
     void redisKilledAndRestarted_whileMessagesFlow_everyMessageArrivesOnceAndInOrder() throws Exception {
-        RedisNode a = closeLater(new RedisNode(redis.uri()));
-        RedisNode b = closeLater(new RedisNode(redis.uri()));
+        RedisNode a = testbed.node();
+        RedisNode b = testbed.node();
         Inbox onA = a.page("flow");
         Inbox onB = b.page("flow");
         Sender fromA = closeLater(new Sender(a, "a", Duration.ofMillis(2)));
         Sender fromB = closeLater(new Sender(b, "b", Duration.ofMillis(3)));
 
         await().atMost(Duration.ofSeconds(20)).until(() -> from(onB, "a").size() > 200);
-        redis.kill();
+        testbed.redis().kill();
         int sentByABeforeRestart = fromA.sent;
         sleep(Duration.ofSeconds(2));
         assertThat(from(onA, "a").size()).as("A's pages still get A's messages while Redis is down")
                 .isGreaterThan(sentByABeforeRestart);
-        redis.restart();
+        testbed.redis().restart();
         await().atMost(Duration.ofSeconds(20)).until(() -> from(onB, "a").size() > sentByABeforeRestart + 200);
         int sentByA = fromA.stop();
         int sentByB = fromB.stop();
@@ -120,8 +103,8 @@ class RedisFaultTest {
 
     @Test
     void nodeCutOffFromRedisFor30Seconds_getsEverythingPublishedMeanwhile_onceAndInOrder() throws Exception {
-        TcpProxy bNetwork = closeLater(new TcpProxy(redis.port()));
-        RedisNode a = closeLater(new RedisNode(redis.uri()));
+        TcpProxy bNetwork = closeLater(new TcpProxy(testbed.redis().port()));
+        RedisNode a = testbed.node();
         RedisNode b = closeLater(new RedisNode("redis://127.0.0.1:" + bNetwork.port()));
         Inbox onA = a.page("flow");
         Inbox onB = b.page("flow");
@@ -148,8 +131,8 @@ class RedisFaultTest {
 
     @Test
     void nodeAwayLongerThanTheStreamKeepsEntries_countsWhatItMissed_andGetsTheRestInOrder() throws Exception {
-        TcpProxy bNetwork = closeLater(new TcpProxy(redis.port()));
-        RedisNode a = closeLater(new RedisNode(redis.uri(), settings -> settings.maxLength(100)));
+        TcpProxy bNetwork = closeLater(new TcpProxy(testbed.redis().port()));
+        RedisNode a = testbed.node(settings -> settings.maxLength(100), hub -> hub);
         RedisNode b = closeLater(new RedisNode("redis://127.0.0.1:" + bNetwork.port(), settings -> settings.maxLength(100)));
         Inbox onB = b.page("flow");
         a.hub.sendAllOnTopic("flow", "a:0");

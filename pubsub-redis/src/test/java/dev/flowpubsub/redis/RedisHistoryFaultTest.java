@@ -1,13 +1,11 @@
 package dev.flowpubsub.redis;
 
-import dev.flowpubsub.testsupport.RedisServer;
 import com.vaadin.flow.component.UI;
 import dev.flowpubsub.HistoryPolicy;
 import dev.flowpubsub.Inbox;
 import dev.flowpubsub.PubSub;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,29 +25,11 @@ class RedisHistoryFaultTest {
     /** The engine's history read gives up after this long (Engine's HISTORY_TIMEOUT), plus scheduling slack. */
     private static final Duration HISTORY_WAIT = Duration.ofSeconds(3).plusSeconds(2);
 
-    private RedisServer redis;
-    private final List<AutoCloseable> closeables = new ArrayList<>();
-
-    @BeforeEach
-    void startRedis() {
-        redis = RedisServer.start();
-    }
-
-    @AfterEach
-    void close() throws Exception {
-        if (redis.isRunning()) {
-            redis.resume();
-        }
-        for (AutoCloseable closeable : closeables.reversed()) {
-            closeable.close();
-        }
-        redis.close();
-    }
+    @RegisterExtension
+    final RedisTestbed testbed = new RedisTestbed();
 
     private RedisNode node() {
-        RedisNode node = new RedisNode(redis.uri(), transport -> transport, hub -> hub.history(ROOMS));
-        closeables.add(node);
-        return node;
+        return testbed.node(hub -> hub.history(ROOMS));
     }
 
     private static Inbox enter(RedisNode node, String room) {
@@ -64,11 +44,11 @@ class RedisHistoryFaultTest {
         RedisNode a = node();
         List<String> old = IntStream.range(0, 10).mapToObj(i -> "old " + i).toList();
         old.forEach(message -> a.hub.sendAllOnTopic("room:1", message));
-        await().atMost(Duration.ofSeconds(10)).until(() -> redis.cli("LLEN", "flow-pubsub:messages:history:room:1").equals("10"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> testbed.redis().cli("LLEN", "flow-pubsub:messages:history:room:1").equals("10"));
         RedisNode b = node();
         Inbox bystander = b.page("news");
 
-        redis.pause();
+        testbed.redis().pause();
         List<Inbox> entering = new ArrayList<>();
         long start = System.nanoTime();
         for (int i = 0; i < 5; i++) {
@@ -85,7 +65,7 @@ class RedisHistoryFaultTest {
             // Redis did not answer: each page got what this node had, nothing missed since it entered
             assertThat(inbox.messages).containsExactly("said while Redis was frozen");
         }
-        redis.resume();
+        testbed.redis().resume();
 
         Inbox late = enter(b, "room:1");
         List<Object> everything = new ArrayList<>(old);
@@ -94,25 +74,24 @@ class RedisHistoryFaultTest {
         assertThat(late.messages).as("the next page entering reads Redis again").containsExactlyElementsOf(everything);
 
         sleepQuietly(Duration.ofMillis(500)); // reads queued while Redis was frozen are answered by now
-        long readsBefore = redis.commandCalls("lrange");
+        long readsBefore = testbed.redis().commandCalls("lrange");
         List<Inbox> more = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
             more.add(enter(b, "room:1"));
         }
         await().atMost(Duration.ofSeconds(10)).until(() -> more.stream().allMatch(inbox -> inbox.messages.size() == everything.size()));
-        assertThat(redis.commandCalls("lrange")).as("a topic's history is read from Redis once").isEqualTo(readsBefore);
+        assertThat(testbed.redis().commandCalls("lrange")).as("a topic's history is read from Redis once").isEqualTo(readsBefore);
     }
 
     @Test
     void malformedOrOversizedHistoryEntries_areSkipped_andTheRestOfTheHistoryIsDelivered() {
         String list = "flow-pubsub:messages:history:room:1";
-        redis.cli("RPUSH", list, "garbage");
-        redis.cli("RPUSH", list, "not-an-id\nintruder\n1\n{\"t\":\"string\",\"v\":\"poison\"}");
-        redis.cli("RPUSH", list, "1-1\nintruder\n2\n{\"t\":\"string\",\"v\":\"" + "x".repeat(2_000) + "\"}");
-        redis.cli("RPUSH", list, "1-2\nintruder\n3\n{\"t\":\"string\",\"v\":\"kept\"}");
-        redis.cli("XADD", "flow-pubsub:messages", "*", "o", "intruder", "s", "4", "p", "{}"); // history is what came before this
-        RedisNode b = new RedisNode(redis.uri(), transport -> transport, hub -> hub.history(ROOMS).maxMessageBytes(1_000));
-        closeables.add(b);
+        testbed.redis().cli("RPUSH", list, "garbage");
+        testbed.redis().cli("RPUSH", list, "not-an-id\nintruder\n1\n{\"t\":\"string\",\"v\":\"poison\"}");
+        testbed.redis().cli("RPUSH", list, "1-1\nintruder\n2\n{\"t\":\"string\",\"v\":\"" + "x".repeat(2_000) + "\"}");
+        testbed.redis().cli("RPUSH", list, "1-2\nintruder\n3\n{\"t\":\"string\",\"v\":\"kept\"}");
+        testbed.redis().cli("XADD", "flow-pubsub:messages", "*", "o", "intruder", "s", "4", "p", "{}"); // history is what came before this
+        RedisNode b = testbed.node(hub -> hub.history(ROOMS).maxMessageBytes(1_000));
 
         Inbox inbox = enter(b, "room:1");
 

@@ -1,16 +1,13 @@
 package dev.flowpubsub.redis;
 
-import dev.flowpubsub.testsupport.RedisServer;
 import com.vaadin.flow.component.UI;
 import dev.flowpubsub.Inbox;
 import dev.flowpubsub.Presence;
 import dev.flowpubsub.PubSub;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -19,26 +16,11 @@ import static org.awaitility.Awaitility.await;
 /** Nodes that stop and start again, as in a rolling restart or a Kubernetes StatefulSet. */
 class RedisNodeLifecycleTest {
 
-    private RedisServer redis;
-    private final List<AutoCloseable> closeables = new ArrayList<>();
-
-    @BeforeEach
-    void startRedis() {
-        redis = RedisServer.start();
-    }
-
-    @AfterEach
-    void close() throws Exception {
-        for (AutoCloseable closeable : closeables.reversed()) {
-            closeable.close();
-        }
-        redis.close();
-    }
+    @RegisterExtension
+    final RedisTestbed testbed = new RedisTestbed();
 
     private RedisNode node(String nodeId) {
-        RedisNode node = new RedisNode(redis.uri(), transport -> transport, hub -> hub.nodeId(nodeId));
-        closeables.add(node);
-        return node;
+        return testbed.node(hub -> hub.nodeId(nodeId));
     }
 
     /** A page that receives "flow" messages and is present on "room" as {@code name}. */

@@ -355,16 +355,23 @@ public final class Engine {
     }
 
     /**
-     * Connects presence to the other nodes: protocol messages go out through the cluster, a heartbeat runs, and
-     * the other nodes are asked for their entries. Called before the transport starts, so that nothing it
-     * receives meets a hub that is not ready for it.
+     * Connects presence to the other nodes: protocol messages go out through the cluster. Called before the
+     * transport starts, so that nothing it receives meets a hub that is not ready for it; nothing is sent until
+     * {@link #clusterStarted}.
      */
     public void enableCluster(Cluster cluster, java.time.Duration heartbeatEvery) {
         this.cluster = cluster;
-        long heartbeatNanos = heartbeatEvery.toNanos();
-        Presences clustered = new Presences(this, cluster.nodeId(), cluster::sendProtocol, 100);
-        this.presences = clustered;
-        this.heartbeatNanos = heartbeatNanos;
+        this.heartbeatNanos = heartbeatEvery.toNanos();
+        this.presences = new Presences(this, cluster.nodeId(), cluster::sendProtocol, 100);
+    }
+
+    /**
+     * Once the transport has started: asks the other nodes for their presence entries, and starts the heartbeat.
+     * Not sooner: a transport may only be published to once started.
+     */
+    public void clusterStarted() {
+        Presences clustered = presences;
+        long heartbeatNanos = this.heartbeatNanos;
         control(clustered::joinCluster);
         heartbeat = Thread.ofVirtual().name("flow-pubsub-heartbeat-" + cluster.nodeId())
                 .inheritInheritableThreadLocals(false).start(() -> {
