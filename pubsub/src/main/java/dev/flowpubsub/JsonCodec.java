@@ -1,6 +1,7 @@
 package dev.flowpubsub;
 
 import dev.flowpubsub.internal.Arguments;
+import dev.flowpubsub.internal.Excerpt;
 import dev.flowpubsub.spi.MessageCodec;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.StreamReadConstraints;
@@ -75,8 +76,6 @@ public final class JsonCodec implements MessageCodec {
     private static final StreamReadConstraints READ_LIMITS = StreamReadConstraints.builder().maxNestingDepth(500)
             .maxNumberLength(1_000).maxStringLength(100_000_000).maxNameLength(50_000).build();
     private static final int MAX_NUMBER_LENGTH = READ_LIMITS.getMaxNumberLength();
-    private static final int EXCERPT_LENGTH = 100;
-
     private static final Map<Class<?>, String> SCALAR_NAMES = Map.ofEntries(
             Map.entry(String.class, "string"), Map.entry(Integer.class, "int"), Map.entry(Long.class, "long"),
             Map.entry(Short.class, "short"), Map.entry(Byte.class, "byte"), Map.entry(Double.class, "double"),
@@ -200,7 +199,7 @@ public final class JsonCodec implements MessageCodec {
             root = mapper.readTree(payload);
         } catch (JacksonException e) {
             throw new IllegalArgumentException("payload is not JSON within the codec's limits: "
-                    + excerpt(e.getOriginalMessage()));
+                    + Excerpt.of(e.getOriginalMessage()));
         }
         if (root == null || root.isNull() || root.isMissingNode()) {
             throw new IllegalArgumentException("payload is empty or null");
@@ -226,7 +225,7 @@ public final class JsonCodec implements MessageCodec {
             try {
                 return parser.apply(value.stringValue());
             } catch (RuntimeException e) {
-                throw new IllegalArgumentException("malformed " + type + ": " + excerpt(e.getMessage()));
+                throw new IllegalArgumentException("malformed " + type + ": " + Excerpt.of(e.getMessage()));
             }
         }
         switch (type) {
@@ -254,33 +253,18 @@ public final class JsonCodec implements MessageCodec {
             default -> {
                 Class<?> allowed = allowedByName.get(type);
                 if (allowed == null) {
-                    throw new IllegalArgumentException("type '" + excerpt(type) + "' is not allowed by this node's codec");
+                    throw new IllegalArgumentException("type '" + Excerpt.of(type) + "' is not allowed by this node's codec");
                 }
                 try {
                     return mapper.treeToValue(value, allowed);
                 } catch (JacksonException e) {
-                    throw new IllegalArgumentException("malformed " + type + ": " + excerpt(e.getOriginalMessage()));
+                    throw new IllegalArgumentException("malformed " + type + ": " + Excerpt.of(e.getOriginalMessage()));
                 }
             }
         }
     }
 
     /** What a message may quote of untrusted text: at most 100 characters, on one line, nothing invisible. */
-    private static String excerpt(String text) {
-        String all = String.valueOf(text);
-        StringBuilder excerpt = new StringBuilder(EXCERPT_LENGTH + 30);
-        all.codePoints().limit(EXCERPT_LENGTH).map(c -> isPlain(c) ? c : '?').forEach(excerpt::appendCodePoint);
-        return all.codePointCount(0, all.length()) <= EXCERPT_LENGTH ? excerpt.toString()
-                : excerpt.append("... (").append(all.length()).append(" characters)").toString();
-    }
-
-    private static boolean isPlain(int codePoint) {
-        return switch (Character.getType(codePoint)) {
-            case Character.CONTROL, Character.FORMAT, Character.LINE_SEPARATOR, Character.PARAGRAPH_SEPARATOR,
-                 Character.SURROGATE, Character.PRIVATE_USE, Character.UNASSIGNED -> false;
-            default -> true;
-        };
-    }
 
     /** Number text is refused over Jackson's number length limit, before parsing it costs anything. */
     private static Function<String, Object> number(Function<String, Object> parser) {

@@ -1,33 +1,32 @@
 package dev.flowpubsub.internal;
 
 /**
- * Text read from the network (an entry id, a reason that quotes a payload), made fit for a log line or an exception
- * message: at most {@link #MAX_CHARS} characters, control characters (line breaks among them) shown as {@code ?}, so
- * a hostile entry can neither flood the log nor forge lines in it.
+ * Text read from the network (an entry id, a type name, a reason that quotes a payload), made fit for a log line or an
+ * exception message: at most {@link #MAX_CODE_POINTS} characters, with control, format, separator and unassigned
+ * characters shown as {@code ?}, so a hostile entry can neither flood the log nor forge or hide lines in it.
  */
 public final class Excerpt {
 
     /** The longest excerpt, before the marker of a cut. */
-    public static final int MAX_CHARS = 100;
+    public static final int MAX_CODE_POINTS = 100;
 
     private Excerpt() {
     }
 
     /** A short, single-line excerpt of {@code text}; {@code "null"} for null. */
     public static String of(String text) {
-        if (text == null) {
-            return "null";
-        }
-        int length = Math.min(text.length(), MAX_CHARS);
-        StringBuilder excerpt = new StringBuilder(length + 24);
-        for (int i = 0; i < length; i++) {
-            char c = text.charAt(i);
-            excerpt.append(Character.isISOControl(c) || Character.getType(c) == Character.LINE_SEPARATOR
-                    || Character.getType(c) == Character.PARAGRAPH_SEPARATOR ? '?' : c);
-        }
-        if (text.length() > MAX_CHARS) {
-            excerpt.append("... (").append(text.length()).append(" chars)");
-        }
-        return excerpt.toString();
+        String all = String.valueOf(text);
+        StringBuilder excerpt = new StringBuilder(MAX_CODE_POINTS + 30);
+        all.codePoints().limit(MAX_CODE_POINTS).map(c -> isPlain(c) ? c : '?').forEach(excerpt::appendCodePoint);
+        return all.codePointCount(0, all.length()) <= MAX_CODE_POINTS ? excerpt.toString()
+                : excerpt.append("... (").append(all.length()).append(" characters)").toString();
+    }
+
+    private static boolean isPlain(int codePoint) {
+        return switch (Character.getType(codePoint)) {
+            case Character.CONTROL, Character.FORMAT, Character.LINE_SEPARATOR, Character.PARAGRAPH_SEPARATOR,
+                 Character.SURROGATE, Character.PRIVATE_USE, Character.UNASSIGNED -> false;
+            default -> true;
+        };
     }
 }
