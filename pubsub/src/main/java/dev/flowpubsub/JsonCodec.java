@@ -145,7 +145,8 @@ public final class JsonCodec implements MessageCodec {
             return mapper.nullNode();
         }
         ObjectNode node = mapper.createObjectNode();
-        Class<?> type = value.getClass();
+        // an enum constant with a body is an instance of its own subclass: the enum is what was allowed
+        Class<?> type = value instanceof Enum<?> constant ? constant.getDeclaringClass() : value.getClass();
         String scalar = SCALAR_NAMES.get(type);
         if (scalar != null) {
             String text = value.toString();

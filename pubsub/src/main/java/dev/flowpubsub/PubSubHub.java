@@ -512,7 +512,9 @@ public final class PubSubHub implements AutoCloseable {
          * Where the fan-out task and the delivery lanes run. Default: virtual threads owned by the hub and stopped
          * on {@link #close()}. An executor given here is not shut down by the hub; the watchdog adds lanes when
          * every lane is stuck on a slow page, so give it an executor that can start them (a pool of P threads lets
-         * at most P lanes run at once, and a slow page can then hold up others).
+         * at most P lanes run at once, and a slow page can then hold up others). A task it refuses, or throws on, is
+         * offered again shortly, not lost. It must run tasks on threads of its own: one that runs them on the
+         * caller's thread ({@code Runnable::run}, a caller-runs policy) makes handlers run inside send calls.
          */
         public Builder executor(Executor executor) {
             this.executor = Arguments.notNull(executor, "executor");

@@ -110,14 +110,66 @@ class DeliveryFaultsTest {
         }).install(app.service);
         UI page = app.browser().pushTab();
         Inbox inbox = new Inbox(page);
-        page.accessSynchronously(() -> PubSub.current().subscribeTopic("fine", inbox::add));
+        Inbox cursed = new Inbox(page);
+        Inbox withHistory = new Inbox(page);
+        page.accessSynchronously(() -> {
+            PubSub.current().subscribeTopic("fine", inbox::add);
+            PubSub.current().subscribeTopic("cursed", cursed::add);
+            PubSub.current().subscribeTopicWithHistory("cursed", String.class, withHistory::add);
+        });
 
-        hub.sendAllOnTopic("cursed", "lost to the policy");
+        hub.sendAllOnTopic("cursed", "delivered, without history");
         app.deliver();
         hub.sendAllOnTopic("fine", "delivered");
         app.deliver();
 
         assertThat(inbox.messages).containsExactly("delivered");
+        assertThat(cursed.messages).containsExactly("delivered, without history");
+        assertThat(withHistory.messages).as("a subscription with history starts, with none").containsExactly(
+                "delivered, without history");
+    }
+
+    @Test
+    void executorThatRunsTasksOnTheCallersThread_stillDeliversToEveryPage() {
+        // a send from a page holding its session lock then drains other pages on that same thread, which Vaadin
+        // refuses (another session is locked): the batch must run later, not be forgotten
+        PubSubHub hub = PubSubHub.builder().executor(Runnable::run).install(app.service);
+        UI sender = app.browser().pushTab();
+        UI reader = app.browser().pushTab();
+        Inbox inbox = new Inbox(reader);
+        reader.accessSynchronously(() -> PubSub.current().subscribe(inbox::add));
+
+        sender.accessSynchronously(() -> PubSub.current().sendAll("first"));
+        sender.accessSynchronously(() -> PubSub.current().sendAll("second"));
+
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> inbox.messages.size() == 2);
+        assertThat(inbox.messages).containsExactly("first", "second");
+        assertThat(hub.stats().pending()).isZero();
+    }
+
+    @Test
+    void executorThatThrowsSomethingElseThanARejection_delaysDeliveryButLosesNothing() {
+        AtomicInteger refusals = new AtomicInteger(5);
+        java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
+        try {
+            PubSubHub hub = PubSubHub.builder().executor(task -> {
+                if (refusals.getAndDecrement() > 0) {
+                    throw new IllegalStateException("the pool is being reconfigured");
+                }
+                threads.execute(task);
+            }).install(app.service);
+            UI page = app.browser().pushTab();
+            Inbox inbox = new Inbox(page);
+            page.accessSynchronously(() -> PubSub.current().subscribe(inbox::add));
+
+            hub.sendAll("one");
+            hub.sendAll("two");
+            app.deliver();
+
+            assertThat(inbox.messages).containsExactly("one", "two");
+        } finally {
+            threads.shutdownNow();
+        }
     }
 
     @Test

@@ -362,4 +362,28 @@ class JsonCodecTest {
     private static byte[] bytes(String payload) {
         return payload.getBytes(StandardCharsets.UTF_8);
     }
+
+    enum Face {
+        HAPPY {
+            @Override
+            String emoji() {
+                return ":)";
+            }
+        },
+        GRUMPY {
+            @Override
+            String emoji() {
+                return ":(";
+            }
+        };
+
+        abstract String emoji();
+    }
+
+    @Test
+    void allowedEnumWhoseConstantsHaveBodies_travels() {
+        JsonCodec codec = JsonCodec.allowing(Face.class);
+
+        assertThat(codec.decode(codec.encode(Face.GRUMPY))).isEqualTo(Face.GRUMPY);
+    }
 }

@@ -125,4 +125,34 @@ class QueueTest {
         assertThat(stats.delivered()).isEqualTo(100);
         assertThat(stats.batches()).isEqualTo(1);
     }
+
+    @Test
+    void subscriptionsWaitingForTheirStart_takeNoPlaceOfMessagesInTheQueue() {
+        VaadinApp small = new VaadinApp();
+        try {
+            PubSubHub hub = PubSubHub.builder().queueCapacity(2).install(small.service);
+            VaadinApp.Browser busy = small.browser();
+            UI view = busy.pushTab();
+            Inbox got = new Inbox(view);
+            busy.session.lock(); // a long request: the page's batch waits
+            try {
+                PubSub.of(view).subscribeTopicWithHistory("a", String.class, got::add);
+                PubSub.of(view).subscribeTopicWithHistory("b", String.class, got::add);
+                PubSub.of(view).subscribePresence("c", event -> { });
+                hub.sendAllOnTopic("a", "one");
+                hub.sendAllOnTopic("b", "two");
+                small.deliver();
+                assertThat(hub.stats().pending()).as("three starts and two messages").isEqualTo(5);
+            } finally {
+                busy.session.unlock();
+            }
+            small.deliver();
+
+            assertThat(got.messages).containsExactly("one", "two");
+            assertThat(hub.stats().dropped()).isZero();
+            assertThat(hub.stats().pending()).isZero();
+        } finally {
+            small.close();
+        }
+    }
 }

@@ -108,6 +108,11 @@ final class RedisReader implements Runnable {
                 RedisWriter.closeQuietly(connection);
                 connection = null;
                 backoff.pause();
+            } catch (Error fatal) {
+                // this thread ends: health must say so rather than stay UP for a reader that is gone
+                state.down(RedisConnectionState.Side.READER, new IllegalStateException("the reader stopped: " + fatal, fatal));
+                RedisWriter.closeQuietly(connection);
+                throw fatal;
             }
         }
         RedisWriter.closeQuietly(connection);

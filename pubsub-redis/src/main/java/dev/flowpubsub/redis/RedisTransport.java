@@ -48,8 +48,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <li><b>No loss across reconnects.</b> A node that loses Redis keeps delivering locally; what it sends meanwhile
  * waits in a bounded outbox (default 50,000 messages and 64 MiB of payload) and is appended, in order, when Redis is
  * back. When its reader reconnects it reads on from the last entry it saw, so it gets everything the other nodes
- * appended meanwhile, in stream order. Retries never append an entry twice nor out of order: each append is
- * conditional on the one before it (see {@link RedisWriter}); receivers also skip repeated sequence numbers.</li>
+ * appended meanwhile, in stream order. Retries never append entries out of order: each append is conditional on
+ * the one before it (see {@link RedisWriter}), which also keeps a retry from appending one twice unless Redis lost
+ * the writer's key (evicted, or a restart without persistence); receivers skip repeated sequence numbers anyway, and
+ * history readers too.</li>
  * <li><b>Retention.</b> The stream keeps about {@link Builder#maxLength(long) maxLength} entries (default 100,000)
  * and trims entries older than {@link Builder#retention(Duration) retention} (default 5 minutes). A node away
  * for longer misses what was trimmed: the hub counts it ({@code PubSubStats.remoteMissed()}) and logs it. Redis
@@ -64,6 +66,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <li><b>Order.</b> Each node's messages reach every other node in the order sent. Nodes see other nodes'
  * messages in stream order; a node sees its own at the moment they were sent.</li>
  * </ul>
+ *
+ * <p>Runs on a standalone Redis (or a primary with replicas, through Sentinel): the append touches the stream and a
+ * key of the writer's in one script, which Redis Cluster refuses across hash slots.
  *
  * <p>No password reaches a log, {@link #health()}, {@link #toString()} or an error message: the address shown is built
  * from the parsed URI (scheme, host, port, database). {@code rediss://} connects with TLS.

@@ -202,6 +202,11 @@ final class RedisWriter implements Runnable {
                 fail(failure);
                 closeQuietly(connection);
                 connection = null;
+            } catch (Error fatal) {
+                // this thread ends: health must say so rather than stay UP for a writer that is gone
+                state.down(RedisConnectionState.Side.WRITER, new IllegalStateException("the writer stopped: " + fatal, fatal));
+                closeQuietly(connection);
+                throw fatal;
             }
         }
         if (!batch.isEmpty() || !outbox.isEmpty()) {

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -139,9 +140,10 @@ public final class Cluster implements TransportContext {
     /**
      * The topic's last messages that this node never received (sent before it started), from the engine, oldest
      * first; empty when the transport keeps no history. Completes with {@code null} when the engine could not be
-     * read within {@code timeout}. Never blocks: the transport answers in the background.
+     * read within {@code timeout}. Never blocks: the transport answers in the background, and the answer is decoded
+     * on {@code decoder}.
      */
-    CompletableFuture<List<Envelope>> history(String topic, int limit, Duration timeout) {
+    CompletableFuture<List<Envelope>> history(String topic, int limit, Duration timeout, Executor decoder) {
         CompletableFuture<List<TransportEnvelope>> read;
         try {
             // a copy: the timeout must not complete the transport's own future
@@ -149,7 +151,8 @@ public final class Cluster implements TransportContext {
         } catch (RuntimeException failure) {
             read = CompletableFuture.failedFuture(failure);
         }
-        return read.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).handle((kept, failure) -> {
+        // decoded on the hub's threads, not on the transport's (Lettuce's I/O threads, which its reads and writes need)
+        return read.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).handleAsync((kept, failure) -> {
             if (failure != null) {
                 Throwable cause = failure instanceof CompletionException && failure.getCause() != null
                         ? failure.getCause() : failure;
@@ -159,7 +162,7 @@ public final class Cluster implements TransportContext {
                 return null;
             }
             return decodeHistory(topic, kept);
-        });
+        }, decoder);
     }
 
     private List<Envelope> decodeHistory(String topic, List<TransportEnvelope> kept) {
@@ -177,8 +180,11 @@ public final class Cluster implements TransportContext {
                 } else {
                     older.add(new Envelope(topic, message, null, envelope.originNode(), envelope.sequence()));
                 }
-            } catch (RuntimeException e) {
-                rejected(id, e.getMessage());
+            } catch (Throwable e) {
+                if (Failures.isFatal(e)) {
+                    throw e;
+                }
+                rejected(id, String.valueOf(e.getMessage()));
             }
         }
         return older;
@@ -244,8 +250,11 @@ public final class Cluster implements TransportContext {
         Object message;
         try {
             message = codec.decode(envelope.payload());
-        } catch (RuntimeException e) {
-            rejected(envelope.originNode() + "#" + envelope.sequence(), e.getMessage());
+        } catch (Throwable e) { // a codec of the application's may throw anything; the reader must go on
+            if (Failures.isFatal(e)) {
+                throw e;
+            }
+            rejected(envelope.originNode() + "#" + envelope.sequence(), String.valueOf(e.getMessage()));
             return;
         }
         if (message == null) {

@@ -114,6 +114,7 @@ public final class Engine {
     private final LongAdder pending = new LongAdder();
 
     private final AtomicBoolean pushWarned = new AtomicBoolean();
+    private final AtomicBoolean historyPolicyWarned = new AtomicBoolean();
     /** Set when the hub starts closing: nothing new is accepted, but the hub's own work (leaves) still runs. */
     private volatile boolean closing;
     private volatile boolean closed;
@@ -227,7 +228,7 @@ public final class Engine {
             return;
         }
         historyReads.put(topic, new ArrayList<>(List.of(subscription)));
-        clusterNow.history(topic, size, HISTORY_TIMEOUT)
+        clusterNow.history(topic, size, HISTORY_TIMEOUT, tasks::submit)
                 .whenComplete((older, failure) -> control(() -> finishHistory(topic, older, size)));
     }
 
@@ -278,10 +279,31 @@ public final class Engine {
         }
     }
 
-    /** Announces a page's presence again, after it had left because its push connection was lost. */
-    void rejoin(Presences.Member member) {
+    /**
+     * Announces a page's presence again, after it had left because its push connection was lost; in the fan-out,
+     * only if the page still holds it then (it may have left meanwhile, or lost its connection again).
+     */
+    void rejoin(UiEndpoint endpoint, PresenceJoin join) {
         if (!closing) {
-            control(() -> presences.localJoin(member));
+            control(() -> {
+                if (endpoint.announces(join)) {
+                    presences.localJoin(join.member);
+                }
+            });
+        }
+    }
+
+    /**
+     * Ends a page's presence because its push connection stayed lost; in the fan-out, only if it is still lost then:
+     * a return that came first must not be undone by a leave queued before it.
+     */
+    void leaveWhileAway(UiEndpoint endpoint, PresenceJoin join) {
+        if (!closed) {
+            control(() -> {
+                if (endpoint.isAway()) {
+                    presences.localLeave(join.member);
+                }
+            });
         }
     }
 
@@ -319,9 +341,10 @@ public final class Engine {
         for (Envelope envelope : history) {
             known.add(envelope.origin() + "#" + envelope.originSequence());
         }
-        ArrayDeque<Envelope> merged = new ArrayDeque<>(size);
+        ArrayDeque<Envelope> merged = new ArrayDeque<>(Math.min(size, older.size() + history.size()));
         for (Envelope envelope : older) {
-            if (!known.contains(envelope.origin() + "#" + envelope.originSequence())) {
+            // an engine may hold a message twice (a retried write whose first reply was lost): once is enough
+            if (known.add(envelope.origin() + "#" + envelope.originSequence())) {
                 merged.addLast(envelope);
             }
         }
@@ -333,25 +356,37 @@ public final class Engine {
     }
 
     private void remember(Envelope envelope) {
-        String topic = envelope.topic();
-        if (topic == null || topic.startsWith(INTERNAL)) {
-            return;
-        }
-        int size = historyPolicy.size(topic);
+        int size = historySize(envelope.topic());
         if (size <= 0) {
             return;
         }
-        ArrayDeque<Envelope> history = histories.computeIfAbsent(topic, t -> new ArrayDeque<>());
+        ArrayDeque<Envelope> history = histories.computeIfAbsent(envelope.topic(), t -> new ArrayDeque<>());
         // without the sender's UI (sendOthers): history must not keep a page reachable
-        history.addLast(new Envelope(topic, envelope.message(), null, envelope.origin(), envelope.originSequence()));
-        while (history.size() > Math.min(size, HistoryPolicy.MAX_SIZE)) {
+        history.addLast(new Envelope(envelope.topic(), envelope.message(), null, envelope.origin(),
+                envelope.originSequence()));
+        while (history.size() > size) {
             history.pollFirst();
         }
     }
 
     /** How many of a topic's messages the hub keeps (for the transport, which keeps them in the engine too). */
     public int historySize(String topic) {
-        return topic == null || topic.startsWith(INTERNAL) ? 0 : Math.min(historyPolicy.size(topic), HistoryPolicy.MAX_SIZE);
+        if (topic == null || topic.startsWith(INTERNAL)) {
+            return 0;
+        }
+        try {
+            return Math.min(historyPolicy.size(topic), HistoryPolicy.MAX_SIZE);
+        } catch (Throwable broken) {
+            // the application's policy: a topic it cannot answer for keeps no history, and its messages still go out
+            if (Failures.isFatal(broken)) {
+                throw broken;
+            }
+            if (historyPolicyWarned.compareAndSet(false, true)) {
+                LOG.error("flow-pubsub: the HistoryPolicy threw for topic '{}'; topics it throws for keep no history "
+                        + "(logged once)", Excerpt.of(topic), broken);
+            }
+            return 0;
+        }
     }
 
     /**

@@ -1,9 +1,9 @@
 package dev.flowpubsub.internal;
 
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -40,8 +40,11 @@ final class HubTimer {
                 throw new RejectedExecutionException("the hub is closed");
             }
             if (scheduler == null) {
-                scheduler = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon()
+                ScheduledThreadPoolExecutor created = new ScheduledThreadPoolExecutor(1, Thread.ofPlatform().daemon()
                         .name("flow-pubsub-timer").inheritInheritableThreadLocals(false).factory());
+                // a cancelled wait (a page back within its disconnect grace) must not keep its page reachable
+                created.setRemoveOnCancelPolicy(true);
+                scheduler = created;
             }
             return scheduler;
         } finally {

@@ -170,7 +170,8 @@ final class Presences {
     private void forget(String node, String why) {
         Map<String, Member> entries = byNode.get(node);
         if (entries != null && !entries.isEmpty()) {
-            Engine.LOG.info("flow-pubsub: node {} {}: its {} presence entries are removed", node, why, entries.size());
+            Engine.LOG.info("flow-pubsub: node {} {}: its {} presence entries are removed", Excerpt.of(node),
+                    Excerpt.of(why), entries.size());
             for (String id : List.copyOf(entries.keySet())) {
                 remove(node, id);
             }

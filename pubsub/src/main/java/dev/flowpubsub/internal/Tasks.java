@@ -65,7 +65,7 @@ final class Tasks {
     private void offer(Counted task, int retries) {
         try {
             executor.execute(task);
-        } catch (RejectedExecutionException rejected) {
+        } catch (RuntimeException rejected) { // RejectedExecutionException, or whatever else a pool throws
             if (closed) {
                 done();
                 return;

@@ -28,6 +28,8 @@ import java.util.concurrent.ScheduledFuture;
 final class UiEndpoint implements PushWatch.PushListener {
 
     private static final Subscription[] NONE = new Subscription[0];
+    /** How long a page whose drain Vaadin refused waits before it is drained again. */
+    private static final long DRAIN_RETRY_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(10);
 
     private final Engine engine;
     final UI ui;
@@ -54,6 +56,10 @@ final class UiEndpoint implements PushWatch.PushListener {
     private boolean presenceSuspended;
     /** True from the moment a drain is submitted until a batch finds the queue empty; the queue is never non-empty while false. */
     private boolean drainScheduled;
+    /** How many of the queue's items are {@link Activation}s, which take no place of a message. */
+    private int activations;
+    /** Counts the batches this page's drains took, so a drain that failed can tell whether its batch ran. */
+    private int batchesTaken;
     private boolean overflowWarned;
     private boolean pushFailureWarned;
     private boolean closed;
@@ -240,7 +246,7 @@ final class UiEndpoint implements PushWatch.PushListener {
         }
         if (rejoining != null) {
             for (PresenceJoin join : rejoining) {
-                engine.rejoin(join.member);
+                engine.rejoin(this, join);
             }
         }
     }
@@ -259,8 +265,18 @@ final class UiEndpoint implements PushWatch.PushListener {
         Engine.LOG.info("flow-pubsub: the push connection of UI {} has been lost for longer than the disconnect grace: "
                 + "its {} presence entries leave until it is back", ui.getUIId(), leaving.size());
         for (PresenceJoin join : leaving) {
-            engine.leave(join.member);
+            engine.leaveWhileAway(this, join);
         }
+    }
+
+    /** Fan-out task: whether this page is away (its push connection stayed lost), so its presence is to end. */
+    synchronized boolean isAway() {
+        return presenceSuspended && !closed;
+    }
+
+    /** Fan-out task: whether this page holds {@code join} and is not away, so it is to be announced again. */
+    synchronized boolean announces(PresenceJoin join) {
+        return !presenceSuspended && !closed && joins != null && joins.contains(join);
     }
 
     void removeJoin(PresenceJoin join) {
@@ -448,6 +464,7 @@ final class UiEndpoint implements PushWatch.PushListener {
                 queue = new ArrayDeque<>(8);
             }
             queue.addLast(activation);
+            activations++;
             engine.pendingAdded();
             schedule = claimDrain();
         }
@@ -461,11 +478,11 @@ final class UiEndpoint implements PushWatch.PushListener {
      * message makes room for it, or it is refused). False when a message was dropped either way.
      */
     private boolean append(Envelope envelope, int capacity) {
-        if (queue.size() < capacity) {
+        if (queue.size() - activations < capacity) {
             queue.addLast(envelope);
             return true;
         }
-        // full: a drain is already scheduled, since the queue is never non-empty without one
+        // full of messages: a drain is already scheduled, since the queue is never non-empty without one
         if (engine.overflowPolicy() == OverflowPolicy.DROP_OLDEST) {
             removeOldestEnvelope();
             queue.addLast(envelope);
@@ -511,6 +528,10 @@ final class UiEndpoint implements PushWatch.PushListener {
             close();
             return;
         }
+        int taken;
+        synchronized (this) {
+            taken = batchesTaken;
+        }
         try {
             if (session.getLockInstance().tryLock()) {
                 try {
@@ -524,18 +545,35 @@ final class UiEndpoint implements PushWatch.PushListener {
                 ui.accessLater(this::runBatch, this::close).run();
             }
         } catch (RuntimeException vaadinFailure) {
-            // Having taken the session's lock, this thread also runs the session's other queued tasks and pushes
-            // its pages when releasing it; what fails there is Vaadin's (a push on a broken connection, a session
-            // being destroyed meanwhile), not this batch's, which may still be queued: give the queue one more go.
-            Engine.LOG.warn("flow-pubsub: Vaadin failed while running the session tasks of UI {} after queuing a delivery",
-                    ui.getUIId(), vaadinFailure);
-            VaadinSession stillThere = ui.getSession();
-            if (stillThere != null) {
-                try {
-                    stillThere.getService().ensureAccessQueuePurged(stillThere);
-                } catch (RuntimeException again) {
-                    Engine.LOG.warn("flow-pubsub: and again; the delivery runs with the session's next request", again);
-                }
+            recover(vaadinFailure, taken);
+        }
+    }
+
+    /**
+     * Vaadin failed around this page's batch. Having taken the session's lock, this thread also runs the session's
+     * other queued tasks and pushes its pages when releasing it; what fails there (a push on a broken connection, a
+     * session being destroyed meanwhile) is Vaadin's, and the batch ran or is still queued with the session. But if
+     * Vaadin refused before the batch ran (this thread holds another session's lock: an executor that runs tasks on
+     * the caller's thread), the page would wait for a drain that never comes: it is drained again, shortly, from the
+     * hub's timer thread.
+     */
+    private void recover(RuntimeException vaadinFailure, int taken) {
+        boolean notRun;
+        synchronized (this) {
+            notRun = batchesTaken == taken && drainScheduled && !closed && queue != null;
+        }
+        Engine.LOG.warn("flow-pubsub: Vaadin failed while running the session tasks of UI {} around a delivery{}",
+                ui.getUIId(), notRun ? "; the delivery is tried again shortly" : "", vaadinFailure);
+        if (notRun) {
+            engine.scheduleAfter(this, DRAIN_RETRY_NANOS);
+            return;
+        }
+        VaadinSession stillThere = ui.getSession();
+        if (stillThere != null) {
+            try {
+                stillThere.getService().ensureAccessQueuePurged(stillThere);
+            } catch (RuntimeException again) {
+                Engine.LOG.warn("flow-pubsub: and again; the delivery runs with the session's next request", again);
             }
         }
     }
@@ -564,8 +602,10 @@ final class UiEndpoint implements PushWatch.PushListener {
     private void runBatch() {
         ArrayDeque<Object> batch;
         synchronized (this) {
+            batchesTaken++;
             batch = queue;
             queue = null;
+            activations = 0;
             if (closed || batch == null) {
                 drainScheduled = false;
                 return;

@@ -131,4 +131,42 @@ class DisconnectGraceTest {
         assertThat(withoutPush.getInternals().getPushConnection())
                 .as("a connection Vaadin creates later").isInstanceOf(PushWatch.WatchedPushConnection.class);
     }
+
+    @Test
+    void aReturnRacingTheEndOfTheGrace_leavesThePagePresent_whateverTheOrder() throws InterruptedException {
+        hub = PubSubHub.builder().presenceDisconnectGrace(Duration.ZERO).install(app.service);
+        UI ann = present("Ann");
+        app.deliver();
+        for (int round = 0; round < 200; round++) {
+            ann.accessSynchronously(() -> connection(ann).listener.pushLost()); // the grace ends at once, on the timer
+            ann.accessSynchronously(() -> connection(ann).listener.pushRestored());
+        }
+        Thread.sleep(100);
+        app.deliver();
+
+        assertThat(present()).as("back, so present").containsExactly("Ann");
+    }
+
+    @Test
+    void aPresenceRemovedWhileTheConnectionIsBack_isNotAnnouncedAgain() throws InterruptedException {
+        hub = PubSubHub.builder().presenceDisconnectGrace(Duration.ZERO).install(app.service);
+        for (int round = 0; round < 50; round++) {
+            UI ann = app.browser().pushTab();
+            dev.flowpubsub.PresenceRegistration[] here = new dev.flowpubsub.PresenceRegistration[1];
+            ann.accessSynchronously(() -> {
+                PushWatch.watch(ann);
+                here[0] = PubSub.current().join("room", "Ann");
+                PubSub.current().subscribe(message -> { }); // the page stays with the hub after it leaves the room
+            });
+            ann.accessSynchronously(() -> connection(ann).listener.pushLost());
+            Thread.sleep(2);
+            Thread remover = Thread.ofPlatform().start(() -> here[0].remove());
+            ann.accessSynchronously(() -> connection(ann).listener.pushRestored());
+            remover.join();
+        }
+        Thread.sleep(100);
+        app.deliver();
+
+        assertThat(present()).as("everyone left the room").isEmpty();
+    }
 }
