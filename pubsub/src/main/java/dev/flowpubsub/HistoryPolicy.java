@@ -1,6 +1,6 @@
 package dev.flowpubsub;
 
-import dev.flowpubsub.internal.Arguments;
+import dev.flowpubsub.spi.Arguments;
 
 import java.util.List;
 

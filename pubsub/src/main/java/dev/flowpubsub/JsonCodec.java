@@ -1,7 +1,6 @@
 package dev.flowpubsub;
 
-import dev.flowpubsub.internal.Arguments;
-import dev.flowpubsub.internal.Excerpt;
+import dev.flowpubsub.spi.Arguments;
 import dev.flowpubsub.spi.MessageCodec;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.StreamReadConstraints;

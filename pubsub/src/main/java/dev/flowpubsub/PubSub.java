@@ -3,7 +3,7 @@ package dev.flowpubsub;
 import com.vaadin.flow.component.UI;
 import com.vaadin.flow.server.VaadinSession;
 import com.vaadin.flow.shared.Registration;
-import dev.flowpubsub.internal.Arguments;
+import dev.flowpubsub.spi.Arguments;
 
 import java.util.List;
 

@@ -3,12 +3,8 @@ package dev.flowpubsub;
 import com.vaadin.flow.component.UI;
 import com.vaadin.flow.server.VaadinContext;
 import com.vaadin.flow.server.VaadinService;
-import dev.flowpubsub.internal.Arguments;
-import dev.flowpubsub.internal.Cluster;
-import dev.flowpubsub.internal.Engine;
-import dev.flowpubsub.internal.Engine.Sender;
-import dev.flowpubsub.internal.EngineSettings;
-import dev.flowpubsub.internal.Envelope;
+import dev.flowpubsub.spi.Arguments;
+import dev.flowpubsub.Dispatcher.Sender;
 import dev.flowpubsub.spi.MessageCodec;
 import dev.flowpubsub.spi.Transport;
 import dev.flowpubsub.spi.TransportHealth;
@@ -74,13 +70,13 @@ public final class PubSubHub implements AutoCloseable {
     /** Guards finding or installing the hub of a Vaadin context (a lock, not a monitor: close() may wait in it). */
     private static final ReentrantLock CONTEXT_LOCK = new ReentrantLock();
 
-    private final Engine engine;
+    private final Dispatcher engine;
     private final Cluster cluster;
     private final TopicAuthorizer authorizer;
     private final boolean createdByDefault;
 
     private PubSubHub(Builder builder, boolean createdByDefault) {
-        this.engine = new Engine(new EngineSettings(builder.queueCapacity, builder.overflowPolicy, builder.executor,
+        this.engine = new Dispatcher(new DispatcherSettings(builder.queueCapacity, builder.overflowPolicy, builder.executor,
                 builder.errorHandler, builder.historyPolicy, builder.minBatchInterval, builder.maxLanes,
                 builder.inboxCapacity, builder.sendTimeout, builder.sendRate, builder.sendBurst,
                 builder.presenceDisconnectGrace));
@@ -327,7 +323,7 @@ public final class PubSubHub implements AutoCloseable {
         engine.close();
     }
 
-    Engine engine() {
+    Dispatcher engine() {
         return engine;
     }
 

@@ -1,6 +1,6 @@
 package dev.flowpubsub.redis;
 
-import dev.flowpubsub.internal.Arguments;
+import dev.flowpubsub.spi.Arguments;
 import dev.flowpubsub.spi.Transport;
 import dev.flowpubsub.spi.TransportContext;
 import dev.flowpubsub.spi.TransportEnvelope;

@@ -2,7 +2,7 @@ package dev.flowpubsub.micrometer;
 
 import dev.flowpubsub.PubSubHub;
 import dev.flowpubsub.PubSubStats;
-import dev.flowpubsub.internal.Arguments;
+import dev.flowpubsub.spi.Arguments;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;

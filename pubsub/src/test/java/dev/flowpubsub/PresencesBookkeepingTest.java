@@ -1,7 +1,5 @@
-package dev.flowpubsub.internal;
+package dev.flowpubsub;
 
-import dev.flowpubsub.HistoryPolicy;
-import dev.flowpubsub.OverflowPolicy;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -18,7 +16,7 @@ class PresencesBookkeepingTest {
 
     private static final long BEAT = TimeUnit.SECONDS.toNanos(5);
 
-    private final Engine engine = new Engine(new EngineSettings(16, OverflowPolicy.DROP_OLDEST, null, error -> { },
+    private final Dispatcher engine = new Dispatcher(new DispatcherSettings(16, OverflowPolicy.DROP_OLDEST, null, error -> { },
             HistoryPolicy.none(), Duration.ZERO, 4, 100, Duration.ofSeconds(1), 0, 1, Duration.ofSeconds(15)));
     private final List<Map<String, Object>> sent = new ArrayList<>();
     private final Presences presences = new Presences(engine, "me", sent::add, 100);

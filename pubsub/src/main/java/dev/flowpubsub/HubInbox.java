@@ -1,5 +1,6 @@
-package dev.flowpubsub.internal;
+package dev.flowpubsub;
 
+import dev.flowpubsub.spi.Arguments;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;

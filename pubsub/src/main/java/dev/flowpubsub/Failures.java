@@ -1,4 +1,4 @@
-package dev.flowpubsub.internal;
+package dev.flowpubsub;
 
 /** Which failures the hub survives and reports, and which it lets end the thread. */
 final class Failures {

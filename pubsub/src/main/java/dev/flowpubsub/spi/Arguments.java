@@ -1,4 +1,4 @@
-package dev.flowpubsub.internal;
+package dev.flowpubsub.spi;
 
 import java.time.Duration;
 import java.util.Objects;

@@ -1,4 +1,4 @@
-package dev.flowpubsub.internal;
+package dev.flowpubsub;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -1,4 +1,4 @@
-package dev.flowpubsub.internal;
+package dev.flowpubsub;
 
 import dev.flowpubsub.DeliveryErrorHandler;
 import dev.flowpubsub.HistoryPolicy;
@@ -20,7 +20,7 @@ import java.util.concurrent.Executor;
  * @param sendBurst        a browser session's sends at once
  * @param disconnectGrace  how long a page's push connection may be lost before its presence ends
  */
-public record EngineSettings(int queueCapacity, OverflowPolicy overflowPolicy, Executor executor,
+record DispatcherSettings(int queueCapacity, OverflowPolicy overflowPolicy, Executor executor,
                              DeliveryErrorHandler errorHandler, HistoryPolicy historyPolicy, Duration minBatchInterval,
                              int maxLanes, int inboxCapacity, Duration sendTimeout, double sendRate, int sendBurst,
                              Duration disconnectGrace) {

@@ -1,5 +1,6 @@
-package dev.flowpubsub.internal;
+package dev.flowpubsub;
 
+import dev.flowpubsub.spi.Arguments;
 import com.vaadin.flow.server.VaadinSession;
 
 import java.util.Map;

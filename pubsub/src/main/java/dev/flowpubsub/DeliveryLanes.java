@@ -1,5 +1,6 @@
-package dev.flowpubsub.internal;
+package dev.flowpubsub;
 
+import dev.flowpubsub.spi.Arguments;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;

@@ -1,4 +1,4 @@
-package dev.flowpubsub.internal;
+package dev.flowpubsub;
 
 /**
  * Work that must happen at a point in the hub's single order of messages, run by the fan-out task between two

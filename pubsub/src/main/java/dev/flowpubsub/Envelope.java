@@ -1,4 +1,4 @@
-package dev.flowpubsub.internal;
+package dev.flowpubsub;
 
 import com.vaadin.flow.component.UI;
 
@@ -11,7 +11,7 @@ import com.vaadin.flow.component.UI;
  * @param origin         the node that sent it, or {@code null} on a hub without transport
  * @param originSequence its number in the origin's sequence (0 without transport)
  */
-public record Envelope(String topic, Object message, UI skip, String origin, long originSequence) implements InboxItem {
+record Envelope(String topic, Object message, UI skip, String origin, long originSequence) implements InboxItem {
 
     /** A message sent on a hub without transport. */
     public static Envelope local(String topic, Object message, UI skip) {
@@ -20,6 +20,6 @@ public record Envelope(String topic, Object message, UI skip, String origin, lon
 
     /** A message for pages' handlers, as opposed to the hub's own (presence protocol and events). */
     boolean isPageMessage() {
-        return topic == null || !topic.startsWith(Engine.INTERNAL);
+        return topic == null || !topic.startsWith(Dispatcher.INTERNAL);
     }
 }

@@ -1,5 +1,6 @@
-package dev.flowpubsub.internal;
+package dev.flowpubsub;
 
+import dev.flowpubsub.spi.Arguments;
 import com.vaadin.flow.component.UI;
 import dev.flowpubsub.spi.MessageCodec;
 import dev.flowpubsub.spi.Transport;
@@ -30,7 +31,7 @@ import java.util.concurrent.atomic.LongAdder;
  * sequence together, so this node's pages and the other nodes see this node's messages in the same order.
  * {@link #receive} is called by the transport's thread and serialized here.
  */
-public final class Cluster implements TransportContext {
+final class Cluster implements TransportContext {
 
     private static final long FORGET_ORIGIN_AFTER_NANOS = TimeUnit.HOURS.toNanos(1);
     private static final int LOGGED_REJECTIONS = 20;
@@ -48,7 +49,7 @@ public final class Cluster implements TransportContext {
     private final Transport transport;
     private final MessageCodec codec;
     private final int maxPayloadBytes;
-    private final Engine engine;
+    private final Dispatcher engine;
 
     /** Orders the local delivery and the transport's sequence together; never held while waiting. */
     private final ReentrantLock sendLock = new ReentrantLock();
@@ -70,7 +71,7 @@ public final class Cluster implements TransportContext {
         long lastSeenNanos;
     }
 
-    public Cluster(String nodeId, Transport transport, MessageCodec codec, int maxPayloadBytes, Engine engine) {
+    public Cluster(String nodeId, Transport transport, MessageCodec codec, int maxPayloadBytes, Dispatcher engine) {
         this.nodeId = Arguments.notNull(nodeId, "nodeId");
         this.instanceId = nodeId + INSTANCE_SEPARATOR + Long.toString(System.currentTimeMillis(), 36)
                 + Integer.toString(ThreadLocalRandom.current().nextInt(36 * 36 * 36), 36);
@@ -88,7 +89,7 @@ public final class Cluster implements TransportContext {
      * Sends a message from this node: encodes it first (so a message that cannot travel fails here, before any
      * delivery), then delivers it locally and hands it to the transport, in one order.
      */
-    public void send(String topic, Object message, UI skip, Engine.Sender sender) {
+    public void send(String topic, Object message, UI skip, Dispatcher.Sender sender) {
         byte[] payload = codec.encode(message);
         if (payload.length > maxPayloadBytes) {
             throw new IllegalArgumentException("message of type " + message.getClass().getName() + " is "
@@ -112,7 +113,7 @@ public final class Cluster implements TransportContext {
         try {
             payload = codec.encode(message);
         } catch (RuntimeException e) {
-            Engine.LOG.error("flow-pubsub: a presence descriptor could not be encoded for the other nodes", e);
+            Dispatcher.LOG.error("flow-pubsub: a presence descriptor could not be encoded for the other nodes", e);
             return;
         }
         sendLock.lock();
@@ -156,7 +157,7 @@ public final class Cluster implements TransportContext {
             if (failure != null) {
                 Throwable cause = failure instanceof CompletionException && failure.getCause() != null
                         ? failure.getCause() : failure;
-                Engine.LOG.warn("flow-pubsub: node {} could not read the history of topic '{}' from the transport "
+                Dispatcher.LOG.warn("flow-pubsub: node {} could not read the history of topic '{}' from the transport "
                         + "({}); its pages get the history this node received itself", instanceId, topic,
                         cause instanceof TimeoutException ? "no answer within " + timeout.toMillis() + " ms" : cause.toString());
                 return null;
@@ -236,7 +237,7 @@ public final class Cluster implements TransportContext {
         if (origin.lastSequence > 0 && envelope.sequence() > expected) {
             long lost = envelope.sequence() - expected;
             missed.add(lost);
-            Engine.LOG.warn("flow-pubsub: node {} never received {} message(s) of node {} (sequence {} to {}); the "
+            Dispatcher.LOG.warn("flow-pubsub: node {} never received {} message(s) of node {} (sequence {} to {}); the "
                     + "transport lost them, for example past its retention", instanceId, lost, Excerpt.of(envelope.originNode()), expected,
                     envelope.sequence() - 1);
         }
@@ -262,7 +263,7 @@ public final class Cluster implements TransportContext {
             return;
         }
         if (envelope.topic() != null && (envelope.topic().isBlank()
-                || envelope.topic().startsWith(Engine.INTERNAL) && !Presences.PROTOCOL_TOPIC.equals(envelope.topic()))) {
+                || envelope.topic().startsWith(Dispatcher.INTERNAL) && !Presences.PROTOCOL_TOPIC.equals(envelope.topic()))) {
             rejected(envelope.originNode() + "#" + envelope.sequence(), "blank topic");
             return;
         }
@@ -289,12 +290,12 @@ public final class Cluster implements TransportContext {
         rejected.increment();
         long count = rejected.sum();
         if (count <= LOGGED_REJECTIONS) {
-            Engine.LOG.warn("flow-pubsub: node {} skipped entry {} from the transport: {}{}", nodeId,
+            Dispatcher.LOG.warn("flow-pubsub: node {} skipped entry {} from the transport: {}{}", nodeId,
                     Excerpt.of(entryId), Excerpt.of(reason),
                     count == LOGGED_REJECTIONS ? " (further skipped entries are logged every 1,000th; see "
                             + "PubSubHub.stats().remoteRejected())" : "");
         } else if (count % 1000 == 0) {
-            Engine.LOG.warn("flow-pubsub: node {} skipped {} entries from the transport so far; the latest, {}: {}",
+            Dispatcher.LOG.warn("flow-pubsub: node {} skipped {} entries from the transport so far; the latest, {}: {}",
                     nodeId, count, Excerpt.of(entryId), Excerpt.of(reason));
         }
     }

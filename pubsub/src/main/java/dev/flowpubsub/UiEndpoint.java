@@ -1,4 +1,4 @@
-package dev.flowpubsub.internal;
+package dev.flowpubsub;
 
 import com.vaadin.flow.component.UI;
 import com.vaadin.flow.component.UIDetachedException;
@@ -31,7 +31,7 @@ final class UiEndpoint implements PushWatch.PushListener {
     /** How long a page whose drain Vaadin refused waits before it is drained again. */
     private static final long DRAIN_RETRY_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(10);
 
-    private final Engine engine;
+    private final Dispatcher engine;
     final UI ui;
 
     /** Written under this object's monitor, read without it by the page's batch: replaced, never changed in place. */
@@ -65,7 +65,7 @@ final class UiEndpoint implements PushWatch.PushListener {
     private boolean closed;
     private Registration detachRegistration;
 
-    UiEndpoint(Engine engine, UI ui) {
+    UiEndpoint(Dispatcher engine, UI ui) {
         this.engine = engine;
         this.ui = ui;
     }
@@ -262,7 +262,7 @@ final class UiEndpoint implements PushWatch.PushListener {
             presenceSuspended = true;
             leaving = joins == null ? List.of() : List.copyOf(joins);
         }
-        Engine.LOG.info("flow-pubsub: the push connection of UI {} has been lost for longer than the disconnect grace: "
+        Dispatcher.LOG.info("flow-pubsub: the push connection of UI {} has been lost for longer than the disconnect grace: "
                 + "its {} presence entries leave until it is back", ui.getUIId(), leaving.size());
         for (PresenceJoin join : leaving) {
             engine.leaveWhileAway(this, join);
@@ -562,7 +562,7 @@ final class UiEndpoint implements PushWatch.PushListener {
         synchronized (this) {
             notRun = batchesTaken == taken && drainScheduled && !closed && queue != null;
         }
-        Engine.LOG.warn("flow-pubsub: Vaadin failed while running the session tasks of UI {} around a delivery{}",
+        Dispatcher.LOG.warn("flow-pubsub: Vaadin failed while running the session tasks of UI {} around a delivery{}",
                 ui.getUIId(), notRun ? "; the delivery is tried again shortly" : "", vaadinFailure);
         if (notRun) {
             engine.scheduleAfter(this, DRAIN_RETRY_NANOS);
@@ -573,7 +573,7 @@ final class UiEndpoint implements PushWatch.PushListener {
             try {
                 stillThere.getService().ensureAccessQueuePurged(stillThere);
             } catch (RuntimeException again) {
-                Engine.LOG.warn("flow-pubsub: and again; the delivery runs with the session's next request", again);
+                Dispatcher.LOG.warn("flow-pubsub: and again; the delivery runs with the session's next request", again);
             }
         }
     }
@@ -652,7 +652,7 @@ final class UiEndpoint implements PushWatch.PushListener {
                 pushFailureWarned = true;
             }
             if (first) {
-                Engine.LOG.warn("flow-pubsub: pushing UI {} failed after a delivery; its changes reach the browser "
+                Dispatcher.LOG.warn("flow-pubsub: pushing UI {} failed after a delivery; its changes reach the browser "
                         + "with its next request (logged once per page)", ui.getUIId(), failure);
             }
         }

@@ -1,16 +1,13 @@
-package dev.flowpubsub.internal;
+package dev.flowpubsub;
 
 import com.vaadin.flow.component.UI;
-import com.vaadin.flow.server.ServiceInitEvent;
-import com.vaadin.flow.server.VaadinServiceInitListener;
 import com.vaadin.flow.server.communication.AtmospherePushConnection;
 import com.vaadin.flow.server.communication.PushConnection;
 
 /**
  * Gives every page a push connection that tells the hub when it is lost and when it is back, which Flow has no
  * public event for: a browser that crashes or is killed never says goodbye, only its push connection closes.
- * Registered through {@code META-INF/services} (so it is public), it runs for every Vaadin service, with or without
- * Spring.
+ * {@link PubSubServiceInitListener} applies it to every UI of every Vaadin service, with or without Spring.
  *
  * <p>The connection is set from a UI init listener rather than as a {@code PushConnectionFactory} service, because
  * Flow refuses to start a UI when two such services are on the classpath, and Vaadin's Kubernetes Kit registers one:
@@ -18,13 +15,11 @@ import com.vaadin.flow.server.communication.PushConnection;
  * closes the UI. Uses Flow's push classes marked "for internal use": check {@code PushWatchBrowserTest} on every
  * Vaadin upgrade.
  *
- * <p>Threading: the init listener runs while the UI is bootstrapped, with its session locked.
+ * <p>Threading: {@link #watch} runs while the UI is bootstrapped, with its session locked.
  */
-public final class PushWatch implements VaadinServiceInitListener {
+final class PushWatch {
 
-    @Override
-    public void serviceInit(ServiceInitEvent event) {
-        event.getSource().addUIInitListener(init -> watch(init.getUI()));
+    private PushWatch() {
     }
 
     /** Makes the UI's push connections, the present one and those Vaadin creates later, watched ones. */

@@ -1,11 +1,6 @@
-package dev.flowpubsub.internal;
+package dev.flowpubsub;
 
 import com.vaadin.flow.component.UI;
-import dev.flowpubsub.Presence;
-import dev.flowpubsub.PresenceEvent;
-import dev.flowpubsub.PubSub;
-import dev.flowpubsub.PubSubHub;
-import dev.flowpubsub.VaadinApp;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -34,7 +29,7 @@ class DisconnectGraceTest {
         app.close();
     }
 
-    /** A page with push, watched as {@link PushWatch} does for every UI Vaadin bootstraps, present on "room". */
+    /** A page with push, watched as {@link PubSubServiceInitListener} does for every UI Vaadin bootstraps, present on "room". */
     private UI present(String name) {
         UI ui = app.browser().pushTab();
         ui.accessSynchronously(() -> {

@@ -1,4 +1,4 @@
-package dev.flowpubsub.internal;
+package dev.flowpubsub;
 
 import dev.flowpubsub.Presence;
 import dev.flowpubsub.PresenceEvent;
@@ -30,8 +30,8 @@ import java.util.function.Consumer;
  */
 final class Presences {
 
-    static final String PROTOCOL_TOPIC = Engine.INTERNAL + "presence";
-    static final String EVENTS_PREFIX = Engine.INTERNAL + "presence-events:";
+    static final String PROTOCOL_TOPIC = Dispatcher.INTERNAL + "presence";
+    static final String EVENTS_PREFIX = Dispatcher.INTERNAL + "presence-events:";
 
     /** One entry: someone present on a topic, owned by a node. */
     record Member(String topic, String id, Object descriptor, long joinedAt, String node) {
@@ -44,7 +44,7 @@ final class Presences {
     private record PartialState(String stateId, List<Member> members) {
     }
 
-    private final Engine engine;
+    private final Dispatcher engine;
     private final String nodeId;
     /** Sends a protocol message to the other nodes; {@code null} on a hub without transport. */
     private final Consumer<Map<String, Object>> protocol;
@@ -57,7 +57,7 @@ final class Presences {
     /** Per node, the state it is sending in chunks, until the last chunk arrives; a newer state replaces it. */
     private final Map<String, PartialState> partialStates = new HashMap<>();
 
-    Presences(Engine engine, String nodeId, Consumer<Map<String, Object>> protocol, int maxMembersPerChunk) {
+    Presences(Dispatcher engine, String nodeId, Consumer<Map<String, Object>> protocol, int maxMembersPerChunk) {
         this.engine = engine;
         this.nodeId = nodeId;
         this.protocol = protocol;
@@ -170,7 +170,7 @@ final class Presences {
     private void forget(String node, String why) {
         Map<String, Member> entries = byNode.get(node);
         if (entries != null && !entries.isEmpty()) {
-            Engine.LOG.info("flow-pubsub: node {} {}: its {} presence entries are removed", Excerpt.of(node),
+            Dispatcher.LOG.info("flow-pubsub: node {} {}: its {} presence entries are removed", Excerpt.of(node),
                     Excerpt.of(why), entries.size());
             for (String id : List.copyOf(entries.keySet())) {
                 remove(node, id);

@@ -1,5 +1,6 @@
-package dev.flowpubsub.internal;
+package dev.flowpubsub;
 
+import dev.flowpubsub.spi.Arguments;
 import com.vaadin.flow.component.UI;
 import com.vaadin.flow.server.VaadinSession;
 import com.vaadin.flow.shared.Registration;
@@ -46,7 +47,7 @@ import java.util.concurrent.atomic.LongAdder;
  * which gives every page the same order of local messages. Pages with messages wait for one of a few delivery
  * lanes, which runs each page's batch under its session's lock, never on the sender's thread.
  */
-public final class Engine {
+final class Dispatcher {
 
     static final Logger LOG = LoggerFactory.getLogger("dev.flowpubsub.PubSubHub");
     /** Topics starting with this are the hub's own (presence); user topics may not contain it. */
@@ -119,7 +120,7 @@ public final class Engine {
     private volatile boolean closing;
     private volatile boolean closed;
 
-    public Engine(EngineSettings settings) {
+    public Dispatcher(DispatcherSettings settings) {
         this.queueCapacity = Arguments.positive(settings.queueCapacity(), "queueCapacity");
         this.overflowPolicy = Arguments.notNull(settings.overflowPolicy(), "overflowPolicy");
         this.errorHandler = Arguments.notNull(settings.errorHandler(), "errorHandler");

@@ -1,4 +1,4 @@
-package dev.flowpubsub.internal;
+package dev.flowpubsub;
 
 import com.vaadin.flow.shared.Registration;
 import dev.flowpubsub.MessageHandler;

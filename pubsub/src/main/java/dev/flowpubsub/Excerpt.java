@@ -1,11 +1,11 @@
-package dev.flowpubsub.internal;
+package dev.flowpubsub;
 
 /**
  * Text read from the network (an entry id, a type name, a reason that quotes a payload), made fit for a log line or an
  * exception message: at most {@link #MAX_CODE_POINTS} characters, with control, format, separator and unassigned
  * characters shown as {@code ?}, so a hostile entry can neither flood the log nor forge or hide lines in it.
  */
-public final class Excerpt {
+final class Excerpt {
 
     /** The longest excerpt, before the marker of a cut. */
     public static final int MAX_CODE_POINTS = 100;
