@@ -1,58 +1,47 @@
 package dev.flowpubsub;
 
-import dev.flowpubsub.spi.Arguments;
 import com.vaadin.flow.component.UI;
+import com.vaadin.flow.component.page.Push;
+import com.vaadin.flow.server.AppShellRegistry;
 import com.vaadin.flow.server.VaadinSession;
 import com.vaadin.flow.shared.Registration;
-import dev.flowpubsub.DeliveryError;
-import dev.flowpubsub.DeliveryErrorHandler;
-import dev.flowpubsub.HistoryPolicy;
-import dev.flowpubsub.MessageHandler;
-import dev.flowpubsub.OverflowPolicy;
-import dev.flowpubsub.Presence;
-import dev.flowpubsub.PresenceEvent;
-import dev.flowpubsub.PresenceRegistration;
-import dev.flowpubsub.PubSubSendRefusedException;
-import dev.flowpubsub.PubSubStats;
-import dev.flowpubsub.TopicMessageHandler;
+import dev.flowpubsub.spi.Arguments;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The local delivery engine behind a hub: the subscription index, the inbox of sent messages, the fan-out into
- * pages' queues and the bookkeeping; it coordinates the mechanisms that do the rest ({@link HubInbox},
- * {@link DeliveryLanes}, {@link BatchPacer}, {@link Tasks}, {@link SendBudgets}). Not API: use {@code PubSubHub}
- * and {@code PubSub}.
+ * The coordinator of a hub's delivery on this server: it takes what is sent into the inbox, fans each message out
+ * to the queues of the pages subscribed to it, and hands pages with messages to the delivery lanes. Each mechanism is
+ * a class of its own: {@link SubscriptionIndex} (who is subscribed to what), {@link HubInbox} (the bounded inbox),
+ * {@link DeliveryLanes} and {@link BatchPacer} (who runs pages' batches, and when), {@link Tasks} and {@link HubTimer}
+ * (the hub's threads), {@link TopicHistories}, {@link Presences} (with {@link Cluster} across nodes),
+ * {@link SendBudgets} and {@link Counters}. Each page's state is its {@link UiEndpoint}. Not API: use
+ * {@code PubSubHub} and {@code PubSub}.
  *
- * <p>Threading: {@link #publish} may be called from any thread and only appends to the inbox (a send from server
- * code may wait for room in a full inbox, up to its timeout, holding no lock). One fan-out task at a time (on the
- * executor) takes items from the inbox in order and appends each message to the queue of every subscribed page,
- * which gives every page the same order of local messages. Pages with messages wait for one of a few delivery
- * lanes, which runs each page's batch under its session's lock, never on the sender's thread.
+ * <h2>Concurrency</h2>
+ * {@link #publish} may be called from any thread and only appends to the inbox (a send from server code may wait
+ * for room in a full inbox, up to its timeout, holding no lock). One fan-out task at a time (on the executor) takes
+ * items from the inbox in order: messages, which it appends to the queue of every subscribed page, and control
+ * items (a subscription taking its snapshot, a presence change), which it runs between two messages. That gives
+ * every page the same order of local messages, and snapshots taken at one point of it. Pages with messages wait for
+ * one of a few delivery lanes, which runs each page's batch under its session's lock, never on the sender's thread.
+ * The fan-out task owns the histories and presence state; everything else is concurrent or guarded by the page's
+ * own monitor.
  */
 final class Dispatcher {
 
-    static final Logger LOG = LoggerFactory.getLogger("dev.flowpubsub.PubSubHub");
+    static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
     /** Topics starting with this are the hub's own (presence); user topics may not contain it. */
-    public static final String INTERNAL = "\u0000";
-    private static final int MAX_HISTORY_TOPICS = 10_000;
+    static final String INTERNAL = "\u0000";
     /** How long the first subscriber of a topic waits for the engine's part of its history. */
     static final Duration HISTORY_TIMEOUT = Duration.ofSeconds(3);
     /** How long closing a clustered hub waits for its presence leaves to reach the transport. */
@@ -61,13 +50,12 @@ final class Dispatcher {
     private static final int MAX_RUN = 64;
 
     /** Who sends: a page on behalf of its user (budgeted, refused when the inbox is full), or server code (waits). */
-    public enum Sender { PAGE, SERVER }
+    enum Sender { PAGE, SERVER }
 
     private final int queueCapacity;
     private final long minBatchIntervalNanos;
     private final OverflowPolicy overflowPolicy;
     private final DeliveryErrorHandler errorHandler;
-    private final HistoryPolicy historyPolicy;
     private final long sendTimeoutNanos;
     private final long disconnectGraceNanos;
 
@@ -78,53 +66,24 @@ final class Dispatcher {
     private final HubInbox inbox;
     /** {@code null} when page sends are not budgeted. */
     private final SendBudgets budgets;
-
-    private final ConcurrentHashMap<UI, UiEndpoint> endpoints = new ConcurrentHashMap<>();
-    private final Set<UiEndpoint> broadcastSubscribers = ConcurrentHashMap.newKeySet();
-    private final ConcurrentHashMap<String, Set<UiEndpoint>> topicSubscribers = new ConcurrentHashMap<>();
-
-    /** Last messages of topics with history, in fan-out order; fan-out task only. Least recently used topics go first. */
-    private final Map<String, ArrayDeque<Envelope>> histories = new LinkedHashMap<>(16, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, ArrayDeque<Envelope>> eldest) {
-            if (size() > MAX_HISTORY_TOPICS) {
-                bootstrappedHistories.remove(eldest.getKey());
-                return true;
-            }
-            return false;
-        }
-    };
-    /** Topics whose history was completed from the engine (fan-out task only). */
-    private final Set<String> bootstrappedHistories = new HashSet<>();
-    /** Topics whose history is being read from the engine, with the subscriptions that wait for it (fan-out task only). */
-    private final Map<String, List<Subscription>> historyReads = new HashMap<>();
+    private final SubscriptionIndex index = new SubscriptionIndex();
+    private final TopicHistories histories;
+    private final Counters counters = new Counters();
     private volatile Presences presences;
     private volatile Cluster cluster;
-    private Thread heartbeat;
     private volatile long heartbeatNanos;
     private final AtomicLong joinIds = new AtomicLong();
     private final AtomicBoolean fanOutScheduled = new AtomicBoolean();
-
-    private final LongAdder sent = new LongAdder();
-    private final LongAdder delivered = new LongAdder();
-    private final LongAdder dropped = new LongAdder();
-    private final LongAdder refused = new LongAdder();
-    private final LongAdder failed = new LongAdder();
-    private final LongAdder batches = new LongAdder();
-    private final LongAdder subscriptions = new LongAdder();
-    private final LongAdder pending = new LongAdder();
-
-    private final AtomicBoolean pushWarned = new AtomicBoolean();
-    private final AtomicBoolean historyPolicyWarned = new AtomicBoolean();
+    private final AtomicBoolean pushChecked = new AtomicBoolean();
     /** Set when the hub starts closing: nothing new is accepted, but the hub's own work (leaves) still runs. */
     private volatile boolean closing;
     private volatile boolean closed;
 
-    public Dispatcher(DispatcherSettings settings) {
+    Dispatcher(DispatcherSettings settings) {
         this.queueCapacity = Arguments.positive(settings.queueCapacity(), "queueCapacity");
         this.overflowPolicy = Arguments.notNull(settings.overflowPolicy(), "overflowPolicy");
         this.errorHandler = Arguments.notNull(settings.errorHandler(), "errorHandler");
-        this.historyPolicy = Arguments.notNull(settings.historyPolicy(), "historyPolicy");
+        this.histories = new TopicHistories(Arguments.notNull(settings.historyPolicy(), "historyPolicy"));
         this.minBatchIntervalNanos = Arguments.notNull(settings.minBatchInterval(), "minBatchInterval").toNanos();
         this.sendTimeoutNanos = Arguments.notNull(settings.sendTimeout(), "sendTimeout").toNanos();
         this.disconnectGraceNanos = Arguments.notNull(settings.disconnectGrace(), "disconnectGrace").toNanos();
@@ -187,16 +146,7 @@ final class Dispatcher {
     }
 
     private UiEndpoint endpointFor(UI ui) {
-        UiEndpoint endpoint = endpoints.get(ui);
-        if (endpoint == null) {
-            UiEndpoint created = new UiEndpoint(this, ui);
-            endpoint = endpoints.putIfAbsent(ui, created);
-            if (endpoint == null) {
-                endpoint = created;
-                created.watchDetach();
-            }
-        }
-        return endpoint;
+        return index.getOrCreate(ui, page -> new UiEndpoint(this, page), UiEndpoint::watchDetach);
     }
 
     /**
@@ -217,37 +167,28 @@ final class Dispatcher {
      * been read yet, makes it wait for the one read of that topic, starting it if none is under way.
      */
     private void startHistory(String topic, Subscription subscription) {
-        int size = historySize(topic);
+        int size = histories.size(topic);
         Cluster clusterNow = cluster;
-        if (size <= 0 || clusterNow == null || bootstrappedHistories.contains(topic)) {
-            activate(subscription, historyOf(topic));
+        if (size <= 0 || clusterNow == null || !histories.needsRead(topic)) {
+            activate(subscription, histories.of(topic));
             return;
         }
-        List<Subscription> waiting = historyReads.get(topic);
-        if (waiting != null) {
-            waiting.add(subscription);
-            return;
+        if (histories.awaitRead(topic, subscription)) {
+            clusterNow.history(topic, size, HISTORY_TIMEOUT, tasks::submit)
+                    .whenComplete((older, failure) -> control(() -> finishHistory(topic, older)));
         }
-        historyReads.put(topic, new ArrayList<>(List.of(subscription)));
-        clusterNow.history(topic, size, HISTORY_TIMEOUT, tasks::submit)
-                .whenComplete((older, failure) -> control(() -> finishHistory(topic, older, size)));
     }
 
     /**
      * Fan-out task, when the engine answered (or did not, {@code older == null}): completes the topic's history and
      * activates every subscription that waited for it. Messages that arrived meanwhile are in the history, so none
-     * is missed, up to the history's size; a topic whose read failed is read again by its next subscriber.
+     * is missed, up to the history's size.
      */
-    private void finishHistory(String topic, List<Envelope> older, int size) {
-        List<Subscription> waiting = historyReads.remove(topic);
-        if (older != null) {
-            completeHistory(topic, older, size);
-        }
-        if (waiting != null) {
-            List<Envelope> history = historyOf(topic);
-            for (Subscription subscription : waiting) {
-                activate(subscription, history);
-            }
+    private void finishHistory(String topic, List<Envelope> older) {
+        List<Subscription> waiting = histories.readDone(topic, older);
+        List<Envelope> history = histories.of(topic);
+        for (Subscription subscription : waiting) {
+            activate(subscription, history);
         }
     }
 
@@ -327,67 +268,9 @@ final class Dispatcher {
         }
     }
 
-    private List<Envelope> historyOf(String topic) {
-        ArrayDeque<Envelope> history = histories.get(topic);
-        return history == null ? List.of() : List.copyOf(history);
-    }
-
-    /** Puts messages older than this node's own history in front of it, skipping any it has (fan-out task). */
-    private void completeHistory(String topic, List<Envelope> older, int size) {
-        if (!bootstrappedHistories.add(topic) || older.isEmpty()) {
-            return;
-        }
-        ArrayDeque<Envelope> history = histories.computeIfAbsent(topic, t -> new ArrayDeque<>());
-        Set<String> known = new HashSet<>();
-        for (Envelope envelope : history) {
-            known.add(envelope.origin() + "#" + envelope.originSequence());
-        }
-        ArrayDeque<Envelope> merged = new ArrayDeque<>(Math.min(size, older.size() + history.size()));
-        for (Envelope envelope : older) {
-            // an engine may hold a message twice (a retried write whose first reply was lost): once is enough
-            if (known.add(envelope.origin() + "#" + envelope.originSequence())) {
-                merged.addLast(envelope);
-            }
-        }
-        merged.addAll(history);
-        while (merged.size() > size) {
-            merged.pollFirst();
-        }
-        histories.put(topic, merged);
-    }
-
-    private void remember(Envelope envelope) {
-        int size = historySize(envelope.topic());
-        if (size <= 0) {
-            return;
-        }
-        ArrayDeque<Envelope> history = histories.computeIfAbsent(envelope.topic(), t -> new ArrayDeque<>());
-        // without the sender's UI (sendOthers): history must not keep a page reachable
-        history.addLast(new Envelope(envelope.topic(), envelope.message(), null, envelope.origin(),
-                envelope.originSequence()));
-        while (history.size() > size) {
-            history.pollFirst();
-        }
-    }
-
     /** How many of a topic's messages the hub keeps (for the transport, which keeps them in the engine too). */
-    public int historySize(String topic) {
-        if (topic == null || topic.startsWith(INTERNAL)) {
-            return 0;
-        }
-        try {
-            return Math.min(historyPolicy.size(topic), HistoryPolicy.MAX_SIZE);
-        } catch (Throwable broken) {
-            // the application's policy: a topic it cannot answer for keeps no history, and its messages still go out
-            if (Failures.isFatal(broken)) {
-                throw broken;
-            }
-            if (historyPolicyWarned.compareAndSet(false, true)) {
-                LOG.error("flow-pubsub: the HistoryPolicy threw for topic '{}'; topics it throws for keep no history "
-                        + "(logged once)", Excerpt.of(topic), broken);
-            }
-            return 0;
-        }
+    int historySize(String topic) {
+        return histories.size(topic);
     }
 
     /**
@@ -407,39 +290,27 @@ final class Dispatcher {
      */
     public void clusterStarted() {
         Presences clustered = presences;
-        long heartbeatNanos = this.heartbeatNanos;
+        long every = heartbeatNanos;
         control(clustered::joinCluster);
-        heartbeat = Thread.ofVirtual().name("flow-pubsub-heartbeat-" + cluster.nodeId())
-                .inheritInheritableThreadLocals(false).start(() -> {
-            while (!closed) {
-                try {
-                    Thread.sleep(java.time.Duration.ofNanos(heartbeatNanos));
-                } catch (InterruptedException e) {
-                    return;
-                }
-                if (!closed) {
-                    control(() -> clustered.heartbeat(System.nanoTime(), 3 * heartbeatNanos));
-                }
-            }
-        });
+        timer.repeat(() -> control(() -> clustered.heartbeat(System.nanoTime(), 3 * every)), every);
     }
 
     public void unsubscribe(UI ui) {
-        UiEndpoint endpoint = endpoints.get(ui);
+        UiEndpoint endpoint = index.get(ui);
         if (endpoint != null) {
             endpoint.removeBroadcast();
         }
     }
 
     public void unsubscribeTopic(UI ui, String topic) {
-        UiEndpoint endpoint = endpoints.get(ui);
+        UiEndpoint endpoint = index.get(ui);
         if (endpoint != null) {
             endpoint.removeTopic(topic);
         }
     }
 
     public void unsubscribeAll(UI ui) {
-        UiEndpoint endpoint = endpoints.get(ui);
+        UiEndpoint endpoint = index.get(ui);
         if (endpoint != null) {
             endpoint.close();
         }
@@ -447,42 +318,34 @@ final class Dispatcher {
 
     /** How many handlers the page holds on this hub, over all topics. */
     public int subscriptionCount(UI ui) {
-        UiEndpoint endpoint = endpoints.get(ui);
+        UiEndpoint endpoint = index.get(ui);
         return endpoint == null ? 0 : endpoint.subscriptionCount();
     }
 
     void forget(UiEndpoint endpoint) {
-        endpoints.remove(endpoint.ui, endpoint);
+        index.forget(endpoint);
     }
 
-    void indexBroadcast(UiEndpoint endpoint) {
-        broadcastSubscribers.add(endpoint);
+    SubscriptionIndex index() {
+        return index;
     }
 
-    void unindexBroadcast(UiEndpoint endpoint) {
-        broadcastSubscribers.remove(endpoint);
-    }
-
-    void indexTopic(String topic, UiEndpoint endpoint) {
-        topicSubscribers.compute(topic, (key, set) -> {
-            Set<UiEndpoint> result = set == null ? ConcurrentHashMap.newKeySet() : set;
-            result.add(endpoint);
-            return result;
-        });
-    }
-
-    void unindexTopic(String topic, UiEndpoint endpoint) {
-        topicSubscribers.computeIfPresent(topic, (key, set) -> {
-            set.remove(endpoint);
-            return set.isEmpty() ? null : set;
-        });
-    }
-
+    /**
+     * Once per hub: if the application's shell has no {@code @Push} and this page has no push either, says how to
+     * turn it on. Decided from the application, not from one page: a test's mocked page has push off, and is
+     * not worth a warning (its application has no shell there).
+     */
     private void warnIfNoPush(UI ui) {
-        if (!ui.getPushConfiguration().getPushMode().isEnabled() && pushWarned.compareAndSet(false, true)) {
-            LOG.warn("flow-pubsub: UI {} has no server push, so messages reach its browser only with its next "
-                    + "request. Add @Push to your AppShellConfigurator class (com.vaadin.flow.component.page.Push). "
-                    + "This warning is shown once per application.", ui.getUIId());
+        if (pushChecked.get() || !pushChecked.compareAndSet(false, true)) {
+            return;
+        }
+        VaadinSession session = ui.getSession();
+        Class<?> shell = session == null ? null
+                : AppShellRegistry.getInstance(session.getService().getContext()).getShell();
+        if (shell != null && !shell.isAnnotationPresent(Push.class) && !ui.getPushConfiguration().getPushMode().isEnabled()) {
+            LOG.warn("flow-pubsub: the application has no server push, so messages reach a browser only with its next "
+                    + "request. Add @Push to {} (com.vaadin.flow.component.page.Push). This warning is shown once.",
+                    shell.getName());
         }
     }
 
@@ -502,7 +365,7 @@ final class Dispatcher {
         if (verdict == SendBudgets.Verdict.ALLOWED) {
             return;
         }
-        refused.increment();
+        counters.refused.increment();
         if (verdict == SendBudgets.Verdict.REFUSED_FIRST) {
             LOG.warn("flow-pubsub: the browser session of UI {} sends more than its budget of {} messages/s (bursts "
                     + "of {}): its sends are refused with PubSubSendRefusedException. Further refusals for this "
@@ -535,7 +398,7 @@ final class Dispatcher {
             ensureOpen();
         }
         if (!admitted) {
-            refused.increment();
+            counters.refused.increment();
             throw new PubSubSendRefusedException(PubSubSendRefusedException.Reason.INBOX_FULL, sender == Sender.PAGE
                     ? "the hub's inbox is full (" + inbox.capacity() + " messages): it cannot take messages this fast; "
                             + "try again in a moment"
@@ -552,7 +415,7 @@ final class Dispatcher {
 
     /** Accepts a message admitted with {@link #admit} and returns at once; never runs a handler on the caller's thread. */
     public void publishAdmitted(Envelope envelope) {
-        sent.increment();
+        counters.sent.increment();
         enqueue(envelope);
     }
 
@@ -623,12 +486,12 @@ final class Dispatcher {
                     case Envelope first -> {
                         // a busy stream: take the following messages for the same pages too, visit each page once
                         run.add(first);
-                        remember(first);
+                        histories.remember(first);
                         while (run.size() < MAX_RUN && inbox.peek() instanceof Envelope next && next.isPageMessage()
                                 && Objects.equals(next.topic(), first.topic()) && next.skip() == first.skip()) {
                             inbox.poll();
                             run.add(next);
-                            remember(next);
+                            histories.remember(next);
                         }
                         fanOut(run);
                     }
@@ -683,7 +546,7 @@ final class Dispatcher {
 
     /** The pages subscribed to a message's topic (or to every message), or null when there are none. */
     private Collection<UiEndpoint> targetsOf(Envelope envelope) {
-        return envelope.topic() == null ? broadcastSubscribers : topicSubscribers.get(envelope.topic());
+        return index.targetsOf(envelope);
     }
 
     /* --- Delivery --- */
@@ -723,35 +586,35 @@ final class Dispatcher {
     // ---- bookkeeping ----------------------------------------------------------------------------
 
     void subscriptionAdded() {
-        subscriptions.increment();
+        counters.subscriptions.increment();
     }
 
     void subscriptionsRemoved(int count) {
-        subscriptions.add(-count);
+        counters.subscriptions.add(-count);
     }
 
     void pendingAdded() {
-        pending.increment();
+        counters.pending.increment();
     }
 
     void pendingAdded(int count) {
-        pending.add(count);
+        counters.pending.add(count);
     }
 
     void pendingRemoved(int count) {
-        pending.add(-count);
+        counters.pending.add(-count);
     }
 
     void batchStarted() {
-        batches.increment();
+        counters.batches.increment();
     }
 
     void delivered() {
-        delivered.increment();
+        counters.delivered.increment();
     }
 
     void droppedFor(UI ui, int capacity, boolean firstForThisPage) {
-        dropped.increment();
+        counters.dropped.increment();
         if (firstForThisPage) {
             LOG.warn("flow-pubsub: UI {} cannot keep up: its queue of {} pending messages is full, so messages "
                             + "are dropped ({}). Further drops for this page are only counted (PubSubHub.stats().dropped()).",
@@ -760,7 +623,7 @@ final class Dispatcher {
     }
 
     void handlerFailed(UI ui, Envelope envelope, Throwable failure) {
-        failed.increment();
+        counters.failed.increment();
         DeliveryError error = new DeliveryError(ui.getUIId(), envelope.topic(), envelope.message().getClass(), failure);
         try {
             errorHandler.onError(error);
@@ -772,15 +635,8 @@ final class Dispatcher {
         }
     }
 
-    public PubSubStats stats() {
-        return stats(null);
-    }
-
-    public PubSubStats stats(Cluster cluster) {
-        return new PubSubStats(endpoints.size(), subscriptions.sum(), topicSubscribers.size(), pending.sum(),
-                inbox.size(), sent.sum(), delivered.sum(), dropped.sum(), refused.sum(), failed.sum(), batches.sum(),
-                cluster == null ? 0 : cluster.received(), cluster == null ? 0 : cluster.rejected(),
-                cluster == null ? 0 : cluster.duplicates(), cluster == null ? 0 : cluster.missed());
+    PubSubStats stats(Cluster cluster) {
+        return counters.snapshot(index.pageCount(), index.topicCount(), inbox.size(), cluster);
     }
 
     // ---- lifecycle ------------------------------------------------------------------------------
@@ -807,7 +663,7 @@ final class Dispatcher {
             return;
         }
         closing = true;
-        for (UiEndpoint endpoint : endpoints.values()) {
+        for (UiEndpoint endpoint : index.pages()) {
             endpoint.leaveAll();
         }
         try {
@@ -826,10 +682,7 @@ final class Dispatcher {
         closed = true;
         inbox.close();
         lanes.close();
-        if (heartbeat != null) {
-            heartbeat.interrupt();
-        }
-        for (UiEndpoint endpoint : endpoints.values()) {
+        for (UiEndpoint endpoint : index.pages()) {
             endpoint.close();
         }
         pacer.close();

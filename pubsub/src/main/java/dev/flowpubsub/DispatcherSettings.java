@@ -1,8 +1,5 @@
 package dev.flowpubsub;
 
-import dev.flowpubsub.DeliveryErrorHandler;
-import dev.flowpubsub.HistoryPolicy;
-import dev.flowpubsub.OverflowPolicy;
 
 import java.time.Duration;
 import java.util.concurrent.Executor;

@@ -52,6 +52,15 @@ final class HubTimer {
         }
     }
 
+    /**
+     * Runs {@code action} every {@code periodNanos}, from one period from now, until the timer is closed.
+     *
+     * @throws RejectedExecutionException if the timer was closed
+     */
+    ScheduledFuture<?> repeat(Runnable action, long periodNanos) {
+        return started().scheduleAtFixedRate(action, periodNanos, periodNanos, TimeUnit.NANOSECONDS);
+    }
+
     /** Whether the thread was ever started. */
     boolean isStarted() {
         return scheduler != null;

@@ -1,7 +1,5 @@
 package dev.flowpubsub;
 
-import dev.flowpubsub.Presence;
-import dev.flowpubsub.PresenceRegistration;
 
 /** A page's presence on a topic; {@link #remove()} leaves, and so does the page detaching. */
 final class PresenceJoin implements PresenceRegistration {

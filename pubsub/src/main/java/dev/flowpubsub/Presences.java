@@ -1,7 +1,5 @@
 package dev.flowpubsub;
 
-import dev.flowpubsub.Presence;
-import dev.flowpubsub.PresenceEvent;
 
 import java.util.ArrayList;
 import java.util.Comparator;

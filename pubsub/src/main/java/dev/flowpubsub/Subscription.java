@@ -1,8 +1,6 @@
 package dev.flowpubsub;
 
 import com.vaadin.flow.shared.Registration;
-import dev.flowpubsub.MessageHandler;
-import dev.flowpubsub.TopicMessageHandler;
 
 /**
  * One subscribed handler of one page. It is its own {@link Registration}: {@code remove()} unsubscribes

@@ -5,7 +5,6 @@ import com.vaadin.flow.component.UIDetachedException;
 import com.vaadin.flow.server.VaadinSession;
 import com.vaadin.flow.shared.Registration;
 import com.vaadin.flow.shared.communication.PushMode;
-import dev.flowpubsub.OverflowPolicy;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -94,7 +93,7 @@ final class UiEndpoint implements PushWatch.PushListener {
             if (subscription.topic == null) {
                 broadcast = append(broadcast, subscription);
                 if (broadcast.length == 1) {
-                    engine.indexBroadcast(this);
+                    engine.index().indexBroadcast(this);
                 }
             } else {
                 Map<String, Subscription[]> next = topics == null ? new HashMap<>(4) : new HashMap<>(topics);
@@ -102,7 +101,7 @@ final class UiEndpoint implements PushWatch.PushListener {
                 next.put(subscription.topic, onTopic);
                 topics = next;
                 if (onTopic.length == 1) {
-                    engine.indexTopic(subscription.topic, this);
+                    engine.index().indexTopic(subscription.topic, this);
                 }
             }
             subscriptionCount++;
@@ -121,7 +120,7 @@ final class UiEndpoint implements PushWatch.PushListener {
             if (subscription.topic == null) {
                 broadcast = without(broadcast, subscription);
                 if (broadcast.length == 0) {
-                    engine.unindexBroadcast(this);
+                    engine.index().unindexBroadcast(this);
                 }
             } else {
                 Subscription[] onTopic = without(topics.get(subscription.topic), subscription);
@@ -148,7 +147,7 @@ final class UiEndpoint implements PushWatch.PushListener {
             }
             int removed = broadcast.length;
             broadcast = NONE;
-            engine.unindexBroadcast(this);
+            engine.index().unindexBroadcast(this);
             subscriptionCount -= removed;
             engine.subscriptionsRemoved(removed);
             nowEmpty = isEmpty();
@@ -188,7 +187,7 @@ final class UiEndpoint implements PushWatch.PushListener {
         }
         next.remove(topic);
         topics = next.isEmpty() ? null : next;
-        engine.unindexTopic(topic, this);
+        engine.index().unindexTopic(topic, this);
     }
 
     /**
@@ -331,7 +330,7 @@ final class UiEndpoint implements PushWatch.PushListener {
                 s.deactivate();
             }
             if (broadcast.length > 0) {
-                engine.unindexBroadcast(this);
+                engine.index().unindexBroadcast(this);
             }
             broadcast = NONE;
             if (topics != null) {
@@ -339,7 +338,7 @@ final class UiEndpoint implements PushWatch.PushListener {
                     for (Subscription s : entry.getValue()) {
                         s.deactivate();
                     }
-                    engine.unindexTopic(entry.getKey(), this);
+                    engine.index().unindexTopic(entry.getKey(), this);
                 }
                 topics = null;
             }

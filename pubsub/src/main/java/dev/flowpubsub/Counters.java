@@ -1,0 +1,29 @@
+package dev.flowpubsub;
+
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The hub's counters and the gauges it keeps by counting ({@code subscriptions}, {@code pending}), for
+ * {@link PubSubStats}. Adders, so counting on the delivery path costs no contention.
+ *
+ * <p>Threading: any thread.
+ */
+final class Counters {
+
+    final LongAdder sent = new LongAdder();
+    final LongAdder delivered = new LongAdder();
+    final LongAdder dropped = new LongAdder();
+    final LongAdder refused = new LongAdder();
+    final LongAdder failed = new LongAdder();
+    final LongAdder batches = new LongAdder();
+    final LongAdder subscriptions = new LongAdder();
+    final LongAdder pending = new LongAdder();
+
+    /** A snapshot, with what others count: pages, topics and the inbox, and the cluster's counters if there is one. */
+    PubSubStats snapshot(int pages, int topics, int inbox, Cluster cluster) {
+        return new PubSubStats(pages, subscriptions.sum(), topics, pending.sum(), inbox, sent.sum(), delivered.sum(),
+                dropped.sum(), refused.sum(), failed.sum(), batches.sum(),
+                cluster == null ? 0 : cluster.received(), cluster == null ? 0 : cluster.rejected(),
+                cluster == null ? 0 : cluster.duplicates(), cluster == null ? 0 : cluster.missed());
+    }
+}

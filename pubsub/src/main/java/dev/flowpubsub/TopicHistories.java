@@ -1,0 +1,148 @@
+package dev.flowpubsub;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The last messages of topics that keep history (as the application's {@link HistoryPolicy} says), in the hub's one
+ * order, and, with a transport, which topics still need the part sent before this node started: that part is read
+ * from the engine once per topic, while the subscriptions that need it wait.
+ *
+ * <p>Threading: the fan-out task only (it owns the order); {@link #size} from any thread. The policy is the
+ * application's code: it is asked through {@link #size} only, which survives it throwing.
+ */
+final class TopicHistories {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TopicHistories.class);
+    /** Topics beyond this many: the least recently used one's history goes. */
+    private static final int MAX_TOPICS = 10_000;
+
+    private final HistoryPolicy policy;
+    private final AtomicBoolean policyWarned = new AtomicBoolean();
+    private final Map<String, ArrayDeque<Envelope>> histories = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, ArrayDeque<Envelope>> eldest) {
+            if (size() > MAX_TOPICS) {
+                completed.remove(eldest.getKey());
+                return true;
+            }
+            return false;
+        }
+    };
+    /** Topics whose history was completed from the engine. */
+    private final Set<String> completed = new HashSet<>();
+    /** Topics whose history is being read from the engine, with the subscriptions that wait for it. */
+    private final Map<String, List<Subscription>> reads = new HashMap<>();
+
+    TopicHistories(HistoryPolicy policy) {
+        this.policy = policy;
+    }
+
+    /** How many of a topic's messages are kept; 0 for none, for the hub's own topics, and where the policy throws. */
+    int size(String topic) {
+        if (topic == null || topic.startsWith(Dispatcher.INTERNAL)) {
+            return 0;
+        }
+        try {
+            return Math.min(policy.size(topic), HistoryPolicy.MAX_SIZE);
+        } catch (Throwable broken) {
+            // a topic the policy cannot answer for keeps no history, and its messages still go out
+            if (Failures.isFatal(broken)) {
+                throw broken;
+            }
+            if (policyWarned.compareAndSet(false, true)) {
+                LOG.error("flow-pubsub: the HistoryPolicy threw for topic '{}'; topics it throws for keep no history "
+                        + "(logged once)", Excerpt.of(topic), broken);
+            }
+            return 0;
+        }
+    }
+
+    /** Keeps a message, if its topic keeps history. */
+    void remember(Envelope envelope) {
+        int size = size(envelope.topic());
+        if (size <= 0) {
+            return;
+        }
+        ArrayDeque<Envelope> history = histories.computeIfAbsent(envelope.topic(), t -> new ArrayDeque<>());
+        // without the sender's UI (sendOthers): history must not keep a page reachable
+        history.addLast(new Envelope(envelope.topic(), envelope.message(), null, envelope.origin(),
+                envelope.originSequence()));
+        while (history.size() > size) {
+            history.pollFirst();
+        }
+    }
+
+    /** What the topic keeps now, oldest first. */
+    List<Envelope> of(String topic) {
+        ArrayDeque<Envelope> history = histories.get(topic);
+        return history == null ? List.of() : List.copyOf(history);
+    }
+
+    /** Whether the topic's history still lacks what the engine holds from before this node started. */
+    boolean needsRead(String topic) {
+        return !completed.contains(topic);
+    }
+
+    /**
+     * Makes {@code subscription} wait for the read of the topic's older part.
+     *
+     * @return true if no read is under way yet: the caller starts one
+     */
+    boolean awaitRead(String topic, Subscription subscription) {
+        List<Subscription> waiting = reads.get(topic);
+        if (waiting != null) {
+            waiting.add(subscription);
+            return false;
+        }
+        reads.put(topic, new ArrayList<>(List.of(subscription)));
+        return true;
+    }
+
+    /**
+     * The engine answered ({@code older}, oldest first) or did not ({@code null}): completes the topic's history,
+     * skipping what it has, and returns the subscriptions that waited. A topic whose read failed is read again for its
+     * next subscriber.
+     */
+    List<Subscription> readDone(String topic, List<Envelope> older) {
+        List<Subscription> waiting = reads.remove(topic);
+        if (older != null) {
+            complete(topic, older);
+        }
+        return waiting == null ? List.of() : waiting;
+    }
+
+    private void complete(String topic, List<Envelope> older) {
+        if (!completed.add(topic) || older.isEmpty()) {
+            return;
+        }
+        int size = size(topic);
+        ArrayDeque<Envelope> history = histories.computeIfAbsent(topic, t -> new ArrayDeque<>());
+        Set<String> known = new HashSet<>();
+        for (Envelope envelope : history) {
+            known.add(envelope.origin() + "#" + envelope.originSequence());
+        }
+        ArrayDeque<Envelope> merged = new ArrayDeque<>(Math.min(size, older.size() + history.size()));
+        for (Envelope envelope : older) {
+            // an engine may hold a message twice (a retried write whose first reply was lost): once is enough
+            if (known.add(envelope.origin() + "#" + envelope.originSequence())) {
+                merged.addLast(envelope);
+            }
+        }
+        merged.addAll(history);
+        while (merged.size() > size) {
+            merged.pollFirst();
+        }
+        histories.put(topic, merged);
+    }
+}
