@@ -10,5 +10,5 @@ import java.util.List;
  * @param subscription the subscription that starts here
  * @param snapshot     the messages to hand it first, in order
  */
-record Activation(Subscription subscription, List<Envelope> snapshot) {
+record Activation(Subscription subscription, List<Envelope> snapshot) implements PageItem {
 }

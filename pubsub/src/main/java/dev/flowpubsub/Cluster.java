@@ -3,6 +3,8 @@ package dev.flowpubsub;
 import dev.flowpubsub.spi.Arguments;
 import com.vaadin.flow.component.UI;
 import dev.flowpubsub.spi.MessageCodec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import dev.flowpubsub.spi.Transport;
 import dev.flowpubsub.spi.TransportContext;
 import dev.flowpubsub.spi.TransportEnvelope;
@@ -32,6 +34,8 @@ import java.util.concurrent.atomic.LongAdder;
  * {@link #receive} is called by the transport's thread and serialized here.
  */
 final class Cluster implements TransportContext {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Cluster.class);
 
     private static final long FORGET_ORIGIN_AFTER_NANOS = TimeUnit.HOURS.toNanos(1);
     private static final int LOGGED_REJECTIONS = 20;
@@ -108,12 +112,12 @@ final class Cluster implements TransportContext {
     }
 
     /** Sends a presence protocol message to the other nodes only (this node has applied it already). */
-    void sendProtocol(Map<String, Object> message) {
+    void sendProtocol(PresenceMessage message) {
         byte[] payload;
         try {
-            payload = codec.encode(message);
+            payload = codec.encode(message.toWire());
         } catch (RuntimeException e) {
-            Dispatcher.LOG.error("flow-pubsub: a presence descriptor could not be encoded for the other nodes", e);
+            LOG.error("flow-pubsub: a presence descriptor could not be encoded for the other nodes", e);
             return;
         }
         sendLock.lock();
@@ -157,7 +161,7 @@ final class Cluster implements TransportContext {
             if (failure != null) {
                 Throwable cause = failure instanceof CompletionException && failure.getCause() != null
                         ? failure.getCause() : failure;
-                Dispatcher.LOG.warn("flow-pubsub: node {} could not read the history of topic '{}' from the transport "
+                LOG.warn("flow-pubsub: node {} could not read the history of topic '{}' from the transport "
                         + "({}); its pages get the history this node received itself", instanceId, topic,
                         cause instanceof TimeoutException ? "no answer within " + timeout.toMillis() + " ms" : cause.toString());
                 return null;
@@ -237,7 +241,7 @@ final class Cluster implements TransportContext {
         if (origin.lastSequence > 0 && envelope.sequence() > expected) {
             long lost = envelope.sequence() - expected;
             missed.add(lost);
-            Dispatcher.LOG.warn("flow-pubsub: node {} never received {} message(s) of node {} (sequence {} to {}); the "
+            LOG.warn("flow-pubsub: node {} never received {} message(s) of node {} (sequence {} to {}); the "
                     + "transport lost them, for example past its retention", instanceId, lost, Excerpt.of(envelope.originNode()), expected,
                     envelope.sequence() - 1);
         }
@@ -290,12 +294,12 @@ final class Cluster implements TransportContext {
         rejected.increment();
         long count = rejected.sum();
         if (count <= LOGGED_REJECTIONS) {
-            Dispatcher.LOG.warn("flow-pubsub: node {} skipped entry {} from the transport: {}{}", nodeId,
+            LOG.warn("flow-pubsub: node {} skipped entry {} from the transport: {}{}", nodeId,
                     Excerpt.of(entryId), Excerpt.of(reason),
                     count == LOGGED_REJECTIONS ? " (further skipped entries are logged every 1,000th; see "
                             + "PubSubHub.stats().remoteRejected())" : "");
         } else if (count % 1000 == 0) {
-            Dispatcher.LOG.warn("flow-pubsub: node {} skipped {} entries from the transport so far; the latest, {}: {}",
+            LOG.warn("flow-pubsub: node {} skipped {} entries from the transport so far; the latest, {}: {}",
                     nodeId, count, Excerpt.of(entryId), Excerpt.of(reason));
         }
     }

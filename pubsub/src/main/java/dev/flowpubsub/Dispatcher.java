@@ -124,20 +124,16 @@ final class Dispatcher {
      * @param topic null for a broadcast subscription
      * @param type  null for every message
      */
-    public Registration subscribe(UI ui, String topic, Class<?> type, MessageHandler<?> handler,
-                                  TopicMessageHandler<?> topicHandler) {
-        return add(ui, topic, type, handler, topicHandler, true);
+    public Registration subscribe(UI ui, String topic, Class<?> type, TopicMessageHandler<Object> handler) {
+        return add(ui, topic, type, handler, true);
     }
 
-    @SuppressWarnings("unchecked")
-    private Subscription add(UI ui, String topic, Class<?> type, MessageHandler<?> handler,
-                             TopicMessageHandler<?> topicHandler, boolean live) {
+    private Subscription add(UI ui, String topic, Class<?> type, TopicMessageHandler<Object> handler, boolean live) {
         ensureOpen();
         warnIfNoPush(ui);
         for (;;) {
             UiEndpoint endpoint = endpointFor(ui);
-            Subscription subscription = new Subscription(endpoint, topic, type,
-                    (MessageHandler<Object>) handler, (TopicMessageHandler<Object>) topicHandler, live);
+            Subscription subscription = new Subscription(endpoint, topic, type, handler, live);
             if (endpoint.add(subscription)) {
                 return subscription;
             }
@@ -155,9 +151,8 @@ final class Dispatcher {
      * a transport, the first subscriber of a topic on this node also reads the messages sent before this node
      * started from the engine, once, in the background (see {@link #HISTORY_TIMEOUT}).
      */
-    public Registration subscribeWithHistory(UI ui, String topic, Class<?> type, MessageHandler<?> handler,
-                                             TopicMessageHandler<?> topicHandler) {
-        Subscription subscription = add(ui, topic, type, handler, topicHandler, false);
+    public Registration subscribeWithHistory(UI ui, String topic, Class<?> type, TopicMessageHandler<Object> handler) {
+        Subscription subscription = add(ui, topic, type, handler, false);
         control(() -> startHistory(topic, subscription));
         return subscription;
     }
@@ -193,8 +188,9 @@ final class Dispatcher {
     }
 
     /** Subscribes to joins and leaves on a topic, first handing the handler everyone present (PRESENT events). */
-    public Registration subscribePresence(UI ui, String topic, MessageHandler<?> handler) {
-        Subscription subscription = add(ui, Presences.EVENTS_PREFIX + topic, PresenceEvent.class, handler, null, false);
+    public Registration subscribePresence(UI ui, String topic, MessageHandler<PresenceEvent> handler) {
+        Subscription subscription = add(ui, Presences.EVENTS_PREFIX + topic, PresenceEvent.class,
+                (eventTopic, event) -> handler.onMessage((PresenceEvent) event), false);
         control(() -> activate(subscription, presences.snapshot(topic)));
         return subscription;
     }

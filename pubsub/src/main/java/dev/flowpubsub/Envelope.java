@@ -11,7 +11,8 @@ import com.vaadin.flow.component.UI;
  * @param origin         the node that sent it, or {@code null} on a hub without transport
  * @param originSequence its number in the origin's sequence (0 without transport)
  */
-record Envelope(String topic, Object message, UI skip, String origin, long originSequence) implements InboxItem {
+record Envelope(String topic, Object message, UI skip, String origin, long originSequence)
+        implements InboxItem, PageItem {
 
     /** A message sent on a hub without transport. */
     public static Envelope local(String topic, Object message, UI skip) {

@@ -264,8 +264,6 @@ public final class JsonCodec implements MessageCodec {
         }
     }
 
-    /** What a message may quote of untrusted text: at most 100 characters, on one line, nothing invisible. */
-
     /** Number text is refused over Jackson's number length limit, before parsing it costs anything. */
     private static Function<String, Object> number(Function<String, Object> parser) {
         return text -> {

@@ -4,8 +4,11 @@ package dev.flowpubsub;
 /** A page's presence on a topic; {@link #remove()} leaves, and so does the page detaching. */
 final class PresenceJoin implements PresenceRegistration {
 
-    final UiEndpoint endpoint;
-    final Presences.Member member;
+    private static final long serialVersionUID = 1L;
+
+    /** Transient, as in {@link Subscription}: after a session is read back, {@link #remove()} does nothing. */
+    final transient UiEndpoint endpoint;
+    final transient Presences.Member member;
 
     PresenceJoin(UiEndpoint endpoint, Presences.Member member) {
         this.endpoint = endpoint;
@@ -14,11 +17,16 @@ final class PresenceJoin implements PresenceRegistration {
 
     @Override
     public Presence presence() {
+        if (member == null) {
+            throw new IllegalStateException("this presence ended when its session was serialized; join again");
+        }
         return member.presence();
     }
 
     @Override
     public void remove() {
-        endpoint.removeJoin(this);
+        if (endpoint != null) {
+            endpoint.removeJoin(this);
+        }
     }
 }

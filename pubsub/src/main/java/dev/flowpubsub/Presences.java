@@ -1,11 +1,12 @@
 package dev.flowpubsub;
 
-
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -20,13 +21,15 @@ import java.util.function.Consumer;
  * {@link #present} may be called from any thread and reads a concurrent map.
  *
  * <h2>Across nodes</h2>
- * Each node owns its own entries and tells the others: {@code join} and {@code leave} as they happen, a
- * {@code beat} every heartbeat with the count and a digest of its entries, its whole {@code state} (in chunks)
- * when asked with {@code sync}. A node that finds its view of another node's entries out of step with that
+ * Each node owns its own entries and tells the others ({@link PresenceMessage}): {@code Join} and {@code Leave} as
+ * they happen, a {@code Beat} every heartbeat with the count and a digest of its entries, its whole {@code State}
+ * (in chunks) when asked with {@code Sync}. A node that finds its view of another node's entries out of step with that
  * node's beat asks it for its state. Entries of a node not heard from for three heartbeats are removed, as if
  * each had left: that node stopped, or lost the engine.
  */
 final class Presences {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Presences.class);
 
     static final String PROTOCOL_TOPIC = Dispatcher.INTERNAL + "presence";
     static final String EVENTS_PREFIX = Dispatcher.INTERNAL + "presence-events:";
@@ -45,7 +48,7 @@ final class Presences {
     private final Dispatcher engine;
     private final String nodeId;
     /** Sends a protocol message to the other nodes; {@code null} on a hub without transport. */
-    private final Consumer<Map<String, Object>> protocol;
+    private final Consumer<PresenceMessage> protocol;
     private final int maxMembersPerChunk;
 
     private final ConcurrentHashMap<String, ConcurrentHashMap<String, Member>> byTopic = new ConcurrentHashMap<>();
@@ -55,7 +58,7 @@ final class Presences {
     /** Per node, the state it is sending in chunks, until the last chunk arrives; a newer state replaces it. */
     private final Map<String, PartialState> partialStates = new HashMap<>();
 
-    Presences(Dispatcher engine, String nodeId, Consumer<Map<String, Object>> protocol, int maxMembersPerChunk) {
+    Presences(Dispatcher engine, String nodeId, Consumer<PresenceMessage> protocol, int maxMembersPerChunk) {
         this.engine = engine;
         this.nodeId = nodeId;
         this.protocol = protocol;
@@ -87,24 +90,14 @@ final class Presences {
 
     void localJoin(Member member) {
         if (add(member) && protocol != null) {
-            protocol.accept(joinMessage(member));
+            protocol.accept(PresenceMessage.Join.of(member));
         }
     }
 
     void localLeave(Member member) {
         if (remove(member.node(), member.id()) && protocol != null) {
-            protocol.accept(Map.of("k", "leave", "topic", member.topic(), "id", member.id()));
+            protocol.accept(new PresenceMessage.Leave(member.topic(), member.id()));
         }
-    }
-
-    private static Map<String, Object> joinMessage(Member member) {
-        Map<String, Object> message = new LinkedHashMap<>();
-        message.put("k", "join");
-        message.put("topic", member.topic());
-        message.put("id", member.id());
-        message.put("d", member.descriptor());
-        message.put("at", member.joinedAt());
-        return message;
     }
 
     private boolean add(Member member) {
@@ -139,13 +132,13 @@ final class Presences {
 
     /** Right after the transport starts: ask every node for its entries. */
     void joinCluster() {
-        protocol.accept(Map.of("k", "sync", "to", "*"));
+        protocol.accept(new PresenceMessage.Sync(PresenceMessage.Sync.EVERYONE));
     }
 
     /** Every heartbeat: tell the others what we have, and forget the nodes gone silent. */
     void heartbeat(long nowNanos, long silentAfterNanos) {
         Map<String, Member> own = byNode.getOrDefault(nodeId, Map.of());
-        protocol.accept(Map.of("k", "beat", "n", (long) own.size(), "h", digest(own)));
+        protocol.accept(new PresenceMessage.Beat(own.size(), digest(own)));
         for (String node : otherNodes()) {
             Long heard = lastHeard.get(node);
             if (heard == null || nowNanos - heard > silentAfterNanos) {
@@ -168,7 +161,7 @@ final class Presences {
     private void forget(String node, String why) {
         Map<String, Member> entries = byNode.get(node);
         if (entries != null && !entries.isEmpty()) {
-            Dispatcher.LOG.info("flow-pubsub: node {} {}: its {} presence entries are removed", Excerpt.of(node),
+            LOG.info("flow-pubsub: node {} {}: its {} presence entries are removed", Excerpt.of(node),
                     Excerpt.of(why), entries.size());
             for (String id : List.copyOf(entries.keySet())) {
                 remove(node, id);
@@ -193,46 +186,37 @@ final class Presences {
         return digest;
     }
 
-    /** A protocol message from another node. */
-    void onRemote(String origin, Object message, long nowNanos, long heartbeatNanos) {
-        if (!(message instanceof Map<?, ?> fields) || !(fields.get("k") instanceof String kind)) {
-            return;
+    /** A protocol message from another node, as its codec decoded it. */
+    void onRemote(String origin, Object decoded, long nowNanos, long heartbeatNanos) {
+        if (!(decoded instanceof Map<?, ?> fields) || !(fields.get("k") instanceof String)) {
+            return; // not the protocol at all
         }
         if (!lastHeard.containsKey(origin)) {
             forgetEarlierStartsOf(origin);
         }
-        lastHeard.put(origin, nowNanos);
-        switch (kind) {
-            case "join" -> {
-                Member member = member(fields, origin);
-                if (member != null) {
-                    add(member);
-                }
-            }
-            case "leave" -> {
-                if (fields.get("id") instanceof String id) {
-                    remove(origin, id);
-                }
-            }
-            case "beat" -> {
+        lastHeard.put(origin, nowNanos); // heard, even if it is a kind of message this node does not know (newer)
+        PresenceMessage message = PresenceMessage.fromWire(fields);
+        if (message == null) {
+            return;
+        }
+        switch (message) {
+            case PresenceMessage.Join join -> add(join.member(origin));
+            case PresenceMessage.Leave leave -> remove(origin, leave.id());
+            case PresenceMessage.Beat beat -> {
                 Map<String, Member> known = byNode.getOrDefault(origin, Map.of());
-                boolean inStep = fields.get("n") instanceof Long count && count == known.size()
-                        && fields.get("h") instanceof Long digest && digest == digest(known);
+                boolean inStep = beat.count() == known.size() && beat.digest() == digest(known);
                 Long asked = lastSyncAsked.get(origin);
                 if (!inStep && (asked == null || nowNanos - asked > heartbeatNanos)) {
                     lastSyncAsked.put(origin, nowNanos);
-                    protocol.accept(Map.of("k", "sync", "to", origin));
+                    protocol.accept(new PresenceMessage.Sync(origin));
                 }
             }
-            case "sync" -> {
-                if ("*".equals(fields.get("to")) || nodeId.equals(fields.get("to"))) {
+            case PresenceMessage.Sync sync -> {
+                if (sync.isFor(nodeId)) {
                     sendState();
                 }
             }
-            case "state" -> onState(origin, fields);
-            default -> {
-                // a newer protocol message: ignore
-            }
+            case PresenceMessage.State state -> onState(origin, state);
         }
     }
 
@@ -259,35 +243,23 @@ final class Presences {
         int chunks = Math.max(1, (own.size() + maxMembersPerChunk - 1) / maxMembersPerChunk);
         String stateId = Long.toString(System.nanoTime(), 36);
         for (int chunk = 0; chunk < chunks; chunk++) {
-            List<Object> members = new ArrayList<>();
-            for (Member member : own.subList(chunk * maxMembersPerChunk,
-                    Math.min(own.size(), (chunk + 1) * maxMembersPerChunk))) {
-                members.add(joinMessage(member));
-            }
-            protocol.accept(Map.of("k", "state", "sid", stateId, "i", (long) chunk, "of", (long) chunks, "m", members));
+            List<PresenceMessage.Join> members = own.subList(chunk * maxMembersPerChunk,
+                    Math.min(own.size(), (chunk + 1) * maxMembersPerChunk)).stream().map(PresenceMessage.Join::of).toList();
+            protocol.accept(new PresenceMessage.State(stateId, chunk, chunks, members));
         }
     }
 
-    private void onState(String origin, Map<?, ?> fields) {
-        if (!(fields.get("sid") instanceof String stateId) || !(fields.get("i") instanceof Long chunk)
-                || !(fields.get("of") instanceof Long chunks) || !(fields.get("m") instanceof List<?> members)) {
-            return;
-        }
+    private void onState(String origin, PresenceMessage.State state) {
         PartialState partial = partialStates.get(origin);
-        if (partial == null || !partial.stateId().equals(stateId)) {
-            partial = new PartialState(stateId, new ArrayList<>()); // a newer state replaces one that never completed
+        if (partial == null || !partial.stateId().equals(state.stateId())) {
+            partial = new PartialState(state.stateId(), new ArrayList<>()); // a newer state replaces an unfinished one
             partialStates.put(origin, partial);
         }
         List<Member> collected = partial.members();
-        for (Object each : members) {
-            if (each instanceof Map<?, ?> memberFields) {
-                Member member = member(memberFields, origin);
-                if (member != null) {
-                    collected.add(member);
-                }
-            }
+        for (PresenceMessage.Join join : state.members()) {
+            collected.add(join.member(origin));
         }
-        if (chunk + 1 < chunks) {
+        if (state.chunk() + 1 < state.chunks()) {
             return;
         }
         partialStates.remove(origin);
@@ -301,13 +273,5 @@ final class Presences {
                 remove(origin, id);
             }
         }
-    }
-
-    private static Member member(Map<?, ?> fields, String origin) {
-        if (fields.get("topic") instanceof String topic && fields.get("id") instanceof String id
-                && fields.get("at") instanceof Long joinedAt && fields.containsKey("d") && fields.get("d") != null) {
-            return new Member(topic, id, fields.get("d"), joinedAt, origin);
-        }
-        return null;
     }
 }

@@ -110,7 +110,7 @@ public final class PubSub {
      */
     public Registration subscribe(MessageHandler<Object> handler) {
         Arguments.handler(handler);
-        return hub.engine().subscribe(allowed("subscribe", SUBSCRIBE, null), null, null, handler, null);
+        return hub.engine().subscribe(allowed("subscribe", SUBSCRIBE, null), null, null, withoutTopic(handler));
     }
 
     /**
@@ -122,7 +122,7 @@ public final class PubSub {
     public <T> Registration subscribe(Class<T> type, MessageHandler<? super T> handler) {
         Arguments.type(type);
         Arguments.handler(handler);
-        return hub.engine().subscribe(allowed("subscribe", SUBSCRIBE, null), null, type, handler, null);
+        return hub.engine().subscribe(allowed("subscribe", SUBSCRIBE, null), null, type, withoutTopic(handler));
     }
 
     /**
@@ -135,14 +135,14 @@ public final class PubSub {
     public Registration subscribeTopic(String topic, MessageHandler<Object> handler) {
         Arguments.topic(topic);
         Arguments.handler(handler);
-        return hub.engine().subscribe(allowed("subscribeTopic", SUBSCRIBE, topic), topic, null, handler, null);
+        return hub.engine().subscribe(allowed("subscribeTopic", SUBSCRIBE, topic), topic, null, withoutTopic(handler));
     }
 
     /** Flet's {@code subscribe_topic(topic, handler)}: the handler gets the topic and the message. */
     public Registration subscribeTopic(String topic, TopicMessageHandler<Object> handler) {
         Arguments.topic(topic);
         Arguments.handler(handler);
-        return hub.engine().subscribe(allowed("subscribeTopic", SUBSCRIBE, topic), topic, null, null, handler);
+        return hub.engine().subscribe(allowed("subscribeTopic", SUBSCRIBE, topic), topic, null, withTopic(handler));
     }
 
     /** Typed {@link #subscribeTopic(String, MessageHandler)}: only messages that are instances of {@code type}. */
@@ -150,7 +150,7 @@ public final class PubSub {
         Arguments.topic(topic);
         Arguments.type(type);
         Arguments.handler(handler);
-        return hub.engine().subscribe(allowed("subscribeTopic", SUBSCRIBE, topic), topic, type, handler, null);
+        return hub.engine().subscribe(allowed("subscribeTopic", SUBSCRIBE, topic), topic, type, withoutTopic(handler));
     }
 
     /** Typed {@link #subscribeTopic(String, TopicMessageHandler)}: only messages that are instances of {@code type}. */
@@ -158,7 +158,22 @@ public final class PubSub {
         Arguments.topic(topic);
         Arguments.type(type);
         Arguments.handler(handler);
-        return hub.engine().subscribe(allowed("subscribeTopic", SUBSCRIBE, topic), topic, type, null, handler);
+        return hub.engine().subscribe(allowed("subscribeTopic", SUBSCRIBE, topic), topic, type, withTopic(handler));
+    }
+
+    /**
+     * Every handler is kept in one form, with the topic: a one-argument handler is adapted here, once. The type
+     * check has been made by then ({@code Subscription.accepts}), so the casts hold.
+     */
+    @SuppressWarnings("unchecked")
+    private static TopicMessageHandler<Object> withoutTopic(MessageHandler<?> handler) {
+        MessageHandler<Object> untyped = (MessageHandler<Object>) handler;
+        return (topic, message) -> untyped.onMessage(message);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static TopicMessageHandler<Object> withTopic(TopicMessageHandler<?> handler) {
+        return (TopicMessageHandler<Object>) handler;
     }
 
     // ---- beyond Flet: history and presence --------------------------------------------------------
@@ -176,7 +191,7 @@ public final class PubSub {
         Arguments.type(type);
         Arguments.handler(handler);
         return hub.engine().subscribeWithHistory(allowed("subscribeTopicWithHistory", SUBSCRIBE, topic), topic, type,
-                handler, null);
+                withoutTopic(handler));
     }
 
     /** {@link #subscribeTopicWithHistory(String, Class, MessageHandler)} with a handler that gets the topic too. */
@@ -185,7 +200,7 @@ public final class PubSub {
         Arguments.type(type);
         Arguments.handler(handler);
         return hub.engine().subscribeWithHistory(allowed("subscribeTopicWithHistory", SUBSCRIBE, topic), topic, type,
-                null, handler);
+                withTopic(handler));
     }
 
     /**

@@ -5,30 +5,34 @@ import com.vaadin.flow.shared.Registration;
 /**
  * One subscribed handler of one page. It is its own {@link Registration}: {@code remove()} unsubscribes
  * it, and a second call does nothing.
+ *
+ * <p>A view may keep it in a field, and Vaadin may serialize the view with its session: everything live here is
+ * transient, so the session serializes, and after it is read back {@code remove()} does nothing (the subscription
+ * ended with the hub's state, which is not serialized; see {@link UiEndpoint}).
  */
 final class Subscription implements Registration {
 
-    final UiEndpoint endpoint;
+    private static final long serialVersionUID = 1L;
+
+    final transient UiEndpoint endpoint;
     /** {@code null} for a broadcast subscription. */
-    final String topic;
-    private final Class<?> type;
-    private final MessageHandler<Object> handler;
-    private final TopicMessageHandler<Object> topicHandler;
+    final transient String topic;
+    private final transient Class<?> type;
+    /** The handler as subscribed, one-argument ones adapted at the API (see {@code PubSub}). */
+    private final transient TopicMessageHandler<Object> handler;
     /** Cleared (under the endpoint's monitor) when unsubscribed; read without it before each call. */
-    private volatile boolean active = true;
+    private transient volatile boolean active = true;
     /**
      * False for a subscription taken with a snapshot until its {@link Activation} is handled: it skips live
      * messages queued before that point. Only read and written by the page's batch, under its session lock.
      */
-    private boolean live;
+    private transient boolean live;
 
-    Subscription(UiEndpoint endpoint, String topic, Class<?> type, MessageHandler<Object> handler,
-                 TopicMessageHandler<Object> topicHandler, boolean live) {
+    Subscription(UiEndpoint endpoint, String topic, Class<?> type, TopicMessageHandler<Object> handler, boolean live) {
         this.endpoint = endpoint;
         this.topic = topic;
         this.type = type;
         this.handler = handler;
-        this.topicHandler = topicHandler;
         this.live = live;
     }
 
@@ -53,15 +57,13 @@ final class Subscription implements Registration {
     }
 
     void invoke(String envelopeTopic, Object message) {
-        if (handler != null) {
-            handler.onMessage(message);
-        } else {
-            topicHandler.onMessage(envelopeTopic, message);
-        }
+        handler.onMessage(envelopeTopic, message);
     }
 
     @Override
     public void remove() {
-        endpoint.remove(this);
+        if (endpoint != null) { // null once read back from a serialized session: it ended with the hub's state
+            endpoint.remove(this);
+        }
     }
 }

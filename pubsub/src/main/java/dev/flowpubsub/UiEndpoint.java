@@ -1,10 +1,14 @@
 package dev.flowpubsub;
 
+import com.vaadin.flow.component.ComponentEventListener;
+import com.vaadin.flow.component.DetachEvent;
 import com.vaadin.flow.component.UI;
 import com.vaadin.flow.component.UIDetachedException;
 import com.vaadin.flow.server.VaadinSession;
 import com.vaadin.flow.shared.Registration;
 import com.vaadin.flow.shared.communication.PushMode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -26,6 +30,8 @@ import java.util.concurrent.ScheduledFuture;
  */
 final class UiEndpoint implements PushWatch.PushListener {
 
+    private static final Logger LOG = LoggerFactory.getLogger(UiEndpoint.class);
+
     private static final Subscription[] NONE = new Subscription[0];
     /** How long a page whose drain Vaadin refused waits before it is drained again. */
     private static final long DRAIN_RETRY_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(10);
@@ -40,7 +46,7 @@ final class UiEndpoint implements PushWatch.PushListener {
     private int subscriptionCount;
 
     /** Pending {@link Envelope}s and {@link Activation}s, oldest first; {@code null} while empty, so an idle page costs no queue. */
-    private ArrayDeque<Object> queue;
+    private ArrayDeque<PageItem> queue;
     /**
      * With a minimum interval between batches: the {@code System.nanoTime()} before which this page's next batch
      * does not start; 0 before the first batch. Written by the lane running a batch, read by whoever schedules the
@@ -71,7 +77,7 @@ final class UiEndpoint implements PushWatch.PushListener {
 
     /** Called once, right after this endpoint was published in the engine's map, under the UI's session lock. */
     void watchDetach() {
-        Registration registration = ui.addDetachListener(event -> close());
+        Registration registration = ui.addDetachListener(new DetachWatch(this));
         boolean closedMeanwhile;
         synchronized (this) {
             closedMeanwhile = closed;
@@ -79,6 +85,56 @@ final class UiEndpoint implements PushWatch.PushListener {
         }
         if (closedMeanwhile) {
             registration.remove();
+        }
+    }
+
+    /**
+     * The page's detach listener. It lives in the UI, which Vaadin may serialize with its session (session
+     * persistence, replication): the hub's state of the page is not serialized with it. Read back, the page has
+     * none of its page-scoped subscriptions or presences any more (its view can subscribe again, as a
+     * component-scoped subscription does when its component next attaches), and one log line says how many ended.
+     */
+    static final class DetachWatch implements ComponentEventListener<DetachEvent> {
+
+        private static final long serialVersionUID = 1L;
+
+        private final transient UiEndpoint endpoint;
+        /** What the page held when it was serialized; only set in the serialized form. */
+        private int subscriptionsWhenSerialized;
+        private int presencesWhenSerialized;
+        private int uiId;
+
+        DetachWatch(UiEndpoint endpoint) {
+            this.endpoint = endpoint;
+        }
+
+        @Override
+        public void onComponentEvent(DetachEvent event) {
+            if (endpoint != null) {
+                endpoint.close();
+            }
+        }
+
+        @java.io.Serial
+        private void writeObject(java.io.ObjectOutputStream out) throws java.io.IOException {
+            if (endpoint != null) {
+                synchronized (endpoint) {
+                    subscriptionsWhenSerialized = endpoint.subscriptionCount;
+                    presencesWhenSerialized = endpoint.joins == null ? 0 : endpoint.joins.size();
+                }
+                uiId = endpoint.ui.getUIId();
+            }
+            out.defaultWriteObject();
+        }
+
+        @java.io.Serial
+        private void readObject(java.io.ObjectInputStream in) throws java.io.IOException, ClassNotFoundException {
+            in.defaultReadObject();
+            if (subscriptionsWhenSerialized + presencesWhenSerialized > 0) {
+                LOG.info("flow-pubsub: UI {} was read back from a serialized session: its {} page-scoped "
+                        + "subscription(s) and {} presence(s) ended with it (the hub's state is not serialized)",
+                        uiId, subscriptionsWhenSerialized, presencesWhenSerialized);
+            }
         }
     }
 
@@ -261,7 +317,7 @@ final class UiEndpoint implements PushWatch.PushListener {
             presenceSuspended = true;
             leaving = joins == null ? List.of() : List.copyOf(joins);
         }
-        Dispatcher.LOG.info("flow-pubsub: the push connection of UI {} has been lost for longer than the disconnect grace: "
+        LOG.info("flow-pubsub: the push connection of UI {} has been lost for longer than the disconnect grace: "
                 + "its {} presence entries leave until it is back", ui.getUIId(), leaving.size());
         for (PresenceJoin join : leaving) {
             engine.leaveWhileAway(this, join);
@@ -490,10 +546,15 @@ final class UiEndpoint implements PushWatch.PushListener {
     }
 
     private void removeOldestEnvelope() {
-        for (java.util.Iterator<Object> it = queue.iterator(); it.hasNext(); ) {
-            if (it.next() instanceof Envelope) {
-                it.remove();
-                return;
+        for (java.util.Iterator<PageItem> it = queue.iterator(); it.hasNext(); ) {
+            switch (it.next()) {
+                case Envelope message -> {
+                    it.remove();
+                    return;
+                }
+                case Activation start -> {
+                    // a subscription's start is not a message: it is never dropped
+                }
             }
         }
     }
@@ -561,7 +622,7 @@ final class UiEndpoint implements PushWatch.PushListener {
         synchronized (this) {
             notRun = batchesTaken == taken && drainScheduled && !closed && queue != null;
         }
-        Dispatcher.LOG.warn("flow-pubsub: Vaadin failed while running the session tasks of UI {} around a delivery{}",
+        LOG.warn("flow-pubsub: Vaadin failed while running the session tasks of UI {} around a delivery{}",
                 ui.getUIId(), notRun ? "; the delivery is tried again shortly" : "", vaadinFailure);
         if (notRun) {
             engine.scheduleAfter(this, DRAIN_RETRY_NANOS);
@@ -572,7 +633,7 @@ final class UiEndpoint implements PushWatch.PushListener {
             try {
                 stillThere.getService().ensureAccessQueuePurged(stillThere);
             } catch (RuntimeException again) {
-                Dispatcher.LOG.warn("flow-pubsub: and again; the delivery runs with the session's next request", again);
+                LOG.warn("flow-pubsub: and again; the delivery runs with the session's next request", again);
             }
         }
     }
@@ -599,7 +660,7 @@ final class UiEndpoint implements PushWatch.PushListener {
      * left waiting for a drain that will not come.
      */
     private void runBatch() {
-        ArrayDeque<Object> batch;
+        ArrayDeque<PageItem> batch;
         synchronized (this) {
             batchesTaken++;
             batch = queue;
@@ -617,11 +678,10 @@ final class UiEndpoint implements PushWatch.PushListener {
                 nextBatchAt = (System.nanoTime() + interval) | 1; // never 0, which means "no batch yet"
             }
             engine.batchStarted();
-            for (Object item : batch) {
-                if (item instanceof Envelope envelope) {
-                    deliver(envelope);
-                } else {
-                    activate((Activation) item);
+            for (PageItem item : batch) {
+                switch (item) {
+                    case Envelope envelope -> deliver(envelope);
+                    case Activation activation -> activate(activation);
                 }
             }
             if (ui.getPushConfiguration().getPushMode() == PushMode.MANUAL) {
@@ -651,7 +711,7 @@ final class UiEndpoint implements PushWatch.PushListener {
                 pushFailureWarned = true;
             }
             if (first) {
-                Dispatcher.LOG.warn("flow-pubsub: pushing UI {} failed after a delivery; its changes reach the browser "
+                LOG.warn("flow-pubsub: pushing UI {} failed after a delivery; its changes reach the browser "
                         + "with its next request (logged once per page)", ui.getUIId(), failure);
             }
         }

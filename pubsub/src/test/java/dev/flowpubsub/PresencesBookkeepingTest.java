@@ -18,7 +18,7 @@ class PresencesBookkeepingTest {
 
     private final Dispatcher engine = new Dispatcher(new DispatcherSettings(16, OverflowPolicy.DROP_OLDEST, null, error -> { },
             HistoryPolicy.none(), Duration.ZERO, 4, 100, Duration.ofSeconds(1), 0, 1, Duration.ofSeconds(15)));
-    private final List<Map<String, Object>> sent = new ArrayList<>();
+    private final List<PresenceMessage> sent = new ArrayList<>();
     private final Presences presences = new Presences(engine, "me", sent::add, 100);
 
     @AfterEach

@@ -78,6 +78,45 @@ public final class VaadinApp implements AutoCloseable {
         }
     }
 
+    /** Collects what reaches a session's error handler; serializable, keeping nothing of the test when serialized. */
+    static final class CollectingErrorHandler implements com.vaadin.flow.server.ErrorHandler {
+
+        private static final long serialVersionUID = 1L;
+
+        private final transient List<Throwable> errors;
+
+        CollectingErrorHandler(List<Throwable> errors) {
+            this.errors = errors;
+        }
+
+        @Override
+        public void error(com.vaadin.flow.server.ErrorEvent event) {
+            if (errors != null) {
+                errors.add(event.getThrowable());
+            }
+        }
+    }
+
+    /**
+     * A Vaadin session with a lock of its own: the default reads it from the wrapped HTTP session, which this setup
+     * does not have. A top-level class, so a session can be serialized (it keeps no reference to the test).
+     */
+    static final class OwnLockSession extends VaadinSession {
+
+        private static final long serialVersionUID = 1L;
+
+        private final Lock lock = new ReentrantLock();
+
+        OwnLockSession(VaadinService service) {
+            super(service);
+        }
+
+        @Override
+        public Lock getLockInstance() {
+            return lock;
+        }
+    }
+
     /** One browser session; {@link #tab()} opens a page in it. */
     public final class Browser {
 
@@ -85,18 +124,10 @@ public final class VaadinApp implements AutoCloseable {
         private int nextUiId;
 
         private Browser() {
-            session = new VaadinSession(service) {
-                // our own lock: the default reads it from the wrapped HTTP session, which this setup does not have
-                private final Lock lock = new ReentrantLock();
-
-                @Override
-                public Lock getLockInstance() {
-                    return lock;
-                }
-            };
+            session = new OwnLockSession(service);
             session.lock();
             try {
-                session.setErrorHandler(event -> sessionErrors.add(event.getThrowable()));
+                session.setErrorHandler(new CollectingErrorHandler(sessionErrors));
             } finally {
                 session.unlock();
             }

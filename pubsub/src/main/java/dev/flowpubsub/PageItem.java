@@ -1,0 +1,5 @@
+package dev.flowpubsub;
+
+/** What a page's queue holds, in the order its batch handles them: messages, and the points where subscriptions start. */
+sealed interface PageItem permits Envelope, Activation {
+}
