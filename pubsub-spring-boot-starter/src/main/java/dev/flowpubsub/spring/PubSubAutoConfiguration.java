@@ -10,6 +10,8 @@ import dev.flowpubsub.micrometer.PubSubMetrics;
 import dev.flowpubsub.redis.RedisTransport;
 import dev.flowpubsub.spi.MessageCodec;
 import dev.flowpubsub.spi.Transport;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.endpoint.web.AdditionalPathsMapper;
@@ -30,7 +32,8 @@ import org.springframework.util.StringUtils;
  * ({@link PubSubProperties}), and installs it into the Vaadin service so that {@code PubSub.of(ui)} and
  * the injected bean are one hub. Define your own {@code PubSubHub} bean to replace it; a
  * {@link DeliveryErrorHandler}, {@link TopicAuthorizer}, {@link HistoryPolicy}, {@link Transport} or
- * {@link MessageCodec} bean, if present, is used by it.
+ * {@link MessageCodec} bean, if present, is used by it, and every {@link PubSubHubBuilderCustomizer} bean is applied
+ * to its builder after the properties ({@link RedisTransportBuilderCustomizer} beans to the Redis transport's).
  * With {@code pubsub.redis.uri} set (to a non-blank value) and flow-pubsub-redis on the classpath, the hub runs on
  * Redis; set without flow-pubsub-redis, startup fails saying what to add.
  *
@@ -71,7 +74,8 @@ public class PubSubAutoConfiguration {
     @ConditionalOnMissingBean
     public PubSubHub pubSubHub(PubSubProperties properties, ObjectProvider<DeliveryErrorHandler> errorHandler,
                                ObjectProvider<Transport> transport, ObjectProvider<MessageCodec> codec,
-                               ObjectProvider<HistoryPolicy> historyPolicy, ObjectProvider<TopicAuthorizer> authorizer) {
+                               ObjectProvider<HistoryPolicy> historyPolicy, ObjectProvider<TopicAuthorizer> authorizer,
+                               ObjectProvider<PubSubHubBuilderCustomizer> customizers) {
         PubSubHub.Builder builder = PubSubHub.builder()
                 .queueCapacity(properties.getQueueCapacity())
                 .overflowPolicy(properties.getOverflowPolicy())
@@ -98,6 +102,7 @@ public class PubSubAutoConfiguration {
         builder.presenceHeartbeat(properties.getPresenceHeartbeat());
         transport.ifAvailable(builder::transport);
         builder.codec(codec.getIfAvailable(() -> JsonCodec.allowing(properties.getAllowedTypes())));
+        customizers.orderedStream().forEach(customizer -> customizer.customize(builder));
         return builder.build();
     }
 
@@ -128,11 +133,24 @@ public class PubSubAutoConfiguration {
          * startup that fails before the hub is built): building it already starts Lettuce's threads. The hub that
          * uses it closes it too, which is harmless: {@link Transport#close()} is idempotent.
          */
+        /**
+         * Lettuce's event loops and timers, shared by the transport (and by anything else of the application that
+         * wants them); Spring Data Redis's own {@code ClientResources} bean is used instead when there is one.
+         * Shut down after the transport that uses them.
+         */
+        @Bean(destroyMethod = "shutdown")
+        @ConditionalOnMissingBean(ClientResources.class)
+        ClientResources pubSubLettuceClientResources() {
+            return DefaultClientResources.create();
+        }
+
         @Bean(destroyMethod = "close")
         @ConditionalOnMissingBean(Transport.class)
-        Transport pubSubRedisTransport(PubSubProperties properties) {
+        Transport pubSubRedisTransport(PubSubProperties properties, ClientResources clientResources,
+                                       ObjectProvider<RedisTransportBuilderCustomizer> customizers) {
             PubSubProperties.Redis redis = properties.getRedis();
             RedisTransport.Builder builder = RedisTransport.builder(redis.getUri())
+                    .clientResources(clientResources)
                     .stream(redis.getStream())
                     .maxLength(redis.getMaxLength())
                     .outboxCapacity(redis.getOutboxCapacity())
@@ -150,6 +168,7 @@ public class PubSubAutoConfiguration {
             if (redis.getTrustedCertificate() != null) {
                 builder.trustedCertificate(redis.getTrustedCertificate());
             }
+            customizers.orderedStream().forEach(customizer -> customizer.customize(builder));
             return builder.build();
         }
     }

@@ -143,6 +143,59 @@ class PubSubAutoConfigurationTest {
     }
 
     @Test
+    void builderCustomizers_areAppliedAfterTheProperties_inTheirOrder() {
+        runner.withPropertyValues("pubsub.queue-capacity=16")
+                .withBean("second", PubSubHubBuilderCustomizer.class, () -> new OrderedCustomizer(2, 64))
+                .withBean("first", PubSubHubBuilderCustomizer.class, () -> new OrderedCustomizer(1, 32))
+                .run(context -> assertThat(context.getBean(PubSubHub.class).queueCapacity()).isEqualTo(64));
+    }
+
+    /** Sets the queue capacity, in its place among the customizers. */
+    record OrderedCustomizer(int order, int capacity) implements PubSubHubBuilderCustomizer,
+            org.springframework.core.Ordered {
+        @Override
+        public void customize(PubSubHub.Builder builder) {
+            builder.queueCapacity(capacity);
+        }
+
+        @Override
+        public int getOrder() {
+            return order;
+        }
+    }
+
+    @Test
+    void redisTransport_takesItsCustomizers_andSharesOneClientResources() {
+        try (RedisServer redis = RedisServer.start()) {
+            runner.withPropertyValues("pubsub.redis.uri=" + redis.uri())
+                    .withBean(RedisTransportBuilderCustomizer.class, () -> builder -> builder.stream("custom-stream"))
+                    .run(context -> {
+                        assertThat(context).hasSingleBean(io.lettuce.core.resource.ClientResources.class);
+                        assertThat(context.getBean(PubSubHub.class).transportHealth().orElseThrow().details())
+                                .containsEntry("stream", "custom-stream");
+                    });
+        }
+    }
+
+    @Test
+    void applicationsOwnClientResources_areUsed_notASecondSet() {
+        io.lettuce.core.resource.ClientResources own = io.lettuce.core.resource.DefaultClientResources.create();
+        try (RedisServer redis = RedisServer.start()) {
+            runner.withPropertyValues("pubsub.redis.uri=" + redis.uri())
+                    .withBean("lettuceClientResources", io.lettuce.core.resource.ClientResources.class, () -> own)
+                    .run(context -> {
+                        assertThat(context).hasSingleBean(io.lettuce.core.resource.ClientResources.class);
+                        PubSubHub hub = context.getBean(PubSubHub.class);
+                        await().atMost(Duration.ofSeconds(10)).until(() -> hub.transportHealth().orElseThrow().up());
+                    });
+            assertThat(own.eventExecutorGroup().isShuttingDown()).as("the application's resources are its own")
+                    .isFalse();
+        } finally {
+            own.shutdown();
+        }
+    }
+
+    @Test
     void hubIsClosed_whenTheContextCloses() {
         PubSubHub[] hub = new PubSubHub[1];
         runner.run(context -> hub[0] = context.getBean(PubSubHub.class));
