@@ -155,11 +155,11 @@ final class AllowedShapes {
     }
 
     private static String at(String where, Type declared, Type part) {
-        return where + (part == declared ? " is " : " (" + declared.getTypeName() + ") holds ") + part.getTypeName();
+        return where + (part.equals(declared) ? " is " : " (" + declared.getTypeName() + ") holds ") + part.getTypeName();
     }
 
     private void checkClass(Class<?> type, String what) {
-        if (type.isPrimitive() || LEAVES.contains(type) || type.isArray() && type.getComponentType().isPrimitive()) {
+        if (type.isPrimitive() || LEAVES.contains(type) || (type.isArray() && type.getComponentType().isPrimitive())) {
             return;
         }
         if (CONTAINERS.contains(type)) {

@@ -1,29 +1,29 @@
 package dev.flowpubsub;
 
-import dev.flowpubsub.spi.Arguments;
 import com.vaadin.flow.component.UI;
+import dev.flowpubsub.spi.Arguments;
 import dev.flowpubsub.spi.MessageCodec;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import dev.flowpubsub.spi.Transport;
 import dev.flowpubsub.spi.TransportContext;
 import dev.flowpubsub.spi.TransportEnvelope;
 import dev.flowpubsub.spi.TransportHealth;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
-import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The hub's side of a {@link Transport}: encodes what this node sends and hands it to the transport, and turns
@@ -267,7 +267,7 @@ final class Cluster implements TransportContext {
             return;
         }
         if (envelope.topic() != null && (envelope.topic().isBlank()
-                || envelope.topic().startsWith(Dispatcher.INTERNAL) && !Presences.PROTOCOL_TOPIC.equals(envelope.topic()))) {
+                || (envelope.topic().startsWith(Dispatcher.INTERNAL) && !Presences.PROTOCOL_TOPIC.equals(envelope.topic())))) {
             rejected(envelope.originNode() + "#" + envelope.sequence(), "blank topic");
             return;
         }

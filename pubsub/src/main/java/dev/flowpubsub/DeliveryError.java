@@ -1,5 +1,8 @@
 package dev.flowpubsub;
 
+import org.jspecify.annotations.NullMarked;
+import org.jspecify.annotations.Nullable;
+
 /**
  * A handler threw while handling a message; passed to the hub's {@link DeliveryErrorHandler}.
  *
@@ -8,7 +11,8 @@ package dev.flowpubsub;
  * @param messageType the class of the message
  * @param cause       what the handler threw
  */
-public record DeliveryError(int uiId, String topic, Class<?> messageType, Throwable cause) {
+@NullMarked
+public record DeliveryError(int uiId, @Nullable String topic, Class<?> messageType, Throwable cause) {
 
     /** A one-line description naming the page, the topic and the message type. */
     public String describe() {

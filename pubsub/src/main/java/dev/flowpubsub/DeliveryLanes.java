@@ -1,6 +1,7 @@
 package dev.flowpubsub;
 
 import dev.flowpubsub.spi.Arguments;
+
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;

@@ -169,8 +169,9 @@ final class Dispatcher {
             return;
         }
         if (histories.awaitRead(topic, subscription)) {
-            clusterNow.history(topic, size, HISTORY_TIMEOUT, tasks::submit)
-                    .whenComplete((older, failure) -> control(() -> finishHistory(topic, older)));
+            // Cluster.history turns every failure of the read into a null list: nothing is lost in the future
+            var unused = clusterNow.history(topic, size, HISTORY_TIMEOUT, tasks::submit)
+                    .thenAccept(older -> control(() -> finishHistory(topic, older)));
         }
     }
 
@@ -471,6 +472,7 @@ final class Dispatcher {
         }
     }
 
+    @SuppressWarnings("ReferenceEquality") // pages are compared by identity: a UI is one browser tab
     private void drainInbox() {
         List<Envelope> run = new ArrayList<>(MAX_RUN);
         InboxItem item;
@@ -503,6 +505,7 @@ final class Dispatcher {
         }
     }
 
+    @SuppressWarnings("ReferenceEquality") // pages are compared by identity: a UI is one browser tab
     private void fanOut(List<Envelope> run) {
         Envelope first = run.getFirst();
         if (run.size() == 1) {
@@ -528,6 +531,7 @@ final class Dispatcher {
     }
 
     /** Hands a message to the queue of every page subscribed to it (fan-out task). */
+    @SuppressWarnings("ReferenceEquality") // pages are compared by identity: a UI is one browser tab
     void fanOutNow(Envelope envelope) {
         Collection<UiEndpoint> targets = targetsOf(envelope);
         if (targets != null) {

@@ -1,6 +1,7 @@
 package dev.flowpubsub;
 
 import dev.flowpubsub.spi.Arguments;
+import org.jspecify.annotations.NullMarked;
 
 import java.util.List;
 
@@ -11,6 +12,7 @@ import java.util.List;
  *
  * <pre>{@code PubSubHub.builder().history(HistoryPolicy.keep(50, "room:")).install(service);}</pre>
  */
+@NullMarked
 @FunctionalInterface
 public interface HistoryPolicy {
 

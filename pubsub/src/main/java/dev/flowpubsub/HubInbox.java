@@ -1,6 +1,7 @@
 package dev.flowpubsub;
 
 import dev.flowpubsub.spi.Arguments;
+
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
@@ -24,7 +25,7 @@ final class HubInbox {
     private final AtomicInteger taken = new AtomicInteger();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition freed = lock.newCondition();
-    private volatile int waiting;
+    private final AtomicInteger waiting = new AtomicInteger();
     private volatile boolean closed;
 
     HubInbox(int capacity) {
@@ -64,7 +65,7 @@ final class HubInbox {
         }
         long left = timeoutNanos;
         lock.lock();
-        waiting++;
+        waiting.incrementAndGet();
         try {
             while (!tryReserve()) {
                 if (closed || left <= 0) {
@@ -74,7 +75,7 @@ final class HubInbox {
             }
             return true;
         } finally {
-            waiting--;
+            waiting.decrementAndGet();
             lock.unlock();
         }
     }
@@ -108,7 +109,7 @@ final class HubInbox {
     }
 
     private void wakeWaiters() {
-        if (waiting > 0) {
+        if (waiting.get() > 0) {
             lock.lock();
             try {
                 freed.signalAll();

@@ -1,5 +1,9 @@
 package dev.flowpubsub;
 
+import com.google.errorprone.annotations.CanIgnoreReturnValue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -16,6 +20,8 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class HubTimer {
 
+    private static final Logger LOG = LoggerFactory.getLogger(HubTimer.class);
+
     private final ReentrantLock lock = new ReentrantLock();
     private volatile ScheduledExecutorService scheduler;
     private boolean closed;
@@ -25,8 +31,9 @@ final class HubTimer {
      *
      * @throws RejectedExecutionException if the timer was closed
      */
+    @CanIgnoreReturnValue
     ScheduledFuture<?> schedule(Runnable action, long delayNanos) {
-        return started().schedule(action, delayNanos, TimeUnit.NANOSECONDS);
+        return started().schedule(logged(action), delayNanos, TimeUnit.NANOSECONDS);
     }
 
     private ScheduledExecutorService started() {
@@ -57,8 +64,26 @@ final class HubTimer {
      *
      * @throws RejectedExecutionException if the timer was closed
      */
+    @CanIgnoreReturnValue
     ScheduledFuture<?> repeat(Runnable action, long periodNanos) {
-        return started().scheduleAtFixedRate(action, periodNanos, periodNanos, TimeUnit.NANOSECONDS);
+        return started().scheduleAtFixedRate(logged(action), periodNanos, periodNanos, TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * The action, logging what it throws: a scheduled task's failure would otherwise stay in a future nobody reads
+     * (and a repeated one would stop repeating without a word).
+     */
+    private static Runnable logged(Runnable action) {
+        return () -> {
+            try {
+                action.run();
+            } catch (RuntimeException | Error failure) {
+                LOG.error("flow-pubsub: a timed task of the hub failed", failure);
+                if (Failures.isFatal(failure)) {
+                    throw failure;
+                }
+            }
+        };
     }
 
     /** Whether the thread was ever started. */

@@ -2,6 +2,8 @@ package dev.flowpubsub;
 
 import dev.flowpubsub.spi.Arguments;
 import dev.flowpubsub.spi.MessageCodec;
+import org.jspecify.annotations.NullMarked;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.StreamReadConstraints;
 import tools.jackson.core.json.JsonFactory;
@@ -20,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.function.Function;
 
@@ -66,6 +69,7 @@ import java.util.function.Function;
  *
  * <p>Thread-safe and immutable.
  */
+@NullMarked
 public final class JsonCodec implements MessageCodec {
 
     private static final String TYPE = "t";
@@ -150,7 +154,8 @@ public final class JsonCodec implements MessageCodec {
         if (scalar != null) {
             String text = value.toString();
             try {
-                SCALAR_PARSERS.get(scalar).apply(text); // what the other nodes would refuse is refused here, at the send
+                // what the other nodes would refuse is refused here, at the send: parsed only to be checked
+                var unused = Objects.requireNonNull(SCALAR_PARSERS.get(scalar)).apply(text);
             } catch (IllegalArgumentException overLimit) {
                 throw new IllegalArgumentException("cannot send a message of type " + message.getClass().getName()
                         + " across nodes: its " + scalar + " is out of the codec's limits (" + overLimit.getMessage() + ")");
@@ -178,7 +183,7 @@ public final class JsonCodec implements MessageCodec {
             node.put(TYPE, "map");
             node.set(VALUE, entries);
         } else {
-            throw notEncodable(message, value == message ? "" : "it contains a " + type.getName());
+            throw notEncodable(message, value.equals(message) ? "" : "it contains a " + type.getName());
         }
         return node;
     }
@@ -201,14 +206,15 @@ public final class JsonCodec implements MessageCodec {
             throw new IllegalArgumentException("payload is not JSON within the codec's limits: "
                     + Excerpt.of(e.getOriginalMessage()));
         }
-        if (root == null || root.isNull() || root.isMissingNode()) {
+        Object message = root == null || root.isMissingNode() ? null : untagged(root);
+        if (message == null) {
             throw new IllegalArgumentException("payload is empty or null");
         }
-        return untagged(root);
+        return message;
     }
 
     /** Decoding refusals carry no cause: Jackson's and the JDK's messages may quote the bytes in full. */
-    private Object untagged(JsonNode node) {
+    private @Nullable Object untagged(JsonNode node) {
         if (node.isNull()) {
             return null;
         }
@@ -286,8 +292,8 @@ public final class JsonCodec implements MessageCodec {
 
     private static Object parseBoolean(String text) {
         return switch (text) {
-            case "true" -> Boolean.TRUE;
-            case "false" -> Boolean.FALSE;
+            case "true" -> true;
+            case "false" -> false;
             default -> throw new IllegalArgumentException("expected true or false");
         };
     }

@@ -1,5 +1,7 @@
 package dev.flowpubsub;
 
+import org.jspecify.annotations.NullMarked;
+
 /**
  * Receives a message sent with {@code sendAll} or {@code sendOthers}, or, when given to
  * {@code subscribeTopic}, a message sent on that topic.
@@ -15,6 +17,7 @@ package dev.flowpubsub;
  *
  * @param <T> the type of message this handler accepts
  */
+@NullMarked
 @FunctionalInterface
 public interface MessageHandler<T> {
 

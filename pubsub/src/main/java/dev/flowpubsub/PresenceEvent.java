@@ -1,5 +1,7 @@
 package dev.flowpubsub;
 
+import org.jspecify.annotations.NullMarked;
+
 /**
  * Someone joined or left a topic; given to handlers subscribed with {@link PubSub#subscribePresence}.
  *
@@ -7,6 +9,7 @@ package dev.flowpubsub;
  * @param kind     {@link Kind#PRESENT} (already there when the handler subscribed), {@link Kind#JOIN} or {@link Kind#LEAVE}
  * @param presence who joined or left
  */
+@NullMarked
 public record PresenceEvent(String topic, Kind kind, Presence presence) {
 
     /** What happened. */

@@ -4,6 +4,8 @@ import com.vaadin.flow.component.UI;
 import com.vaadin.flow.server.VaadinSession;
 import com.vaadin.flow.shared.Registration;
 import dev.flowpubsub.spi.Arguments;
+import org.jspecify.annotations.NullMarked;
+import org.jspecify.annotations.Nullable;
 
 import java.util.List;
 
@@ -48,6 +50,7 @@ import static dev.flowpubsub.TopicAuthorizer.Action.SUBSCRIBE;
  * Sending and unsubscribing work from any thread. Instances are cheap views of the hub, not state: get one
  * whenever needed.
  */
+@NullMarked
 public final class PubSub {
 
     private final PubSubHub hub;
@@ -245,7 +248,7 @@ public final class PubSub {
         return hub.presence(topic);
     }
 
-    private UI allowed(String call, TopicAuthorizer.Action action, String topic) {
+    private UI allowed(String call, TopicAuthorizer.Action action, @Nullable String topic) {
         UI locked = lockedUi(call);
         hub.authorize(locked, action, topic);
         return locked;

@@ -1,16 +1,20 @@
 package dev.flowpubsub;
 
+import org.jspecify.annotations.NullMarked;
+import org.jspecify.annotations.Nullable;
+
 /**
  * The application's {@link TopicAuthorizer} refused what a page asked for; thrown at the call, before anything
  * was subscribed, sent or joined.
  */
+@NullMarked
 public class PubSubAccessDeniedException extends RuntimeException {
 
     private final int uiId;
     private final TopicAuthorizer.Action action;
-    private final String topic;
+    private final @Nullable String topic;
 
-    public PubSubAccessDeniedException(int uiId, TopicAuthorizer.Action action, String topic) {
+    public PubSubAccessDeniedException(int uiId, TopicAuthorizer.Action action, @Nullable String topic) {
         super("not allowed: UI " + uiId + " may not " + action.name().toLowerCase(java.util.Locale.ROOT)
                 + (topic == null ? " broadcasts" : " on topic '" + topic + "'")
                 + " (refused by the application's TopicAuthorizer)");
@@ -30,7 +34,7 @@ public class PubSubAccessDeniedException extends RuntimeException {
     }
 
     /** On which topic; {@code null} for broadcasts. */
-    public String topic() {
+    public @Nullable String topic() {
         return topic;
     }
 }

@@ -3,11 +3,13 @@ package dev.flowpubsub;
 import com.vaadin.flow.component.UI;
 import com.vaadin.flow.server.VaadinContext;
 import com.vaadin.flow.server.VaadinService;
-import dev.flowpubsub.spi.Arguments;
 import dev.flowpubsub.Dispatcher.Sender;
+import dev.flowpubsub.spi.Arguments;
 import dev.flowpubsub.spi.MessageCodec;
 import dev.flowpubsub.spi.Transport;
 import dev.flowpubsub.spi.TransportHealth;
+import org.jspecify.annotations.NullMarked;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
@@ -65,13 +67,14 @@ import java.util.concurrent.locks.ReentrantLock;
  * <h2>Threading</h2>
  * All methods may be called from any thread. Handlers run inside their page's {@code ui.access(...)}.
  */
+@NullMarked
 public final class PubSubHub implements AutoCloseable {
 
     /** Guards finding or installing the hub of a Vaadin context (a lock, not a monitor: close() may wait in it). */
     private static final ReentrantLock CONTEXT_LOCK = new ReentrantLock();
 
     private final Dispatcher engine;
-    private final Cluster cluster;
+    private final @Nullable Cluster cluster;
     private final TopicAuthorizer authorizer;
     private final boolean createdByDefault;
 
@@ -212,7 +215,7 @@ public final class PubSubHub implements AutoCloseable {
      * @param page     the sending page, charged to its session's send budget; {@code null} for server code
      * @param skipPage whether the sending page is left out ({@code sendOthers*})
      */
-    void send(UI page, String topic, Object message, boolean skipPage) {
+    void send(@Nullable UI page, @Nullable String topic, Object message, boolean skipPage) {
         Sender sender = Sender.SERVER;
         if (page != null) {
             sender = Sender.PAGE;
@@ -249,7 +252,7 @@ public final class PubSubHub implements AutoCloseable {
     }
 
     /** Asks the application's {@link TopicAuthorizer}; throws if it refuses. */
-    void authorize(UI ui, TopicAuthorizer.Action action, String topic) {
+    void authorize(UI ui, TopicAuthorizer.Action action, @Nullable String topic) {
         if (!authorizer.allows(ui, action, topic)) {
             throw new PubSubAccessDeniedException(ui.getUIId(), action, topic);
         }
@@ -374,10 +377,10 @@ public final class PubSubHub implements AutoCloseable {
 
         private int queueCapacity = DEFAULT_QUEUE_CAPACITY;
         private OverflowPolicy overflowPolicy = OverflowPolicy.DROP_OLDEST;
-        private Executor executor;
+        private @Nullable Executor executor;
         private DeliveryErrorHandler errorHandler = Builder::logError;
-        private Transport transport;
-        private MessageCodec codec;
+        private @Nullable Transport transport;
+        private @Nullable MessageCodec codec;
         private int maxMessageBytes = DEFAULT_MAX_MESSAGE_BYTES;
         private String nodeId = "node-" + UUID.randomUUID().toString().substring(0, 13).replace("-", "");
         private HistoryPolicy historyPolicy = HistoryPolicy.none();

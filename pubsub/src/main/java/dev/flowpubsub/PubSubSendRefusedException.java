@@ -1,5 +1,7 @@
 package dev.flowpubsub;
 
+import org.jspecify.annotations.NullMarked;
+
 /**
  * A send the hub refused, at the call, before anything was delivered: the page's browser session sent more than
  * its budget allows, or the hub's inbox is full. A view can catch it to tell the user to slow down:
@@ -14,6 +16,7 @@ package dev.flowpubsub;
  *
  * <p>Refusals are counted in {@link PubSubStats#refused()}.
  */
+@NullMarked
 public class PubSubSendRefusedException extends IllegalStateException {
 
     private static final long serialVersionUID = 1L;

@@ -2,6 +2,7 @@ package dev.flowpubsub;
 
 import com.vaadin.flow.server.ServiceInitEvent;
 import com.vaadin.flow.server.VaadinServiceInitListener;
+import org.jspecify.annotations.NullMarked;
 
 /**
  * Vaadin runs this for every service, with or without Spring (it is listed in {@code META-INF/services}): it watches
@@ -9,6 +10,7 @@ import com.vaadin.flow.server.VaadinServiceInitListener;
  * (see {@link PubSubHub.Builder#presenceDisconnectGrace}). There is nothing to call; it is public only because Vaadin
  * finds it with a {@code ServiceLoader}.
  */
+@NullMarked
 public final class PubSubServiceInitListener implements VaadinServiceInitListener {
 
     private static final long serialVersionUID = 1L;

@@ -1,5 +1,7 @@
 package dev.flowpubsub;
 
+import org.jspecify.annotations.NullMarked;
+
 /**
  * A snapshot of a hub's counters, from {@link PubSubHub#stats()}. Counters only grow for the lifetime
  * of the hub; the gauges ({@code subscribedUis}, {@code subscriptions}, {@code topics}, {@code pending}, {@code inbox})
@@ -25,6 +27,7 @@ package dev.flowpubsub;
  * @param remoteMissed   messages of other nodes known to be lost: gaps in an origin's sequence, such as
  *                       entries the engine dropped past its retention
  */
+@NullMarked
 public record PubSubStats(int subscribedUis, long subscriptions, int topics, long pending, int inbox,
                           long sent, long delivered, long dropped, long refused, long failed, long batches,
                           long remoteReceived, long remoteRejected, long remoteDuplicates, long remoteMissed) {

@@ -1,7 +1,7 @@
 package dev.flowpubsub;
 
-import dev.flowpubsub.spi.Arguments;
 import com.vaadin.flow.server.VaadinSession;
+import dev.flowpubsub.spi.Arguments;
 
 import java.util.Map;
 import java.util.WeakHashMap;
@@ -33,7 +33,12 @@ final class SendBudgets {
     private final ReentrantLock lock = new ReentrantLock();
     private final Map<VaadinSession, Bucket> buckets = new WeakHashMap<>();
 
-    /** @param rate sends per second, more than 0; @param burst sends at once, at least 1 */
+    /**
+     * A budget of {@code burst} sends at once, then {@code rate} per second.
+     *
+     * @param rate  sends per second, more than 0
+     * @param burst sends at once, at least 1
+     */
     SendBudgets(double rate, int burst) {
         if (!(rate > 0) || Double.isInfinite(rate)) {
             throw new IllegalArgumentException("send budget rate must be a positive number of messages per second (got "

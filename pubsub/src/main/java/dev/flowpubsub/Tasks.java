@@ -39,7 +39,7 @@ final class Tasks {
     private final ReentrantLock idleLock = new ReentrantLock();
     private final Condition idleChanged = idleLock.newCondition();
     private final AtomicBoolean rejectionWarned = new AtomicBoolean();
-    private volatile int idleWaiters;
+    private final AtomicInteger idleWaiters = new AtomicInteger();
     private volatile boolean closed;
 
     /** @param executor the application's executor, or {@code null} for virtual threads owned by the hub */
@@ -113,7 +113,7 @@ final class Tasks {
 
     /** Ends what {@link #submit} or {@link #begin} started. */
     void done() {
-        if (busy.decrementAndGet() == 0 && idleWaiters > 0) {
+        if (busy.decrementAndGet() == 0 && idleWaiters.get() > 0) {
             idleLock.lock();
             try {
                 idleChanged.signalAll();
@@ -131,7 +131,7 @@ final class Tasks {
     boolean awaitIdle(Duration timeout, BooleanSupplier moreWork) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         idleLock.lock();
-        idleWaiters++;
+        idleWaiters.incrementAndGet();
         try {
             while (busy.get() > 0 || moreWork.getAsBoolean()) {
                 long left = deadline - System.nanoTime();
@@ -143,7 +143,7 @@ final class Tasks {
             }
             return true;
         } finally {
-            idleWaiters--;
+            idleWaiters.decrementAndGet();
             idleLock.unlock();
         }
     }

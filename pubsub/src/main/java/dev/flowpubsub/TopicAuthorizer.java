@@ -1,6 +1,8 @@
 package dev.flowpubsub;
 
 import com.vaadin.flow.component.UI;
+import org.jspecify.annotations.NullMarked;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The application's rule for who may do what on which topic: asked before a page subscribes to a topic, lists who
@@ -16,6 +18,7 @@ import com.vaadin.flow.component.UI;
  * may also send from a thread of its own, where {@code VaadinSession.getCurrent()} and thread-bound security
  * contexts are empty: find the user through the page ({@code ui.getSession()}), as above, not through the thread.
  */
+@NullMarked
 @FunctionalInterface
 public interface TopicAuthorizer {
 
@@ -30,12 +33,14 @@ public interface TopicAuthorizer {
     }
 
     /**
+     * Whether the page may do what it asks, on that topic.
+     *
      * @param ui     the page
      * @param action what it wants to do
      * @param topic  the topic, or {@code null} for broadcasts ({@code subscribe}, {@code sendAll}, {@code sendOthers})
      * @return whether to allow it
      */
-    boolean allows(UI ui, Action action, String topic);
+    boolean allows(UI ui, Action action, @Nullable String topic);
 
     /** Allows everything: the default. */
     static TopicAuthorizer allowAll() {

@@ -1,5 +1,7 @@
 package dev.flowpubsub;
 
+import org.jspecify.annotations.NullMarked;
+
 /**
  * Receives a message sent on a topic, together with the topic's name: Flet's
  * {@code handler(topic, message)}.
@@ -12,6 +14,7 @@ package dev.flowpubsub;
  *
  * @param <T> the type of message this handler accepts
  */
+@NullMarked
 @FunctionalInterface
 public interface TopicMessageHandler<T> {
 

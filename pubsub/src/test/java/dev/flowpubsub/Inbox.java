@@ -22,7 +22,7 @@ public final class Inbox {
 
     /** The handler to subscribe: records the message and checks it runs inside this page's access. */
     public void add(Object message) {
-        if (UI.getCurrent() != ui) {
+        if (!ui.equals(UI.getCurrent())) {
             problems.add("ran with UI.getCurrent() = " + UI.getCurrent() + " instead of UI " + ui.getUIId());
         }
         VaadinSession session = ui.getSession();

@@ -250,7 +250,7 @@ public abstract class TransportConformanceSuite {
         startEngine();
 
         List<String> fromA = IntStream.rangeClosed(0, 50).mapToObj(n -> "seq|" + n).toList();
-        List<String> fromB = IntStream.rangeClosed(1, 50).mapToObj(n -> "seq|" + (-n)).toList();
+        List<String> fromB = IntStream.rangeClosed(1, 50).mapToObj(n -> "seq|-" + n).toList();
         eventually(() -> {
             assertThat(onB.messages).hasSize(101);
             assertThat(onA.messages).hasSize(101);

@@ -42,7 +42,7 @@ class ToolsSmokeTest {
 
     /** As the Redis module's tests do: skipped without redis-server, except on CI, where that is a failure. */
     private static void requireRedisServer() {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator, -1)) {
             if (Files.isExecutable(Path.of(dir, "redis-server"))) {
                 return;
             }

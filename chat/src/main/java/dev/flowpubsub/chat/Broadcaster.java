@@ -18,6 +18,7 @@ public final class Broadcaster {
     // the docs' shape on purpose: a static single-thread executor and a static LinkedList, both under the class lock
     static final Executor executor = Executors.newSingleThreadExecutor();
 
+    @SuppressWarnings("JdkObsolete") // verbatim from the Vaadin docs, LinkedList included
     static final LinkedList<Consumer<String>> listeners = new LinkedList<>();
 
     private Broadcaster() {

@@ -23,7 +23,7 @@ import com.vaadin.flow.shared.Registration;
  */
 @Route("broadcaster")
 @PageTitle("Chat (docs Broadcaster)")
-public class BroadcasterChatView extends VerticalLayout {
+public final class BroadcasterChatView extends VerticalLayout {
 
     private final VerticalLayout messages = new VerticalLayout();
     private final TextField name = new TextField();
@@ -49,6 +49,7 @@ public class BroadcasterChatView extends VerticalLayout {
     }
 
     @Override
+    @SuppressWarnings("FutureReturnValueIgnored") // the Vaadin docs' pattern, as users write it
     protected void onAttach(AttachEvent attachEvent) {
         UI ui = attachEvent.getUI();
         broadcasterRegistration = Broadcaster.register(text -> ui.access(() -> messages.add(new Paragraph(text))));

@@ -22,7 +22,7 @@ import dev.flowpubsub.PubSubSendRefusedException;
  */
 @Route("")
 @PageTitle("Chat")
-public class ChatView extends VerticalLayout {
+public final class ChatView extends VerticalLayout {
 
     static final String DEFAULT_NAME = "Anonymous";
 

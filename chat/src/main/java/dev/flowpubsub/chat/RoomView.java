@@ -8,8 +8,8 @@ import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.html.H2;
 import com.vaadin.flow.component.html.H4;
 import com.vaadin.flow.component.html.Paragraph;
-import com.vaadin.flow.component.notification.Notification;
 import com.vaadin.flow.component.html.Span;
+import com.vaadin.flow.component.notification.Notification;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.component.textfield.TextField;
@@ -37,7 +37,7 @@ import java.util.Map;
  * session ended).
  */
 @Route("rooms/:" + RoomView.ROOM)
-public class RoomView extends VerticalLayout implements BeforeEnterObserver, HasDynamicTitle {
+public final class RoomView extends VerticalLayout implements BeforeEnterObserver, HasDynamicTitle {
 
     static final String ROOM = "room";
 

@@ -21,7 +21,7 @@ import java.util.List;
  */
 @Route("rooms")
 @PageTitle("Rooms")
-public class RoomsView extends VerticalLayout {
+public final class RoomsView extends VerticalLayout {
 
     /** The rooms there are; each is the topic {@code "room:" + name}. */
     static final List<String> ROOMS = List.of("general", "random", "vaadin");

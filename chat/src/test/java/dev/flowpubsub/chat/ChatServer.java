@@ -40,7 +40,7 @@ import java.util.stream.Stream;
  */
 final class ChatServer implements AutoCloseable {
 
-    private static final Duration STARTUP = Duration.ofSeconds(120);
+    private static final Duration STARTUP = Duration.ofMinutes(2);
     private static final Pattern PAGES = Pattern.compile("\"pages\":(\\d+)");
 
     private final String name;

@@ -44,8 +44,15 @@ class TwoServersBrowserTest {
 
     @AfterAll
     static void stopTheServers_andRedis() {
-        try (RedisServer stopRedisLast = redis; ChatServer stopA = a; ChatServer stopB = b) {
-            // closed in reverse order: b, a, then redis; each even if another fails
+        // b, a, then redis; each even if another fails
+        try {
+            try {
+                b.close();
+            } finally {
+                a.close();
+            }
+        } finally {
+            redis.close();
         }
     }
 

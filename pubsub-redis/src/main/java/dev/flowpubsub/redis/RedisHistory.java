@@ -85,7 +85,7 @@ final class RedisHistory {
                 }
                 return fresh;
             }
-            fresh.thenAccept(RedisWriter::closeQuietly); // another caller won the race
+            var unused = fresh.thenAccept(RedisWriter::closeQuietly); // another caller won the race
         }
     }
 
@@ -93,7 +93,7 @@ final class RedisHistory {
         closed = true;
         CompletableFuture<StatefulRedisConnection<byte[], byte[]>> current = connection.getAndSet(null);
         if (current != null) {
-            current.thenAccept(RedisWriter::closeQuietly);
+            var unused = current.thenAccept(RedisWriter::closeQuietly);
         }
     }
 }

@@ -78,6 +78,7 @@ final class RedisReader implements Runnable {
     }
 
     @Override
+    @SuppressWarnings("unchecked") // Lettuce's xread takes the stream offsets as generic varargs
     public void run() {
         StatefulRedisConnection<byte[], byte[]> connection = firstConnection;
         String lastId = startPosition;

@@ -196,7 +196,7 @@ public final class RedisTransport implements Transport {
         }
         client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
         if (ownsResources) {
-            resources.shutdown(0, 2, TimeUnit.SECONDS);
+            resources.shutdown(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
         }
     }
 

@@ -12,7 +12,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -158,7 +157,7 @@ final class RedisWriter implements Runnable {
         String script = null;
         List<TransportEnvelope> batch = new ArrayList<>(WRITE_BATCH);
         long lastCheckNanos = 0;
-        while (!closed || (!batch.isEmpty() || !outbox.isEmpty()) && state.writer() == RedisConnectionState.State.UP) {
+        while (!closed || ((!batch.isEmpty() || !outbox.isEmpty()) && state.writer() == RedisConnectionState.State.UP)) {
             try {
                 if (connection == null || !connection.isOpen()) {
                     connection = client.connect(ByteArrayCodec.INSTANCE);

@@ -1,7 +1,7 @@
 package dev.flowpubsub.redis;
 
-import dev.flowpubsub.testsupport.RedisServer;
 import dev.flowpubsub.Inbox;
+import dev.flowpubsub.testsupport.RedisServer;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;

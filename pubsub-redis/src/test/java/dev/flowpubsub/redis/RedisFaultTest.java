@@ -1,7 +1,7 @@
 package dev.flowpubsub.redis;
 
-import dev.flowpubsub.testsupport.TcpProxy;
 import dev.flowpubsub.Inbox;
+import dev.flowpubsub.testsupport.TcpProxy;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -34,26 +34,30 @@ class RedisFaultTest {
     private static final class Sender implements AutoCloseable {
         private final AtomicBoolean running = new AtomicBoolean(true);
         private final Thread thread;
-        private volatile int sent;
+        private final java.util.concurrent.atomic.AtomicInteger sent = new java.util.concurrent.atomic.AtomicInteger();
 
         Sender(RedisNode node, String prefix, Duration pause) {
             thread = Thread.ofPlatform().start(() -> {
                 while (running.get()) {
-                    node.hub.sendAllOnTopic("flow", prefix + ":" + sent);
-                    sent++;
+                    node.hub.sendAllOnTopic("flow", prefix + ":" + sent.get());
+                    sent.incrementAndGet();
                     sleep(pause);
                 }
             });
         }
 
-        int stop() throws InterruptedException {
+        int stop() {
             running.set(false);
-            thread.join();
-            return sent;
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return sent.get();
         }
 
         @Override
-        public void close() throws InterruptedException {
+        public void close() {
             stop();
         }
     }
@@ -84,7 +88,7 @@ class RedisFaultTest {
 
         await().atMost(Duration.ofSeconds(20)).until(() -> from(onB, "a").size() > 200);
         testbed.redis().kill();
-        int sentByABeforeRestart = fromA.sent;
+        int sentByABeforeRestart = fromA.sent.get();
         sleep(Duration.ofSeconds(2));
         assertThat(from(onA, "a").size()).as("A's pages still get A's messages while Redis is down")
                 .isGreaterThan(sentByABeforeRestart);

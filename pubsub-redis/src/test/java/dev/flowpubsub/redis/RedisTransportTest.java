@@ -1,8 +1,8 @@
 package dev.flowpubsub.redis;
 
-import dev.flowpubsub.testsupport.RedisServer;
 import dev.flowpubsub.TransportConformanceSuite;
 import dev.flowpubsub.spi.Transport;
+import dev.flowpubsub.testsupport.RedisServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 

@@ -3,9 +3,9 @@ package dev.flowpubsub.spring;
 import com.vaadin.flow.server.VaadinServiceInitListener;
 import dev.flowpubsub.DeliveryErrorHandler;
 import dev.flowpubsub.HistoryPolicy;
-import dev.flowpubsub.TopicAuthorizer;
 import dev.flowpubsub.JsonCodec;
 import dev.flowpubsub.PubSubHub;
+import dev.flowpubsub.TopicAuthorizer;
 import dev.flowpubsub.micrometer.PubSubMetrics;
 import dev.flowpubsub.redis.RedisTransport;
 import dev.flowpubsub.spi.MessageCodec;
@@ -129,11 +129,6 @@ public class PubSubAutoConfiguration {
     static class Redis {
 
         /**
-         * Closed with the context, also when no hub uses it (an application's own {@code PubSubHub} bean, or a
-         * startup that fails before the hub is built): building it already starts Lettuce's threads. The hub that
-         * uses it closes it too, which is harmless: {@link Transport#close()} is idempotent.
-         */
-        /**
          * Lettuce's event loops and timers, shared by the transport (and by anything else of the application that
          * wants them); Spring Data Redis's own {@code ClientResources} bean is used instead when there is one.
          * Shut down after the transport that uses them.
@@ -144,6 +139,11 @@ public class PubSubAutoConfiguration {
             return DefaultClientResources.create();
         }
 
+        /**
+         * Closed with the context, also when no hub uses it (an application's own {@code PubSubHub} bean, or a
+         * startup that fails before the hub is built): building it already starts Lettuce's threads. The hub that
+         * uses it closes it too, which is harmless: {@link Transport#close()} is idempotent.
+         */
         @Bean(destroyMethod = "close")
         @ConditionalOnMissingBean(Transport.class)
         Transport pubSubRedisTransport(PubSubProperties properties, ClientResources clientResources,

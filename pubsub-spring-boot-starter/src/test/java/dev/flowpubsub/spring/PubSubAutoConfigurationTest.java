@@ -13,19 +13,19 @@ import dev.flowpubsub.PubSub;
 import dev.flowpubsub.PubSubHub;
 import dev.flowpubsub.TopicAuthorizer;
 import dev.flowpubsub.micrometer.PubSubMetrics;
-import dev.flowpubsub.testsupport.RedisServer;
 import dev.flowpubsub.redis.RedisTransport;
 import dev.flowpubsub.spi.Transport;
-import org.springframework.boot.health.contributor.Health;
-import org.springframework.boot.health.contributor.HealthIndicator;
-import org.springframework.boot.health.contributor.Status;
-import org.springframework.boot.test.context.FilteredClassLoader;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import dev.flowpubsub.testing.PubSubTesting;
+import dev.flowpubsub.testsupport.RedisServer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.health.contributor.Status;
+import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -191,7 +191,7 @@ class PubSubAutoConfigurationTest {
             assertThat(own.eventExecutorGroup().isShuttingDown()).as("the application's resources are its own")
                     .isFalse();
         } finally {
-            own.shutdown();
+            var unused = own.shutdown();
         }
     }
 

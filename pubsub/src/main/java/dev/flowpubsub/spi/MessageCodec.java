@@ -10,11 +10,15 @@ package dev.flowpubsub.spi;
 public interface MessageCodec {
 
     /**
+     * The message as bytes, on the sender's thread.
+     *
      * @throws IllegalArgumentException if the message cannot be encoded; the message names its type and what is allowed
      */
     byte[] encode(Object message);
 
     /**
+     * The message the bytes hold, built only from the types the application allowed.
+     *
      * @throws IllegalArgumentException if the bytes are malformed or name a type that is not allowed
      */
     Object decode(byte[] payload);

@@ -1,5 +1,7 @@
 package dev.flowpubsub.spi;
 
+import org.jspecify.annotations.Nullable;
+
 import java.util.Objects;
 
 /**
@@ -10,7 +12,8 @@ import java.util.Objects;
  * @param topic      the topic, or {@code null} for a broadcast ({@code sendAll}/{@code sendOthers})
  * @param payload    the message as encoded by the hub's {@link MessageCodec}; not copied, do not modify
  */
-public record TransportEnvelope(String originNode, long sequence, String topic, byte[] payload) {
+@SuppressWarnings("ArrayRecordComponent") // the payload is handed on, not compared: copying it would cost on every send
+public record TransportEnvelope(String originNode, long sequence, @Nullable String topic, byte[] payload) {
 
     public TransportEnvelope {
         Objects.requireNonNull(originNode, "originNode must not be null");

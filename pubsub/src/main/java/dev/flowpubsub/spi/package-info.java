@@ -3,4 +3,7 @@
  * nodes of a cluster, and a {@link dev.flowpubsub.spi.MessageCodec} that encodes them. Applications only pick
  * one, for example {@code RedisTransport} from flow-pubsub-redis.
  */
+@NullMarked
 package dev.flowpubsub.spi;
+
+import org.jspecify.annotations.NullMarked;

@@ -5,6 +5,7 @@ import dev.flowpubsub.spi.Transport;
 import dev.flowpubsub.spi.TransportContext;
 import dev.flowpubsub.spi.TransportEnvelope;
 import dev.flowpubsub.spi.TransportHealth;
+import org.jspecify.annotations.Nullable;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -93,8 +94,9 @@ public final class InMemoryTransport implements Transport {
         List<TransportEnvelope> awaitAfter(int position, InMemoryTransport reader) throws InterruptedException {
             lock.lock();
             try {
-                if (!reader.closed && (down || log.size() <= position)) {
-                    changed.await(50, TimeUnit.MILLISECONDS);
+                long left = TimeUnit.MILLISECONDS.toNanos(50);
+                while (!reader.closed && (down || log.size() <= position) && left > 0) {
+                    left = changed.awaitNanos(left);
                 }
                 return reader.closed || down ? List.of() : List.copyOf(log.subList(position, log.size()));
             } finally {
@@ -146,7 +148,7 @@ public final class InMemoryTransport implements Transport {
     private final ArrayDeque<TransportEnvelope> outbox = new ArrayDeque<>();
     private final ReentrantLock outboxLock = new ReentrantLock();
     private volatile boolean closed;
-    private Thread reader;
+    private @Nullable Thread reader;
     private volatile int startedAt;
 
     private InMemoryTransport(Bus bus) {

@@ -1,4 +1,7 @@
 /**
  * Helpers for testing views that use PubSub without a browser, with Karibu-Testing or plain Flow objects.
  */
+@NullMarked
 package dev.flowpubsub.testing;
+
+import org.jspecify.annotations.NullMarked;

@@ -19,6 +19,7 @@ public final class BroadcasterContender implements Contender {
     }
 
     @Override
+    @SuppressWarnings("FutureReturnValueIgnored") // the Vaadin docs' pattern, as users write it
     public void subscribe(Page page) {
         UI ui = page.ui;
         // onAttach runs with the session locked

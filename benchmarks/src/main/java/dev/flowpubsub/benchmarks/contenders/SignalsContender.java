@@ -11,9 +11,9 @@ import dev.flowpubsub.benchmarks.fixture.Page;
 
 import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.Set;
 import java.util.concurrent.atomic.LongAdder;
 
 /**

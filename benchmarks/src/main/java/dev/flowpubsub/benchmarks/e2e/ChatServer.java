@@ -90,7 +90,7 @@ final class ChatServer implements AutoCloseable {
         }
         try {
             String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
-            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ", -1);
             long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime + stime, in clock ticks
             return ticks * 10; // USER_HZ is 100 on Linux
         } catch (IOException | RuntimeException e) {

@@ -6,12 +6,12 @@ import dev.flowpubsub.benchmarks.contenders.Contenders;
 import dev.flowpubsub.benchmarks.fixture.Page;
 import dev.flowpubsub.benchmarks.fixture.VaadinPages;
 
-import javax.management.ObjectName;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import javax.management.ObjectName;
 
 /**
  * Heap the pub/sub layer holds per subscribed page: with N pages open, the live heap (after a full GC) with every
@@ -67,6 +67,7 @@ public final class MemoryTool {
             for (String name : contenders) {
                 try (Contender contender = Contenders.create(name, pages)) {
                     // exactly one earlier histogram is alive during each one taken, so our own bookkeeping cancels out
+                    @SuppressWarnings("UnusedVariable") // held, so that it is alive while the next is taken
                     Histogram pad = Histogram.take();
                     Histogram before = Histogram.take();
                     pad = null;
@@ -100,8 +101,8 @@ public final class MemoryTool {
             }
             Map<String, long[]> byClass = new HashMap<>();
             long total = 0;
-            for (String line : text.split("\n")) {
-                String[] cols = line.trim().split("\\s+");
+            for (String line : text.split("\n", -1)) {
+                String[] cols = line.trim().split("\\s+", -1);
                 if (cols.length >= 4 && cols[0].endsWith(":")) {
                     long instances = Long.parseLong(cols[1]);
                     long bytes = Long.parseLong(cols[2]);
