@@ -1,10 +1,10 @@
 package dev.flowpubsub.chat;
 
+import dev.flowpubsub.testsupport.ServerProcess;
+
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -15,7 +15,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -43,20 +42,12 @@ final class ChatServer implements AutoCloseable {
     private static final Duration STARTUP = Duration.ofMinutes(2);
     private static final Pattern PAGES = Pattern.compile("\"pages\":(\\d+)");
 
-    private final String name;
     private final int port;
-    private final Path directory;
-    private final Process process;
-    /** Kills the process if the test JVM ends before {@link #close()} (a killed build, a timeout). */
-    private final Thread killOnExit;
+    private final ServerProcess process;
 
-    private ChatServer(String name, int port, Path directory, Process process) {
-        this.name = name;
+    private ChatServer(int port, ServerProcess process) {
         this.port = port;
-        this.directory = directory;
         this.process = process;
-        this.killOnExit = new Thread(process::destroyForcibly, "stop chat server " + name);
-        Runtime.getRuntime().addShutdownHook(killOnExit);
     }
 
     /**
@@ -66,32 +57,27 @@ final class ChatServer implements AutoCloseable {
      */
     static ChatServer start(String name, String redisUri) {
         Path directory = Browsers.moduleDirectory().resolve("target").resolve("servers").resolve(name);
-        int port = freePort();
+        int port = ServerProcess.freePort();
         try {
             deleteRecursively(directory);
             Files.createDirectories(directory.resolve("tmp"));
-            List<String> command = List.of(
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    // a short-lived test server: quick start over peak speed, and little CPU taken from the browsers
-                    "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx512m",
-                    "-Djava.io.tmpdir=" + directory.resolve("tmp"),
-                    "-Dvaadin.project.basedir=" + directory,
-                    "-cp", applicationClassPath(),
-                    Application.class.getName(),
-                    "--server.port=" + port,
-                    "--pubsub.redis.uri=" + redisUri,
-                    "--pubsub.node-id=chat-" + name,
-                    "--management.endpoint.health.show-details=always",
-                    "--vaadin.devmode.devTools.enabled=false");
-            Process process = new ProcessBuilder(command)
-                    .directory(directory.toFile())
-                    .redirectErrorStream(true)
-                    .redirectOutput(directory.resolve("server.log").toFile())
-                    .start();
-            return new ChatServer(name, port, directory, process);
         } catch (IOException e) {
-            throw new UncheckedIOException("could not start chat server " + name, e);
+            throw new UncheckedIOException("could not prepare " + directory, e);
         }
+        List<String> command = List.of(ServerProcess.java(),
+                // a short-lived test server: quick start over peak speed, and little CPU taken from the browsers
+                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx512m",
+                "-Djava.io.tmpdir=" + directory.resolve("tmp"),
+                "-Dvaadin.project.basedir=" + directory,
+                "-cp", applicationClassPath(),
+                Application.class.getName(),
+                "--server.port=" + port,
+                "--pubsub.redis.uri=" + redisUri,
+                "--pubsub.node-id=chat-" + name,
+                "--management.endpoint.health.show-details=always",
+                "--vaadin.devmode.devTools.enabled=false");
+        return new ChatServer(port, ServerProcess.start("chat server " + name + " (port " + port + ")", command,
+                directory, directory.resolve("server.log")));
     }
 
     /**
@@ -100,37 +86,18 @@ final class ChatServer implements AutoCloseable {
      */
     private static String applicationClassPath() {
         String testClasses = Browsers.moduleDirectory().resolve("target").resolve("test-classes").toString();
-        return Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+        return Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator, -1))
                 .filter(entry -> !Path.of(entry).toAbsolutePath().toString().equals(testClasses))
                 .collect(Collectors.joining(File.pathSeparator));
     }
 
-    /** Waits until the server answers its health endpoint with UP, Redis included; fails with its log's end if it dies or takes too long. */
+    /** Waits until the server answers its health endpoint with UP, Redis included; fails with its log's end if not. */
     ChatServer awaitReady() {
-        long deadline = System.nanoTime() + STARTUP.toNanos();
-        try (HttpClient client = HttpClient.newHttpClient()) {
-            while (System.nanoTime() < deadline) {
-                if (!process.isAlive()) {
-                    throw new IllegalStateException(this + " exited with " + process.exitValue() + ":\n" + logTail());
-                }
-                try {
-                    HttpResponse<String> health = client.send(HttpRequest.newBuilder(URI.create(url("/actuator/health")))
-                            .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
-                    if (health.statusCode() == 200 && health.body().startsWith("{\"components\"")
-                            && health.body().contains("\"engine\":\"redis\"")
-                            && health.body().contains("\"transport\":\"UP\"")) {
-                        return this;
-                    }
-                } catch (IOException notYet) {
-                    // not listening yet
-                }
-                process.waitFor(200, TimeUnit.MILLISECONDS); // a pause that ends early if the process dies
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-        throw new IllegalStateException(this + " was not ready after " + STARTUP + ":\n" + logTail());
+        process.awaitHttp(URI.create(url("/actuator/health")), STARTUP, health -> health.statusCode() == 200
+                && health.body().startsWith("{\"components\"")
+                && health.body().contains("\"engine\":\"redis\"")
+                && health.body().contains("\"transport\":\"UP\""));
+        return this;
     }
 
     /** How many pages (UIs) this server's hub holds, from its health endpoint. */
@@ -155,40 +122,10 @@ final class ChatServer implements AutoCloseable {
         return "http://localhost:" + port + path;
     }
 
-    /** Stops the server as a deployment would (SIGTERM, Spring's orderly shutdown), and kills it if that takes over 15 s. */
+    /** Stops the server as a deployment would (SIGTERM, Spring's orderly shutdown), and kills it if that takes long. */
     @Override
     public void close() {
-        process.destroy();
-        try {
-            if (!process.waitFor(15, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
-        try {
-            Runtime.getRuntime().removeShutdownHook(killOnExit);
-        } catch (IllegalStateException exiting) {
-            // the JVM is shutting down already: the hook runs, harmlessly
-        }
-    }
-
-    private String logTail() {
-        try {
-            List<String> lines = Files.readAllLines(directory.resolve("server.log"));
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
-        } catch (IOException e) {
-            return "(no log: " + e + ")";
-        }
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        process.close();
     }
 
     private static void deleteRecursively(Path directory) throws IOException {
@@ -206,6 +143,6 @@ final class ChatServer implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "chat server " + name + " (port " + port + ", pid " + process.pid() + ", log " + directory.resolve("server.log") + ")";
+        return process.toString();
     }
 }

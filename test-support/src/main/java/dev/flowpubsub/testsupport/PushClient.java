@@ -163,7 +163,7 @@ public final class PushClient {
                 + ",\"feature\":1,\"property\":\"value\",\"value\":\"" + text + "\"},{\"type\":\"event\",\"node\":"
                 + messageField + ",\"event\":\"change\",\"data\":{}},{\"type\":\"event\",\"node\":" + sendButton
                 + ",\"event\":\"click\",\"data\":{}}],\"syncId\":" + syncId.get() + ",\"clientId\":" + clientId.get() + "}";
-        http.sendAsync(uidlRequest(body), HttpResponse.BodyHandlers.ofString()).whenComplete((response, failure) -> {
+        var unused = http.sendAsync(uidlRequest(body), HttpResponse.BodyHandlers.ofString()).whenComplete((response, failure) -> {
             try {
                 if (failure == null && response.statusCode() == 200) {
                     track(response.body());

@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -59,7 +58,7 @@ public final class RedisServer implements AutoCloseable {
         requireRedisServer();
         try {
             Path dir = Files.createTempDirectory(Path.of("target"), "redis-");
-            RedisServer server = new RedisServer(freePort(), dir.toAbsolutePath(), extraArgs, password, tls);
+            RedisServer server = new RedisServer(ServerProcess.freePort(), dir.toAbsolutePath(), extraArgs, password, tls);
             server.launch();
             return server;
         } catch (IOException e) {
@@ -80,7 +79,7 @@ public final class RedisServer implements AutoCloseable {
     }
 
     public static Path findOnPath(String command) {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator, -1)) {
             Path candidate = Path.of(dir, command);
             if (Files.isExecutable(candidate)) {
                 return candidate;
@@ -232,14 +231,6 @@ public final class RedisServer implements AutoCloseable {
     public void close() {
         if (process != null) {
             kill();
-        }
-    }
-
-    public static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
         }
     }
 
