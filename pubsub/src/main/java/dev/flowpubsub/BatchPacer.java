@@ -27,24 +27,24 @@ final class BatchPacer {
     }
 
     /** Hands the page to the lanes once {@code delayNanos} have passed. */
-    void holdBack(UiEndpoint endpoint, long delayNanos) {
+    void holdBack(DeliveryLanes.Page page, long delayNanos) {
         tasks.begin();
-        HeldBack page = new HeldBack(endpoint);
-        heldBack.add(page);
+        HeldBack held = new HeldBack(page);
+        heldBack.add(held);
         try {
-            timer.schedule(page, delayNanos);
+            timer.schedule(held, delayNanos);
         } catch (RejectedExecutionException closedMeanwhile) {
-            page.finish(false);
+            held.finish(false);
         }
     }
 
     /** A page waiting for its interval; un-counted exactly once, whether it runs or the hub closes first. */
     private final class HeldBack implements Runnable {
-        private final UiEndpoint endpoint;
+        private final DeliveryLanes.Page page;
         private final AtomicBoolean finished = new AtomicBoolean();
 
-        HeldBack(UiEndpoint endpoint) {
-            this.endpoint = endpoint;
+        HeldBack(DeliveryLanes.Page page) {
+            this.page = page;
         }
 
         @Override
@@ -59,7 +59,7 @@ final class BatchPacer {
             heldBack.remove(this);
             try {
                 if (makeReady && !closed) {
-                    lanes.schedule(endpoint);
+                    lanes.schedule(page);
                 }
             } finally {
                 tasks.done();
@@ -70,8 +70,8 @@ final class BatchPacer {
     /** Drops every held-back page (its batch goes with the hub, as every pending message does). */
     void close() {
         closed = true;
-        for (HeldBack page : heldBack) {
-            page.finish(false);
+        for (HeldBack held : heldBack) {
+            held.finish(false);
         }
     }
 }

@@ -53,7 +53,7 @@ final class Cluster implements TransportContext {
     private final Transport transport;
     private final MessageCodec codec;
     private final int maxPayloadBytes;
-    private final Dispatcher engine;
+    private final Dispatcher dispatcher;
 
     /** Orders the local delivery and the transport's sequence together; never held while waiting. */
     private final ReentrantLock sendLock = new ReentrantLock();
@@ -75,14 +75,14 @@ final class Cluster implements TransportContext {
         long lastSeenNanos;
     }
 
-    public Cluster(String nodeId, Transport transport, MessageCodec codec, int maxPayloadBytes, Dispatcher engine) {
+    public Cluster(String nodeId, Transport transport, MessageCodec codec, int maxPayloadBytes, Dispatcher dispatcher) {
         this.nodeId = Arguments.notNull(nodeId, "nodeId");
         this.instanceId = nodeId + INSTANCE_SEPARATOR + Long.toString(System.currentTimeMillis(), 36)
                 + Integer.toString(ThreadLocalRandom.current().nextInt(36 * 36 * 36), 36);
         this.transport = Arguments.notNull(transport, "transport");
         this.codec = Arguments.notNull(codec, "codec");
         this.maxPayloadBytes = Arguments.positive(maxPayloadBytes, "maxMessageBytes");
-        this.engine = engine;
+        this.dispatcher = dispatcher;
     }
 
     public void start() {
@@ -100,11 +100,11 @@ final class Cluster implements TransportContext {
                     + payload.length + " bytes encoded, more than the limit of " + maxPayloadBytes
                     + " bytes: send less (an id to look up, say), or raise PubSubHub.builder().maxMessageBytes(...)");
         }
-        engine.admit(sender); // may wait for room in the inbox: before the lock, which the fan-out needs too
+        dispatcher.admit(sender); // may wait for room in the inbox: before the lock, which the fan-out needs too
         sendLock.lock();
         try {
             long number = ++sequence;
-            engine.publishAdmitted(new Envelope(topic, message, skip, instanceId, number));
+            dispatcher.publishAdmitted(new Envelope(topic, message, skip, instanceId, number));
             transport.publish(new TransportEnvelope(instanceId, number, topic, payload));
         } finally {
             sendLock.unlock();
@@ -197,7 +197,7 @@ final class Cluster implements TransportContext {
 
     @Override
     public int historySize(String topic) {
-        return engine.historySize(topic);
+        return dispatcher.historySize(topic);
     }
 
     /** This start's id: what the transport and the other nodes see ({@link TransportContext#nodeId()}). */
@@ -274,7 +274,7 @@ final class Cluster implements TransportContext {
         if (!Presences.PROTOCOL_TOPIC.equals(envelope.topic())) {
             received.increment();
         }
-        engine.publishRemote(new Envelope(envelope.topic(), message, null, envelope.originNode(), envelope.sequence()));
+        dispatcher.publishRemote(new Envelope(envelope.topic(), message, null, envelope.originNode(), envelope.sequence()));
     }
 
     private void pruneIdleOrigins(long now) {

@@ -20,6 +20,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class DeliveryLanes {
 
+    /** What a lane runs: a page's batch of pending messages. */
+    interface Page {
+        /** Runs what is pending; reports its own failures, so only fatal errors leave it. */
+        void drain();
+    }
+
     /** A lane busy with one page for longer than this is taken as stuck. */
     static final long STUCK_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
@@ -27,7 +33,7 @@ final class DeliveryLanes {
     private final int eagerLanes;
     private final int maxLanes;
     /** Pages with a batch to run, waiting for a lane. */
-    private final ConcurrentLinkedQueue<UiEndpoint> ready = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<Page> ready = new ConcurrentLinkedQueue<>();
     /** Lanes running or about to; up to {@link #eagerLanes} start on demand, more only to get around stuck ones. */
     private final AtomicInteger lanes = new AtomicInteger();
     private final Set<Lane> runningLanes = ConcurrentHashMap.newKeySet();
@@ -50,8 +56,8 @@ final class DeliveryLanes {
     }
 
     /** Makes a page's batch run soon, on a lane. */
-    void schedule(UiEndpoint endpoint) {
-        ready.offer(endpoint);
+    void schedule(Page page) {
+        ready.offer(page);
         startLaneOrWatchdog();
     }
 
@@ -84,11 +90,11 @@ final class DeliveryLanes {
         public void run() {
             try {
                 for (;;) {
-                    UiEndpoint endpoint;
-                    while ((endpoint = ready.poll()) != null) {
+                    Page page;
+                    while ((page = ready.poll()) != null) {
                         busySince = System.nanoTime();
                         try {
-                            endpoint.drain();
+                            page.drain();
                         } finally {
                             busySince = 0;
                         }

@@ -35,7 +35,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * every page the same order of local messages, and snapshots taken at one point of it. Pages with messages wait for
  * one of a few delivery lanes, which runs each page's batch under its session's lock, never on the sender's thread.
  * The fan-out task owns the histories and presence state; everything else is concurrent or guarded by the page's
- * own monitor.
+ * own monitor. What this gives applications is stated once, in {@code docs/guarantees.md}.
  */
 final class Dispatcher {
 

@@ -8,7 +8,7 @@ import java.util.concurrent.Executor;
  * What an {@link Engine} is built with; checked by the hub's builder.
  *
  * @param executor         where the fan-out task, the lanes and the watchdog run; {@code null} for virtual threads
- *                         owned (and shut down) by the engine
+ *                         owned (and shut down) by the dispatcher
  * @param minBatchInterval the shortest time between two batches of one page; zero for none
  * @param maxLanes         the most delivery lanes that run at once
  * @param inboxCapacity    the most page messages the inbox holds

@@ -16,7 +16,7 @@ import java.util.function.Consumer;
 /**
  * Who is present on which topic, on this node and, through the transport, on the others.
  *
- * <p>Threading: every change runs in the engine's fan-out task (as a {@link Control} or a protocol message
+ * <p>Threading: every change runs in the dispatcher's fan-out task (as a {@link Control} or a protocol message
  * from another node), so changes and the JOIN/LEAVE events they produce have one order with the messages.
  * {@link #present} may be called from any thread and reads a concurrent map.
  *
@@ -45,7 +45,7 @@ final class Presences {
     private record PartialState(String stateId, List<Member> members) {
     }
 
-    private final Dispatcher engine;
+    private final Dispatcher dispatcher;
     private final String nodeId;
     /** Sends a protocol message to the other nodes; {@code null} on a hub without transport. */
     private final Consumer<PresenceMessage> protocol;
@@ -58,8 +58,8 @@ final class Presences {
     /** Per node, the state it is sending in chunks, until the last chunk arrives; a newer state replaces it. */
     private final Map<String, PartialState> partialStates = new HashMap<>();
 
-    Presences(Dispatcher engine, String nodeId, Consumer<PresenceMessage> protocol, int maxMembersPerChunk) {
-        this.engine = engine;
+    Presences(Dispatcher dispatcher, String nodeId, Consumer<PresenceMessage> protocol, int maxMembersPerChunk) {
+        this.dispatcher = dispatcher;
         this.nodeId = nodeId;
         this.protocol = protocol;
         this.maxMembersPerChunk = maxMembersPerChunk;
@@ -107,7 +107,7 @@ final class Presences {
         }
         ofNode.put(member.id(), member);
         byTopic.computeIfAbsent(member.topic(), topic -> new ConcurrentHashMap<>()).put(member.id(), member);
-        engine.fanOutNow(event(member.topic(), PresenceEvent.Kind.JOIN, member.presence()));
+        dispatcher.fanOutNow(event(member.topic(), PresenceEvent.Kind.JOIN, member.presence()));
         return true;
     }
 
@@ -124,7 +124,7 @@ final class Presences {
             members.remove(id);
             return members.isEmpty() ? null : members;
         });
-        engine.fanOutNow(event(member.topic(), PresenceEvent.Kind.LEAVE, member.presence()));
+        dispatcher.fanOutNow(event(member.topic(), PresenceEvent.Kind.LEAVE, member.presence()));
         return true;
     }
 

@@ -113,7 +113,7 @@ public final class PubSub {
      */
     public Registration subscribe(MessageHandler<Object> handler) {
         Arguments.handler(handler);
-        return hub.engine().subscribe(allowed("subscribe", SUBSCRIBE, null), null, null, withoutTopic(handler));
+        return hub.dispatcher().subscribe(allowed("subscribe", SUBSCRIBE, null), null, null, withoutTopic(handler));
     }
 
     /**
@@ -125,7 +125,7 @@ public final class PubSub {
     public <T> Registration subscribe(Class<T> type, MessageHandler<? super T> handler) {
         Arguments.type(type);
         Arguments.handler(handler);
-        return hub.engine().subscribe(allowed("subscribe", SUBSCRIBE, null), null, type, withoutTopic(handler));
+        return hub.dispatcher().subscribe(allowed("subscribe", SUBSCRIBE, null), null, type, withoutTopic(handler));
     }
 
     /**
@@ -138,14 +138,14 @@ public final class PubSub {
     public Registration subscribeTopic(String topic, MessageHandler<Object> handler) {
         Arguments.topic(topic);
         Arguments.handler(handler);
-        return hub.engine().subscribe(allowed("subscribeTopic", SUBSCRIBE, topic), topic, null, withoutTopic(handler));
+        return hub.dispatcher().subscribe(allowed("subscribeTopic", SUBSCRIBE, topic), topic, null, withoutTopic(handler));
     }
 
     /** Flet's {@code subscribe_topic(topic, handler)}: the handler gets the topic and the message. */
     public Registration subscribeTopic(String topic, TopicMessageHandler<Object> handler) {
         Arguments.topic(topic);
         Arguments.handler(handler);
-        return hub.engine().subscribe(allowed("subscribeTopic", SUBSCRIBE, topic), topic, null, withTopic(handler));
+        return hub.dispatcher().subscribe(allowed("subscribeTopic", SUBSCRIBE, topic), topic, null, withTopic(handler));
     }
 
     /** Typed {@link #subscribeTopic(String, MessageHandler)}: only messages that are instances of {@code type}. */
@@ -153,7 +153,7 @@ public final class PubSub {
         Arguments.topic(topic);
         Arguments.type(type);
         Arguments.handler(handler);
-        return hub.engine().subscribe(allowed("subscribeTopic", SUBSCRIBE, topic), topic, type, withoutTopic(handler));
+        return hub.dispatcher().subscribe(allowed("subscribeTopic", SUBSCRIBE, topic), topic, type, withoutTopic(handler));
     }
 
     /** Typed {@link #subscribeTopic(String, TopicMessageHandler)}: only messages that are instances of {@code type}. */
@@ -161,7 +161,7 @@ public final class PubSub {
         Arguments.topic(topic);
         Arguments.type(type);
         Arguments.handler(handler);
-        return hub.engine().subscribe(allowed("subscribeTopic", SUBSCRIBE, topic), topic, type, withTopic(handler));
+        return hub.dispatcher().subscribe(allowed("subscribeTopic", SUBSCRIBE, topic), topic, type, withTopic(handler));
     }
 
     /**
@@ -193,7 +193,7 @@ public final class PubSub {
         Arguments.topic(topic);
         Arguments.type(type);
         Arguments.handler(handler);
-        return hub.engine().subscribeWithHistory(allowed("subscribeTopicWithHistory", SUBSCRIBE, topic), topic, type,
+        return hub.dispatcher().subscribeWithHistory(allowed("subscribeTopicWithHistory", SUBSCRIBE, topic), topic, type,
                 withoutTopic(handler));
     }
 
@@ -202,7 +202,7 @@ public final class PubSub {
         Arguments.topic(topic);
         Arguments.type(type);
         Arguments.handler(handler);
-        return hub.engine().subscribeWithHistory(allowed("subscribeTopicWithHistory", SUBSCRIBE, topic), topic, type,
+        return hub.dispatcher().subscribeWithHistory(allowed("subscribeTopicWithHistory", SUBSCRIBE, topic), topic, type,
                 withTopic(handler));
     }
 
@@ -221,7 +221,7 @@ public final class PubSub {
         Arguments.notNull(descriptor, "descriptor");
         UI page = allowed("join", TopicAuthorizer.Action.JOIN, topic);
         hub.checkEncodable(descriptor, "the presence descriptor of type " + descriptor.getClass().getName());
-        return hub.engine().join(page, topic, descriptor);
+        return hub.dispatcher().join(page, topic, descriptor);
     }
 
     /**
@@ -232,7 +232,7 @@ public final class PubSub {
     public Registration subscribePresence(String topic, MessageHandler<PresenceEvent> handler) {
         Arguments.topic(topic);
         Arguments.handler(handler);
-        return hub.engine().subscribePresence(allowed("subscribePresence", SUBSCRIBE, topic), topic, handler);
+        return hub.dispatcher().subscribePresence(allowed("subscribePresence", SUBSCRIBE, topic), topic, handler);
     }
 
     /**
@@ -322,12 +322,12 @@ public final class PubSub {
 
     /** Flet's {@code unsubscribe()}: removes this page's broadcast handlers; its topic handlers stay. */
     public void unsubscribe() {
-        hub.engine().unsubscribe(ui);
+        hub.dispatcher().unsubscribe(ui);
     }
 
     /** Flet's {@code unsubscribe_topic(topic)}: removes this page's handlers on {@code topic}. */
     public void unsubscribeTopic(String topic) {
-        hub.engine().unsubscribeTopic(ui, Arguments.topic(topic));
+        hub.dispatcher().unsubscribeTopic(ui, Arguments.topic(topic));
     }
 
     /**
@@ -335,12 +335,12 @@ public final class PubSub {
      * Done automatically when the UI detaches.
      */
     public void unsubscribeAll() {
-        hub.engine().unsubscribeAll(ui);
+        hub.dispatcher().unsubscribeAll(ui);
     }
 
     /** How many handlers this page holds, broadcast and topics together. */
     public int subscriptionCount() {
-        return hub.engine().subscriptionCount(ui);
+        return hub.dispatcher().subscriptionCount(ui);
     }
 
     @Override

@@ -34,35 +34,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@code flow-pubsub-spring-boot-starter} does this from {@code pubsub.*} properties.
  *
  * <h2>Guarantees</h2>
- * <ul>
- * <li><b>Sending is non-blocking.</b> A send validates its arguments, appends to an inbox and returns; the
- * fan-out and every handler run on threads the hub owns: a few delivery lanes (virtual threads, one per core)
- * take the pages that have messages one after another, and a watchdog adds a lane when all are stuck on slow
- * pages, so a slow handler never holds up the others.</li>
- * <li><b>Order.</b> A send appends to the hub's inbox before it returns, and one fan-out task hands the inbox
- * to pages in that order. Messages from one thread reach every page in the order sent; if one send returns
- * before another starts, every page receiving both handles them in that order; overlapping sends from
- * different threads land in either order, but the same on every page of this hub. Nothing is promised between
- * messages a page does not both receive (another topic, a drop on overflow).</li>
- * <li><b>Isolation.</b> Each page has its own bounded queue (default 1,024 messages). A page that cannot
- * keep up fills only its own queue; when it is full the {@link OverflowPolicy} applies (default: drop the
- * oldest), every drop is counted and the first of each page is logged.</li>
- * <li><b>Batching.</b> All messages pending for a page when its turn comes are handled in one
- * {@code ui.access(...)}: one lock and one push for many messages. With {@link Builder#minBatchInterval} a
- * page's batches start at least that far apart, so each page costs at most one push per interval.</li>
- * <li><b>Failures.</b> A handler that throws (a {@code StackOverflowError} too) is reported to the
- * {@link DeliveryErrorHandler} (logged by default, with UI id, topic and message type); the other handlers and
- * pages are not affected, nor is that page's next message. An error handler that throws, a failing manual push or an
- * executor that refuses a task does not stop delivery either.</li>
- * <li><b>Limits.</b> A browser session's sends are budgeted ({@link Builder#sendBudget}); the inbox is bounded
- * ({@link Builder#inboxCapacity}): a page's send over either limit throws {@link PubSubSendRefusedException}, a send
- * from server code waits for room up to {@link Builder#sendTimeout}. At most {@link Builder#maxLanes} delivery lanes
- * run at once. Hub threads inherit no inheritable thread-locals.</li>
- * <li><b>Presence of vanished browsers.</b> A page whose push connection stays lost for
- * {@link Builder#presenceDisconnectGrace} leaves its presence entries, and joins again if it comes back.</li>
- * <li><b>No leaks.</b> A page's subscriptions and queue are dropped when its UI detaches; the hub then holds
- * no reference to it.</li>
- * </ul>
+ * Sending never blocks and never runs a handler on the sender's thread; each sender's messages reach every page in
+ * order; each page has its own bounded queue; what is pending for a page is handled in one {@code ui.access(...)};
+ * a failing handler stops nothing else; a page that goes away leaves nothing behind; a browser session's sends are
+ * budgeted and the inbox is bounded. The whole statement, with every limit and what happens when it is reached, is
+ * the project's {@code docs/guarantees.md}; each {@link Builder} method says what its setting changes.
  *
  * <h2>Threading</h2>
  * All methods may be called from any thread. Handlers run inside their page's {@code ui.access(...)}.
@@ -73,13 +49,13 @@ public final class PubSubHub implements AutoCloseable {
     /** Guards finding or installing the hub of a Vaadin context (a lock, not a monitor: close() may wait in it). */
     private static final ReentrantLock CONTEXT_LOCK = new ReentrantLock();
 
-    private final Dispatcher engine;
+    private final Dispatcher dispatcher;
     private final @Nullable Cluster cluster;
     private final TopicAuthorizer authorizer;
     private final boolean createdByDefault;
 
     private PubSubHub(Builder builder, boolean createdByDefault) {
-        this.engine = new Dispatcher(new DispatcherSettings(builder.queueCapacity, builder.overflowPolicy, builder.executor,
+        this.dispatcher = new Dispatcher(new DispatcherSettings(builder.queueCapacity, builder.overflowPolicy, builder.executor,
                 builder.errorHandler, builder.historyPolicy, builder.minBatchInterval, builder.maxLanes,
                 builder.inboxCapacity, builder.sendTimeout, builder.sendRate, builder.sendBurst,
                 builder.presenceDisconnectGrace));
@@ -89,13 +65,13 @@ public final class PubSubHub implements AutoCloseable {
             this.cluster = null;
         } else {
             MessageCodec codec = builder.codec != null ? builder.codec : JsonCodec.allowing();
-            this.cluster = new Cluster(builder.nodeId, builder.transport, codec, builder.maxMessageBytes, engine);
+            this.cluster = new Cluster(builder.nodeId, builder.transport, codec, builder.maxMessageBytes, dispatcher);
             try {
-                engine.enableCluster(cluster, builder.presenceHeartbeat);
+                dispatcher.enableCluster(cluster, builder.presenceHeartbeat);
                 cluster.start();
-                engine.clusterStarted();
+                dispatcher.clusterStarted();
             } catch (RuntimeException e) {
-                engine.close();
+                dispatcher.close();
                 cluster.close(); // the hub owns its transport from the builder on, started or not
                 throw e;
             }
@@ -219,11 +195,11 @@ public final class PubSubHub implements AutoCloseable {
         Sender sender = Sender.SERVER;
         if (page != null) {
             sender = Sender.PAGE;
-            engine.chargeBudget(page);
+            dispatcher.chargeBudget(page);
         }
         UI skip = skipPage ? page : null;
         if (cluster == null) {
-            engine.publish(Envelope.local(topic, message, skip), sender);
+            dispatcher.publish(Envelope.local(topic, message, skip), sender);
         } else {
             cluster.send(topic, message, skip, sender);
         }
@@ -248,7 +224,7 @@ public final class PubSubHub implements AutoCloseable {
      * {@code PubSubTesting.deliverPending()} (or {@link #awaitIdle}) waits until it does.
      */
     public List<Presence> presence(String topic) {
-        return engine.present(Arguments.topic(topic));
+        return dispatcher.present(Arguments.topic(topic));
     }
 
     /** Asks the application's {@link TopicAuthorizer}; throws if it refuses. */
@@ -267,32 +243,32 @@ public final class PubSubHub implements AutoCloseable {
 
     /** How many messages may wait for one page before {@link #overflowPolicy()} applies. */
     public int queueCapacity() {
-        return engine.queueCapacity();
+        return dispatcher.queueCapacity();
     }
 
     /** What a full page queue does with a new message. */
     public OverflowPolicy overflowPolicy() {
-        return engine.overflowPolicy();
+        return dispatcher.overflowPolicy();
     }
 
     /** The most delivery lanes that run at once (see {@link Builder#maxLanes}). */
     public int maxLanes() {
-        return engine.maxLanes();
+        return dispatcher.maxLanes();
     }
 
     /** The most messages the hub's inbox holds before sends are refused or wait (see {@link Builder#inboxCapacity}). */
     public int inboxCapacity() {
-        return engine.inboxCapacity();
+        return dispatcher.inboxCapacity();
     }
 
     /** The shortest time between two batches of one page; zero when a batch starts as soon as a lane is free. */
     public Duration minBatchInterval() {
-        return Duration.ofNanos(engine.minBatchIntervalNanos());
+        return Duration.ofNanos(dispatcher.minBatchIntervalNanos());
     }
 
     /** Counters and gauges of this hub, for monitoring and tests. */
     public PubSubStats stats() {
-        return engine.stats(cluster);
+        return dispatcher.stats(cluster);
     }
 
     /**
@@ -305,12 +281,12 @@ public final class PubSubHub implements AutoCloseable {
      * @throws InterruptedException if the waiting thread is interrupted
      */
     public boolean awaitIdle(Duration timeout) throws InterruptedException {
-        return engine.awaitIdle(Arguments.notNull(timeout, "timeout"));
+        return dispatcher.awaitIdle(Arguments.notNull(timeout, "timeout"));
     }
 
     /** Whether {@link #close()} was called (or the service of a default hub was destroyed). */
     public boolean isClosed() {
-        return engine.isClosed();
+        return dispatcher.isClosed();
     }
 
     /**
@@ -320,14 +296,14 @@ public final class PubSubHub implements AutoCloseable {
     @Override
     public void close() {
         if (cluster != null) {
-            engine.leaveAll(); // the other nodes hear this node's leaves before its connection goes
+            dispatcher.leaveAll(); // the other nodes hear this node's leaves before its connection goes
             cluster.close();
         }
-        engine.close();
+        dispatcher.close();
     }
 
-    Dispatcher engine() {
-        return engine;
+    Dispatcher dispatcher() {
+        return dispatcher;
     }
 
     @Override

@@ -25,10 +25,10 @@ import java.util.concurrent.ScheduledFuture;
  *
  * <p>Threading: all fields are guarded by this object's monitor, which is only ever held for a few
  * field updates and never while a handler runs or while a Vaadin lock is being taken. Messages are
- * enqueued by the engine's single fan-out task; they are handled by {@link #runBatch()} inside
+ * enqueued by the dispatcher's single fan-out task; they are handled by {@link #runBatch()} inside
  * {@code ui.access(...)}, so at most one batch of a page runs at a time and in queue order.
  */
-final class UiEndpoint implements PushWatch.PushListener {
+final class UiEndpoint implements PushWatch.PushListener, DeliveryLanes.Page {
 
     private static final Logger LOG = LoggerFactory.getLogger(UiEndpoint.class);
 
@@ -36,7 +36,7 @@ final class UiEndpoint implements PushWatch.PushListener {
     /** How long a page whose drain Vaadin refused waits before it is drained again. */
     private static final long DRAIN_RETRY_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(10);
 
-    private final Dispatcher engine;
+    private final Dispatcher dispatcher;
     final UI ui;
 
     /** Written under this object's monitor, read without it by the page's batch: replaced, never changed in place. */
@@ -70,12 +70,12 @@ final class UiEndpoint implements PushWatch.PushListener {
     private boolean closed;
     private Registration detachRegistration;
 
-    UiEndpoint(Dispatcher engine, UI ui) {
-        this.engine = engine;
+    UiEndpoint(Dispatcher dispatcher, UI ui) {
+        this.dispatcher = dispatcher;
         this.ui = ui;
     }
 
-    /** Called once, right after this endpoint was published in the engine's map, under the UI's session lock. */
+    /** Called once, right after this endpoint was published in the subscription index, under the UI's session lock. */
     void watchDetach() {
         Registration registration = ui.addDetachListener(new DetachWatch(this));
         boolean closedMeanwhile;
@@ -149,7 +149,7 @@ final class UiEndpoint implements PushWatch.PushListener {
             if (subscription.topic == null) {
                 broadcast = append(broadcast, subscription);
                 if (broadcast.length == 1) {
-                    engine.index().indexBroadcast(this);
+                    dispatcher.index().indexBroadcast(this);
                 }
             } else {
                 Map<String, Subscription[]> next = topics == null ? new HashMap<>(4) : new HashMap<>(topics);
@@ -157,11 +157,11 @@ final class UiEndpoint implements PushWatch.PushListener {
                 next.put(subscription.topic, onTopic);
                 topics = next;
                 if (onTopic.length == 1) {
-                    engine.index().indexTopic(subscription.topic, this);
+                    dispatcher.index().indexTopic(subscription.topic, this);
                 }
             }
             subscriptionCount++;
-            engine.subscriptionAdded();
+            dispatcher.subscriptionAdded();
             return true;
         }
     }
@@ -176,14 +176,14 @@ final class UiEndpoint implements PushWatch.PushListener {
             if (subscription.topic == null) {
                 broadcast = without(broadcast, subscription);
                 if (broadcast.length == 0) {
-                    engine.index().unindexBroadcast(this);
+                    dispatcher.index().unindexBroadcast(this);
                 }
             } else {
                 Subscription[] onTopic = without(topics.get(subscription.topic), subscription);
                 removeTopicIfEmpty(subscription.topic, onTopic);
             }
             subscriptionCount--;
-            engine.subscriptionsRemoved(1);
+            dispatcher.subscriptionsRemoved(1);
             nowEmpty = isEmpty();
         }
         if (nowEmpty) {
@@ -203,9 +203,9 @@ final class UiEndpoint implements PushWatch.PushListener {
             }
             int removed = broadcast.length;
             broadcast = NONE;
-            engine.index().unindexBroadcast(this);
+            dispatcher.index().unindexBroadcast(this);
             subscriptionCount -= removed;
-            engine.subscriptionsRemoved(removed);
+            dispatcher.subscriptionsRemoved(removed);
             nowEmpty = isEmpty();
         }
         if (nowEmpty) {
@@ -226,7 +226,7 @@ final class UiEndpoint implements PushWatch.PushListener {
             }
             removeTopicIfEmpty(topic, NONE);
             subscriptionCount -= onTopic.length;
-            engine.subscriptionsRemoved(onTopic.length);
+            dispatcher.subscriptionsRemoved(onTopic.length);
             nowEmpty = isEmpty();
         }
         if (nowEmpty) {
@@ -243,7 +243,7 @@ final class UiEndpoint implements PushWatch.PushListener {
         }
         next.remove(topic);
         topics = next.isEmpty() ? null : next;
-        engine.index().unindexTopic(topic, this);
+        dispatcher.index().unindexTopic(topic, this);
     }
 
     /**
@@ -278,7 +278,7 @@ final class UiEndpoint implements PushWatch.PushListener {
                 return;
             }
             try {
-                disconnectGrace = engine.afterDisconnectGrace(this::disconnectGraceOver);
+                disconnectGrace = dispatcher.afterDisconnectGrace(this::disconnectGraceOver);
             } catch (java.util.concurrent.RejectedExecutionException hubClosed) {
                 // the hub is closing: its pages leave anyway
             }
@@ -301,7 +301,7 @@ final class UiEndpoint implements PushWatch.PushListener {
         }
         if (rejoining != null) {
             for (PresenceJoin join : rejoining) {
-                engine.rejoin(this, join);
+                dispatcher.rejoin(this, join);
             }
         }
     }
@@ -320,7 +320,7 @@ final class UiEndpoint implements PushWatch.PushListener {
         LOG.info("flow-pubsub: the push connection of UI {} has been lost for longer than the disconnect grace: "
                 + "its {} presence entries leave until it is back", ui.getUIId(), leaving.size());
         for (PresenceJoin join : leaving) {
-            engine.leaveWhileAway(this, join);
+            dispatcher.leaveWhileAway(this, join);
         }
     }
 
@@ -342,7 +342,7 @@ final class UiEndpoint implements PushWatch.PushListener {
             }
             nowEmpty = isEmpty();
         }
-        engine.leave(join.member);
+        dispatcher.leave(join.member);
         if (nowEmpty) {
             close();
         }
@@ -357,7 +357,7 @@ final class UiEndpoint implements PushWatch.PushListener {
         }
         if (leaving != null) {
             for (PresenceJoin join : leaving) {
-                engine.leave(join.member);
+                dispatcher.leave(join.member);
             }
         }
     }
@@ -386,7 +386,7 @@ final class UiEndpoint implements PushWatch.PushListener {
                 s.deactivate();
             }
             if (broadcast.length > 0) {
-                engine.index().unindexBroadcast(this);
+                dispatcher.index().unindexBroadcast(this);
             }
             broadcast = NONE;
             if (topics != null) {
@@ -394,14 +394,14 @@ final class UiEndpoint implements PushWatch.PushListener {
                     for (Subscription s : entry.getValue()) {
                         s.deactivate();
                     }
-                    engine.index().unindexTopic(entry.getKey(), this);
+                    dispatcher.index().unindexTopic(entry.getKey(), this);
                 }
                 topics = null;
             }
-            engine.subscriptionsRemoved(subscriptionCount);
+            dispatcher.subscriptionsRemoved(subscriptionCount);
             subscriptionCount = 0;
             if (queue != null) {
-                engine.pendingRemoved(queue.size());
+                dispatcher.pendingRemoved(queue.size());
                 queue = null;
             }
             registration = detachRegistration;
@@ -415,10 +415,10 @@ final class UiEndpoint implements PushWatch.PushListener {
         }
         if (leaving != null) {
             for (PresenceJoin join : leaving) {
-                engine.leave(join.member);
+                dispatcher.leave(join.member);
             }
         }
-        engine.forget(this);
+        dispatcher.forget(this);
         if (registration != null) {
             removeDetachListener(registration);
         }
@@ -441,12 +441,12 @@ final class UiEndpoint implements PushWatch.PushListener {
 
     // ---- delivery -------------------------------------------------------------------------------
 
-    /** Called by the engine's fan-out task only, so messages of one sender enter in the order they were sent. */
+    /** Called by the dispatcher's fan-out task only, so messages of one sender enter in the order they were sent. */
     void enqueue(Envelope envelope) {
         boolean schedule;
         boolean dropped;
         boolean firstDrop = false;
-        int capacity = engine.queueCapacity();
+        int capacity = dispatcher.queueCapacity();
         synchronized (this) {
             if (closed) {
                 return;
@@ -458,7 +458,7 @@ final class UiEndpoint implements PushWatch.PushListener {
             if (dropped) {
                 firstDrop = overflowed();
             } else {
-                engine.pendingAdded();
+                dispatcher.pendingAdded();
             }
             schedule = claimDrain();
         }
@@ -466,7 +466,7 @@ final class UiEndpoint implements PushWatch.PushListener {
             scheduleDrain();
         }
         if (dropped) {
-            engine.droppedFor(ui, capacity, firstDrop);
+            dispatcher.droppedFor(ui, capacity, firstDrop);
         }
     }
 
@@ -478,7 +478,7 @@ final class UiEndpoint implements PushWatch.PushListener {
         boolean schedule;
         int dropped = 0;
         boolean firstDrop = false;
-        int capacity = engine.queueCapacity();
+        int capacity = dispatcher.queueCapacity();
         synchronized (this) {
             if (closed) {
                 return;
@@ -491,7 +491,7 @@ final class UiEndpoint implements PushWatch.PushListener {
                     dropped++;
                 }
             }
-            engine.pendingAdded(run.size() - dropped);
+            dispatcher.pendingAdded(run.size() - dropped);
             if (dropped > 0) {
                 firstDrop = overflowed();
             }
@@ -501,7 +501,7 @@ final class UiEndpoint implements PushWatch.PushListener {
             scheduleDrain();
         }
         for (int i = 0; i < dropped; i++) {
-            engine.droppedFor(ui, capacity, firstDrop && i == 0);
+            dispatcher.droppedFor(ui, capacity, firstDrop && i == 0);
         }
     }
 
@@ -520,7 +520,7 @@ final class UiEndpoint implements PushWatch.PushListener {
             }
             queue.addLast(activation);
             activations++;
-            engine.pendingAdded();
+            dispatcher.pendingAdded();
             schedule = claimDrain();
         }
         if (schedule) {
@@ -538,7 +538,7 @@ final class UiEndpoint implements PushWatch.PushListener {
             return true;
         }
         // full of messages: a drain is already scheduled, since the queue is never non-empty without one
-        if (engine.overflowPolicy() == OverflowPolicy.DROP_OLDEST) {
+        if (dispatcher.overflowPolicy() == OverflowPolicy.DROP_OLDEST) {
             removeOldestEnvelope();
             queue.addLast(envelope);
         }
@@ -582,7 +582,8 @@ final class UiEndpoint implements PushWatch.PushListener {
      * {@code ui.accessLater}, so it runs right after that holder, and never wait for it. If the UI detaches
      * first, the batch is dropped rather than reported to Vaadin's error handler as a UIDetachedException.
      */
-    void drain() {
+    @Override
+    public void drain() {
         VaadinSession session = ui.getSession();
         if (session == null) {
             close();
@@ -625,7 +626,7 @@ final class UiEndpoint implements PushWatch.PushListener {
         LOG.warn("flow-pubsub: Vaadin failed while running the session tasks of UI {} around a delivery{}",
                 ui.getUIId(), notRun ? "; the delivery is tried again shortly" : "", vaadinFailure);
         if (notRun) {
-            engine.scheduleAfter(this, DRAIN_RETRY_NANOS);
+            dispatcher.scheduleAfter(this, DRAIN_RETRY_NANOS);
             return;
         }
         VaadinSession stillThere = ui.getSession();
@@ -647,11 +648,11 @@ final class UiEndpoint implements PushWatch.PushListener {
         if (earliest != 0) {
             long wait = earliest - System.nanoTime();
             if (wait > 0) {
-                engine.scheduleAfter(this, wait);
+                dispatcher.scheduleAfter(this, wait);
                 return;
             }
         }
-        engine.schedule(this);
+        dispatcher.schedule(this);
     }
 
     /**
@@ -670,14 +671,14 @@ final class UiEndpoint implements PushWatch.PushListener {
                 drainScheduled = false;
                 return;
             }
-            engine.pendingRemoved(batch.size());
+            dispatcher.pendingRemoved(batch.size());
         }
         try {
-            long interval = engine.minBatchIntervalNanos();
+            long interval = dispatcher.minBatchIntervalNanos();
             if (interval > 0) {
                 nextBatchAt = (System.nanoTime() + interval) | 1; // never 0, which means "no batch yet"
             }
-            engine.batchStarted();
+            dispatcher.batchStarted();
             for (PageItem item : batch) {
                 switch (item) {
                     case Envelope envelope -> deliver(envelope);
@@ -731,7 +732,7 @@ final class UiEndpoint implements PushWatch.PushListener {
             }
         }
         if (handled) {
-            engine.delivered();
+            dispatcher.delivered();
         }
     }
 
@@ -740,7 +741,7 @@ final class UiEndpoint implements PushWatch.PushListener {
         Subscription subscription = activation.subscription();
         for (Envelope envelope : activation.snapshot()) {
             if (invoke(subscription, envelope)) {
-                engine.delivered();
+                dispatcher.delivered();
             }
         }
         subscription.goLive();
@@ -753,7 +754,7 @@ final class UiEndpoint implements PushWatch.PushListener {
         try {
             subscription.invoke(envelope.topic(), envelope.message());
         } catch (Throwable failure) {
-            engine.handlerFailed(ui, envelope, failure);
+            dispatcher.handlerFailed(ui, envelope, failure);
             if (Failures.isFatal(failure)) {
                 throw failure;
             }

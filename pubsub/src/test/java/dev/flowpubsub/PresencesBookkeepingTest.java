@@ -16,14 +16,14 @@ class PresencesBookkeepingTest {
 
     private static final long BEAT = TimeUnit.SECONDS.toNanos(5);
 
-    private final Dispatcher engine = new Dispatcher(new DispatcherSettings(16, OverflowPolicy.DROP_OLDEST, null, error -> { },
+    private final Dispatcher dispatcher = new Dispatcher(new DispatcherSettings(16, OverflowPolicy.DROP_OLDEST, null, error -> { },
             HistoryPolicy.none(), Duration.ZERO, 4, 100, Duration.ofSeconds(1), 0, 1, Duration.ofSeconds(15)));
     private final List<PresenceMessage> sent = new ArrayList<>();
-    private final Presences presences = new Presences(engine, "me", sent::add, 100);
+    private final Presences presences = new Presences(dispatcher, "me", sent::add, 100);
 
     @AfterEach
     void close() {
-        engine.close();
+        dispatcher.close();
     }
 
     @Test

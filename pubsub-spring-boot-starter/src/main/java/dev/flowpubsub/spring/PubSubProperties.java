@@ -282,6 +282,9 @@ public class PubSubProperties {
          */
         private Duration historyRetention;
 
+        /** A PEM file of certificates to trust for rediss:// (a private CA or a self-signed certificate). */
+        private Path trustedCertificate;
+
         public long getOutboxMaxBytes() {
             return outboxMaxBytes;
         }
@@ -305,9 +308,6 @@ public class PubSubProperties {
         public void setHistoryRetention(Duration historyRetention) {
             this.historyRetention = historyRetention;
         }
-
-        /** A PEM file of certificates to trust for rediss:// (a private CA or a self-signed certificate). */
-        private Path trustedCertificate;
 
         public String getUri() {
             return uri;

@@ -16,26 +16,37 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A real {@code redis-server} process on a free loopback port, started by a test and owned by it, so the test can
- * kill and restart it to inject a fault. Data lives in a fresh folder under {@code target/}.
+ * kill and restart it to inject a fault. Data lives in a fresh folder under {@code target/}, every write on disk.
  *
  * <p>Without {@code redis-server} on the machine, tests that need one are skipped with one line saying what to
  * install, unless the environment variable {@code CI} is {@code true}: then it is a failure, never a skip.
  */
 public final class RedisServer implements AutoCloseable {
 
+    /** How the server keeps what it is sent. */
+    public enum Persistence {
+        /** Nothing on disk: Redis's usual setting for a message bus, and what the benchmarks measure by default. */
+        NONE,
+        /** AOF with fsync always: every acknowledged write survives a kill, as the crash tests need. */
+        FSYNC_ALWAYS
+    }
+
     private final int port;
     private final Path dir;
     private final List<String> extraArgs;
     private final String password;
     private final boolean tls;
+    private final Persistence persistence;
     private Process process;
 
-    private RedisServer(int port, Path dir, List<String> extraArgs, String password, boolean tls) {
+    private RedisServer(int port, Path dir, List<String> extraArgs, String password, boolean tls,
+            Persistence persistence) {
         this.port = port;
         this.dir = dir;
         this.extraArgs = extraArgs;
         this.password = password;
         this.tls = tls;
+        this.persistence = persistence;
     }
 
     /** A server that persists every acknowledged write (AOF, fsync always), so a kill and restart loses nothing. */
@@ -54,11 +65,30 @@ public final class RedisServer implements AutoCloseable {
                 "--tls-ca-cert-file", certificate.toString(), "--tls-auth-clients", "no"), true);
     }
 
+    /**
+     * A server for a tool rather than a test (the benchmarks): data in a fresh folder under {@code parent}, kept as
+     * {@code persistence} says. Fails with what to install when {@code redis-server} is missing; never skips.
+     */
+    public static RedisServer startIn(Path parent, Persistence persistence) {
+        if (findOnPath("redis-server") == null) {
+            throw new IllegalStateException("this needs redis-server, which is not installed: "
+                    + "apt-get install -y redis-server");
+        }
+        return launch(parent, null, List.of(), false, persistence);
+    }
+
     private static RedisServer launch(String password, List<String> extraArgs, boolean tls) {
         requireRedisServer();
+        return launch(Path.of("target"), password, extraArgs, tls, Persistence.FSYNC_ALWAYS);
+    }
+
+    private static RedisServer launch(Path parent, String password, List<String> extraArgs, boolean tls,
+            Persistence persistence) {
         try {
-            Path dir = Files.createTempDirectory(Path.of("target"), "redis-");
-            RedisServer server = new RedisServer(ServerProcess.freePort(), dir.toAbsolutePath(), extraArgs, password, tls);
+            Files.createDirectories(parent);
+            Path dir = Files.createTempDirectory(parent, "redis-");
+            RedisServer server = new RedisServer(ServerProcess.freePort(), dir.toAbsolutePath(), extraArgs, password,
+                    tls, persistence);
             server.launch();
             return server;
         } catch (IOException e) {
@@ -91,8 +121,10 @@ public final class RedisServer implements AutoCloseable {
     private void launch() throws IOException {
         List<String> command = new ArrayList<>(List.of("redis-server",
                 tls ? "--tls-port" : "--port", Integer.toString(port), "--bind", "127.0.0.1",
-                "--dir", dir.toString(), "--save", "", "--appendonly", "yes", "--appendfsync", "always",
-                "--daemonize", "no", "--protected-mode", "no", "--logfile", dir.resolve("redis.log").toString()));
+                "--dir", dir.toString(), "--save", "", "--daemonize", "no", "--protected-mode", "no",
+                "--logfile", dir.resolve("redis.log").toString()));
+        command.addAll(persistence == Persistence.FSYNC_ALWAYS ? List.of("--appendonly", "yes", "--appendfsync", "always")
+                : List.of("--appendonly", "no"));
         if (tls) {
             command.addAll(List.of("--port", "0"));
         }
@@ -151,7 +183,7 @@ public final class RedisServer implements AutoCloseable {
                 + "127.0.0.1:" + port;
     }
 
-    /** Kills the server at once (SIGKILL), as a crash does; acknowledged writes are on disk. */
+    /** Kills the server at once (SIGKILL), as a crash does; with {@code FSYNC_ALWAYS}, acknowledged writes are on disk. */
     public void kill() {
         process.destroyForcibly();
         try {

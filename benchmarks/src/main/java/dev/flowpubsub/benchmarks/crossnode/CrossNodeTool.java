@@ -7,6 +7,7 @@ import dev.flowpubsub.benchmarks.fixture.Msg;
 import dev.flowpubsub.benchmarks.fixture.Page;
 import dev.flowpubsub.benchmarks.fixture.VaadinPages;
 import dev.flowpubsub.redis.RedisTransport;
+import dev.flowpubsub.testsupport.RedisServer;
 import org.HdrHistogram.Histogram;
 
 import java.nio.file.Path;
@@ -48,7 +49,8 @@ public final class CrossNodeTool {
     public static Result run(int messages, int pageCount, int pauseMillis, boolean fsyncAlways, Path dir) throws Exception {
         Histogram local = new Histogram(TimeUnit.SECONDS.toNanos(30), 3);
         Histogram remote = new Histogram(TimeUnit.SECONDS.toNanos(30), 3);
-        try (RedisProcess redis = RedisProcess.start(dir, fsyncAlways);
+        try (RedisServer redis = RedisServer.startIn(dir,
+                fsyncAlways ? RedisServer.Persistence.FSYNC_ALWAYS : RedisServer.Persistence.NONE);
              VaadinPages pages = new VaadinPages(pageCount, 1);
              PubSubHub nodeA = PubSubHub.builder().nodeId("node-a").transport(RedisTransport.create(redis.uri()))
                      .codec(JsonCodec.allowing(Msg.class)).build();
