@@ -75,7 +75,7 @@ final class Cluster implements TransportContext {
         long lastSeenNanos;
     }
 
-    public Cluster(String nodeId, Transport transport, MessageCodec codec, int maxPayloadBytes, Dispatcher dispatcher) {
+    Cluster(String nodeId, Transport transport, MessageCodec codec, int maxPayloadBytes, Dispatcher dispatcher) {
         this.nodeId = Arguments.notNull(nodeId, "nodeId");
         this.instanceId = nodeId + INSTANCE_SEPARATOR + Long.toString(System.currentTimeMillis(), 36)
                 + Integer.toString(ThreadLocalRandom.current().nextInt(36 * 36 * 36), 36);
@@ -85,7 +85,7 @@ final class Cluster implements TransportContext {
         this.dispatcher = dispatcher;
     }
 
-    public void start() {
+    void start() {
         transport.start(this);
     }
 
@@ -93,7 +93,7 @@ final class Cluster implements TransportContext {
      * Sends a message from this node: encodes it first (so a message that cannot travel fails here, before any
      * delivery), then delivers it locally and hands it to the transport, in one order.
      */
-    public void send(String topic, Object message, UI skip, Dispatcher.Sender sender) {
+    void send(String topic, Object message, UI skip, Dispatcher.Sender sender) {
         byte[] payload = codec.encode(message);
         if (payload.length > maxPayloadBytes) {
             throw new IllegalArgumentException("message of type " + message.getClass().getName() + " is "
@@ -129,7 +129,7 @@ final class Cluster implements TransportContext {
     }
 
     /** Checks, at the call, that a value can travel: what a presence descriptor must pass before a join. */
-    public void checkEncodable(Object value, String what) {
+    void checkEncodable(Object value, String what) {
         byte[] payload;
         try {
             payload = codec.encode(value);
@@ -164,6 +164,11 @@ final class Cluster implements TransportContext {
                 LOG.warn("flow-pubsub: node {} could not read the history of topic '{}' from the transport "
                         + "({}); its pages get the history this node received itself", instanceId, topic,
                         cause instanceof TimeoutException ? "no answer within " + timeout.toMillis() + " ms" : cause.toString());
+                return null;
+            }
+            if (kept == null) {
+                LOG.warn("flow-pubsub: node {}'s transport answered the history read of topic '{}' with nothing (a bug "
+                        + "in the transport); its pages get the history this node received itself", instanceId, topic);
                 return null;
             }
             return decodeHistory(topic, kept);
@@ -207,7 +212,7 @@ final class Cluster implements TransportContext {
     }
 
     /** The node's configured id. */
-    public String configuredNodeId() {
+    String configuredNodeId() {
         return nodeId;
     }
 
@@ -304,11 +309,11 @@ final class Cluster implements TransportContext {
         }
     }
 
-    public TransportHealth health() {
+    TransportHealth health() {
         return transport.health();
     }
 
-    public void close() {
+    void close() {
         transport.close();
     }
 

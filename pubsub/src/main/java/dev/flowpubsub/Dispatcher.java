@@ -95,24 +95,24 @@ final class Dispatcher {
         this.budgets = settings.sendRate() > 0 ? new SendBudgets(settings.sendRate(), settings.sendBurst()) : null;
     }
 
-    public int queueCapacity() {
+    int queueCapacity() {
         return queueCapacity;
     }
 
     /** The shortest time between two batches of one page, in nanoseconds; 0 when a batch may start at once. */
-    public long minBatchIntervalNanos() {
+    long minBatchIntervalNanos() {
         return minBatchIntervalNanos;
     }
 
-    public OverflowPolicy overflowPolicy() {
+    OverflowPolicy overflowPolicy() {
         return overflowPolicy;
     }
 
-    public int maxLanes() {
+    int maxLanes() {
         return lanes.maxLanes();
     }
 
-    public int inboxCapacity() {
+    int inboxCapacity() {
         return inbox.capacity();
     }
 
@@ -124,7 +124,7 @@ final class Dispatcher {
      * @param topic null for a broadcast subscription
      * @param type  null for every message
      */
-    public Registration subscribe(UI ui, String topic, Class<?> type, TopicMessageHandler<Object> handler) {
+    Registration subscribe(UI ui, String topic, Class<?> type, TopicMessageHandler<Object> handler) {
         return add(ui, topic, type, handler, true);
     }
 
@@ -151,7 +151,7 @@ final class Dispatcher {
      * a transport, the first subscriber of a topic on this node also reads the messages sent before this node
      * started from the engine, once, in the background (see {@link #HISTORY_TIMEOUT}).
      */
-    public Registration subscribeWithHistory(UI ui, String topic, Class<?> type, TopicMessageHandler<Object> handler) {
+    Registration subscribeWithHistory(UI ui, String topic, Class<?> type, TopicMessageHandler<Object> handler) {
         Subscription subscription = add(ui, topic, type, handler, false);
         control(() -> startHistory(topic, subscription));
         return subscription;
@@ -169,9 +169,10 @@ final class Dispatcher {
             return;
         }
         if (histories.awaitRead(topic, subscription)) {
-            // Cluster.history turns every failure of the read into a null list: nothing is lost in the future
+            // however the read ends (decoding can fail too), the waiting subscriptions start: with what this node
+            // has when the read failed
             var unused = clusterNow.history(topic, size, HISTORY_TIMEOUT, tasks::submit)
-                    .thenAccept(older -> control(() -> finishHistory(topic, older)));
+                    .whenComplete((older, failure) -> control(() -> finishHistory(topic, failure == null ? older : null)));
         }
     }
 
@@ -189,7 +190,7 @@ final class Dispatcher {
     }
 
     /** Subscribes to joins and leaves on a topic, first handing the handler everyone present (PRESENT events). */
-    public Registration subscribePresence(UI ui, String topic, MessageHandler<PresenceEvent> handler) {
+    Registration subscribePresence(UI ui, String topic, MessageHandler<PresenceEvent> handler) {
         Subscription subscription = add(ui, Presences.EVENTS_PREFIX + topic, PresenceEvent.class,
                 (eventTopic, event) -> handler.onMessage((PresenceEvent) event), false);
         control(() -> activate(subscription, presences.snapshot(topic)));
@@ -197,7 +198,7 @@ final class Dispatcher {
     }
 
     /** Makes the page present on a topic until the registration is removed or the page detaches. */
-    public PresenceRegistration join(UI ui, String topic, Object descriptor) {
+    PresenceRegistration join(UI ui, String topic, Object descriptor) {
         ensureOpen();
         String node = cluster == null ? "local" : cluster.nodeId();
         Presences.Member member = new Presences.Member(topic, node + "-" + joinIds.incrementAndGet(), descriptor,
@@ -255,7 +256,7 @@ final class Dispatcher {
     }
 
     /** Who is present on a topic, on every node, in the order they joined. */
-    public List<Presence> present(String topic) {
+    List<Presence> present(String topic) {
         return presences.present(topic);
     }
 
@@ -275,7 +276,7 @@ final class Dispatcher {
      * transport starts, so that nothing it receives meets a hub that is not ready for it; nothing is sent until
      * {@link #clusterStarted}.
      */
-    public void enableCluster(Cluster cluster, java.time.Duration heartbeatEvery) {
+    void enableCluster(Cluster cluster, java.time.Duration heartbeatEvery) {
         this.cluster = cluster;
         this.heartbeatNanos = heartbeatEvery.toNanos();
         this.presences = new Presences(this, cluster.nodeId(), cluster::sendProtocol, 100);
@@ -285,28 +286,28 @@ final class Dispatcher {
      * Once the transport has started: asks the other nodes for their presence entries, and starts the heartbeat.
      * Not sooner: a transport may only be published to once started.
      */
-    public void clusterStarted() {
+    void clusterStarted() {
         Presences clustered = presences;
         long every = heartbeatNanos;
         control(clustered::joinCluster);
         timer.repeat(() -> control(() -> clustered.heartbeat(System.nanoTime(), 3 * every)), every);
     }
 
-    public void unsubscribe(UI ui) {
+    void unsubscribe(UI ui) {
         UiEndpoint endpoint = index.get(ui);
         if (endpoint != null) {
             endpoint.removeBroadcast();
         }
     }
 
-    public void unsubscribeTopic(UI ui, String topic) {
+    void unsubscribeTopic(UI ui, String topic) {
         UiEndpoint endpoint = index.get(ui);
         if (endpoint != null) {
             endpoint.removeTopic(topic);
         }
     }
 
-    public void unsubscribeAll(UI ui) {
+    void unsubscribeAll(UI ui) {
         UiEndpoint endpoint = index.get(ui);
         if (endpoint != null) {
             endpoint.close();
@@ -314,7 +315,7 @@ final class Dispatcher {
     }
 
     /** How many handlers the page holds on this hub, over all topics. */
-    public int subscriptionCount(UI ui) {
+    int subscriptionCount(UI ui) {
         UiEndpoint endpoint = index.get(ui);
         return endpoint == null ? 0 : endpoint.subscriptionCount();
     }
@@ -330,15 +331,23 @@ final class Dispatcher {
     /**
      * Once per hub: if the application's shell has no {@code @Push} and this page has no push either, says how to
      * turn it on. Decided from the application, not from one page: a test's mocked page has push off, and is
-     * not worth a warning (its application has no shell there).
+     * not worth a warning (its application has no shell there). An application without a shell gets no warning
+     * either: in Vaadin 24 and later {@code @Push} goes only on a shell, so such an application configures push
+     * some other way (an init parameter, per page in code), or has chosen to run without it.
      */
     private void warnIfNoPush(UI ui) {
         if (pushChecked.get() || !pushChecked.compareAndSet(false, true)) {
             return;
         }
-        VaadinSession session = ui.getSession();
-        Class<?> shell = session == null ? null
-                : AppShellRegistry.getInstance(session.getService().getContext()).getShell();
+        Class<?> shell;
+        try {
+            VaadinSession session = ui.getSession();
+            shell = session == null ? null : AppShellRegistry.getInstance(session.getService().getContext()).getShell();
+        } catch (RuntimeException unusualSetup) {
+            // a session without a service or context (a hand-built test setup): no shell to judge, and a
+            // subscription must not fail for a warning
+            return;
+        }
         if (shell != null && !shell.isAnnotationPresent(Push.class) && !ui.getPushConfiguration().getPushMode().isEnabled()) {
             LOG.warn("flow-pubsub: the application has no server push, so messages reach a browser only with its next "
                     + "request. Add @Push to {} (com.vaadin.flow.component.page.Push). This warning is shown once.",
@@ -353,7 +362,7 @@ final class Dispatcher {
      *
      * @throws PubSubSendRefusedException if the session has used up its budget
      */
-    public void chargeBudget(UI ui) {
+    void chargeBudget(UI ui) {
         VaadinSession session = ui.getSession();
         if (budgets == null || session == null) {
             return; // a detached page has no user left to send for it
@@ -380,7 +389,7 @@ final class Dispatcher {
      *
      * @throws PubSubSendRefusedException if there is no room
      */
-    public void admit(Sender sender) {
+    void admit(Sender sender) {
         ensureOpen();
         if (inbox.tryReserve()) {
             return;
@@ -406,18 +415,18 @@ final class Dispatcher {
     }
 
     /** Gives back a place taken by {@link #admit} when the message is not published after all. */
-    public void unadmit() {
+    void unadmit() {
         inbox.release();
     }
 
     /** Accepts a message admitted with {@link #admit} and returns at once; never runs a handler on the caller's thread. */
-    public void publishAdmitted(Envelope envelope) {
+    void publishAdmitted(Envelope envelope) {
         counters.sent.increment();
         enqueue(envelope);
     }
 
     /** {@link #admit} and {@link #publishAdmitted} in one. */
-    public void publish(Envelope envelope, Sender sender) {
+    void publish(Envelope envelope, Sender sender) {
         admit(sender);
         publishAdmitted(envelope);
     }
@@ -566,11 +575,11 @@ final class Dispatcher {
     }
 
     /** Whether the timer thread was started; and, after close, whether it has stopped. */
-    public boolean timerStarted() {
+    boolean timerStarted() {
         return timer.isStarted();
     }
 
-    public boolean timerTerminated() {
+    boolean timerTerminated() {
         return timer.isTerminated();
     }
 
@@ -579,7 +588,7 @@ final class Dispatcher {
      * run or been handed to its session's access queue (where it runs when the session's lock holder
      * releases it).
      */
-    public boolean awaitIdle(Duration timeout) throws InterruptedException {
+    boolean awaitIdle(Duration timeout) throws InterruptedException {
         return tasks.awaitIdle(timeout, () -> !inbox.isEmpty() || lanes.hasWaiting());
     }
 
@@ -641,7 +650,7 @@ final class Dispatcher {
 
     // ---- lifecycle ------------------------------------------------------------------------------
 
-    public boolean isClosed() {
+    boolean isClosed() {
         return closed;
     }
 
@@ -658,7 +667,7 @@ final class Dispatcher {
      * other nodes drop this node's entries at once instead of after three missed heartbeats. Then the transport
      * is closed (flushing what it holds), then {@link #close}.
      */
-    public void leaveAll() {
+    void leaveAll() {
         if (closing) {
             return;
         }
@@ -674,7 +683,7 @@ final class Dispatcher {
     }
 
     /** Ends every subscription, forgets pending messages and stops the owned executor. Idempotent. */
-    public void close() {
+    void close() {
         if (closed) {
             return;
         }

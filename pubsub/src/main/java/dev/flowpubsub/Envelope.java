@@ -15,7 +15,7 @@ record Envelope(String topic, Object message, UI skip, String origin, long origi
         implements InboxItem, PageItem {
 
     /** A message sent on a hub without transport. */
-    public static Envelope local(String topic, Object message, UI skip) {
+    static Envelope local(String topic, Object message, UI skip) {
         return new Envelope(topic, message, skip, null, 0);
     }
 

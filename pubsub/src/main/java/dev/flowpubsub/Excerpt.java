@@ -8,13 +8,13 @@ package dev.flowpubsub;
 final class Excerpt {
 
     /** The longest excerpt, before the marker of a cut. */
-    public static final int MAX_CODE_POINTS = 100;
+    static final int MAX_CODE_POINTS = 100;
 
     private Excerpt() {
     }
 
     /** A short, single-line excerpt of {@code text}; {@code "null"} for null. */
-    public static String of(String text) {
+    static String of(String text) {
         String all = String.valueOf(text);
         StringBuilder excerpt = new StringBuilder(MAX_CODE_POINTS + 30);
         all.codePoints().limit(MAX_CODE_POINTS).map(c -> isPlain(c) ? c : '?').forEach(excerpt::appendCodePoint);

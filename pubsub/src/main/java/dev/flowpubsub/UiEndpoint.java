@@ -98,11 +98,8 @@ final class UiEndpoint implements PushWatch.PushListener, DeliveryLanes.Page {
 
         private static final long serialVersionUID = 1L;
 
+        /** The page's state; {@code null} in a watch read back from a serialized session, which does nothing. */
         private final transient UiEndpoint endpoint;
-        /** What the page held when it was serialized; only set in the serialized form. */
-        private int subscriptionsWhenSerialized;
-        private int presencesWhenSerialized;
-        private int uiId;
 
         DetachWatch(UiEndpoint endpoint) {
             this.endpoint = endpoint;
@@ -115,26 +112,33 @@ final class UiEndpoint implements PushWatch.PushListener, DeliveryLanes.Page {
             }
         }
 
+        /** Serialized as what the page held then, so the live watch carries no field for it (one per page). */
         @java.io.Serial
-        private void writeObject(java.io.ObjectOutputStream out) throws java.io.IOException {
-            if (endpoint != null) {
-                synchronized (endpoint) {
-                    subscriptionsWhenSerialized = endpoint.subscriptionCount;
-                    presencesWhenSerialized = endpoint.joins == null ? 0 : endpoint.joins.size();
-                }
-                uiId = endpoint.ui.getUIId();
+        private Object writeReplace() {
+            if (endpoint == null) {
+                return new SerializedWatch(-1, 0, 0);
             }
-            out.defaultWriteObject();
+            int subscriptions;
+            int presences;
+            synchronized (endpoint) {
+                subscriptions = endpoint.subscriptionCount;
+                presences = endpoint.joins == null ? 0 : endpoint.joins.size();
+            }
+            return new SerializedWatch(endpoint.ui.getUIId(), subscriptions, presences);
         }
+    }
+
+    /** A {@link DetachWatch} as serialized: read back, it says what ended and becomes a watch that does nothing. */
+    record SerializedWatch(int uiId, int subscriptions, int presences) implements java.io.Serializable {
 
         @java.io.Serial
-        private void readObject(java.io.ObjectInputStream in) throws java.io.IOException, ClassNotFoundException {
-            in.defaultReadObject();
-            if (subscriptionsWhenSerialized + presencesWhenSerialized > 0) {
+        private Object readResolve() {
+            if (subscriptions + presences > 0) {
                 LOG.info("flow-pubsub: UI {} was read back from a serialized session: its {} page-scoped "
                         + "subscription(s) and {} presence(s) ended with it (the hub's state is not serialized)",
-                        uiId, subscriptionsWhenSerialized, presencesWhenSerialized);
+                        uiId, subscriptions, presences);
             }
+            return new DetachWatch(null);
         }
     }
 

@@ -156,4 +156,33 @@ class ClusterReceiveTest {
             assertThat(strict.published).as("the first protocol message, once started").isNotEmpty();
         }
     }
+    @Test
+    void aHistoryReadThatFailsAfterTheTransportAnswered_stillStartsTheSubscriptions() {
+        // a transport that answers its history read with null (a bug in it): decoding the answer fails
+        HandDrivenTransport broken = new HandDrivenTransport() {
+            @Override
+            public java.util.concurrent.CompletionStage<List<TransportEnvelope>> history(String topic, int limit) {
+                return java.util.concurrent.CompletableFuture.completedFuture(null);
+            }
+        };
+        try (VaadinApp other = new VaadinApp()) {
+            PubSubHub node = PubSubHub.builder().transport(broken).history(HistoryPolicy.keep(10, "room:"))
+                    .install(other.service);
+            UI first = other.browser().pushTab();
+            UI second = other.browser().pushTab();
+            Inbox firstInbox = new Inbox(first);
+            Inbox secondInbox = new Inbox(second);
+            first.accessSynchronously(() -> PubSub.current().subscribeTopicWithHistory("room:a", String.class,
+                    firstInbox::add));
+            other.deliver();
+            second.accessSynchronously(() -> PubSub.current().subscribeTopicWithHistory("room:a", String.class,
+                    secondInbox::add));
+
+            node.sendAllOnTopic("room:a", "after the failed read");
+            other.deliver();
+
+            assertThat(firstInbox.messages).containsExactly("after the failed read");
+            assertThat(secondInbox.messages).containsExactly("after the failed read");
+        }
+    }
 }

@@ -1,24 +1,19 @@
 package dev.flowpubsub;
 
-import com.github.mvysny.fakeservlet.FakeServletConfig;
-import com.github.mvysny.kaributesting.v10.Routes;
-import com.github.mvysny.kaributesting.v10.mock.MockVaadinHelper;
-import com.github.mvysny.kaributesting.v10.mock.MockVaadinServlet;
 import com.vaadin.flow.component.UI;
 import com.vaadin.flow.server.VaadinService;
 import com.vaadin.flow.server.VaadinSession;
 import com.vaadin.flow.shared.communication.PushMode;
+import dev.flowpubsub.testsupport.MockVaadinApp;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.locks.Lock;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
 /**
- * A real Vaadin service (from Karibu's mock servlet) with as many real sessions and UIs as a test needs:
- * Karibu's {@code MockVaadin.setup()} gives one UI per thread, but pub/sub is about many.
+ * The core's tests' Vaadin application: test-support's {@link MockVaadinApp} (real sessions and UIs, no
+ * network) with the application's hub, browsers that open tabs, and errors collected.
  *
  * <p>Between calls every session is unlocked, as on a server between requests, so deliveries run on the
  * hub's threads at once; {@link #deliver()} waits for them. Errors that reach a session's error handler
@@ -27,17 +22,11 @@ import java.util.function.Supplier;
 public final class VaadinApp implements AutoCloseable {
 
     public final VaadinService service;
-    private final MockVaadinServlet servlet;
+    private final MockVaadinApp vaadin = new MockVaadinApp();
     private final List<Throwable> sessionErrors = new CopyOnWriteArrayList<>();
 
     public VaadinApp() {
-        try {
-            servlet = new MockVaadinServlet(new Routes());
-            servlet.init(new FakeServletConfig(MockVaadinHelper.INSTANCE.createMockContext()));
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-        service = servlet.getService();
+        service = vaadin.service();
     }
 
     public PubSubHub hub() {
@@ -74,7 +63,7 @@ public final class VaadinApp implements AutoCloseable {
                 throw error;
             }
         } finally {
-            servlet.destroy();
+            vaadin.close();
         }
     }
 
@@ -97,40 +86,15 @@ public final class VaadinApp implements AutoCloseable {
         }
     }
 
-    /**
-     * A Vaadin session with a lock of its own: the default reads it from the wrapped HTTP session, which this setup
-     * does not have. A top-level class, so a session can be serialized (it keeps no reference to the test).
-     */
-    static final class OwnLockSession extends VaadinSession {
-
-        private static final long serialVersionUID = 1L;
-
-        private final Lock lock = new ReentrantLock();
-
-        OwnLockSession(VaadinService service) {
-            super(service);
-        }
-
-        @Override
-        public Lock getLockInstance() {
-            return lock;
-        }
-    }
-
     /** One browser session; {@link #tab()} opens a page in it. */
     public final class Browser {
 
         public final VaadinSession session;
-        private int nextUiId;
+        private final MockVaadinApp.OwnLockSession ownLockSession;
 
         private Browser() {
-            session = new OwnLockSession(service);
-            session.lock();
-            try {
-                session.setErrorHandler(new CollectingErrorHandler(sessionErrors));
-            } finally {
-                session.unlock();
-            }
+            ownLockSession = vaadin.newSession(new CollectingErrorHandler(sessionErrors));
+            session = ownLockSession;
         }
 
         /** Opens a new tab: a new UI attached to this session. */
@@ -146,16 +110,7 @@ public final class VaadinApp implements AutoCloseable {
         }
 
         <U extends UI> U tab(Supplier<U> factory) {
-            U ui = factory.get();
-            session.lock();
-            try {
-                ui.getInternals().setSession(session);
-                ui.doInit(null, nextUiId++, "ROOT");
-                session.addUI(ui);
-            } finally {
-                session.unlock();
-            }
-            return ui;
+            return vaadin.open(ownLockSession, factory);
         }
 
         /** Closes a tab as Vaadin does when the browser unloads it: the UI detaches. */

@@ -21,10 +21,15 @@ final class Backoff {
     /** Sleeps before the next try; returns early if interrupted (with the interrupt flag set again). */
     void pause() {
         try {
-            Thread.sleep(DELAY.createDelay(++attempt));
+            Thread.sleep(next());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** The pause before the next try, counting it as one more. */
+    Duration next() {
+        return DELAY.createDelay(++attempt);
     }
 
     /** After a success: the next failure waits the shortest pause again. */

@@ -59,7 +59,8 @@ import org.springframework.util.StringUtils;
  * }
  * }</pre>
  */
-@AutoConfiguration
+// after Spring Data Redis, so that its ClientResources (with the application's customizers) is the one shared
+@AutoConfiguration(afterName = "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration")
 @ConditionalOnClass({PubSubHub.class, VaadinServiceInitListener.class})
 @EnableConfigurationProperties(PubSubProperties.class)
 public class PubSubAutoConfiguration {

@@ -196,6 +196,25 @@ class PubSubAutoConfigurationTest {
     }
 
     @Test
+    void springDataRedisClientResources_areShared_andTheirCustomizersKept() {
+        java.util.concurrent.atomic.AtomicBoolean customized = new java.util.concurrent.atomic.AtomicBoolean();
+        try (RedisServer redis = RedisServer.start()) {
+            runner.withConfiguration(AutoConfigurations.of(
+                            org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration.class))
+                    .withPropertyValues("pubsub.redis.uri=" + redis.uri(), "spring.data.redis.port=" + redis.port())
+                    .withBean(org.springframework.boot.data.redis.autoconfigure.ClientResourcesBuilderCustomizer.class,
+                            () -> builder -> customized.set(true))
+                    .run(context -> {
+                        assertThat(context).hasSingleBean(io.lettuce.core.resource.ClientResources.class);
+                        assertThat(context).hasBean("lettuceClientResources");
+                        assertThat(customized).as("the application's ClientResourcesBuilderCustomizer ran").isTrue();
+                        PubSubHub hub = context.getBean(PubSubHub.class);
+                        await().atMost(Duration.ofSeconds(10)).until(() -> hub.transportHealth().orElseThrow().up());
+                    });
+        }
+    }
+
+    @Test
     void hubIsClosed_whenTheContextCloses() {
         PubSubHub[] hub = new PubSubHub[1];
         runner.run(context -> hub[0] = context.getBean(PubSubHub.class));
