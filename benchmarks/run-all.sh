@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Runs every benchmark of BENCHMARKS.md, one after the other (never two at once: they share the machine's cores),
 # and keeps the raw results and the machine's load in benchmarks/results/. About 45 minutes on 2 cores.
-# Build first:  ./mvnw -B -Pproduction -pl chat,benchmarks -am package -DskipTests
+# Build first:  ./mvnw -B -Pproduction -pl chat,benchmarks/stock-app,benchmarks -am package -DskipTests
+# Runs with the java of JAVA_HOME (a JDK 21 or newer), or the one on the PATH.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
-JAVA="$JAVA_HOME/bin/java"
+JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 JAR=benchmarks/target/benchmarks.jar
 OUT=benchmarks/results
 mkdir -p "$OUT"
@@ -36,15 +36,14 @@ for part in $parts; do
       load "crossnode end" ;;
     e2e)
       load "e2e start"
-      "$JAVA" -jar $JAR e2e --chat-jar chat/target/flow-pubsub-chat-0.1.0-SNAPSHOT.jar --clients 1000 --rate 5 \
-        --seconds 20 --log benchmarks/target/e2e-chat.log > "$OUT/e2e-1000.txt" 2>&1
+      "$JAVA" -jar $JAR e2e --clients 1000 --rate 5 --seconds 20 > "$OUT/e2e-1000.txt" 2>&1
       load "e2e end" ;;
     e2e-defaults)
-      # the same with Atmosphere's default write wait (100 ms) instead of the chat's PushTuning (1 ms)
+      # flow-pubsub with Atmosphere's default write wait (100 ms) instead of the 1 ms it sets
       load "e2e-defaults start"
       for k in 1000 200; do
-        "$JAVA" -jar $JAR e2e --chat-jar chat/target/flow-pubsub-chat-0.1.0-SNAPSHOT.jar --clients $k --rate 5 \
-          --seconds 20 --write-wait-ms 100 --log benchmarks/target/e2e-chat.log > "$OUT/e2e-$k-atmosphere-defaults.txt" 2>&1
+        "$JAVA" -jar $JAR e2e --contenders pubsub --clients $k --rate 5 --seconds 20 --write-wait-ms 100 \
+          > "$OUT/e2e-$k-atmosphere-defaults.txt" 2>&1
       done
       load "e2e-defaults end" ;;
     report)

@@ -1,40 +1,69 @@
 package dev.flowpubsub.benchmarks;
 
+import dev.flowpubsub.benchmarks.e2e.AppServer;
 import dev.flowpubsub.benchmarks.e2e.EndToEndTool;
 import dev.flowpubsub.chat.Application;
+import dev.flowpubsub.stockapp.StockApplication;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.SpringApplication;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import java.io.PrintStream;
+import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The end-to-end tool, tiny: a few protocol clients on the chat (started in this JVM, production mode), both
- * routes, a second of messages each. Every message must reach every client, through push.
+ * The end-to-end tool, tiny: a few protocol clients on each contender's application (each started in this JVM in
+ * its turn, production mode), a second of messages each. Every message must reach every client, through push.
  */
 class EndToEndSmokeTest {
 
     @Test
-    void protocolClients_receiveEveryMessage_onBothRoutes() throws Exception {
-        try (ConfigurableApplicationContext chat = SpringApplication.run(Application.class, "--server.port=0",
-                "--server.address=127.0.0.1", "--vaadin.productionMode=true", "--logging.level.root=WARN")) {
-            String url = "http://127.0.0.1:" + chat.getEnvironment().getProperty("local.server.port") + "/";
-            EndToEndTool.Config config = EndToEndTool.Config.parse("--clients", "3", "--rate", "10", "--seconds", "1",
-                    "--ladder", "10", "--step-seconds", "0.5", "--step-min-messages", "5", "--warmup-messages", "3",
-                    "--drain-seconds", "10", "--pause-seconds", "0");
+    void protocolClients_receiveEveryMessage_onEveryContender() throws Exception {
+        EndToEndTool.Config config = EndToEndTool.Config.parse("--clients", "3", "--rate", "10", "--seconds", "1",
+                "--ladder", "10", "--step-seconds", "0.5", "--step-min-messages", "5", "--warmup-messages", "3",
+                "--drain-seconds", "10", "--pause-seconds", "0");
 
-            List<EndToEndTool.Step> steps = EndToEndTool.run(url, config, new PrintStream(System.out, true));
+        List<EndToEndTool.Step> steps = EndToEndTool.run(EndToEndSmokeTest::start, config,
+                new PrintStream(System.out, true));
 
-            assertThat(steps).extracting(EndToEndTool.Step::contender).contains("broadcaster", "pubsub");
-            for (EndToEndTool.Step step : steps) {
-                assertThat(step.sent()).as(step.toString()).isPositive();
-                assertThat(step.completed()).as("every message reached all clients: " + step).isEqualTo(step.sent());
-                assertThat(step.p50Ms()).as(step.toString()).isPositive();
-                assertThat(step.pushesPerMessage()).as(step.toString()).isPositive();
-            }
+        assertThat(steps).extracting(EndToEndTool.Step::contender)
+                .contains(EndToEndTool.CONTENDERS.toArray(String[]::new));
+        for (EndToEndTool.Step step : steps) {
+            assertThat(step.sent()).as(step.toString()).isPositive();
+            assertThat(step.completed()).as("every message reached all clients: " + step).isEqualTo(step.sent());
+            assertThat(step.p50Ms()).as(step.toString()).isPositive();
+            assertThat(step.pushesPerMessage()).as(step.toString()).isPositive();
         }
+    }
+
+    /**
+     * The stock app, without what this JVM's class path also holds for the chat: flow-pubsub's auto-configuration
+     * and the chat's application.properties (the stock app has none of its own).
+     */
+    private static Class<?> stock(List<String> arguments) {
+        arguments.add("--spring.autoconfigure.exclude=dev.flowpubsub.spring.PubSubAutoConfiguration");
+        arguments.add("--spring.config.name=stock-app");
+        return StockApplication.class;
+    }
+
+    /** The contender's application, in this JVM, stopped when its run ends. */
+    private static AppServer start(String contender) {
+        List<String> arguments = new ArrayList<>(List.of("--server.port=0", "--server.address=127.0.0.1",
+                "--vaadin.productionMode=true", "--logging.level.root=WARN"));
+        Class<?> application = switch (contender) {
+            case "pubsub" -> Application.class;
+            case "stock" -> stock(arguments);
+            case "tuned-broadcaster" -> {
+                arguments.add("--stock.atmosphere-write-wait-ms=1");
+                yield stock(arguments);
+            }
+            default -> throw new IllegalArgumentException(contender);
+        };
+        ConfigurableApplicationContext context = SpringApplication.run(application, arguments.toArray(String[]::new));
+        String port = context.getEnvironment().getProperty("local.server.port");
+        return AppServer.external("http://127.0.0.1:" + port + "/", context::close);
     }
 }

@@ -3,6 +3,7 @@ package dev.flowpubsub.chat;
 import com.vaadin.flow.server.VaadinServletService;
 import com.vaadin.flow.spring.SpringServlet;
 import dev.flowpubsub.PubSubHub;
+import dev.flowpubsub.testsupport.Atmospheres;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -44,11 +45,10 @@ class ApplicationTest {
     }
 
     @Test
-    void vaadinServlet_tellsAtmosphereToFreeItsWriteThreadsAfterOneMillisecond() {
-        // Atmosphere reads its parameters from the Vaadin servlet's configuration, as the container hands it over
-        String wait = vaadinServlet.getServlet().getServletConfig().getInitParameter(PushTuning.ATMOSPHERE_WAIT_TIME);
+    void vaadinsPush_freesAtmospheresWriteThreadsAfterOneMillisecond_asTheStarterSets() {
+        int wait = Atmospheres.writeWaitMillis(vaadinServlet.getServlet().getServletContext());
 
-        assertThat(wait).isEqualTo("1");
+        assertThat(wait).isEqualTo(1);
     }
 
     @Test

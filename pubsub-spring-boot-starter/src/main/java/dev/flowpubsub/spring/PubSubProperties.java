@@ -1,5 +1,6 @@
 package dev.flowpubsub.spring;
 
+import dev.flowpubsub.AtmosphereWriteWait;
 import dev.flowpubsub.OverflowPolicy;
 import dev.flowpubsub.PubSubHub;
 import dev.flowpubsub.redis.RedisTransport;
@@ -65,6 +66,8 @@ public class PubSubProperties {
 
     private final Presence presence = new Presence();
 
+    private final Push push = new Push();
+
     public History getHistory() {
         return history;
     }
@@ -99,6 +102,10 @@ public class PubSubProperties {
 
     public Presence getPresence() {
         return presence;
+    }
+
+    public Push getPush() {
+        return push;
     }
 
     /**
@@ -138,6 +145,26 @@ public class PubSubProperties {
 
         public void setBurst(int burst) {
             this.burst = burst;
+        }
+    }
+
+    /** Vaadin's push (Atmosphere), as flow-pubsub sets it. */
+    public static class Push {
+
+        /**
+         * How long Atmosphere keeps a write thread on a browser's connection after a push, waiting for the next one
+         * (its {@code org.atmosphere.cpr.Broadcaster.threadWaitTime}), in whole milliseconds such as {@code 1ms}.
+         * Atmosphere's own 100 ms makes one message to more than 200 pages take about half a second; empty leaves
+         * Atmosphere's own. A value the application sets on the Vaadin servlet itself is kept.
+         */
+        private String atmosphereWriteWait = AtmosphereWriteWait.DEFAULT_MILLIS + "ms";
+
+        public String getAtmosphereWriteWait() {
+            return atmosphereWriteWait;
+        }
+
+        public void setAtmosphereWriteWait(String atmosphereWriteWait) {
+            this.atmosphereWriteWait = atmosphereWriteWait;
         }
     }
 

@@ -6,6 +6,8 @@ import com.vaadin.flow.component.UI;
 import com.vaadin.flow.server.ServiceInitEvent;
 import com.vaadin.flow.server.VaadinService;
 import com.vaadin.flow.server.VaadinServiceInitListener;
+import com.vaadin.flow.spring.SpringServlet;
+import dev.flowpubsub.AtmosphereWriteWait;
 import dev.flowpubsub.DeliveryError;
 import dev.flowpubsub.DeliveryErrorHandler;
 import dev.flowpubsub.OverflowPolicy;
@@ -21,12 +23,14 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.StandardEnvironment;
@@ -212,6 +216,56 @@ class PubSubAutoConfigurationTest {
                         await().atMost(Duration.ofSeconds(10)).until(() -> hub.transportHealth().orElseThrow().up());
                     });
         }
+    }
+
+    @Test
+    void vaadinServlet_getsAtmospheresWriteWaitOfOneMillisecond_byDefault() {
+        runner.run(context -> assertThat(vaadinServletParameters(context))
+                .containsEntry(AtmosphereWriteWait.ATMOSPHERE_PARAMETER, "1")
+                .containsEntry(AtmosphereWriteWait.PARAMETER, "1"));
+    }
+
+    @Test
+    void atmosphereWriteWait_comesFromItsProperty_andEmptyLeavesAtmospheresOwn() {
+        runner.withPropertyValues("pubsub.push.atmosphere-write-wait=25ms").run(context ->
+                assertThat(vaadinServletParameters(context)).containsEntry(AtmosphereWriteWait.ATMOSPHERE_PARAMETER, "25"));
+        runner.withPropertyValues("pubsub.push.atmosphere-write-wait=").run(context ->
+                assertThat(vaadinServletParameters(context)).containsEntry(AtmosphereWriteWait.PARAMETER, "")
+                        .doesNotContainKey(AtmosphereWriteWait.ATMOSPHERE_PARAMETER));
+    }
+
+    @Test
+    void atmosphereWriteWait_theApplicationSetOnTheServlet_isKept() {
+        runner.run(context -> {
+            ServletRegistrationBean<SpringServlet> registration =
+                    new ServletRegistrationBean<>(new SpringServlet(context, false));
+            registration.addInitParameter(AtmosphereWriteWait.ATMOSPHERE_PARAMETER, "50");
+
+            context.getBean("pubSubAtmosphereWriteWait", BeanPostProcessor.class)
+                    .postProcessBeforeInitialization(registration, "springServlet");
+
+            assertThat(registration.getInitParameters()).containsEntry(AtmosphereWriteWait.ATMOSPHERE_PARAMETER, "50");
+        });
+    }
+
+    @Test
+    void atmosphereWriteWait_thatIsNotWholeMilliseconds_failsTheStartWithThePropertysName() {
+        for (String wrong : new String[] {"soon", "-1ms", "1500us"}) {
+            runner.withPropertyValues("pubsub.push.atmosphere-write-wait=" + wrong).run(context ->
+                    assertThat(context).hasFailed().getFailure()
+                            .hasStackTraceContaining("pubsub.push.atmosphere-write-wait must be a duration in whole "
+                                    + "milliseconds").hasStackTraceContaining("(got '" + wrong + "')"));
+        }
+    }
+
+    /** The init parameters the Vaadin servlet's registration gets, after the starter's post-processor saw it. */
+    private static java.util.Map<String, String> vaadinServletParameters(
+            org.springframework.context.ApplicationContext context) {
+        ServletRegistrationBean<SpringServlet> registration =
+                new ServletRegistrationBean<>(new SpringServlet(context, false));
+        context.getBean("pubSubAtmosphereWriteWait", BeanPostProcessor.class)
+                .postProcessBeforeInitialization(registration, "springServlet");
+        return registration.getInitParameters();
     }
 
     @Test

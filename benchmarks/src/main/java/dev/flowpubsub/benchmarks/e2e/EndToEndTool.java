@@ -21,26 +21,40 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * End to end: K protocol-level push clients ({@link PushClient}) on the chat, all on one route, while some of them
- * type and send messages at a fixed rate. Measures, per message, the time from the send request leaving the sender
- * until the last of the K pages (the sender's included) has received the update that shows it; counts the pushes
- * (UIDL messages over the WebSocket) per message; and steps the rate up until the last-recipient p99 passes the
- * limit, which gives the highest rate held. Route {@code ""} is the chat on flow-pubsub, {@code broadcaster} the
- * same chat on the docs' Broadcaster; both run against the same server, one after the other, with the same K and
- * rates.
+ * End to end: K protocol-level push clients ({@link PushClient}) on a chat page, while some of them type and send
+ * messages at a fixed rate. Measures, per message, the time from the send request leaving the sender until the last
+ * of the K pages (the sender's included) has received the update that shows it; counts the pushes (UIDL messages
+ * over the WebSocket) per message; and steps the rate up until the last-recipient p99 passes the limit, which gives
+ * the highest rate held. Each contender is its own application, started from its production jar with the same JVM
+ * options, one after the other, with the same K and rates:
+ * <ul>
+ * <li>{@code stock}: the stock app (a Vaadin 25 Spring Boot app with the docs' Broadcaster, Vaadin's and
+ * Atmosphere's defaults), what users have today;</li>
+ * <li>{@code tuned-broadcaster}: the same jar with Atmosphere's write wait set to {@code --tuned-write-wait-ms}
+ * (1 by default), as the README shows;</li>
+ * <li>{@code pubsub}: flow-pubsub's chat.</li>
+ * </ul>
  *
  * <pre>
- * ./mvnw -Pproduction -pl chat -am package -DskipTests
- * java -jar benchmarks/target/benchmarks.jar e2e --chat-jar chat/target/flow-pubsub-chat-0.1.0-SNAPSHOT.jar --clients 1000
+ * ./mvnw -Pproduction -pl chat,benchmarks/stock-app -am package -DskipTests
+ * java -jar benchmarks/target/benchmarks.jar e2e --clients 1000
  * </pre>
  *
- * <p>{@code --write-wait-ms 100} runs the chat with Atmosphere's default write wait instead of the chat's 1 ms
- * (see the chat's {@code PushTuning}); {@code --min-batch-interval-ms 100} sets flow-pubsub's minimum interval
- * between a page's batches (only the flow-pubsub route has one).
+ * <p>{@code --write-wait-ms N} sets the chat's Atmosphere write wait ({@code pubsub.push.atmosphere-write-wait});
+ * {@code --min-batch-interval-ms N} flow-pubsub's minimum interval between a page's batches;
+ * {@code --url-<contender> URL} measures an application someone else started instead of starting one.
  */
 public final class EndToEndTool {
 
     private static final int SOCKETS_PER_HTTP_CLIENT = 50;
+    /** The contenders, in the order they run by default. */
+    public static final List<String> CONTENDERS = List.of("stock", "tuned-broadcaster", "pubsub");
+
+    /** Gives the application a contender runs against, started or found; closed after that contender's run. */
+    @FunctionalInterface
+    public interface Servers {
+        AppServer open(String contender) throws Exception;
+    }
 
     /** What one step at one rate measured. */
     public record Step(String contender, String phase, int clients, double rate, int sent, int completed, int skipped,
@@ -63,7 +77,7 @@ public final class EndToEndTool {
             for (String rate : args.list("ladder", "0.5,1,2,3,5,8,13,20,30,50,80")) {
                 ladder.add(Double.parseDouble(rate));
             }
-            return new Config(args.integer("clients", 1000), args.list("contenders", "broadcaster,pubsub"),
+            return new Config(args.integer("clients", 1000), args.list("contenders", String.join(",", CONTENDERS)),
                     args.number("rate", 5), args.number("seconds", 20), ladder, args.number("step-seconds", 10),
                     args.integer("step-min-messages", 30), args.integer("senders", 16), args.number("p99-limit-ms", 250),
                     args.integer("warmup-messages", 20), Duration.ofSeconds(args.integer("drain-seconds", 15)),
@@ -75,14 +89,14 @@ public final class EndToEndTool {
     }
 
     /**
-     * {@code --write-wait-ms N}: the chat's Atmosphere write wait (its default is 1 ms; Atmosphere's own is 100);
-     * {@code --min-batch-interval-ms N}: flow-pubsub's minimum interval between a page's batches (default none).
+     * The chat's arguments: {@code --write-wait-ms N}, the Atmosphere write wait flow-pubsub sets (1 ms unless told),
+     * and {@code --min-batch-interval-ms N}, flow-pubsub's minimum interval between a page's batches (default none).
      */
     private static List<String> chatArguments(Args args) {
         List<String> arguments = new ArrayList<>();
         String wait = args.get("write-wait-ms", "");
         if (!wait.isEmpty()) {
-            arguments.add("--chat.push.write-wait-ms=" + Integer.parseInt(wait));
+            arguments.add("--pubsub.push.atmosphere-write-wait=" + Integer.parseInt(wait) + "ms");
         }
         String interval = args.get("min-batch-interval-ms", "");
         if (!interval.isEmpty()) {
@@ -91,31 +105,45 @@ public final class EndToEndTool {
         return arguments;
     }
 
+    /** Starts each contender's application from its jar, or finds the one given with {@code --url-<contender>}. */
+    private static Servers servers(Args args) {
+        Path chatJar = Path.of(args.get("chat-jar", "chat/target/flow-pubsub-chat-0.1.0-SNAPSHOT.jar"));
+        Path stockJar = Path.of(args.get("stock-jar",
+                "benchmarks/stock-app/target/flow-pubsub-benchmarks-stock-app-0.1.0-SNAPSHOT.jar"));
+        String heap = args.get("heap", "3g");
+        Path logs = Path.of(args.get("log-dir", "benchmarks/target"));
+        String tunedWait = Integer.toString(Integer.parseInt(args.get("tuned-write-wait-ms", "1")));
+        return contender -> {
+            String url = args.get("url-" + contender, "");
+            if (!url.isEmpty()) {
+                return AppServer.external(url);
+            }
+            Path log = logs.resolve("e2e-" + contender + ".log");
+            return switch (contender) {
+                case "pubsub" -> AppServer.start("the chat", chatJar, heap, log, chatArguments(args), "actuator/health");
+                case "stock" -> AppServer.start("the stock app", stockJar, heap, log, List.of(), "");
+                case "tuned-broadcaster" -> AppServer.start("the stock app, tuned", stockJar, heap, log,
+                        List.of("--stock.atmosphere-write-wait-ms=" + tunedWait), "");
+                default -> throw new IllegalArgumentException("unknown contender '" + contender + "': one of "
+                        + CONTENDERS);
+            };
+        };
+    }
+
     public static void main(String[] arguments) throws Exception {
         Args args = new Args(arguments);
         Config config = Config.from(args);
-        String url = args.get("url", "");
-        List<Step> steps;
-        try (ChatServer server = url.isEmpty()
-                ? ChatServer.start(Path.of(args.get("chat-jar", "chat/target/flow-pubsub-chat-0.1.0-SNAPSHOT.jar")),
-                args.get("heap", "3g"), Path.of(args.get("log", "benchmarks/target/e2e-chat.log")), chatArguments(args))
-                : ChatServer.external(url)) {
-            steps = run(server, config, System.out);
-        }
+        List<Step> steps = run(servers(args), config, System.out);
         System.out.println();
         System.out.println(table(steps, config));
         System.exit(0);
     }
 
-    /** Runs against an application already serving at {@code url}. */
-    public static List<Step> run(String url, Config config, java.io.PrintStream log) throws Exception {
-        try (ChatServer server = ChatServer.external(url)) {
-            return run(server, config, log);
-        }
-    }
-
-    /** Runs every contender: the headline rate first, then the ladder until a step does not hold. */
-    static List<Step> run(ChatServer server, Config config, java.io.PrintStream log) throws Exception {
+    /**
+     * Runs every contender, each on its own application: the headline rate first, then the ladder until a step does
+     * not hold.
+     */
+    public static List<Step> run(Servers servers, Config config, java.io.PrintStream log) throws Exception {
         List<Step> steps = new ArrayList<>();
         AtomicLong nextSeq = new AtomicLong();
         ExecutorService callbacks = Executors.newVirtualThreadPerTaskExecutor();
@@ -128,26 +156,9 @@ public final class EndToEndTool {
         }
         try {
             for (String contender : config.contenders()) {
-                String route = contender.equals("pubsub") ? "" : contender;
-                Tracker tracker = new Tracker(config.clients());
-                List<PushClient> clients = openAll(https, server, route, tracker, config.clients(), log, contender);
-                try {
-                    // warm-up: the server's JIT and pools, not measured
-                    measure(server, clients, tracker, nextSeq, contender, "warm-up", 2, config.warmupMessages(), config, log);
-                    steps.add(measure(server, clients, tracker, nextSeq, contender, "headline", config.headlineRate(),
-                            (int) Math.round(config.headlineRate() * config.headlineSeconds()), config, log));
-                    for (double rate : config.ladder()) {
-                        int messages = Math.max(config.minMessagesPerStep(), (int) Math.round(rate * config.stepSeconds()));
-                        Step step = measure(server, clients, tracker, nextSeq, contender, "ladder", rate, messages, config, log);
-                        steps.add(step);
-                        if (!step.held()) {
-                            break;
-                        }
-                    }
-                } finally {
-                    closeAll(clients);
+                try (AppServer server = servers.open(contender)) {
+                    steps.addAll(runOne(https, server, contender, nextSeq, config, log));
                 }
-                Thread.sleep(config.pause().toMillis()); // let the server drop the closed pages before the next contender
             }
         } finally {
             https.forEach(HttpClient::close);
@@ -156,7 +167,32 @@ public final class EndToEndTool {
         return steps;
     }
 
-    private static List<PushClient> openAll(List<HttpClient> https, ChatServer server, String route, Tracker tracker,
+    private static List<Step> runOne(List<HttpClient> https, AppServer server, String contender, AtomicLong nextSeq,
+                                     Config config, java.io.PrintStream log) throws Exception {
+        List<Step> steps = new ArrayList<>();
+        Tracker tracker = new Tracker(config.clients());
+        List<PushClient> clients = openAll(https, server, "", tracker, config.clients(), log, contender);
+        try {
+            // warm-up: the server's JIT and pools, not measured
+            measure(server, clients, tracker, nextSeq, contender, "warm-up", 2, config.warmupMessages(), config, log);
+            steps.add(measure(server, clients, tracker, nextSeq, contender, "headline", config.headlineRate(),
+                    (int) Math.round(config.headlineRate() * config.headlineSeconds()), config, log));
+            for (double rate : config.ladder()) {
+                int messages = Math.max(config.minMessagesPerStep(), (int) Math.round(rate * config.stepSeconds()));
+                Step step = measure(server, clients, tracker, nextSeq, contender, "ladder", rate, messages, config, log);
+                steps.add(step);
+                if (!step.held()) {
+                    break;
+                }
+            }
+        } finally {
+            closeAll(clients);
+        }
+        Thread.sleep(config.pause().toMillis()); // let the server drop the closed pages before it stops
+        return steps;
+    }
+
+    private static List<PushClient> openAll(List<HttpClient> https, AppServer server, String route, Tracker tracker,
                                             int count, java.io.PrintStream log, String contender) throws Exception {
         long start = System.nanoTime();
         List<PushClient> clients = new ArrayList<>();
@@ -196,7 +232,7 @@ public final class EndToEndTool {
     }
 
     /** Sends {@code messages} at {@code rate} per second from rotating senders and waits for every receipt. */
-    private static Step measure(ChatServer server, List<PushClient> clients, Tracker tracker, AtomicLong nextSeq,
+    private static Step measure(AppServer server, List<PushClient> clients, Tracker tracker, AtomicLong nextSeq,
                                 String contender, String phase, double rate, int messages, Config config,
                                 java.io.PrintStream log)
             throws InterruptedException {

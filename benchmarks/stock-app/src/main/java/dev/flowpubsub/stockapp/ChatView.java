@@ -1,4 +1,4 @@
-package dev.flowpubsub.chat;
+package dev.flowpubsub.stockapp;
 
 import com.vaadin.flow.component.AttachEvent;
 import com.vaadin.flow.component.DetachEvent;
@@ -15,25 +15,22 @@ import com.vaadin.flow.router.Route;
 import com.vaadin.flow.shared.Registration;
 
 /**
- * The same chat as {@link ChatView}, on the Vaadin docs' {@link Broadcaster} instead of flow-pubsub, registered in
- * {@code onAttach} and removed in {@code onDetach} as the docs do. The benchmarks' end-to-end tool measures both
- * routes with the same clients; nothing links here. Its layout is a deliberate copy of {@code ChatView}'s rather
- * than a shared base class: both pages must push exactly the same components, and {@code ChatView} stays the
- * self-contained port of the Flet example that readers copy.
+ * Flet's chat example as a Vaadin developer writes it on the docs' {@link Broadcaster}: registered in
+ * {@code onAttach}, removed in {@code onDetach}. The same fields and components as flow-pubsub's chat, so the
+ * benchmarks' load client finds them and both push the same changes per message.
  */
-@Route("broadcaster")
-@PageTitle("Chat (docs Broadcaster)")
-public final class BroadcasterChatView extends VerticalLayout {
+@Route("")
+@PageTitle("Flet Chat")
+public class ChatView extends VerticalLayout {
 
     private final VerticalLayout messages = new VerticalLayout();
     private final TextField name = new TextField();
     private final TextField message = new TextField();
     private Registration broadcasterRegistration;
 
-    public BroadcasterChatView() {
+    public ChatView() {
         messages.setPadding(false);
         messages.setSpacing(false);
-        messages.addClassName("messages");
 
         name.setPlaceholder("Your name");
         name.setWidth("150px");
@@ -49,7 +46,6 @@ public final class BroadcasterChatView extends VerticalLayout {
     }
 
     @Override
-    @SuppressWarnings("FutureReturnValueIgnored") // the Vaadin docs' pattern, as users write it
     protected void onAttach(AttachEvent attachEvent) {
         UI ui = attachEvent.getUI();
         broadcasterRegistration = Broadcaster.register(text -> ui.access(() -> messages.add(new Paragraph(text))));
@@ -67,7 +63,7 @@ public final class BroadcasterChatView extends VerticalLayout {
             return;
         }
         String sender = name.getValue().strip();
-        Broadcaster.broadcast((sender.isEmpty() ? ChatView.DEFAULT_NAME : sender) + ": " + text);
+        Broadcaster.broadcast((sender.isEmpty() ? "Anonymous" : sender) + ": " + text);
         message.clear();
         message.focus();
     }
