@@ -22,7 +22,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * The coordinator of a hub's delivery on this server: it takes what is sent into the inbox, fans each message out
  * to the queues of the pages subscribed to it, and hands pages with messages to the delivery lanes. Each mechanism is
  * a class of its own: {@link SubscriptionIndex} (who is subscribed to what), {@link HubInbox} (the bounded inbox),
- * {@link DeliveryLanes} and {@link BatchPacer} (who runs pages' batches, and when), {@link Tasks} and {@link HubTimer}
+ * {@link DeliveryLanes}, {@link BatchPacer} and {@link PushWaits} (who runs pages' batches, and when), {@link Tasks} and {@link HubTimer}
  * (the hub's threads), {@link TopicHistories}, {@link Presences} (with {@link Cluster} across nodes),
  * {@link SendBudgets} and {@link Counters}. Each page's state is its {@link UiEndpoint}. Not API: use
  * {@code PubSubHub} and {@code PubSub}.
@@ -63,6 +63,7 @@ final class Dispatcher {
     private final Tasks tasks;
     private final DeliveryLanes lanes;
     private final BatchPacer pacer;
+    private final PushWaits pushWaits;
     private final HubInbox inbox;
     /** {@code null} when page sends are not budgeted. */
     private final SendBudgets budgets;
@@ -91,6 +92,7 @@ final class Dispatcher {
         this.tasks = new Tasks(settings.executor(), timer);
         this.lanes = new DeliveryLanes(tasks, settings.maxLanes());
         this.pacer = new BatchPacer(timer, tasks, lanes);
+        this.pushWaits = new PushWaits(timer, tasks, lanes);
         this.inbox = new HubInbox(settings.inboxCapacity());
         this.budgets = settings.sendRate() > 0 ? new SendBudgets(settings.sendRate(), settings.sendBurst()) : null;
     }
@@ -570,6 +572,16 @@ final class Dispatcher {
         pacer.holdBack(endpoint, delayNanos);
     }
 
+    /** Like {@link #schedule} once the page's last push has been written. */
+    void scheduleAfterPush(UiEndpoint endpoint, PushWatch.WatchedPushConnection connection) {
+        pushWaits.await(endpoint, connection);
+    }
+
+    /** Pages whose next batch waits for their last push to be written. */
+    int pagesWaitingForPush() {
+        return pushWaits.size();
+    }
+
     void submit(Runnable task) {
         tasks.submit(task);
     }
@@ -695,6 +707,7 @@ final class Dispatcher {
             endpoint.close();
         }
         pacer.close();
+        pushWaits.close();
         timer.close();
         tasks.close();
     }

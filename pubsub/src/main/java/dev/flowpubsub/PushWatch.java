@@ -3,6 +3,14 @@ package dev.flowpubsub;
 import com.vaadin.flow.component.UI;
 import com.vaadin.flow.server.communication.AtmospherePushConnection;
 import com.vaadin.flow.server.communication.PushConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.lang.reflect.Field;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Gives every page a push connection that tells the hub when it is lost and when it is back, which Flow has no
@@ -15,11 +23,42 @@ import com.vaadin.flow.server.communication.PushConnection;
  * closes the UI. Uses Flow's push classes marked "for internal use": check {@code PushWatchBrowserTest} on every
  * Vaadin upgrade.
  *
+ * <p>The same connection keeps the future Atmosphere answers each push with, so the hub can hold a page's next batch
+ * while its last push is still being written ({@link PushWaits}): under load a page then gets fewer, fuller pushes
+ * instead of a growing queue of them inside Atmosphere.
+ *
  * <p>Threading: {@link #watch} runs while the UI is bootstrapped, with its session locked.
  */
 final class PushWatch {
 
+    private static final Logger LOG = LoggerFactory.getLogger(PushWatch.class);
+    /** A push not written after this long is taken as lost (the browser stopped reading): the page goes on. */
+    static final long ABANDON_NANOS = TimeUnit.SECONDS.toNanos(10);
+    /**
+     * Flow's private field holding Atmosphere's future of the connection's last push; {@code null} if a Vaadin
+     * upgrade renamed it, and then no page waits for its pushes (logged once).
+     */
+    private static final Field OUTGOING = outgoingField();
+
     private PushWatch() {
+    }
+
+    private static Field outgoingField() {
+        try {
+            Field field = AtmospherePushConnection.class.getDeclaredField("outgoingMessage");
+            field.setAccessible(true);
+            return field;
+        } catch (ReflectiveOperationException | RuntimeException renamed) {
+            LOG.warn("flow-pubsub: this Vaadin version's push connection has no field outgoingMessage, so pages do not "
+                    + "wait for their last push to be written before their next batch (fewer, fuller pushes under "
+                    + "load): report it with your Vaadin version", renamed);
+            return null;
+        }
+    }
+
+    /** The page's watched push connection, or {@code null}; any thread (a racy read of the UI's field is fine). */
+    static WatchedPushConnection connection(UI ui) {
+        return ui.getInternals().getPushConnection() instanceof WatchedPushConnection watched ? watched : null;
     }
 
     /** Makes the UI's push connections, the present one and those Vaadin creates later, watched ones. */
@@ -61,13 +100,66 @@ final class PushWatch {
         transient volatile PushListener listener;
         /** True inside {@link #connect}, which drops the previous connection first: not a loss the hub must hear of. */
         private transient boolean connecting;
+        /** Atmosphere's future of the last push, until it is seen written; {@code null} when none is in flight. */
+        private transient volatile Future<?> inFlight;
+        private transient volatile long inFlightSince;
 
         WatchedPushConnection(UI ui) {
             super(ui);
         }
 
+        /** Sends as Flow does, and keeps the future Atmosphere answered with. Session lock held. */
+        @Override
+        protected void sendMessage(String message) {
+            super.sendMessage(message);
+            if (OUTGOING != null) {
+                try {
+                    if (OUTGOING.get(this) instanceof Future<?> future) {
+                        pushStarted(future);
+                    }
+                } catch (IllegalAccessException cannotHappen) {
+                    inFlight = null;
+                }
+            }
+        }
+
+        /** A push left, to be written by Atmosphere: {@code future} is done once it has been. */
+        void pushStarted(Future<?> future) {
+            inFlightSince = System.nanoTime();
+            inFlight = future;
+        }
+
+        /**
+         * Whether the page's last push is still being written. False once Atmosphere has written it (or failed to),
+         * once the connection it went to is gone, and after {@link #ABANDON_NANOS}. Any thread, never blocks.
+         */
+        @SuppressWarnings("ReferenceEquality") // clears the very future it looked at, not a newer push's
+        boolean pushInFlight(long now) {
+            Future<?> future = inFlight;
+            if (future == null) {
+                return false;
+            }
+            boolean done;
+            try {
+                future.get(0, TimeUnit.NANOSECONDS); // not isDone(): Atmosphere's flag is not volatile, its latch is
+                done = true;
+            } catch (TimeoutException notYet) {
+                done = now - inFlightSince > ABANDON_NANOS;
+            } catch (ExecutionException | java.util.concurrent.CancellationException failed) {
+                done = true;
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+                done = false;
+            }
+            if (done && inFlight == future) {
+                inFlight = null;
+            }
+            return !done;
+        }
+
         @Override
         public void connect(org.atmosphere.cpr.AtmosphereResource resource) {
+            inFlight = null; // a push to the previous connection will not be written any more (long polling: it was)
             connecting = true;
             try {
                 super.connect(resource);
@@ -84,6 +176,7 @@ final class PushWatch {
         public void connectionLost() {
             boolean wasConnected = getState() == State.CONNECTED;
             super.connectionLost();
+            inFlight = null;
             PushListener current = listener;
             if (wasConnected && !connecting && current != null) {
                 current.pushLost();

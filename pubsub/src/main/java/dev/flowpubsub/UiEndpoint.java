@@ -584,13 +584,21 @@ final class UiEndpoint implements PushWatch.PushListener, DeliveryLanes.Page {
      * free, take it here and run the batch directly (what {@code ui.access} would do, without queuing a task
      * for it); if another thread holds it (a request of this session), queue the batch with
      * {@code ui.accessLater}, so it runs right after that holder, and never wait for it. If the UI detaches
-     * first, the batch is dropped rather than reported to Vaadin's error handler as a UIDetachedException.
+     * first, the batch is dropped rather than reported to Vaadin's error handler as a UIDetachedException. While
+     * the page's last push is still being written, the batch waits for it ({@link PushWaits}), collecting what
+     * arrives meanwhile.
      */
     @Override
     public void drain() {
         VaadinSession session = ui.getSession();
         if (session == null) {
             close();
+            return;
+        }
+        PushWatch.WatchedPushConnection push = PushWatch.connection(ui);
+        if (push != null && push.pushInFlight(System.nanoTime())) {
+            // one push in flight per page: this batch runs, fuller, once the last one has been written
+            dispatcher.scheduleAfterPush(this, push);
             return;
         }
         int taken;

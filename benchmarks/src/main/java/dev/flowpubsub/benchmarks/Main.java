@@ -9,7 +9,8 @@ import java.util.Arrays;
  * <pre>
  * java -jar benchmarks/target/benchmarks.jar FanOut -rf json -rff target/fanout.json   # JMH
  * java -jar benchmarks/target/benchmarks.jar memory --n 10000
- * java -jar benchmarks/target/benchmarks.jar e2e --chat-jar chat/target/flow-pubsub-chat-0.1.0-SNAPSHOT.jar --clients 1000
+ * java -jar benchmarks/target/benchmarks.jar e2e --clients 1000     # the stock app, the tuned Broadcaster, flow-pubsub
+ * java -jar benchmarks/target/benchmarks.jar e2e --clients 1000 --idle-seconds 60
  * java -jar benchmarks/target/benchmarks.jar crossnode
  * java -jar benchmarks/target/benchmarks.jar report --jmh target/fanout.json --chart docs/fanout.png
  * </pre>

@@ -42,10 +42,10 @@ public final class AppServer implements AutoCloseable {
     /**
      * Starts {@code java -jar jar} with the given heap on a free loopback port, with {@code appArguments} after the
      * jar (Spring Boot properties such as {@code --pubsub.min-batch-interval=100ms}), and waits until
-     * {@code readyPath} answers 200. Every application gets the same JVM options.
+     * {@code readyPath} answers 200. Every application gets the same JVM options, {@code javaOptions} added.
      */
-    static AppServer start(String name, Path jar, String heap, Path logFile, List<String> appArguments,
-                           String readyPath) {
+    static AppServer start(String name, Path jar, String heap, List<String> javaOptions, Path logFile,
+                           List<String> appArguments, String readyPath) {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalArgumentException("no jar of " + name + " at " + jar + ": build it with "
                     + "./mvnw -Pproduction -pl chat,benchmarks/stock-app -am package -DskipTests");
@@ -53,7 +53,9 @@ public final class AppServer implements AutoCloseable {
         int port = ServerProcess.freePort();
         Path directory = logFile.toAbsolutePath().getParent();
         List<String> command = new ArrayList<>(List.of(ServerProcess.java(), "-Xms" + heap, "-Xmx" + heap,
-                "-XX:+UseG1GC", "-Djava.io.tmpdir=" + directory,
+                "-XX:+UseG1GC", "-Djava.io.tmpdir=" + directory));
+        command.addAll(javaOptions); // such as a profiler: -XX:StartFlightRecording=...
+        command.addAll(List.of(
                 "-jar", jar.toAbsolutePath().toString(),
                 "--server.port=" + port, "--server.address=127.0.0.1", "--logging.level.root=WARN"));
         command.addAll(appArguments);

@@ -32,7 +32,9 @@ import java.util.concurrent.atomic.LongAdder;
  * Atmosphere's defaults), what users have today;</li>
  * <li>{@code tuned-broadcaster}: the same jar with Atmosphere's write wait set to {@code --tuned-write-wait-ms}
  * (1 by default), as the README shows;</li>
- * <li>{@code pubsub}: flow-pubsub's chat.</li>
+ * <li>{@code pubsub}: flow-pubsub's chat;</li>
+ * <li>{@code pubsub-atmosphere-defaults} (not run unless named): the chat with Atmosphere's own write wait, as before
+ * flow-pubsub set it.</li>
  * </ul>
  *
  * <pre>
@@ -42,7 +44,8 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * <p>{@code --write-wait-ms N} sets the chat's Atmosphere write wait ({@code pubsub.push.atmosphere-write-wait});
  * {@code --min-batch-interval-ms N} flow-pubsub's minimum interval between a page's batches;
- * {@code --url-<contender> URL} measures an application someone else started instead of starting one.
+ * {@code --url-<contender> URL} measures an application someone else started instead of starting one;
+ * {@code --idle-seconds N} measures only what K open, idle pages cost each server's CPU over N seconds.
  */
 public final class EndToEndTool {
 
@@ -75,7 +78,9 @@ public final class EndToEndTool {
         static Config from(Args args) {
             List<Double> ladder = new ArrayList<>();
             for (String rate : args.list("ladder", "0.5,1,2,3,5,8,13,20,30,50,80")) {
-                ladder.add(Double.parseDouble(rate));
+                if (!rate.equals("none")) { // --ladder none: the headline rate only
+                    ladder.add(Double.parseDouble(rate));
+                }
             }
             return new Config(args.integer("clients", 1000), args.list("contenders", String.join(",", CONTENDERS)),
                     args.number("rate", 5), args.number("seconds", 20), ladder, args.number("step-seconds", 10),
@@ -111,6 +116,9 @@ public final class EndToEndTool {
         Path stockJar = Path.of(args.get("stock-jar",
                 "benchmarks/stock-app/target/flow-pubsub-benchmarks-stock-app-0.1.0-SNAPSHOT.jar"));
         String heap = args.get("heap", "3g");
+        // --server-java-options "-XX:StartFlightRecording=filename=server.jfr" (one option per space)
+        List<String> javaOptions = args.get("server-java-options", "").isBlank() ? List.of()
+                : List.of(args.get("server-java-options", "").strip().split("\\s+"));
         Path logs = Path.of(args.get("log-dir", "benchmarks/target"));
         String tunedWait = Integer.toString(Integer.parseInt(args.get("tuned-write-wait-ms", "1")));
         return contender -> {
@@ -120,9 +128,14 @@ public final class EndToEndTool {
             }
             Path log = logs.resolve("e2e-" + contender + ".log");
             return switch (contender) {
-                case "pubsub" -> AppServer.start("the chat", chatJar, heap, log, chatArguments(args), "actuator/health");
-                case "stock" -> AppServer.start("the stock app", stockJar, heap, log, List.of(), "");
-                case "tuned-broadcaster" -> AppServer.start("the stock app, tuned", stockJar, heap, log,
+                case "pubsub" -> AppServer.start("the chat", chatJar, heap, javaOptions, log, chatArguments(args), "actuator/health");
+                case "pubsub-atmosphere-defaults" -> {
+                    List<String> chat = new ArrayList<>(chatArguments(args));
+                    chat.add("--pubsub.push.atmosphere-write-wait="); // Atmosphere's own wait, as before the library set it
+                    yield AppServer.start("the chat, Atmosphere's defaults", chatJar, heap, javaOptions, log, chat, "actuator/health");
+                }
+                case "stock" -> AppServer.start("the stock app", stockJar, heap, javaOptions, log, List.of(), "");
+                case "tuned-broadcaster" -> AppServer.start("the stock app, tuned", stockJar, heap, javaOptions, log,
                         List.of("--stock.atmosphere-write-wait-ms=" + tunedWait), "");
                 default -> throw new IllegalArgumentException("unknown contender '" + contender + "': one of "
                         + CONTENDERS);
@@ -133,10 +146,85 @@ public final class EndToEndTool {
     public static void main(String[] arguments) throws Exception {
         Args args = new Args(arguments);
         Config config = Config.from(args);
+        double idleSeconds = args.number("idle-seconds", 0);
+        if (idleSeconds > 0) {
+            List<Idle> idle = idle(servers(args), config, Duration.ofMillis((long) (idleSeconds * 1000)), System.out);
+            System.out.println();
+            System.out.println(idleTable(idle));
+            System.exit(0);
+        }
         List<Step> steps = run(servers(args), config, System.out);
         System.out.println();
         System.out.println(table(steps, config));
         System.exit(0);
+    }
+
+    /** What K open, idle pages cost a contender's server. */
+    public record Idle(String contender, int clients, double seconds, long serverCpuMs) {
+        /** Server CPU per second of idleness, in milliseconds (1,000 is one core kept busy). */
+        public double cpuMsPerSecond() {
+            return serverCpuMs / seconds;
+        }
+    }
+
+    /**
+     * {@code --idle-seconds N}: per contender, K pages open and nothing sent for N seconds (after 5 s to settle), and
+     * the server's CPU time over those seconds: what open pages cost, push's heartbeats and write threads included.
+     */
+    public static List<Idle> idle(Servers servers, Config config, Duration window, java.io.PrintStream log)
+            throws Exception {
+        List<Idle> results = new ArrayList<>();
+        ExecutorService callbacks = Executors.newVirtualThreadPerTaskExecutor();
+        List<HttpClient> https = httpClients(config.clients(), callbacks);
+        try {
+            for (String contender : config.contenders()) {
+                try (AppServer server = servers.open(contender)) {
+                    Tracker tracker = new Tracker(config.clients());
+                    List<PushClient> clients = openAll(https, server, "", tracker, config.clients(), log, contender);
+                    try {
+                        Thread.sleep(5_000);
+                        long before = server.cpuMillis();
+                        Thread.sleep(window.toMillis());
+                        long cpu = before < 0 ? -1 : server.cpuMillis() - before;
+                        Idle idle = new Idle(contender, clients.size(), window.toMillis() / 1000.0, cpu);
+                        log.printf(Locale.ROOT, "%s idle K=%d for %.0f s: server CPU %d ms (%.1f ms per second)%n",
+                                contender, idle.clients(), idle.seconds(), cpu, idle.cpuMsPerSecond());
+                        results.add(idle);
+                    } finally {
+                        closeAll(clients);
+                    }
+                }
+            }
+        } finally {
+            https.forEach(HttpClient::close);
+            callbacks.shutdownNow();
+        }
+        return results;
+    }
+
+    static String idleTable(List<Idle> results) {
+        StringBuilder out = new StringBuilder("""
+                | contender | K open, idle pages | seconds | server CPU ms | CPU ms per second |
+                |---|---:|---:|---:|---:|
+                """);
+        for (Idle idle : results) {
+            out.append(String.format(Locale.ROOT, "| %s | %,d | %.0f | %d | %.1f |%n", idle.contender(), idle.clients(),
+                    idle.seconds(), idle.serverCpuMs(), idle.cpuMsPerSecond()));
+        }
+        return out.toString();
+    }
+
+    /**
+     * One JDK HttpClient reads all of its WebSockets on one selector thread: with 1,000 sockets on one client that
+     * thread, not the server, decides when the last page has read a push. A client per 50 sockets.
+     */
+    private static List<HttpClient> httpClients(int clients, ExecutorService callbacks) {
+        List<HttpClient> https = new ArrayList<>();
+        for (int i = 0; i < Math.max(1, (clients + SOCKETS_PER_HTTP_CLIENT - 1) / SOCKETS_PER_HTTP_CLIENT); i++) {
+            https.add(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(callbacks)
+                    .connectTimeout(Duration.ofSeconds(10)).build());
+        }
+        return https;
     }
 
     /**
@@ -147,13 +235,7 @@ public final class EndToEndTool {
         List<Step> steps = new ArrayList<>();
         AtomicLong nextSeq = new AtomicLong();
         ExecutorService callbacks = Executors.newVirtualThreadPerTaskExecutor();
-        // One JDK HttpClient reads all of its WebSockets on one selector thread: with 1,000 sockets on one client
-        // that thread, not the server, decides when the last page has read a push. A client per 50 sockets.
-        List<HttpClient> https = new ArrayList<>();
-        for (int i = 0; i < Math.max(1, (config.clients() + SOCKETS_PER_HTTP_CLIENT - 1) / SOCKETS_PER_HTTP_CLIENT); i++) {
-            https.add(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(callbacks)
-                    .connectTimeout(Duration.ofSeconds(10)).build());
-        }
+        List<HttpClient> https = httpClients(config.clients(), callbacks);
         try {
             for (String contender : config.contenders()) {
                 try (AppServer server = servers.open(contender)) {
