@@ -104,8 +104,8 @@ final class Cluster implements TransportContext {
         sendLock.lock();
         try {
             long number = ++sequence;
-            dispatcher.publishAdmitted(new Envelope(topic, message, skip, instanceId, number));
-            transport.publish(new TransportEnvelope(instanceId, number, topic, payload));
+            dispatcher.publishAdmitted(new Envelope(topic, message, skip, instanceId, number, System.nanoTime()));
+            transport.publish(new TransportEnvelope(instanceId, number, topic, payload, System.currentTimeMillis()));
         } finally {
             sendLock.unlock();
         }
@@ -122,7 +122,8 @@ final class Cluster implements TransportContext {
         }
         sendLock.lock();
         try {
-            transport.publish(new TransportEnvelope(instanceId, ++sequence, Presences.PROTOCOL_TOPIC, payload));
+            transport.publish(new TransportEnvelope(instanceId, ++sequence, Presences.PROTOCOL_TOPIC, payload,
+                    System.currentTimeMillis()));
         } finally {
             sendLock.unlock();
         }
@@ -188,7 +189,8 @@ final class Cluster implements TransportContext {
                 if (message == null) {
                     rejected(id, "payload decodes to null");
                 } else {
-                    older.add(new Envelope(topic, message, null, envelope.originNode(), envelope.sequence()));
+                    // replayed from the engine's history: never counted as late
+                    older.add(new Envelope(topic, message, null, envelope.originNode(), envelope.sequence(), 0));
                 }
             } catch (Throwable e) {
                 if (Failures.isFatal(e)) {
@@ -279,7 +281,10 @@ final class Cluster implements TransportContext {
         if (!Presences.PROTOCOL_TOPIC.equals(envelope.topic())) {
             received.increment();
         }
-        dispatcher.publishRemote(new Envelope(envelope.topic(), message, null, envelope.originNode(), envelope.sequence()));
+        long sentNanos = Presences.PROTOCOL_TOPIC.equals(envelope.topic()) ? System.nanoTime()
+                : dispatcher.latencies().received(envelope.sentAtMillis());
+        dispatcher.publishRemote(new Envelope(envelope.topic(), message, null, envelope.originNode(), envelope.sequence(),
+                sentNanos));
     }
 
     private void pruneIdleOrigins(long now) {

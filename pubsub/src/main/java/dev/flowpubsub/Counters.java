@@ -19,9 +19,10 @@ final class Counters {
     final LongAdder subscriptions = new LongAdder();
     final LongAdder pending = new LongAdder();
 
-    /** A snapshot, with what others count: pages, topics and the inbox, and the cluster's counters if there is one. */
-    PubSubStats snapshot(int pages, int topics, int inbox, Cluster cluster) {
-        return new PubSubStats(pages, subscriptions.sum(), topics, pending.sum(), inbox, sent.sum(), delivered.sum(),
+    /** A snapshot, with what others count: pages, topics, the inbox, pages waiting for a push, and the cluster's counters if there is one. */
+    PubSubStats snapshot(int pages, int topics, int inbox, int waitingForPush, Cluster cluster) {
+        return new PubSubStats(pages, subscriptions.sum(), topics, pending.sum(), inbox, waitingForPush, sent.sum(),
+                delivered.sum(),
                 dropped.sum(), refused.sum(), failed.sum(), batches.sum(),
                 cluster == null ? 0 : cluster.received(), cluster == null ? 0 : cluster.rejected(),
                 cluster == null ? 0 : cluster.duplicates(), cluster == null ? 0 : cluster.missed());

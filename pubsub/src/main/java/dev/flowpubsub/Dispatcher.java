@@ -70,6 +70,7 @@ final class Dispatcher {
     private final SubscriptionIndex index = new SubscriptionIndex();
     private final TopicHistories histories;
     private final Counters counters = new Counters();
+    private final Latencies latencies = new Latencies();
     private volatile Presences presences;
     private volatile Cluster cluster;
     private volatile long heartbeatNanos;
@@ -626,6 +627,16 @@ final class Dispatcher {
         counters.pending.add(-count);
     }
 
+    Latencies latencies() {
+        return latencies;
+    }
+
+    /** Whether a message came from another node through the transport, for the latency meters. */
+    boolean fromOtherNode(Envelope envelope) {
+        Cluster clusterNow = cluster;
+        return clusterNow != null && envelope.origin() != null && !envelope.origin().equals(clusterNow.nodeId());
+    }
+
     void batchStarted() {
         counters.batches.increment();
     }
@@ -657,7 +668,7 @@ final class Dispatcher {
     }
 
     PubSubStats stats(Cluster cluster) {
-        return counters.snapshot(index.pageCount(), index.topicCount(), inbox.size(), cluster);
+        return counters.snapshot(index.pageCount(), index.topicCount(), inbox.size(), pushWaits.size(), cluster);
     }
 
     // ---- lifecycle ------------------------------------------------------------------------------

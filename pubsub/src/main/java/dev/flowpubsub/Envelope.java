@@ -10,13 +10,15 @@ import com.vaadin.flow.component.UI;
  * @param skip           the UI that must not receive it ({@code sendOthers*}), or {@code null}
  * @param origin         the node that sent it, or {@code null} on a hub without transport
  * @param originSequence its number in the origin's sequence (0 without transport)
+ * @param sentNanos      the {@code System.nanoTime()} at which it was sent: by this node's send call, or, for a
+ *                       message from another node, estimated from the origin's clock; only to measure how late it is
  */
-record Envelope(String topic, Object message, UI skip, String origin, long originSequence)
+record Envelope(String topic, Object message, UI skip, String origin, long originSequence, long sentNanos)
         implements InboxItem, PageItem {
 
-    /** A message sent on a hub without transport. */
+    /** A message sent now on a hub without transport. */
     static Envelope local(String topic, Object message, UI skip) {
-        return new Envelope(topic, message, skip, null, 0);
+        return new Envelope(topic, message, skip, null, 0, System.nanoTime());
     }
 
     /** A message for pages' handlers, as opposed to the hub's own (presence protocol and events). */

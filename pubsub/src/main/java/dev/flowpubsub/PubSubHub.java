@@ -3,6 +3,7 @@ package dev.flowpubsub;
 import com.vaadin.flow.component.UI;
 import com.vaadin.flow.server.VaadinContext;
 import com.vaadin.flow.server.VaadinService;
+import com.vaadin.flow.shared.Registration;
 import dev.flowpubsub.Dispatcher.Sender;
 import dev.flowpubsub.spi.Arguments;
 import dev.flowpubsub.spi.MessageCodec;
@@ -264,6 +265,17 @@ public final class PubSubHub implements AutoCloseable {
     /** The shortest time between two batches of one page; zero when a batch starts as soon as a lane is free. */
     public Duration minBatchInterval() {
         return Duration.ofNanos(dispatcher.minBatchIntervalNanos());
+    }
+
+    /**
+     * Tells {@code listener} how late messages reach their handlers and how far the transport's reader is behind,
+     * until the registration is removed. {@link dev.flowpubsub.micrometer.PubSubMetrics} adds one for its timers.
+     *
+     * @param listener called on the hub's threads; must be quick and must not block (see {@link LatencyListener})
+     * @return removes the listener
+     */
+    public Registration addLatencyListener(LatencyListener listener) {
+        return dispatcher.latencies().add(Arguments.notNull(listener, "listener"));
     }
 
     /** Counters and gauges of this hub, for monitoring and tests. */

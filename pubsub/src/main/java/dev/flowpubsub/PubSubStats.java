@@ -4,7 +4,8 @@ import org.jspecify.annotations.NullMarked;
 
 /**
  * A snapshot of a hub's counters, from {@link PubSubHub#stats()}. Counters only grow for the lifetime
- * of the hub; the gauges ({@code subscribedUis}, {@code subscriptions}, {@code topics}, {@code pending}, {@code inbox})
+ * of the hub; the gauges ({@code subscribedUis}, {@code subscriptions}, {@code topics}, {@code pending}, {@code inbox},
+ * {@code waitingForPush})
  * are read at the moment of the call and may be slightly stale under concurrent change.
  *
  * @param subscribedUis pages (UIs) holding at least one subscription
@@ -12,6 +13,8 @@ import org.jspecify.annotations.NullMarked;
  * @param topics        topics with at least one subscriber on this node
  * @param pending       messages queued for pages and not yet handled
  * @param inbox         messages sent and not yet handed to pages' queues (at most the inbox capacity)
+ * @param waitingForPush pages whose next batch waits for Atmosphere to finish writing their last push: many of
+ *                      them for long means the server cannot write pushes as fast as messages come
  * @param sent          messages accepted by a send call on this node
  * @param delivered     messages handed to a page's handlers (once per page, whatever the number of handlers)
  * @param dropped       messages dropped because a page's queue was full (see {@link OverflowPolicy})
@@ -28,7 +31,7 @@ import org.jspecify.annotations.NullMarked;
  *                       entries the engine dropped past its retention
  */
 @NullMarked
-public record PubSubStats(int subscribedUis, long subscriptions, int topics, long pending, int inbox,
+public record PubSubStats(int subscribedUis, long subscriptions, int topics, long pending, int inbox, int waitingForPush,
                           long sent, long delivered, long dropped, long refused, long failed, long batches,
                           long remoteReceived, long remoteRejected, long remoteDuplicates, long remoteMissed) {
 }

@@ -5,6 +5,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Pages whose next batch waits until their last push has been written: at most one push in flight per page. A page
@@ -24,6 +25,8 @@ final class PushWaits {
     private final Tasks tasks;
     private final DeliveryLanes lanes;
     private final ConcurrentLinkedQueue<Waiting> waiting = new ConcurrentLinkedQueue<>();
+    /** How many wait: the queue's own size() walks it. */
+    private final AtomicInteger count = new AtomicInteger();
     private final AtomicBoolean sweepScheduled = new AtomicBoolean();
     private volatile boolean closed;
 
@@ -42,6 +45,7 @@ final class PushWaits {
             if (!finished.compareAndSet(false, true)) {
                 return;
             }
+            count.decrementAndGet();
             try {
                 if (goOn && !closed) {
                     lanes.schedule(page);
@@ -61,13 +65,14 @@ final class PushWaits {
     /** Holds the page until its connection's push in flight is done, then hands it to the lanes. */
     void await(DeliveryLanes.Page page, PushWatch.WatchedPushConnection connection) {
         tasks.begin();
+        count.incrementAndGet();
         waiting.add(new Waiting(page, connection));
         scheduleSweep();
     }
 
     /** Pages waiting for their push now. */
     int size() {
-        return waiting.size();
+        return count.get();
     }
 
     private void scheduleSweep() {

@@ -77,7 +77,7 @@ final class TopicHistories {
         ArrayDeque<Envelope> history = histories.computeIfAbsent(envelope.topic(), t -> new ArrayDeque<>());
         // without the sender's UI (sendOthers): history must not keep a page reachable
         history.addLast(new Envelope(envelope.topic(), envelope.message(), null, envelope.origin(),
-                envelope.originSequence()));
+                envelope.originSequence(), envelope.sentNanos()));
         while (history.size() > size) {
             history.pollFirst();
         }

@@ -691,11 +691,25 @@ final class UiEndpoint implements PushWatch.PushListener, DeliveryLanes.Page {
                 nextBatchAt = (System.nanoTime() + interval) | 1; // never 0, which means "no batch yet"
             }
             dispatcher.batchStarted();
+            boolean timed = dispatcher.latencies().active();
+            long oldestLocal = Latencies.NOT_SEEN;
+            long oldestRemote = Latencies.NOT_SEEN;
             for (PageItem item : batch) {
                 switch (item) {
-                    case Envelope envelope -> deliver(envelope);
+                    case Envelope envelope -> {
+                        if (deliver(envelope) && timed) {
+                            if (dispatcher.fromOtherNode(envelope)) {
+                                oldestRemote = Math.min(oldestRemote, envelope.sentNanos());
+                            } else {
+                                oldestLocal = Math.min(oldestLocal, envelope.sentNanos());
+                            }
+                        }
+                    }
                     case Activation activation -> activate(activation);
                 }
+            }
+            if (timed) {
+                dispatcher.latencies().batchDelivered(oldestLocal, oldestRemote);
             }
             if (ui.getPushConfiguration().getPushMode() == PushMode.MANUAL) {
                 pushManually();
@@ -730,12 +744,13 @@ final class UiEndpoint implements PushWatch.PushListener, DeliveryLanes.Page {
         }
     }
 
-    private void deliver(Envelope envelope) {
+    /** Hands a message to the page's live subscriptions for it; whether any handler took it. */
+    private boolean deliver(Envelope envelope) {
         Map<String, Subscription[]> byTopic;
         Subscription[] subscriptions = envelope.topic() == null ? broadcast
                 : (byTopic = topics) == null ? null : byTopic.get(envelope.topic());
         if (subscriptions == null || subscriptions.length == 0) {
-            return;
+            return false;
         }
         boolean handled = false;
         for (Subscription subscription : subscriptions) {
@@ -746,6 +761,7 @@ final class UiEndpoint implements PushWatch.PushListener, DeliveryLanes.Page {
         if (handled) {
             dispatcher.delivered();
         }
+        return handled;
     }
 
     /** Hands a new subscription its snapshot, then lets it take live messages from here on. */

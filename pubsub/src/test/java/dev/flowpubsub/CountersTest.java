@@ -19,8 +19,8 @@ class CountersTest {
         counters.subscriptions.add(11);
         counters.pending.add(5);
 
-        PubSubStats stats = counters.snapshot(4, 6, 8, null);
+        PubSubStats stats = counters.snapshot(4, 6, 8, 12, null);
 
-        assertThat(stats).isEqualTo(new PubSubStats(4, 11, 6, 5, 8, 7, 70, 1, 2, 3, 9, 0, 0, 0, 0));
+        assertThat(stats).isEqualTo(new PubSubStats(4, 11, 6, 5, 8, 12, 7, 70, 1, 2, 3, 9, 0, 0, 0, 0));
     }
 }

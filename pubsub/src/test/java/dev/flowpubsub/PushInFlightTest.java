@@ -44,6 +44,7 @@ class PushInFlightTest {
         await().atMost(Duration.ofSeconds(5)).until(() -> otherInbox.messages.size() == 3);
         await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(2)).until(inbox.messages::isEmpty);
         assertThat(hub.stats().pending()).as("the waiting page's messages").isEqualTo(3);
+        assertThat(hub.stats().waitingForPush()).as("pages waiting for their push").isEqualTo(1);
         long batchesBefore = hub.stats().batches();
 
         writing.complete(null);
@@ -52,6 +53,7 @@ class PushInFlightTest {
         assertThat(inbox.messages).containsExactly(1, 2, 3);
         assertThat(inbox.problems).isEmpty();
         assertThat(hub.stats().batches() - batchesBefore).as("the waiting page's batches").isEqualTo(1);
+        assertThat(hub.stats().waitingForPush()).isZero();
     }
 
     @Test

@@ -32,7 +32,7 @@ class TopicHistoriesTest {
 
     @Test
     void aKeptMessage_holdsNoPage() {
-        histories.remember(new Envelope("room:a", "hi", new com.vaadin.flow.component.UI(), "n1", 1));
+        histories.remember(new Envelope("room:a", "hi", new com.vaadin.flow.component.UI(), "n1", 1, 0));
 
         assertThat(histories.of("room:a")).singleElement().satisfies(kept -> assertThat(kept.skip()).isNull());
     }
@@ -88,7 +88,7 @@ class TopicHistoriesTest {
     }
 
     private static Envelope remote(String topic, int message, String node, long sequence) {
-        return new Envelope(topic, message, null, node, sequence);
+        return new Envelope(topic, message, null, node, sequence, 0);
     }
 
     private static Subscription subscription() {

@@ -264,6 +264,30 @@ public abstract class TransportConformanceSuite {
     }
 
     @Test
+    void lateness_ofAMessageFromAnotherNode_countsFromItsSendCall_soAnOutageShowsInIt() throws InterruptedException {
+        Node a = node();
+        Node b = node();
+        Inbox onB = b.page("late");
+        LatencyTest.Recorder told = new LatencyTest.Recorder();
+        var unused = b.hub.addLatencyListener(told);
+        a.hub.sendAllOnTopic("late", "on time");
+        eventually(() -> assertThat(onB.messages).containsExactly("late|on time"));
+        eventually(() -> assertThat(told.told).extracting(LatencyTest.Told::what).containsExactly("received", "delivered"));
+        told.told.clear();
+
+        stopEngine();
+        a.hub.sendAllOnTopic("late", "held up");
+        Thread.sleep(1_000);
+        startEngine();
+
+        eventually(() -> assertThat(onB.messages).containsExactly("late|on time", "late|held up"));
+        eventually(() -> assertThat(told.told).extracting(LatencyTest.Told::what).containsExactly("received", "delivered"));
+        assertThat(told.told).as("the transport carries the origin's send time: the outage counts")
+                .allSatisfy(each -> assertThat(each.nanos()).isGreaterThanOrEqualTo(Duration.ofSeconds(1).toNanos()))
+                .allSatisfy(each -> assertThat(each.fromOtherNode()).isTrue());
+    }
+
+    @Test
     void closedHub_stopsReceiving_andTheOthersGoOn() {
         Node a = node();
         Node b = node();

@@ -17,6 +17,7 @@ import java.util.Map;
 
 import static dev.flowpubsub.redis.RedisEntries.ORIGIN;
 import static dev.flowpubsub.redis.RedisEntries.PAYLOAD;
+import static dev.flowpubsub.redis.RedisEntries.SENT_AT;
 import static dev.flowpubsub.redis.RedisEntries.SEQUENCE;
 import static dev.flowpubsub.redis.RedisEntries.TOPIC;
 import static dev.flowpubsub.redis.RedisEntries.VERSION;
@@ -124,6 +125,7 @@ final class RedisReader implements Runnable {
         byte[] origin = null;
         byte[] sequence = null;
         byte[] topic = null;
+        byte[] sentAt = null;
         byte[] payload = null;
         for (Map.Entry<byte[], byte[]> field : entry.getBody().entrySet()) {
             byte[] name = field.getKey();
@@ -133,6 +135,8 @@ final class RedisReader implements Runnable {
                 origin = field.getValue();
             } else if (Arrays.equals(name, SEQUENCE)) {
                 sequence = field.getValue();
+            } else if (Arrays.equals(name, SENT_AT)) {
+                sentAt = field.getValue();
             } else if (Arrays.equals(name, TOPIC)) {
                 topic = field.getValue();
             } else if (Arrays.equals(name, PAYLOAD)) {
@@ -164,12 +168,27 @@ final class RedisReader implements Runnable {
         TransportEnvelope envelope;
         try {
             envelope = new TransportEnvelope(new String(origin, StandardCharsets.UTF_8), number,
-                    topic == null ? null : new String(topic, StandardCharsets.UTF_8), payload);
+                    topic == null ? null : new String(topic, StandardCharsets.UTF_8), payload, sentAtMillis(sentAt));
         } catch (IllegalArgumentException e) {
             context.rejected(entry.getId(), e.getMessage());
             return;
         }
         context.receive(envelope);
+    }
+
+    /** The origin's send time, or 0 (not known) when absent or not a plausible time: it only measures lateness. */
+    private static long sentAtMillis(byte[] sentAt) {
+        if (sentAt == null || sentAt.length == 0 || sentAt.length > 18) {
+            return 0;
+        }
+        long millis = 0;
+        for (byte digit : sentAt) {
+            if (digit < '0' || digit > '9') {
+                return 0;
+            }
+            millis = millis * 10 + (digit - '0');
+        }
+        return millis;
     }
 
     void close() {

@@ -52,9 +52,9 @@ final class RedisWriter implements Runnable {
             if ARGV[4] ~= '' and tonumber(ARGV[4]) ~= last then return 'gap' end
             local id
             if ARGV[5] == '' then
-              id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'v', ARGV[7], 'o', ARGV[2], 's', ARGV[3], 'p', ARGV[6])
+              id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'v', ARGV[7], 'o', ARGV[2], 's', ARGV[3], 'm', ARGV[11], 'p', ARGV[6])
             else
-              id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'v', ARGV[7], 'o', ARGV[2], 's', ARGV[3], 't', ARGV[5], 'p', ARGV[6])
+              id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'v', ARGV[7], 'o', ARGV[2], 's', ARGV[3], 'm', ARGV[11], 't', ARGV[5], 'p', ARGV[6])
             end
             redis.call('SET', KEYS[2], ARGV[3], 'PX', ARGV[8])
             if KEYS[3] then
@@ -247,7 +247,8 @@ final class RedisWriter implements Runnable {
                     : new byte[][] {streamKey, writerKey};
             replies.add(connection.async().evalsha(script, ScriptOutputType.VALUE, keys, maxLength,
                     bytes(envelope.originNode()), sequence, previous, topic, envelope.payload(), version, writerKeyTtl,
-                    bytes(Integer.toString(keep)), historyTtl));
+                    bytes(Integer.toString(keep)), historyTtl,
+                    Long.toString(envelope.sentAtMillis()).getBytes(StandardCharsets.US_ASCII)));
             previous = sequence;
         }
         int written = 0;

@@ -1,5 +1,6 @@
 package dev.flowpubsub.micrometer;
 
+import dev.flowpubsub.LatencyListener;
 import dev.flowpubsub.PubSubHub;
 import dev.flowpubsub.PubSubStats;
 import dev.flowpubsub.spi.Arguments;
@@ -8,8 +9,11 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
 
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -24,6 +28,13 @@ import java.util.function.ToDoubleFunction;
  * <tr><td>{@code pubsub.topics}</td><td>gauge</td><td>topics with a subscriber</td></tr>
  * <tr><td>{@code pubsub.pending}</td><td>gauge</td><td>messages queued for pages</td></tr>
  * <tr><td>{@code pubsub.inbox}</td><td>gauge</td><td>messages sent and not yet handed to pages' queues</td></tr>
+ * <tr><td>{@code pubsub.push.waiting}</td><td>gauge</td><td>pages whose next batch waits for their last push to be
+ * written</td></tr>
+ * <tr><td>{@code pubsub.delivery.latency}</td><td>timer, tag {@code origin} = {@code local} or {@code remote}</td>
+ * <td>from the send call to the handler, per page batch, for its oldest message (remote: from the send call on
+ * the other node, on that node's clock)</td></tr>
+ * <tr><td>{@code pubsub.remote.lag}</td><td>timer</td><td>how far the transport's reader is behind: the age of
+ * each message from another node when this node reads it</td></tr>
  * <tr><td>{@code pubsub.messages.sent}</td><td>counter</td><td>messages accepted by send calls</td></tr>
  * <tr><td>{@code pubsub.messages.delivered}</td><td>counter</td><td>messages handed to a page's handlers</td></tr>
  * <tr><td>{@code pubsub.messages.dropped}</td><td>counter</td><td>messages dropped by a full page queue</td></tr>
@@ -36,8 +47,9 @@ import java.util.function.ToDoubleFunction;
  * <tr><td>{@code pubsub.remote.missed}</td><td>counter</td><td>messages of other nodes known to be lost</td></tr>
  * </table>
  *
- * <p>Meters read the hub's counters when scraped; binding adds no work to sending or delivery. The hub is held
- * weakly by the meters.
+ * <p>Counters and gauges read the hub's counters when scraped. The timers are fed by a {@link LatencyListener}
+ * the binding adds to the hub: one clock read per page batch and one per message from another node; they publish a
+ * percentile histogram (1 ms to 1 min), so p99 can be alerted on. The hub is held weakly by the gauges.
  */
 public final class PubSubMetrics implements MeterBinder {
 
@@ -62,6 +74,8 @@ public final class PubSubMetrics implements MeterBinder {
         gauge(registry, "pubsub.topics", "Topics with at least one subscriber on this node", PubSubStats::topics);
         gauge(registry, "pubsub.pending", "Messages queued for pages, not yet handled", PubSubStats::pending);
         gauge(registry, "pubsub.inbox", "Messages sent and not yet handed to pages' queues", PubSubStats::inbox);
+        gauge(registry, "pubsub.push.waiting", "Pages whose next batch waits for their last push to be written",
+                PubSubStats::waitingForPush);
         counter(registry, "pubsub.messages.sent", "Messages accepted by send calls on this node", PubSubStats::sent);
         counter(registry, "pubsub.messages.delivered", "Messages handed to a page's handlers", PubSubStats::delivered);
         counter(registry, "pubsub.messages.dropped", "Messages dropped because a page's queue was full", PubSubStats::dropped);
@@ -75,6 +89,30 @@ public final class PubSubMetrics implements MeterBinder {
         counter(registry, "pubsub.remote.duplicates", "Messages from other nodes received again and skipped",
                 PubSubStats::remoteDuplicates);
         counter(registry, "pubsub.remote.missed", "Messages of other nodes known to be lost", PubSubStats::remoteMissed);
+        Timer local = timer(registry, "pubsub.delivery.latency", "From the send call to the handler, per page batch",
+                Tags.of("origin", "local"));
+        Timer remote = timer(registry, "pubsub.delivery.latency", "From the send call to the handler, per page batch",
+                Tags.of("origin", "remote"));
+        Timer lag = timer(registry, "pubsub.remote.lag", "Age of messages from other nodes when this node reads them",
+                Tags.empty());
+        var unused = hub.addLatencyListener(new LatencyListener() {
+            @Override
+            public void delivered(long nanos, boolean fromOtherNode) {
+                (fromOtherNode ? remote : local).record(nanos, TimeUnit.NANOSECONDS);
+            }
+
+            @Override
+            public void received(long nanos) {
+                lag.record(nanos, TimeUnit.NANOSECONDS);
+            }
+        });
+    }
+
+    private Timer timer(MeterRegistry registry, String name, String description, Tags extra) {
+        return Timer.builder(name).description(description).tags(tags).tags(extra)
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofMinutes(1))
+                .register(registry);
     }
 
     private void gauge(MeterRegistry registry, String name, String description, ToDoubleFunction<PubSubStats> value) {

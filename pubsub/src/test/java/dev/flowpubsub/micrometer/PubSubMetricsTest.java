@@ -1,9 +1,16 @@
 package dev.flowpubsub.micrometer;
 
+import com.vaadin.flow.component.UI;
+import dev.flowpubsub.Inbox;
+import dev.flowpubsub.PubSub;
 import dev.flowpubsub.PubSubHub;
+import dev.flowpubsub.VaadinApp;
 import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
+
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -24,7 +31,32 @@ class PubSubMetricsTest {
             assertThat(registry.get("pubsub.messages.dropped").functionCounter().count()).isZero();
             assertThat(registry.get("pubsub.messages.refused").functionCounter().count()).isZero();
             assertThat(registry.get("pubsub.inbox").gauge().value()).isBetween(0.0, 2.0);
-            assertThat(registry.getMeters()).hasSize(15);
+            assertThat(registry.get("pubsub.push.waiting").gauge().value()).isZero();
+            assertThat(registry.getMeters()).hasSize(19);
+        }
+    }
+
+    @Test
+    void timers_tellHowLateMessagesReachedTheirHandlers() {
+        try (VaadinApp app = new VaadinApp()) {
+            PubSubHub hub = PubSubHub.builder().install(app.service);
+            SimpleMeterRegistry registry = new SimpleMeterRegistry();
+            new PubSubMetrics(hub, Tags.of("app", "chat")).bindTo(registry);
+            UI page = app.browser().pushTab();
+            Inbox inbox = new Inbox(page);
+            page.accessSynchronously(() -> PubSub.current().subscribe(inbox::add));
+
+            hub.sendAll("one");
+            app.deliver();
+            hub.sendAll("two");
+            app.deliver();
+
+            assertThat(inbox.messages).containsExactly("one", "two");
+            Timer local = registry.get("pubsub.delivery.latency").tags("app", "chat", "origin", "local").timer();
+            assertThat(local.count()).isEqualTo(2);
+            assertThat(local.max(TimeUnit.NANOSECONDS)).isPositive();
+            assertThat(registry.get("pubsub.delivery.latency").tag("origin", "remote").timer().count()).isZero();
+            assertThat(registry.get("pubsub.remote.lag").timer().count()).isZero();
         }
     }
 }
