@@ -39,6 +39,42 @@ class EndToEndSmokeTest {
         }
     }
 
+    @Test
+    void protocolClientsOfferingPermessageDeflate_getCompressedPushes_andEveryMessage() throws Exception {
+        EndToEndTool.Config config = EndToEndTool.Config.parse("--clients", "3", "--rate", "10", "--seconds", "1",
+                "--ladder", "none", "--warmup-messages", "3", "--drain-seconds", "10", "--pause-seconds", "0",
+                "--push", "websocket-deflate", "--contenders", "pubsub,stock");
+
+        List<EndToEndTool.Step> steps = EndToEndTool.run(EndToEndSmokeTest::start, config,
+                new PrintStream(System.out, true));
+
+        assertThat(steps).extracting(EndToEndTool.Step::contender).containsExactly("pubsub", "stock");
+        for (EndToEndTool.Step step : steps) {
+            assertThat(step.completed()).as("every message reached all clients: " + step).isEqualTo(step.sent())
+                    .isEqualTo(10);
+            assertThat(step.pushExtensions()).as("the server accepted compression: " + step)
+                    .containsExactly("permessage-deflate");
+        }
+    }
+
+    @Test
+    void protocolClientsTakingPushesByLongPolling_receiveEveryMessage() throws Exception {
+        EndToEndTool.Config config = EndToEndTool.Config.parse("--clients", "3", "--rate", "10", "--seconds", "1",
+                "--ladder", "none", "--warmup-messages", "3", "--drain-seconds", "10", "--pause-seconds", "0",
+                "--push", "long-polling", "--contenders", "pubsub,stock");
+
+        List<EndToEndTool.Step> steps = EndToEndTool.run(EndToEndSmokeTest::start, config,
+                new PrintStream(System.out, true));
+
+        assertThat(steps).extracting(EndToEndTool.Step::contender).containsExactly("pubsub", "stock");
+        for (EndToEndTool.Step step : steps) {
+            assertThat(step.sent()).as(step.toString()).isEqualTo(10);
+            assertThat(step.completed()).as("every message reached all clients: " + step).isEqualTo(step.sent());
+            assertThat(step.pushesPerMessage()).as("pushes came by long polling, each once: " + step)
+                    .isPositive().isLessThanOrEqualTo(3.0);
+        }
+    }
+
     /**
      * The stock app, without what this JVM's class path also holds for the chat: flow-pubsub's auto-configuration
      * and the chat's application.properties (the stock app has none of its own).

@@ -23,14 +23,29 @@ import java.util.regex.Pattern;
 /**
  * One browser tab on the chat, without a browser: it speaks as much of Vaadin 25's client protocol as a chat user
  * needs (bootstrap, navigation, typing and clicking Send as UIDL requests, receiving pushed UI updates over
- * Atmosphere's WebSocket), as captured from Chromium and described in STACK.md. Each client has its own cookie, so
+ * Atmosphere's WebSocket, or over its long polling as a browser behind a proxy that refuses WebSockets falls back
+ * to), as captured from Chromium and described in STACK.md. Each client has its own cookie, so
  * its own Vaadin session. Every message text carries a marker ({@code qz<seq>zq}); the client reports each marker
  * it sees in a pushed update or in a response, once.
  *
- * <p>Threading: the WebSocket's callbacks come one at a time; responses arrive on the HTTP client's executor. One
- * UIDL request is in flight per client at a time, as in a browser.
+ * <p>Threading: the WebSocket's callbacks come one at a time, as do long polls (the next starts when the last
+ * answered); responses arrive on the HTTP client's executor. One UIDL request is in flight per client at a time,
+ * as in a browser.
  */
 public final class PushClient {
+
+    /** How pushed updates reach the client. */
+    public enum Channel {
+        /** Atmosphere over a WebSocket, Vaadin's default, without compression. */
+        WEBSOCKET,
+        /** The same, offering permessage-deflate as Chromium does: the server compresses each push. */
+        WEBSOCKET_DEFLATE,
+        /**
+         * Atmosphere's long polling, Vaadin's fallback: a GET the server answers with what it pushed, then the next
+         * GET; what the server pushes between two GETs waits for the next.
+         */
+        LONG_POLLING
+    }
 
     /** Told about every message marker a client sees the first time. */
     public interface Receipts {
@@ -41,6 +56,8 @@ public final class PushClient {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** How long Vaadin's client waits for a missing update before it asks for the whole page (its default). */
+    private static final Duration MAX_MESSAGE_SUSPEND = Duration.ofSeconds(5);
     private static final Pattern SYNC_ID = Pattern.compile("\"syncId\":(\\d+)");
     private static final Pattern CLIENT_ID = Pattern.compile("\"clientId\":(\\d+)");
 
@@ -50,6 +67,18 @@ public final class PushClient {
     private final String route;
     private final Receipts receipts;
     private final Duration timeout;
+    private final Channel channel;
+    private final Frames frames = new Frames();
+    private volatile boolean closed;
+    private final DeflateSockets deflateSockets;
+    private volatile DeflateSockets.Socket deflateSocket;
+    private volatile CompletableFuture<?> poll = CompletableFuture.completedFuture(null);
+    private final AtomicLong polls = new AtomicLong();
+    private final Sequence sequence = new Sequence();
+    private final AtomicLong resyncs = new AtomicLong();
+    private final AtomicLong pushesSeen = new AtomicLong();
+    private volatile String lastPollStatus = "none";
+    private String pushUrl;
 
     private String cookie;
     private int uiId;
@@ -71,6 +100,21 @@ public final class PushClient {
      *                 "Your message..." and a button
      */
     public PushClient(int index, HttpClient http, URI base, String route, Receipts receipts, Duration timeout) {
+        this(index, http, base, route, receipts, timeout, Channel.WEBSOCKET, null);
+    }
+
+    /**
+     * A client whose pushed updates come over {@code channel}.
+     *
+     * @param deflateSockets where {@link Channel#WEBSOCKET_DEFLATE} opens its socket; {@code null} for the others
+     */
+    public PushClient(int index, HttpClient http, URI base, String route, Receipts receipts, Duration timeout,
+                      Channel channel, DeflateSockets deflateSockets) {
+        if (channel == Channel.WEBSOCKET_DEFLATE && deflateSockets == null) {
+            throw new IllegalArgumentException("WEBSOCKET_DEFLATE needs DeflateSockets");
+        }
+        this.channel = channel;
+        this.deflateSockets = deflateSockets;
         this.index = index;
         this.http = http;
         this.base = base;
@@ -98,6 +142,7 @@ public final class PushClient {
         csrfToken = uidl.get("Vaadin-Security-Key").asString();
         String pushId = uidl.get("Vaadin-Push-ID").asString();
         syncId.set(uidl.get("syncId").asLong());
+        sequence.resynchronized(uidl.get("syncId").asLong());
         clientId.set(uidl.get("clientId").asLong());
 
         // 2. navigate: the route's view attaches (and subscribes); find the message field and Send by their tags
@@ -111,15 +156,65 @@ public final class PushClient {
         findComponents(response.get("changes"));
         track(navigated.body());
 
-        // 3. push: Atmosphere over a WebSocket, with the session cookie; wait for its handshake
-        String push = base.resolve("VAADIN/push").toString().replaceFirst("^http", "ws") + "?v-r=push&v-uiId=" + uiId
-                + "&v-pushId=" + pushId + "&X-Atmosphere-tracking-id=0&X-Atmosphere-Framework=4.0.1"
-                + "&X-Atmosphere-Transport=websocket&X-Atmosphere-TrackMessageSize=true"
-                + "&Content-Type=application/json;%20charset=UTF-8&X-atmo-protocol=true&X-Vaadin-LastSeenServerSyncId="
-                + syncId.get();
-        socket = http.newWebSocketBuilder().header("Cookie", cookie).connectTimeout(timeout)
-                .buildAsync(URI.create(push), new PushListener()).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        // 3. push: Atmosphere over a WebSocket or long polling, with the session cookie; wait for its handshake
+        pushUrl = base.resolve("VAADIN/push") + "?v-r=push&v-uiId=" + uiId + "&v-pushId=" + pushId
+                + "&X-Atmosphere-Framework=4.0.1&X-Atmosphere-TrackMessageSize=true&X-atmo-protocol=true";
+        if (channel == Channel.WEBSOCKET) {
+            String push = pushUrl.replaceFirst("^http", "ws") + "&X-Vaadin-LastSeenServerSyncId=" + syncId.get()
+                    + "&X-Atmosphere-tracking-id=0"
+                    + "&X-Atmosphere-Transport=websocket&Content-Type=application/json;%20charset=UTF-8";
+            socket = http.newWebSocketBuilder().header("Cookie", cookie).connectTimeout(timeout)
+                    .buildAsync(URI.create(push), new PushListener()).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } else if (channel == Channel.WEBSOCKET_DEFLATE) {
+            String push = pushUrl.replaceFirst("^http", "ws") + "&X-Vaadin-LastSeenServerSyncId=" + syncId.get()
+                    + "&X-Atmosphere-tracking-id=0&X-Atmosphere-Transport=websocket"
+                    + "&Content-Type=application/json;%20charset=UTF-8";
+            deflateSocket = deflateSockets.open(URI.create(push), cookie, frames::accept, handshake::completeExceptionally)
+                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } else {
+            pollNext("0");
+        }
         handshake.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * One long poll: a GET the server holds until it has something to push (or its own timeout), then the next,
+     * with the tracking id Atmosphere gave in its handshake, so what it cached meanwhile comes with it, and the last
+     * UIDL message seen, as atmosphere.js asks Vaadin's client for it on every request (an older one makes Vaadin
+     * send again what came after it).
+     */
+    private void pollNext(String trackingId) {
+        if (closed) {
+            return;
+        }
+        HttpRequest request = HttpRequest.newBuilder(URI.create(pushUrl + "&X-Atmosphere-tracking-id=" + trackingId
+                        + "&X-Atmosphere-Transport=long-polling&Content-Type=application%2Fjson%3B%20charset%3DUTF-8"
+                        + "&X-Vaadin-LastSeenServerSyncId=" + sequence.handled()))
+                .header("Cookie", cookie).header("X-Atmosphere-Transport", "long-polling")
+                .header("X-Atmosphere-tracking-id", trackingId).GET().build();
+        polls.incrementAndGet();
+        poll = http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).whenComplete((response, failure) -> {
+            lastPollStatus = failure != null ? failure.toString() : "HTTP " + response.statusCode() + ", "
+                    + response.body().length() + " chars";
+            if (closed) {
+                return;
+            }
+            if (failure != null || response.statusCode() != 200) {
+                if (!handshake.isDone()) {
+                    handshake.completeExceptionally(failure != null ? failure
+                            : new IllegalStateException("long polling answered HTTP " + response.statusCode()));
+                    return;
+                }
+                // as atmosphere.js does: try again after a pause (a lost poll's pushes wait in Atmosphere's cache)
+                var unused = CompletableFuture.runAsync(() -> pollNext(trackingId),
+                        CompletableFuture.delayedExecutor(1, TimeUnit.SECONDS));
+                return;
+            }
+            String next = response.headers().firstValue("X-Atmosphere-tracking-id").orElse(trackingId);
+            frames.accept(response.body());
+            String given = frames.trackingId;
+            pollNext(given != null ? given : next);
+        });
     }
 
     private void findComponents(JsonNode changes) {
@@ -175,6 +270,94 @@ public final class PushClient {
         return true;
     }
 
+    /** The WebSocket extensions the server accepted (permessage-deflate when it compresses); empty for the others. */
+    public java.util.List<String> extensions() {
+        DeflateSockets.Socket deflating = deflateSocket;
+        return deflating == null ? java.util.List.of() : deflating.extensions();
+    }
+
+    /** What a person debugging a run wants to know of this client: its number, channel and long polls. */
+    public String describe() {
+        return "client " + index + " (" + channel + (channel == Channel.LONG_POLLING ? ", " + polls.get() + " polls, the last "
+                + (poll.isDone() ? "answered " + lastPollStatus : "waiting") : "") + ", " + pushesSeen.get() + " pushes, "
+                + resyncs.get() + " resynchronizations)";
+    }
+
+    /** How many times this client had to ask for the whole page again because an update never came. */
+    public long resynchronizations() {
+        return resyncs.get();
+    }
+
+    /**
+     * Asks for the whole page again, as Vaadin's client does when an update it waited for never came: the answer
+     * holds every message the page shows.
+     */
+    private void resynchronize() {
+        resyncs.incrementAndGet();
+        String body = "{\"csrfToken\":\"" + csrfToken + "\",\"rpc\":[],\"syncId\":" + sequence.handled()
+                + ",\"clientId\":" + clientId.get() + ",\"resynchronize\":true}";
+        var unused = http.sendAsync(uidlRequest(body), HttpResponse.BodyHandlers.ofString()).whenComplete((response, failure) -> {
+            if (failure == null && response.statusCode() == 200) {
+                track(response.body());
+            }
+        });
+    }
+
+    /**
+     * The order of the server's UIDL messages (responses and pushes share one sequence of sync ids). A message that
+     * comes before an earlier one opens a gap; if the gap is still open after {@link #MAX_MESSAGE_SUSPEND}
+     * (Vaadin's {@code maxMessageSuspendTimeout}), the client resynchronizes, as Vaadin's does: under load Atmosphere
+     * can lose a push written to a long poll that has just ended.
+     */
+    private final class Sequence {
+        private long handled = -1;
+        private final java.util.TreeSet<Long> ahead = new java.util.TreeSet<>();
+        private boolean watching;
+
+        synchronized long handled() {
+            return handled;
+        }
+
+        synchronized void seen(long id) {
+            if (handled < 0 || id == handled + 1) {
+                handled = id;
+                while (!ahead.isEmpty() && ahead.first() == handled + 1) {
+                    handled = ahead.pollFirst();
+                }
+            } else if (id > handled + 1) {
+                ahead.add(id);
+                if (!watching) {
+                    watching = true;
+                    long waitingFor = handled + 1;
+                    var unused = CompletableFuture.runAsync(() -> giveUpWaiting(waitingFor),
+                            CompletableFuture.delayedExecutor(MAX_MESSAGE_SUSPEND.toMillis(), TimeUnit.MILLISECONDS));
+                }
+            }
+        }
+
+        synchronized void resynchronized(long id) {
+            handled = id;
+            ahead.removeIf(each -> each <= id);
+        }
+
+        private void giveUpWaiting(long waitingFor) {
+            boolean lost;
+            synchronized (this) {
+                watching = false;
+                lost = handled < waitingFor && !closed;
+                if (!lost && !ahead.isEmpty()) { // a later gap opened meanwhile: watch that one
+                    watching = true;
+                    long next = handled + 1;
+                    var unused = CompletableFuture.runAsync(() -> giveUpWaiting(next),
+                            CompletableFuture.delayedExecutor(MAX_MESSAGE_SUSPEND.toMillis(), TimeUnit.MILLISECONDS));
+                }
+            }
+            if (lost) {
+                resynchronize();
+            }
+        }
+    }
+
     /** This client's number. */
     public int index() {
         return index;
@@ -210,9 +393,15 @@ public final class PushClient {
                 + clientId.get() + ",\"UNLOAD\":true}";
         return http.sendAsync(uidlRequest(body), HttpResponse.BodyHandlers.discarding())
                 .handle((response, failure) -> {
+                    closed = true;
                     if (socket != null) {
                         socket.abort();
                     }
+                    DeflateSockets.Socket deflating = deflateSocket;
+                    if (deflating != null) {
+                        deflating.abort();
+                    }
+                    poll.cancel(true);
                     return null;
                 });
     }
@@ -223,12 +412,21 @@ public final class PushClient {
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build();
     }
 
-    /** Reads what a UIDL message tells this client: the ids to answer with next, and the message markers it shows. */
+    /**
+     * Reads what a UIDL message tells this client: the ids to answer with next, and the message markers it shows.
+     * Markers count when seen, even in a message that came before an earlier one (Vaadin's client would wait for the
+     * earlier one); a message that never comes is recovered as Vaadin's client does, see {@link #sequence}.
+     */
     private void track(String uidl) {
         Matcher sync = SYNC_ID.matcher(uidl);
         if (sync.find()) {
             long value = Long.parseLong(sync.group(1));
             syncId.accumulateAndGet(value, Math::max);
+            if (uidl.contains("\"resynchronize\":true")) {
+                sequence.resynchronized(value);
+            } else {
+                sequence.seen(value);
+            }
         }
         Matcher client = CLIENT_ID.matcher(uidl);
         if (client.find()) {
@@ -271,14 +469,39 @@ public final class PushClient {
         return value;
     }
 
-    /** Atmosphere frames each message as {@code LENGTH|payload} (length in UTF-16 units); one may span frames. */
+    /** Hands what arrives over the WebSocket to the frame reader. */
     private final class PushListener implements WebSocket.Listener {
-        private final StringBuilder buffer = new StringBuilder();
 
         @Override
         public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+            frames.accept(data);
+            webSocket.request(1);
+            return null;
+        }
+
+        @Override
+        public void onError(WebSocket webSocket, Throwable error) {
+            handshake.completeExceptionally(error);
+        }
+    }
+
+    /**
+     * Atmosphere frames each message as {@code LENGTH|payload} (length in UTF-16 units); one may span WebSocket
+     * frames, and one long poll's answer may hold several. The first is Atmosphere's handshake, whose payload starts
+     * with the tracking id. Called by one thread at a time.
+     */
+    private final class Frames {
+        private final StringBuilder buffer = new StringBuilder();
+        private volatile String trackingId;
+
+        void accept(CharSequence data) {
             buffer.append(data);
             for (;;) {
+                int start = 0; // a long poll's first answer starts with Atmosphere's padding: blanks before the frame
+                while (start < buffer.length() && Character.isWhitespace(buffer.charAt(start))) {
+                    start++;
+                }
+                buffer.delete(0, start);
                 int bar = buffer.indexOf("|");
                 if (bar < 0) {
                     break;
@@ -296,19 +519,15 @@ public final class PushClient {
                 String payload = buffer.substring(bar + 1, bar + 1 + length);
                 buffer.delete(0, bar + 1 + length);
                 if (!handshake.isDone()) {
-                    handshake.complete(null); // the first message: Atmosphere's handshake
+                    int end = payload.indexOf('|'); // the first message: Atmosphere's handshake
+                    trackingId = end > 0 ? payload.substring(0, end) : null;
+                    handshake.complete(null);
                 } else if (payload.startsWith("{") || payload.startsWith("for(;;);")) {
                     receipts.pushed(index);
+                    pushesSeen.incrementAndGet();
                     track(payload);
                 }
             }
-            webSocket.request(1);
-            return null;
-        }
-
-        @Override
-        public void onError(WebSocket webSocket, Throwable error) {
-            handshake.completeExceptionally(error);
         }
     }
 

@@ -102,6 +102,27 @@ public final class ServerProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * The process's threads and resident memory now, from {@code /proc/<pid>/status}: {@code {threads, kilobytes}},
+     * or {@code {-1, -1}} where there is none.
+     */
+    public long[] threadsAndResidentKb() {
+        long threads = -1;
+        long resident = -1;
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
+                if (line.startsWith("Threads:")) {
+                    threads = Long.parseLong(line.substring(8).strip());
+                } else if (line.startsWith("VmRSS:")) {
+                    resident = Long.parseLong(line.substring(6).replace("kB", "").strip());
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return new long[] {-1, -1};
+        }
+        return new long[] {threads, resident};
+    }
+
     public long pid() {
         return process.pid();
     }

@@ -71,6 +71,11 @@ public final class AppServer implements AutoCloseable {
         return process == null ? -1 : process.cpuMillis();
     }
 
+    /** The server's threads and resident memory in kilobytes now, {@code {-1, -1}} when it is not ours. */
+    long[] threadsAndResidentKb() {
+        return process == null ? new long[] {-1, -1} : process.threadsAndResidentKb();
+    }
+
     @Override
     public void close() {
         if (process != null) {

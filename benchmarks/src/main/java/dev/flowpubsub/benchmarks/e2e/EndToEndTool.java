@@ -1,6 +1,7 @@
 package dev.flowpubsub.benchmarks.e2e;
 
 import dev.flowpubsub.benchmarks.Args;
+import dev.flowpubsub.testsupport.DeflateSockets;
 import dev.flowpubsub.testsupport.PushClient;
 import org.HdrHistogram.Histogram;
 
@@ -45,7 +46,10 @@ import java.util.concurrent.atomic.LongAdder;
  * <p>{@code --write-wait-ms N} sets the chat's Atmosphere write wait ({@code pubsub.push.atmosphere-write-wait});
  * {@code --min-batch-interval-ms N} flow-pubsub's minimum interval between a page's batches;
  * {@code --url-<contender> URL} measures an application someone else started instead of starting one;
- * {@code --idle-seconds N} measures only what K open, idle pages cost each server's CPU over N seconds.
+ * {@code --idle-seconds N} measures only what K open, idle pages cost each server's CPU over N seconds;
+ * {@code --push websocket-deflate} has the clients offer permessage-deflate as Chromium does (the server then
+ * compresses every push), {@code --push long-polling} take pushes by long polling, as browsers behind a proxy that
+ * refuses WebSockets do (default {@code websocket}: uncompressed).
  */
 public final class EndToEndTool {
 
@@ -62,13 +66,14 @@ public final class EndToEndTool {
     /** What one step at one rate measured. */
     public record Step(String contender, String phase, int clients, double rate, int sent, int completed, int skipped,
                        double firstP50Ms, double p50Ms, double p99Ms, double maxMs, double pushesPerMessage, double serverCpuMsPerMessage, double clientCpuMsPerMessage,
+                       long peakServerThreads, long peakServerRssMb, List<String> pushExtensions, long resynchronizations,
                        boolean held) {
     }
 
     /** Settings of a run. */
     public record Config(int clients, List<String> contenders, double headlineRate, double headlineSeconds,
                          List<Double> ladder, double stepSeconds, int minMessagesPerStep, int senders, double p99LimitMs,
-                         int warmupMessages, Duration drainTimeout, Duration pause) {
+                         int warmupMessages, Duration drainTimeout, Duration pause, PushClient.Channel channel) {
 
         /** A configuration from {@code --name value} options, defaults for the rest. */
         public static Config parse(String... options) {
@@ -86,7 +91,20 @@ public final class EndToEndTool {
                     args.number("rate", 5), args.number("seconds", 20), ladder, args.number("step-seconds", 10),
                     args.integer("step-min-messages", 30), args.integer("senders", 16), args.number("p99-limit-ms", 250),
                     args.integer("warmup-messages", 20), Duration.ofSeconds(args.integer("drain-seconds", 15)),
-                    Duration.ofMillis((long) (args.number("pause-seconds", 3) * 1000)));
+                    Duration.ofMillis((long) (args.number("pause-seconds", 3) * 1000)), channel(args.get("push", "websocket")));
+        }
+
+        /**
+         * {@code --push websocket} (Vaadin's default, uncompressed), {@code websocket-deflate} (compressed, as with
+         * Chromium) or {@code long-polling} (Vaadin's fallback behind proxies).
+         */
+        private static PushClient.Channel channel(String name) {
+            return switch (name) {
+                case "websocket" -> PushClient.Channel.WEBSOCKET;
+                case "websocket-deflate" -> PushClient.Channel.WEBSOCKET_DEFLATE;
+                case "long-polling" -> PushClient.Channel.LONG_POLLING;
+                default -> throw new IllegalArgumentException("--push is websocket, websocket-deflate or long-polling, not '" + name + "'");
+            };
         }
     }
 
@@ -175,12 +193,12 @@ public final class EndToEndTool {
             throws Exception {
         List<Idle> results = new ArrayList<>();
         ExecutorService callbacks = Executors.newVirtualThreadPerTaskExecutor();
-        List<HttpClient> https = httpClients(config.clients(), callbacks);
+        Connections https = Connections.open(config, callbacks);
         try {
             for (String contender : config.contenders()) {
                 try (AppServer server = servers.open(contender)) {
                     Tracker tracker = new Tracker(config.clients());
-                    List<PushClient> clients = openAll(https, server, "", tracker, config.clients(), log, contender);
+                    List<PushClient> clients = openAll(https, server, "", tracker, config, log, contender);
                     try {
                         Thread.sleep(5_000);
                         long before = server.cpuMillis();
@@ -196,7 +214,7 @@ public final class EndToEndTool {
                 }
             }
         } finally {
-            https.forEach(HttpClient::close);
+            https.close();
             callbacks.shutdownNow();
         }
         return results;
@@ -215,16 +233,39 @@ public final class EndToEndTool {
     }
 
     /**
-     * One JDK HttpClient reads all of its WebSockets on one selector thread: with 1,000 sockets on one client that
-     * thread, not the server, decides when the last page has read a push. A client per 50 sockets.
+     * The load generator's HTTP clients, and Jetty's WebSocket clients when pushes come compressed. One JDK
+     * HttpClient reads all of its WebSockets on one selector thread: with 1,000 sockets on one client that thread,
+     * not the server, decides when the last page has read a push. A client per 50 sockets; a Jetty client (with its
+     * own selectors and threads) per 250.
      */
-    private static List<HttpClient> httpClients(int clients, ExecutorService callbacks) {
-        List<HttpClient> https = new ArrayList<>();
-        for (int i = 0; i < Math.max(1, (clients + SOCKETS_PER_HTTP_CLIENT - 1) / SOCKETS_PER_HTTP_CLIENT); i++) {
-            https.add(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(callbacks)
-                    .connectTimeout(Duration.ofSeconds(10)).build());
+    private record Connections(List<HttpClient> https, List<DeflateSockets> deflating) implements AutoCloseable {
+
+        static Connections open(Config config, ExecutorService callbacks) {
+            int clients = config.clients();
+            List<HttpClient> https = new ArrayList<>();
+            for (int i = 0; i < Math.max(1, (clients + SOCKETS_PER_HTTP_CLIENT - 1) / SOCKETS_PER_HTTP_CLIENT); i++) {
+                https.add(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(callbacks)
+                        .connectTimeout(Duration.ofSeconds(10)).build());
+            }
+            List<DeflateSockets> deflating = new ArrayList<>();
+            if (config.channel() == PushClient.Channel.WEBSOCKET_DEFLATE) {
+                for (int i = 0; i < Math.max(1, (clients + 249) / 250); i++) {
+                    deflating.add(new DeflateSockets());
+                }
+            }
+            return new Connections(https, deflating);
         }
-        return https;
+
+        PushClient client(int index, AppServer server, String route, Tracker tracker, PushClient.Channel channel) {
+            return new PushClient(index, https.get(index % https.size()), server.base, route, tracker,
+                    Duration.ofSeconds(30), channel, deflating.isEmpty() ? null : deflating.get(index % deflating.size()));
+        }
+
+        @Override
+        public void close() {
+            https.forEach(HttpClient::close);
+            deflating.forEach(DeflateSockets::close);
+        }
     }
 
     /**
@@ -235,7 +276,7 @@ public final class EndToEndTool {
         List<Step> steps = new ArrayList<>();
         AtomicLong nextSeq = new AtomicLong();
         ExecutorService callbacks = Executors.newVirtualThreadPerTaskExecutor();
-        List<HttpClient> https = httpClients(config.clients(), callbacks);
+        Connections https = Connections.open(config, callbacks);
         try {
             for (String contender : config.contenders()) {
                 try (AppServer server = servers.open(contender)) {
@@ -243,17 +284,17 @@ public final class EndToEndTool {
                 }
             }
         } finally {
-            https.forEach(HttpClient::close);
+            https.close();
             callbacks.shutdownNow();
         }
         return steps;
     }
 
-    private static List<Step> runOne(List<HttpClient> https, AppServer server, String contender, AtomicLong nextSeq,
+    private static List<Step> runOne(Connections https, AppServer server, String contender, AtomicLong nextSeq,
                                      Config config, java.io.PrintStream log) throws Exception {
         List<Step> steps = new ArrayList<>();
         Tracker tracker = new Tracker(config.clients());
-        List<PushClient> clients = openAll(https, server, "", tracker, config.clients(), log, contender);
+        List<PushClient> clients = openAll(https, server, "", tracker, config, log, contender);
         try {
             // warm-up: the server's JIT and pools, not measured
             measure(server, clients, tracker, nextSeq, contender, "warm-up", 2, config.warmupMessages(), config, log);
@@ -274,14 +315,15 @@ public final class EndToEndTool {
         return steps;
     }
 
-    private static List<PushClient> openAll(List<HttpClient> https, AppServer server, String route, Tracker tracker,
-                                            int count, java.io.PrintStream log, String contender) throws Exception {
+    private static List<PushClient> openAll(Connections https, AppServer server, String route, Tracker tracker,
+                                            Config config, java.io.PrintStream log, String contender) throws Exception {
+        int count = config.clients();
         long start = System.nanoTime();
         List<PushClient> clients = new ArrayList<>();
         Semaphore concurrency = new Semaphore(16); // as many page loads at once as a busy minute of real users
         List<CompletableFuture<Void>> opening = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            PushClient client = new PushClient(i, https.get(i % https.size()), server.base, route, tracker, Duration.ofSeconds(30));
+            PushClient client = https.client(i, server, route, tracker, config.channel());
             clients.add(client);
             concurrency.acquire();
             opening.add(CompletableFuture.runAsync(() -> {
@@ -295,7 +337,8 @@ public final class EndToEndTool {
             }, Executors.newVirtualThreadPerTaskExecutor()));
         }
         CompletableFuture.allOf(opening.toArray(CompletableFuture[]::new)).get(10, TimeUnit.MINUTES);
-        log.printf(Locale.ROOT, "%s: %d push clients open in %.1f s%n", contender, count, (System.nanoTime() - start) / 1e9);
+        log.printf(Locale.ROOT, "%s: %d push clients (%s) open in %.1f s%n", contender, count, config.channel(),
+                (System.nanoTime() - start) / 1e9);
         return clients;
     }
 
@@ -322,6 +365,8 @@ public final class EndToEndTool {
         List<PushClient> senders = clients.subList(0, Math.min(config.senders(), clients.size()));
         long cpuStart = server.cpuMillis();
         long clientCpuStart = clientCpuNanos();
+        Peaks peaks = Peaks.watch(server);
+        long resyncsBefore = clients.stream().mapToLong(PushClient::resynchronizations).sum();
         long intervalNanos = (long) (1e9 / rate);
         long start = System.nanoTime();
         int sent = 0;
@@ -354,6 +399,12 @@ public final class EndToEndTool {
             }
         }
         boolean drained = tracker.awaitAll(config.drainTimeout());
+        peaks.stop();
+        if (!drained) {
+            List<Integer> behind = tracker.behind(sent);
+            log.printf(Locale.ROOT, "%s %s: %d of %d clients missed messages, for example %s%n", contender, phase,
+                    behind.size(), clients.size(), behind.stream().limit(3).map(i -> clients.get(i).describe()).toList());
+        }
         long cpuEnd = server.cpuMillis();
         long clientCpuEnd = clientCpuNanos();
         Histogram last = tracker.lastRecipient();
@@ -364,23 +415,33 @@ public final class EndToEndTool {
                 tracker.firstRecipient().getValueAtPercentile(50) / 1e6, last.getValueAtPercentile(50) / 1e6, p99, last.getMaxValue() / 1e6,
                 sent == 0 ? 0 : tracker.pushes() / (double) sent,
                 cpuStart < 0 || sent == 0 ? Double.NaN : (cpuEnd - cpuStart) / (double) sent,
-                sent == 0 ? Double.NaN : (clientCpuEnd - clientCpuStart) / 1e6 / sent, held);
+                sent == 0 ? Double.NaN : (clientCpuEnd - clientCpuStart) / 1e6 / sent, peaks.threads(), peaks.residentMb(),
+                clients.getFirst().extensions(),
+                clients.stream().mapToLong(PushClient::resynchronizations).sum() - resyncsBefore, held);
         log.printf(Locale.ROOT, "%s %s K=%d rate=%.1f/s: sent %d, reached all %d, skipped %d, first recipient p50 %.1f ms, "
-                        + "last recipient p50 %.1f ms p99 %.1f ms max %.1f ms, %.0f pushes/message, server CPU %.1f ms/message, load generator CPU %.1f ms/message -> %s%n",
+                        + "last recipient p50 %.1f ms p99 %.1f ms max %.1f ms, %.0f pushes/message, server CPU %.1f ms/message, load generator CPU %.1f ms/message, "
+                        + "server at most %d threads and %d MB resident, %d pages resynchronized -> %s%n",
                 contender, phase, clients.size(), rate, sent, completed, skipped, step.firstP50Ms(), step.p50Ms(), p99, step.maxMs(),
-                step.pushesPerMessage(), step.serverCpuMsPerMessage(), step.clientCpuMsPerMessage(), held ? "held" : "NOT held");
+                step.pushesPerMessage(), step.serverCpuMsPerMessage(), step.clientCpuMsPerMessage(), step.peakServerThreads(),
+                step.peakServerRssMb(), step.resynchronizations(), held ? "held" : "NOT held");
         return step;
     }
 
     static String table(List<Step> steps, Config config) {
         StringBuilder out = new StringBuilder();
-        out.append(String.format(Locale.ROOT, "| contender | step | K | rate/s | sent | reached all K | skipped sends | first recipient p50 ms | last recipient p50 ms | p99 ms | max ms | pushes per message | server CPU ms per message | load generator CPU ms per message | p99 < %.0f ms |%n",
+        out.append("pushes over: ").append(switch (config.channel()) {
+            case WEBSOCKET -> "WebSocket, uncompressed";
+            case WEBSOCKET_DEFLATE -> "WebSocket with permessage-deflate, as from Chromium";
+            case LONG_POLLING -> "long polling";
+        }).append("\n\n");
+        out.append(String.format(Locale.ROOT, "| contender | step | K | rate/s | sent | reached all K | skipped sends | first recipient p50 ms | last recipient p50 ms | p99 ms | max ms | pushes per message | server CPU ms per message | load generator CPU ms per message | server threads, most | server resident MB, most | p99 < %.0f ms |%n",
                 config.p99LimitMs()));
-        out.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+        out.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
         for (Step s : steps) {
-            out.append(String.format(Locale.ROOT, "| %s | %s | %,d | %s | %d | %d | %d | %.1f | %.1f | %.1f | %.1f | %.0f | %.1f | %.1f | %s |%n",
+            out.append(String.format(Locale.ROOT, "| %s | %s | %,d | %s | %d | %d | %d | %.1f | %.1f | %.1f | %.1f | %.0f | %.1f | %.1f | %d | %d | %s |%n",
                     s.contender(), s.phase(), s.clients(), trim(s.rate()), s.sent(), s.completed(), s.skipped(), s.firstP50Ms(), s.p50Ms(), s.p99Ms(),
-                    s.maxMs(), s.pushesPerMessage(), s.serverCpuMsPerMessage(), s.clientCpuMsPerMessage(), s.held() ? "yes" : "no"));
+                    s.maxMs(), s.pushesPerMessage(), s.serverCpuMsPerMessage(), s.clientCpuMsPerMessage(),
+                    s.peakServerThreads(), s.peakServerRssMb(), s.held() ? "yes" : "no"));
         }
         out.append('\n');
         for (String contender : config.contenders()) {
@@ -406,6 +467,58 @@ public final class EndToEndTool {
         return rate == Math.rint(rate) ? Long.toString((long) rate) : Double.toString(rate);
     }
 
+    /** The most threads and resident memory the server had while a step ran, looked at four times a second. */
+    private static final class Peaks {
+        private final AppServer server;
+        private final Thread watcher;
+        private volatile boolean stopped;
+        private volatile long threads = -1;
+        private volatile long residentKb = -1;
+
+        private Peaks(AppServer server) {
+            this.server = server;
+            this.watcher = Thread.ofVirtual().unstarted(this::watch);
+        }
+
+        static Peaks watch(AppServer server) {
+            Peaks peaks = new Peaks(server);
+            peaks.watcher.start();
+            return peaks;
+        }
+
+        private void watch() {
+            while (!stopped) {
+                look();
+                try {
+                    Thread.sleep(250);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }
+
+        private void look() {
+            long[] now = server.threadsAndResidentKb();
+            threads = Math.max(threads, now[0]);
+            residentKb = Math.max(residentKb, now[1]);
+        }
+
+        void stop() throws InterruptedException {
+            stopped = true;
+            watcher.interrupt();
+            watcher.join();
+            look();
+        }
+
+        long threads() {
+            return threads;
+        }
+
+        long residentMb() {
+            return residentKb < 0 ? -1 : residentKb / 1024;
+        }
+    }
+
     /** Receipts per message: when each was sent and when the last of the K pages got it. */
     static final class Tracker implements PushClient.Receipts {
         private final int clients;
@@ -415,12 +528,28 @@ public final class EndToEndTool {
         private final AtomicInteger pending = new AtomicInteger();
         private final LongAdder pushes = new LongAdder();
         private final Object done = new Object();
+        private final java.util.concurrent.atomic.AtomicIntegerArray receiptsByClient;
 
         Tracker(int clients) {
             this.clients = clients;
+            this.receiptsByClient = new java.util.concurrent.atomic.AtomicIntegerArray(clients);
+        }
+
+        /** Clients that saw fewer than {@code sent} of this step's messages. */
+        List<Integer> behind(int sent) {
+            List<Integer> behind = new ArrayList<>();
+            for (int i = 0; i < clients; i++) {
+                if (receiptsByClient.get(i) < sent) {
+                    behind.add(i);
+                }
+            }
+            return behind;
         }
 
         synchronized void reset() {
+            for (int i = 0; i < clients; i++) {
+                receiptsByClient.set(i, 0);
+            }
             inFlight.clear();
             lastRecipient.reset();
             firstRecipient.reset();
@@ -445,6 +574,7 @@ public final class EndToEndTool {
             if (track == null) {
                 return; // a message of an earlier step or of the warm-up
             }
+            receiptsByClient.incrementAndGet(client);
             boolean last;
             boolean first;
             synchronized (track) {
