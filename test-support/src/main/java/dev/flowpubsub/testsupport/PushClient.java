@@ -280,7 +280,7 @@ public final class PushClient {
     public String describe() {
         return "client " + index + " (" + channel + (channel == Channel.LONG_POLLING ? ", " + polls.get() + " polls, the last "
                 + (poll.isDone() ? "answered " + lastPollStatus : "waiting") : "") + ", " + pushesSeen.get() + " pushes, "
-                + resyncs.get() + " resynchronizations)";
+                + resyncs.get() + " resynchronizations, tracking id " + frames.trackingId + ")";
     }
 
     /** How many times this client had to ask for the whole page again because an update never came. */
