@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every benchmark of BENCHMARKS.md, one after the other (never two at once: they share the machine's cores),
-# and keeps the raw results and the machine's load in benchmarks/results/. About 45 minutes on 2 cores.
+# and keeps the raw results and the machine's load in benchmarks/results/. About 75 minutes on 2 cores.
+# One part alone: benchmarks/run-all.sh e2e-overload
 # Build first:  ./mvnw -B -Pproduction -pl chat,benchmarks/stock-app,benchmarks -am package -DskipTests
 # Runs with the java of JAVA_HOME (a JDK 21 or newer), or the one on the PATH.
 set -euo pipefail
@@ -9,7 +10,7 @@ JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 JAR=benchmarks/target/benchmarks.jar
 OUT=benchmarks/results
 mkdir -p "$OUT"
-parts="${*:-machine fanout stream memory crossnode e2e e2e-defaults report}"
+parts="${*:-machine fanout stream memory crossnode throughput e2e e2e-deflate e2e-overload e2e-overload-long-polling e2e-idle e2e-defaults report}"
 
 load() { echo "$(date -u +%FT%TZ) $1: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$OUT/load.txt"; }
 
@@ -34,6 +35,31 @@ for part in $parts; do
       "$JAVA" -jar $JAR crossnode --messages 4000 --pages 1 --dir benchmarks/target > "$OUT/crossnode.txt" 2>&1
       "$JAVA" -jar $JAR crossnode --messages 4000 --pages 1000 --dir benchmarks/target > "$OUT/crossnode-1000.txt" 2>&1
       load "crossnode end" ;;
+    throughput)
+      load "throughput start"
+      "$JAVA" -jar $JAR throughput --nodes 2,3,4 --rates 5000,10000,20000,40000,60000,80000 > "$OUT/throughput.txt" 2>&1
+      load "throughput end" ;;
+    e2e-deflate)
+      load "e2e-deflate start"
+      "$JAVA" -jar $JAR e2e --push websocket-deflate --clients 1000 --rate 5 --seconds 60 --ladder none --drain-seconds 30 \
+        --log-dir benchmarks/target > "$OUT/e2e-1000-deflate.txt" 2>&1
+      load "e2e-deflate end" ;;
+    e2e-overload)
+      load "e2e-overload start"
+      "$JAVA" -jar $JAR e2e --clients 1000 --rate 40 --seconds 20 --senders 64 --ladder none --drain-seconds 90 \
+        --contenders pubsub,tuned-broadcaster --log-dir benchmarks/target > "$OUT/e2e-1000-overload-websocket.txt" 2>&1
+      load "e2e-overload end" ;;
+    e2e-overload-long-polling)
+      load "e2e-overload-long-polling start"
+      "$JAVA" -jar $JAR e2e --push long-polling --clients 1000 --rate 40 --seconds 20 --senders 64 --ladder none \
+        --drain-seconds 90 --contenders pubsub,tuned-broadcaster --log-dir benchmarks/target \
+        > "$OUT/e2e-1000-overload-long-polling.txt" 2>&1
+      load "e2e-overload-long-polling end" ;;
+    e2e-idle)
+      load "e2e-idle start"
+      "$JAVA" -jar $JAR e2e --clients 1000 --idle-seconds 60 --contenders stock,pubsub-atmosphere-defaults,pubsub \
+        --log-dir benchmarks/target > "$OUT/e2e-1000-idle.txt" 2>&1
+      load "e2e-idle end" ;;
     e2e)
       load "e2e start"
       "$JAVA" -jar $JAR e2e --clients 1000 --rate 5 --seconds 20 > "$OUT/e2e-1000.txt" 2>&1

@@ -3,6 +3,7 @@ package dev.flowpubsub.benchmarks;
 import dev.flowpubsub.benchmarks.contenders.Contenders;
 import dev.flowpubsub.benchmarks.crossnode.CrossNodeTool;
 import dev.flowpubsub.benchmarks.memory.MemoryTool;
+import dev.flowpubsub.benchmarks.throughput.ThroughputTool;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
@@ -13,7 +14,7 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The memory and cross-node tools, tiny: they must run and measure something. */
+/** The memory, cross-node and throughput tools, tiny: they must run and measure something. */
 class ToolsSmokeTest {
 
     @Test
@@ -38,6 +39,17 @@ class ToolsSmokeTest {
         assertThat(result.localP50Us()).isPositive();
         assertThat(result.remoteP50Us()).isPositive();
         assertThat(result.remoteP99Us()).isGreaterThanOrEqualTo(result.remoteP50Us());
+    }
+
+    @Test
+    void throughput_twoNodeProcesses_receiveEachOthersMessages_throughOneStream() throws Exception {
+        requireRedisServer();
+
+        ThroughputTool.Report report = ThroughputTool.run(List.of(2), List.of("200", "500"), 1000, 1000,
+                Path.of("target/throughput-smoke"), List.of());
+
+        assertThat(report.nothingLost()).as(report.table() + report.footer()).isTrue();
+        assertThat(report.table()).contains("| 2 | 500 | ");
     }
 
     /** As the Redis module's tests do: skipped without redis-server, except on CI, where that is a failure. */

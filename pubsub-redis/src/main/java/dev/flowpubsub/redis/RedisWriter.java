@@ -133,9 +133,10 @@ final class RedisWriter implements Runnable {
     private void drop() {
         dropped.incrementAndGet();
         if (droppingWarned.compareAndSet(false, true)) {
-            LOG.warn("flow-pubsub: Redis {} has been unreachable for long: the outbox ({} messages or {} bytes at "
-                    + "most) is full, so new messages reach this node's pages only, not the other nodes (counted in "
-                    + "health: droppedWhileDown)", displayUri, settings.outboxCapacity(), settings.outboxMaxBytes());
+            LOG.warn("flow-pubsub: Redis {} has been unreachable for long, or takes messages slower than this node "
+                    + "sends them: the outbox ({} messages or {} bytes at most) is full, so new messages reach this "
+                    + "node's pages only, not the other nodes (counted in health: droppedWhileDown; the other nodes "
+                    + "count them as missed)", displayUri, settings.outboxCapacity(), settings.outboxMaxBytes());
         }
     }
 
