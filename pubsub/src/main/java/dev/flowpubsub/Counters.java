@@ -19,7 +19,10 @@ final class Counters {
     final LongAdder subscriptions = new LongAdder();
     final LongAdder pending = new LongAdder();
 
-    /** A snapshot, with what others count: pages, topics, the inbox, pages waiting for a push, and the cluster's counters if there is one. */
+    /**
+     * A snapshot, with what others count: pages, topics, the inbox, pages waiting for a push, and the cluster's
+     * counters if there is one.
+     */
     PubSubStats snapshot(int pages, int topics, int inbox, int waitingForPush, Cluster cluster) {
         return new PubSubStats(pages, subscriptions.sum(), topics, pending.sum(), inbox, waitingForPush, sent.sum(),
                 delivered.sum(),

@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * oldest local and oldest remote message, the cluster the origin time of what it receives.
  *
  * <p>Threading: any thread. The listeners are a copy-on-write array behind an atomic reference, so a hub without
- * listeners pays one volatile read per batch and no clock read.
+ * listeners pays one volatile read per batch and no clock read there (sends are stamped anyway).
  */
 final class Latencies {
 
@@ -37,7 +37,8 @@ final class Latencies {
             grown[current.length] = entry;
             return grown;
         });
-        return () -> entries.updateAndGet(current -> Arrays.stream(current).filter(each -> each != entry).toArray(Entry[]::new));
+        return () -> entries.updateAndGet(
+                current -> Arrays.stream(current).filter(each -> each != entry).toArray(Entry[]::new));
     }
 
     /**

@@ -5,7 +5,7 @@ import org.jspecify.annotations.NullMarked;
 /**
  * Told how late messages are, so operators can alert on it; {@link dev.flowpubsub.micrometer.PubSubMetrics} turns
  * these calls into timers. Add one with {@link PubSubHub#addLatencyListener(LatencyListener)}; a hub without
- * listeners does not read the clock for them.
+ * listeners reads the clock once per send (to stamp it) and not when delivering.
  *
  * <p>Both methods are called on the hub's threads in the middle of delivery: they must be quick, must not block and
  * must not throw (what they throw is logged once and ignored).

@@ -41,27 +41,25 @@ class EndToEndSmokeTest {
 
     @Test
     void protocolClientsOfferingPermessageDeflate_getCompressedPushes_andEveryMessage() throws Exception {
-        EndToEndTool.Config config = EndToEndTool.Config.parse("--clients", "3", "--rate", "10", "--seconds", "1",
-                "--ladder", "none", "--warmup-messages", "3", "--drain-seconds", "10", "--pause-seconds", "0",
-                "--push", "websocket-deflate", "--contenders", "pubsub,stock");
-
-        List<EndToEndTool.Step> steps = EndToEndTool.run(EndToEndSmokeTest::start, config,
-                new PrintStream(System.out, true));
-
-        assertThat(steps).extracting(EndToEndTool.Step::contender).containsExactly("pubsub", "stock");
-        for (EndToEndTool.Step step : steps) {
-            assertThat(step.completed()).as("every message reached all clients: " + step).isEqualTo(step.sent())
-                    .isEqualTo(10);
+        for (EndToEndTool.Step step : tinyRunOfPubSubAndStock("websocket-deflate")) {
             assertThat(step.pushExtensions()).as("the server accepted compression: " + step)
                     .containsExactly("permessage-deflate");
         }
     }
 
     @Test
-    void protocolClientsTakingPushesByLongPolling_receiveEveryMessage() throws Exception {
+    void protocolClientsTakingPushesByLongPolling_receiveEveryMessage_withoutPushesSentAgain() throws Exception {
+        for (EndToEndTool.Step step : tinyRunOfPubSubAndStock("long-polling")) {
+            // about one push per page and message; an old sync id on a poll made Vaadin send everything again (80x)
+            assertThat(step.pushesPerMessage()).as(step.toString()).isPositive().isLessThan(2.0 * step.clients());
+        }
+    }
+
+    /** Three clients taking pushes over {@code push}, ten messages, on flow-pubsub and on the stock app: all arrive. */
+    private static List<EndToEndTool.Step> tinyRunOfPubSubAndStock(String push) throws Exception {
         EndToEndTool.Config config = EndToEndTool.Config.parse("--clients", "3", "--rate", "10", "--seconds", "1",
                 "--ladder", "none", "--warmup-messages", "3", "--drain-seconds", "10", "--pause-seconds", "0",
-                "--push", "long-polling", "--contenders", "pubsub,stock");
+                "--push", push, "--contenders", "pubsub,stock");
 
         List<EndToEndTool.Step> steps = EndToEndTool.run(EndToEndSmokeTest::start, config,
                 new PrintStream(System.out, true));
@@ -70,9 +68,8 @@ class EndToEndSmokeTest {
         for (EndToEndTool.Step step : steps) {
             assertThat(step.sent()).as(step.toString()).isEqualTo(10);
             assertThat(step.completed()).as("every message reached all clients: " + step).isEqualTo(step.sent());
-            assertThat(step.pushesPerMessage()).as("pushes came by long polling, each once: " + step)
-                    .isPositive().isLessThanOrEqualTo(3.0);
         }
+        return steps;
     }
 
     /**

@@ -10,9 +10,10 @@ import java.util.regex.Pattern;
  * The format of what a node writes to Redis. A stream entry has the fields {@code v} (the format version),
  * {@code o} (origin: the sending node's instance), {@code s} (its sequence number), {@code m} (when the origin sent
  * it, epoch milliseconds on its clock; absent in entries of the first release, and read only to measure lateness),
- * {@code t} (topic, absent for a broadcast) and {@code p} (payload). Entries without {@code v}, as the first release wrote them, are version 1. A
- * node reads the versions it knows and skips (and counts) the others, so old and new nodes can run side by side
- * during a rolling upgrade. A topic's history list holds {@code id \n origin \n sequence \n payload} per message.
+ * {@code t} (topic, absent for a broadcast) and {@code p} (payload). Entries without {@code v}, as the first release
+ * wrote them, are version 1. A node reads the versions it knows and skips (and counts) the others, so old and new
+ * nodes can run side by side during a rolling upgrade. A topic's history list holds
+ * {@code id \n origin \n sequence \n payload} per message.
  */
 final class RedisEntries {
 

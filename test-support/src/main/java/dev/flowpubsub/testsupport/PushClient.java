@@ -169,8 +169,8 @@ public final class PushClient {
             String push = pushUrl.replaceFirst("^http", "ws") + "&X-Vaadin-LastSeenServerSyncId=" + syncId.get()
                     + "&X-Atmosphere-tracking-id=0&X-Atmosphere-Transport=websocket"
                     + "&Content-Type=application/json;%20charset=UTF-8";
-            deflateSocket = deflateSockets.open(URI.create(push), cookie, frames::accept, handshake::completeExceptionally)
-                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            deflateSocket = deflateSockets.open(URI.create(push), cookie, frames::accept,
+                    handshake::completeExceptionally).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } else {
             pollNext("0");
         }
@@ -278,9 +278,10 @@ public final class PushClient {
 
     /** What a person debugging a run wants to know of this client: its number, channel and long polls. */
     public String describe() {
-        return "client " + index + " (" + channel + (channel == Channel.LONG_POLLING ? ", " + polls.get() + " polls, the last "
-                + (poll.isDone() ? "answered " + lastPollStatus : "waiting") : "") + ", " + pushesSeen.get() + " pushes, "
-                + resyncs.get() + " resynchronizations, tracking id " + frames.trackingId + ")";
+        String polling = channel != Channel.LONG_POLLING ? ""
+                : ", " + polls.get() + " polls, the last " + (poll.isDone() ? "answered " + lastPollStatus : "waiting");
+        return "client " + index + " (" + channel + polling + ", " + pushesSeen.get() + " pushes, " + resyncs.get()
+                + " resynchronizations, tracking id " + frames.trackingId + ")";
     }
 
     /** How many times this client had to ask for the whole page again because an update never came. */
@@ -296,11 +297,12 @@ public final class PushClient {
         resyncs.incrementAndGet();
         String body = "{\"csrfToken\":\"" + csrfToken + "\",\"rpc\":[],\"syncId\":" + sequence.handled()
                 + ",\"clientId\":" + clientId.get() + ",\"resynchronize\":true}";
-        var unused = http.sendAsync(uidlRequest(body), HttpResponse.BodyHandlers.ofString()).whenComplete((response, failure) -> {
-            if (failure == null && response.statusCode() == 200) {
-                track(response.body());
-            }
-        });
+        var unused = http.sendAsync(uidlRequest(body), HttpResponse.BodyHandlers.ofString())
+                .whenComplete((response, failure) -> {
+                    if (failure == null && response.statusCode() == 200) {
+                        track(response.body());
+                    }
+                });
     }
 
     /**
