@@ -193,12 +193,12 @@ public final class EndToEndTool {
             throws Exception {
         List<Idle> results = new ArrayList<>();
         ExecutorService callbacks = Executors.newVirtualThreadPerTaskExecutor();
-        Connections https = Connections.open(config, callbacks);
+        Connections connections = Connections.open(config, callbacks);
         try {
             for (String contender : config.contenders()) {
                 try (AppServer server = servers.open(contender)) {
                     Tracker tracker = new Tracker(config.clients());
-                    List<PushClient> clients = openAll(https, server, "", tracker, config, log, contender);
+                    List<PushClient> clients = openAll(connections, server, "", tracker, config, log, contender);
                     try {
                         Thread.sleep(5_000);
                         long before = server.cpuMillis();
@@ -214,7 +214,7 @@ public final class EndToEndTool {
                 }
             }
         } finally {
-            https.close();
+            connections.close();
             callbacks.shutdownNow();
         }
         return results;
@@ -276,25 +276,25 @@ public final class EndToEndTool {
         List<Step> steps = new ArrayList<>();
         AtomicLong nextSeq = new AtomicLong();
         ExecutorService callbacks = Executors.newVirtualThreadPerTaskExecutor();
-        Connections https = Connections.open(config, callbacks);
+        Connections connections = Connections.open(config, callbacks);
         try {
             for (String contender : config.contenders()) {
                 try (AppServer server = servers.open(contender)) {
-                    steps.addAll(runOne(https, server, contender, nextSeq, config, log));
+                    steps.addAll(runOne(connections, server, contender, nextSeq, config, log));
                 }
             }
         } finally {
-            https.close();
+            connections.close();
             callbacks.shutdownNow();
         }
         return steps;
     }
 
-    private static List<Step> runOne(Connections https, AppServer server, String contender, AtomicLong nextSeq,
+    private static List<Step> runOne(Connections connections, AppServer server, String contender, AtomicLong nextSeq,
                                      Config config, java.io.PrintStream log) throws Exception {
         List<Step> steps = new ArrayList<>();
         Tracker tracker = new Tracker(config.clients());
-        List<PushClient> clients = openAll(https, server, "", tracker, config, log, contender);
+        List<PushClient> clients = openAll(connections, server, "", tracker, config, log, contender);
         try {
             // warm-up: the server's JIT and pools, not measured
             measure(server, clients, tracker, nextSeq, contender, "warm-up", 2, config.warmupMessages(), config, log);
@@ -315,7 +315,7 @@ public final class EndToEndTool {
         return steps;
     }
 
-    private static List<PushClient> openAll(Connections https, AppServer server, String route, Tracker tracker,
+    private static List<PushClient> openAll(Connections connections, AppServer server, String route, Tracker tracker,
                                             Config config, java.io.PrintStream log, String contender) throws Exception {
         int count = config.clients();
         long start = System.nanoTime();
@@ -323,7 +323,7 @@ public final class EndToEndTool {
         Semaphore concurrency = new Semaphore(16); // as many page loads at once as a busy minute of real users
         List<CompletableFuture<Void>> opening = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            PushClient client = https.client(i, server, route, tracker, config.channel());
+            PushClient client = connections.client(i, server, route, tracker, config.channel());
             clients.add(client);
             concurrency.acquire();
             opening.add(CompletableFuture.runAsync(() -> {
