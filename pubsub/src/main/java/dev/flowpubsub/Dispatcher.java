@@ -22,8 +22,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * The coordinator of a hub's delivery on this server: it takes what is sent into the inbox, fans each message out
  * to the queues of the pages subscribed to it, and hands pages with messages to the delivery lanes. Each mechanism is
  * a class of its own: {@link SubscriptionIndex} (who is subscribed to what), {@link HubInbox} (the bounded inbox),
- * {@link DeliveryLanes}, {@link BatchPacer} and {@link PushWaits} (who runs pages' batches, and when), {@link Tasks} and {@link HubTimer}
- * (the hub's threads), {@link TopicHistories}, {@link Presences} (with {@link Cluster} across nodes),
+ * {@link DeliveryLanes}, {@link BatchPacer} and {@link PushWaits} (who runs pages' batches, and when), {@link Tasks}
+ * and {@link HubTimer} (the hub's threads), {@link TopicHistories}, {@link Presences} (with {@link Cluster} across nodes),
  * {@link SendBudgets} and {@link Counters}. Each page's state is its {@link UiEndpoint}. Not API: use
  * {@code PubSubHub} and {@code PubSub}.
  *
@@ -576,11 +576,6 @@ final class Dispatcher {
     /** Like {@link #schedule} once the page's last push has been written. */
     void scheduleAfterPush(UiEndpoint endpoint, PushWatch.WatchedPushConnection connection) {
         pushWaits.await(endpoint, connection);
-    }
-
-    /** Pages whose next batch waits for their last push to be written. */
-    int pagesWaitingForPush() {
-        return pushWaits.size();
     }
 
     void submit(Runnable task) {

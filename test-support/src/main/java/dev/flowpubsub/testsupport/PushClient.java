@@ -329,10 +329,7 @@ public final class PushClient {
             } else if (id > handled + 1) {
                 ahead.add(id);
                 if (!watching) {
-                    watching = true;
-                    long waitingFor = handled + 1;
-                    var unused = CompletableFuture.runAsync(() -> giveUpWaiting(waitingFor),
-                            CompletableFuture.delayedExecutor(MAX_MESSAGE_SUSPEND.toMillis(), TimeUnit.MILLISECONDS));
+                    watchGap();
                 }
             }
         }
@@ -342,16 +339,21 @@ public final class PushClient {
             ahead.removeIf(each -> each <= id);
         }
 
+        /** Under this monitor: gives the message after {@code handled} its time to come. */
+        private void watchGap() {
+            watching = true;
+            long waitingFor = handled + 1;
+            var unused = CompletableFuture.runAsync(() -> giveUpWaiting(waitingFor),
+                    CompletableFuture.delayedExecutor(MAX_MESSAGE_SUSPEND.toMillis(), TimeUnit.MILLISECONDS));
+        }
+
         private void giveUpWaiting(long waitingFor) {
             boolean lost;
             synchronized (this) {
                 watching = false;
                 lost = handled < waitingFor && !closed;
                 if (!lost && !ahead.isEmpty()) { // a later gap opened meanwhile: watch that one
-                    watching = true;
-                    long next = handled + 1;
-                    var unused = CompletableFuture.runAsync(() -> giveUpWaiting(next),
-                            CompletableFuture.delayedExecutor(MAX_MESSAGE_SUSPEND.toMillis(), TimeUnit.MILLISECONDS));
+                    watchGap();
                 }
             }
             if (lost) {

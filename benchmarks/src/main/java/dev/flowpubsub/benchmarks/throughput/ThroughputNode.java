@@ -91,7 +91,8 @@ public final class ThroughputNode {
         System.exit(0);
     }
 
-    private static void sleepUntil(long epochMillis) throws InterruptedException {
+    /** Sleeps until the wall clock reads {@code epochMillis}: nodes and the tool keep one schedule this way. */
+    static void sleepUntil(long epochMillis) throws InterruptedException {
         long wait = epochMillis - System.currentTimeMillis();
         if (wait > 0) {
             Thread.sleep(wait);

@@ -89,15 +89,15 @@ public final class ThroughputTool {
                     processes.add(ServerProcess.start("node " + node, command, dir,
                             dir.resolve("node-" + nodes + "-" + node + ".log")));
                 }
-                List<double[]> redisCpu = new ArrayList<>();
+                List<Double> redisCpuMsPerSecond = new ArrayList<>();
                 for (int step = 0; step < rates.size(); step++) {
                     long stepStart = start + (long) step * (stepMillis + drainMillis);
-                    sleepUntil(stepStart);
+                    ThroughputNode.sleepUntil(stepStart);
                     double before = redisCpuSeconds(redis);
-                    sleepUntil(stepStart + stepMillis);
-                    redisCpu.add(new double[] {(redisCpuSeconds(redis) - before) * 1000 / (stepMillis / 1000.0)});
+                    ThroughputNode.sleepUntil(stepStart + stepMillis);
+                    redisCpuMsPerSecond.add((redisCpuSeconds(redis) - before) * 1000 / (stepMillis / 1000.0));
                 }
-                sleepUntil(start + (long) rates.size() * (stepMillis + drainMillis) + drainMillis + 2_000);
+                ThroughputNode.sleepUntil(start + (long) rates.size() * (stepMillis + drainMillis) + drainMillis + 2_000);
                 List<NodeStep> results = new ArrayList<>();
                 long runSent = 0;
                 boolean everyMessageEverywhere = true;
@@ -145,7 +145,7 @@ public final class ThroughputTool {
                     table.append(String.format(Locale.ROOT, "| %d | %s%s | %,d | %s | %s | %.1f | %.1f | %.0f | %.0f |%n",
                             nodes, rates.get(step), step == 0 ? " (warm-up)" : "", sent,
                             !complete ? "a node did not report" : worstShort == 0 ? "all" : "short by up to " + worstShort,
-                            step == 0 ? "" : held ? "yes" : "no", lagP50 / 1e3, lagP99 / 1e3, cpu, redisCpu.get(step)[0]));
+                            step == 0 ? "" : held ? "yes" : "no", lagP50 / 1e3, lagP99 / 1e3, cpu, redisCpuMsPerSecond.get(step)));
                 }
                 nothingLost &= everyMessageEverywhere;
                 footer.append(String.format(Locale.ROOT, "%d nodes: over the whole run (%,d messages) every node received "
@@ -165,12 +165,5 @@ public final class ThroughputTool {
             }
         }
         return total;
-    }
-
-    private static void sleepUntil(long epochMillis) throws InterruptedException {
-        long wait = epochMillis - System.currentTimeMillis();
-        if (wait > 0) {
-            Thread.sleep(wait);
-        }
     }
 }
