@@ -74,7 +74,9 @@ class EndToEndSmokeTest {
 
     /**
      * The stock app, without what this JVM's class path also holds for the chat: flow-pubsub's auto-configuration
-     * and the chat's application.properties (the stock app has none of its own).
+     * and the chat's application.properties (the stock app has none of its own). flow-pubsub's Atmosphere services
+     * (its write wait, its completion of long polls) still apply here, being on the class path: these tests check the
+     * tool, the stock app's own figures come from its jar.
      */
     private static Class<?> stock(List<String> arguments) {
         arguments.add("--spring.autoconfigure.exclude=dev.flowpubsub.spring.PubSubAutoConfiguration");
