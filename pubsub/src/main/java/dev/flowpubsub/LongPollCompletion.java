@@ -104,10 +104,15 @@ public final class LongPollCompletion extends AtmosphereFrameworkListenerAdapter
         }
     }
 
-    /** Atmosphere's JSR 356 support, the one it uses with WebSockets, completing what it would leave hanging. */
-    static final class Jsr356 extends JSR356AsyncSupport {
+    /**
+     * Atmosphere's JSR 356 support, the one it uses with WebSockets, completing what it would leave hanging. Public
+     * so that an application whose Atmosphere services hide flow-pubsub's can name it in
+     * {@code org.atmosphere.cpr.asyncSupport}; not API otherwise.
+     */
+    public static final class Jsr356 extends JSR356AsyncSupport {
 
-        Jsr356(AtmosphereConfig config) {
+        /** Called by Atmosphere. */
+        public Jsr356(AtmosphereConfig config) {
             super(config);
         }
 
@@ -120,10 +125,11 @@ public final class LongPollCompletion extends AtmosphereFrameworkListenerAdapter
         }
     }
 
-    /** Atmosphere's Servlet 3.0 support, used without WebSockets, completing what it would leave hanging. */
-    static final class Servlet30 extends Servlet30CometSupport {
+    /** Atmosphere's Servlet 3.0 support, used without WebSockets, completing what it would leave hanging; as {@link Jsr356}. */
+    public static final class Servlet30 extends Servlet30CometSupport {
 
-        Servlet30(AtmosphereConfig config) {
+        /** Called by Atmosphere. */
+        public Servlet30(AtmosphereConfig config) {
             super(config);
         }
 

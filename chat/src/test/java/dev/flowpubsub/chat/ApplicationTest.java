@@ -2,6 +2,7 @@ package dev.flowpubsub.chat;
 
 import com.vaadin.flow.server.VaadinServletService;
 import com.vaadin.flow.spring.SpringServlet;
+import dev.flowpubsub.LongPollCompletion;
 import dev.flowpubsub.PubSubHub;
 import dev.flowpubsub.testsupport.Atmospheres;
 import org.junit.jupiter.api.Test;
@@ -49,6 +50,12 @@ class ApplicationTest {
         int wait = Atmospheres.writeWaitMillis(vaadinServlet.getServlet().getServletContext());
 
         assertThat(wait).isEqualTo(1);
+    }
+
+    @Test
+    void vaadinsPush_isServedByAtmospheresSupportThatCompletesLongPolls() {
+        assertThat(Atmospheres.asyncSupport(vaadinServlet.getServlet().getServletContext()))
+                .isInstanceOf(LongPollCompletion.Jsr356.class);
     }
 
     @Test

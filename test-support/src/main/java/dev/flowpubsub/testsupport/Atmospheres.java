@@ -1,6 +1,7 @@
 package dev.flowpubsub.testsupport;
 
 import jakarta.servlet.ServletContext;
+import org.atmosphere.cpr.AsyncSupport;
 import org.atmosphere.cpr.BroadcasterFactory;
 import org.atmosphere.cpr.DefaultBroadcaster;
 
@@ -16,11 +17,7 @@ public final class Atmospheres {
      * getter), read by reflection: check it on every Atmosphere upgrade.
      */
     public static int writeWaitMillis(ServletContext context) {
-        BroadcasterFactory factory = (BroadcasterFactory) context.getAttribute(BroadcasterFactory.class.getName());
-        if (factory == null) {
-            throw new IllegalStateException("Atmosphere was not initialized in this servlet context");
-        }
-        DefaultBroadcaster broadcaster = (DefaultBroadcaster) factory.lookup("/*");
+        DefaultBroadcaster broadcaster = broadcaster(context);
         try {
             var field = DefaultBroadcaster.class.getDeclaredField("waitTime");
             field.setAccessible(true);
@@ -28,5 +25,18 @@ public final class Atmospheres {
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("Atmosphere's DefaultBroadcaster has no int field waitTime any more", e);
         }
+    }
+
+    /** The container support ({@code AsyncSupport}) that serves the push requests of the Vaadin servlet in {@code context}. */
+    public static AsyncSupport<?> asyncSupport(ServletContext context) {
+        return broadcaster(context).getBroadcasterConfig().getAtmosphereConfig().framework().getAsyncSupport();
+    }
+
+    private static DefaultBroadcaster broadcaster(ServletContext context) {
+        BroadcasterFactory factory = (BroadcasterFactory) context.getAttribute(BroadcasterFactory.class.getName());
+        if (factory == null) {
+            throw new IllegalStateException("Atmosphere was not initialized in this servlet context");
+        }
+        return (DefaultBroadcaster) factory.lookup("/*");
     }
 }
