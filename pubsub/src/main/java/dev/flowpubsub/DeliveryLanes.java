@@ -129,7 +129,9 @@ final class DeliveryLanes {
 
     /** While pages wait and every lane is stuck, adds lanes up to the cap; ends when nothing waits. */
     private void startWatchdog() {
-        if (!watchdogRunning.compareAndSet(false, true)) {
+        // read before the CAS: a fan-out schedules every page while the lanes are busy, and a CAS that fails still
+        // takes the flag's cache line from the lanes
+        if (watchdogRunning.get() || !watchdogRunning.compareAndSet(false, true)) {
             return;
         }
         tasks.submit(() -> {

@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Everything the hub keeps for one page (UI): its subscriptions and its bounded queue of pending
@@ -36,8 +37,16 @@ final class UiEndpoint implements PushWatch.PushListener, DeliveryLanes.Page {
     /** How long a page whose drain Vaadin refused waits before it is drained again. */
     private static final long DRAIN_RETRY_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(10);
 
+    /** Hands out {@link #order}. */
+    private static final AtomicLong CREATED = new AtomicLong();
+
     private final Dispatcher dispatcher;
     final UI ui;
+    /**
+     * When this endpoint was made, relative to the others: the subscription index keeps pages in this order, so a
+     * fan-out visits them in the order their objects were allocated (see {@link SubscriptionIndex}).
+     */
+    final long order = CREATED.incrementAndGet();
 
     /** Written under this object's monitor, read without it by the page's batch: replaced, never changed in place. */
     private volatile Subscription[] broadcast = NONE;

@@ -69,4 +69,21 @@ class SubscriptionIndexTest {
         assertThat(index.targetsOf(Envelope.local("room:a", "hi", null))).isNull();
         assertThat(index.targetsOf(Envelope.local(null, "hi", null))).isEmpty();
     }
+
+    @Test
+    void pages_areVisitedInTheOrderTheyCameIn_notInHashOrder() {
+        List<UiEndpoint> made = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            UI ui = new UI();
+            made.add(index.getOrCreate(ui, page -> new UiEndpoint(null, page), e -> { }));
+        }
+        // indexed in reverse, as pages of a room that joins late might be: the order they came in still wins
+        for (UiEndpoint endpoint : made.reversed()) {
+            index.indexBroadcast(endpoint);
+            index.indexTopic("room:a", endpoint);
+        }
+
+        assertThat(index.targetsOf(Envelope.local(null, "hi", null))).containsExactlyElementsOf(made);
+        assertThat(index.targetsOf(Envelope.local("room:a", "hi", null))).containsExactlyElementsOf(made);
+    }
 }
