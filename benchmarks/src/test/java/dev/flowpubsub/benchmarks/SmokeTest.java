@@ -26,6 +26,7 @@ class SmokeTest {
         // a full benchmark run on the same machine holds JMH's lock file; the smoke test must not wait for it
         System.setProperty("jmh.ignoreLock", "true");
         System.setProperty("bench.timeoutSeconds", "20");
+        System.setProperty("bench.warmSends", "50"); // the smoke test checks the benchmarks run, not their JIT
     }
 
     private static Options tiny(Class<?> benchmark, String... params) {
