@@ -14,6 +14,7 @@ import java.util.Arrays;
  * java -jar benchmarks/target/benchmarks.jar crossnode
  * java -jar benchmarks/target/benchmarks.jar throughput --nodes 2,3,4    # one Redis stream, node processes
  * java -jar benchmarks/target/benchmarks.jar report --jmh target/fanout.json --chart docs/fanout.png
+ * java -jar benchmarks/target/benchmarks.jar latency-chart --results a.txt,b.txt --chart docs/latency-by-k.png
  * </pre>
  */
 public final class Main {
@@ -26,6 +27,7 @@ public final class Main {
         String[] rest = args.length == 0 ? args : Arrays.copyOfRange(args, 1, args.length);
         switch (tool) {
             case "report" -> dev.flowpubsub.benchmarks.report.JmhReport.main(rest);
+            case "latency-chart" -> dev.flowpubsub.benchmarks.report.LatencyChart.main(rest);
             case "e2e" -> dev.flowpubsub.benchmarks.e2e.EndToEndTool.main(rest);
             case "crossnode" -> dev.flowpubsub.benchmarks.crossnode.CrossNodeTool.main(rest);
             case "throughput" -> dev.flowpubsub.benchmarks.throughput.ThroughputTool.main(rest);

@@ -171,7 +171,7 @@ public final class JmhReport {
     }
 
     /** A base-10 axis with a tick at each power of ten, labelled with plain numbers. */
-    private static LogAxis logAxis(String label) {
+    static LogAxis logAxis(String label) {
         LogAxis axis = new LogAxis(label);
         axis.setBase(10);
         axis.setAutoTickUnitSelection(false);
