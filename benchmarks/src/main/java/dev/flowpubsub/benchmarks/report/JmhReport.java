@@ -171,7 +171,7 @@ public final class JmhReport {
     }
 
     /** A base-10 axis with a tick at each power of ten, labelled with plain numbers. */
-    static LogAxis logAxis(String label) {
+    private static LogAxis logAxis(String label) {
         LogAxis axis = new LogAxis(label);
         axis.setBase(10);
         axis.setAutoTickUnitSelection(false);
@@ -194,14 +194,6 @@ public final class JmhReport {
         series.values().forEach(dataset::addSeries);
         JFreeChart chart = ChartFactory.createXYLineChart("One message to N pages: time until the last handler ran (median)",
                 "subscribed pages (N)", "milliseconds", dataset, PlotOrientation.VERTICAL, true, false, false);
-        XYPlot plot = chart.getXYPlot();
-        LogAxis x = logAxis("subscribed pages (N)");
-        LogAxis y = logAxis("milliseconds to the last handler");
-        plot.setDomainAxis(x);
-        plot.setRangeAxis(y);
-        plot.setBackgroundPaint(Color.WHITE);
-        plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
-        plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
         XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, true);
         Color[] colors = {new Color(0xC0392B), new Color(0x8E44AD), new Color(0xD68910), new Color(0x1F77B4)};
         int i = 0;
@@ -210,6 +202,18 @@ public final class JmhReport {
             renderer.setSeriesStroke(i, new BasicStroke(2.5f));
             i++;
         }
+        saveLogLog(chart, "subscribed pages (N)", "milliseconds to the last handler", renderer, file);
+    }
+
+    /** Gives {@code chart} base-10 axes, a white plot with grey grid lines and {@code renderer}, and saves it as PNG. */
+    static void saveLogLog(JFreeChart chart, String xLabel, String yLabel, XYLineAndShapeRenderer renderer, File file)
+            throws IOException {
+        XYPlot plot = chart.getXYPlot();
+        plot.setDomainAxis(logAxis(xLabel));
+        plot.setRangeAxis(logAxis(yLabel));
+        plot.setBackgroundPaint(Color.WHITE);
+        plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
+        plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
         plot.setRenderer(renderer);
         chart.setBackgroundPaint(Color.WHITE);
         File parent = file.getAbsoluteFile().getParentFile();

@@ -2,10 +2,8 @@ package dev.flowpubsub.benchmarks.report;
 
 import dev.flowpubsub.benchmarks.Args;
 import org.jfree.chart.ChartFactory;
-import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.plot.PlotOrientation;
-import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
@@ -120,18 +118,6 @@ public final class LatencyChart {
         }
         JFreeChart chart = ChartFactory.createXYLineChart(title,
                 "open pages (K)", "milliseconds", dataset, PlotOrientation.VERTICAL, true, false, false);
-        XYPlot plot = chart.getXYPlot();
-        plot.setDomainAxis(JmhReport.logAxis("open pages (K)"));
-        plot.setRangeAxis(JmhReport.logAxis("milliseconds, last recipient's p99"));
-        plot.setBackgroundPaint(Color.WHITE);
-        plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
-        plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
-        plot.setRenderer(renderer);
-        chart.setBackgroundPaint(Color.WHITE);
-        File parent = file.getAbsoluteFile().getParentFile();
-        if (parent != null) {
-            parent.mkdirs();
-        }
-        ChartUtils.saveChartAsPNG(file, chart, 900, 520);
+        JmhReport.saveLogLog(chart, "open pages (K)", "milliseconds, last recipient's p99", renderer, file);
     }
 }
