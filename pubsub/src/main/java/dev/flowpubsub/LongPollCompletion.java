@@ -14,6 +14,7 @@ import org.atmosphere.cpr.AtmosphereRequest;
 import org.atmosphere.cpr.AtmosphereResource;
 import org.atmosphere.cpr.AtmosphereResponse;
 import org.atmosphere.cpr.FrameworkConfig;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -80,7 +81,8 @@ public final class LongPollCompletion extends AtmosphereFrameworkListenerAdapter
                 && servletConfig.getServletContext().getAttribute("jakarta.websocket.server.ServerContainer") != null;
     }
 
-    private static AsyncSupport<?> jsr356(AtmosphereConfig config) {
+    /** Atmosphere's JSR 356 support with the completion, or {@code null} if the container's WebSockets refused it. */
+    private static @Nullable AsyncSupport<?> jsr356(AtmosphereConfig config) {
         try {
             return new Jsr356(config);
         } catch (RuntimeException noWebSockets) { // as Atmosphere does: then Servlet 3.0 without WebSockets
