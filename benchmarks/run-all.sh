@@ -41,13 +41,22 @@ for part in $parts; do
       load "throughput end" ;;
     e2e-deflate)
       load "e2e-deflate start"
-      "$JAVA" -jar $JAR e2e --push websocket-deflate --clients 1000 --rate 5 --seconds 60 --ladder none --drain-seconds 30 \
-        --log-dir benchmarks/target > "$OUT/e2e-1000-deflate.txt" 2>&1
+      # the lead table's rows: K = 100 once, K = 1,000 three times (the median ratio), K = 3,000 at 1 message/s
+      "$JAVA" -jar $JAR e2e --push websocket-deflate --clients 100 --rate 5 --seconds 60 --ladder none --drain-seconds 30 \
+        --log-dir benchmarks/target > "$OUT/e2e-100-deflate.txt" 2>&1
+      for run in "" -2 -3; do
+        "$JAVA" -jar $JAR e2e --push websocket-deflate --clients 1000 --rate 5 --seconds 60 --ladder none --drain-seconds 30 \
+          --log-dir benchmarks/target > "$OUT/e2e-1000-deflate$run.txt" 2>&1
+      done
+      "$JAVA" -jar $JAR e2e --push websocket-deflate --clients 3000 --rate 1 --seconds 60 --ladder none --drain-seconds 60 \
+        --log-dir benchmarks/target > "$OUT/e2e-3000-deflate.txt" 2>&1
       load "e2e-deflate end" ;;
     e2e-overload)
       load "e2e-overload start"
-      "$JAVA" -jar $JAR e2e --clients 1000 --rate 40 --seconds 20 --senders 64 --ladder none --drain-seconds 90 \
-        --contenders pubsub,tuned-broadcaster --log-dir benchmarks/target > "$OUT/e2e-1000-overload-websocket.txt" 2>&1
+      for run in "" -2 -3; do
+        "$JAVA" -jar $JAR e2e --clients 1000 --rate 40 --seconds 20 --senders 64 --ladder none --drain-seconds 90 \
+          --contenders pubsub,tuned-broadcaster --log-dir benchmarks/target > "$OUT/e2e-1000-overload-websocket$run.txt" 2>&1
+      done
       load "e2e-overload end" ;;
     e2e-overload-long-polling)
       load "e2e-overload-long-polling start"
@@ -59,6 +68,9 @@ for part in $parts; do
       load "e2e-idle start"
       "$JAVA" -jar $JAR e2e --clients 1000 --idle-seconds 60 --contenders stock,pubsub-atmosphere-defaults,pubsub \
         --log-dir benchmarks/target > "$OUT/e2e-1000-idle.txt" 2>&1
+      for run in -2 -3; do
+        "$JAVA" -jar $JAR e2e --clients 1000 --idle-seconds 60 --log-dir benchmarks/target > "$OUT/e2e-1000-idle$run.txt" 2>&1
+      done
       load "e2e-idle end" ;;
     e2e)
       load "e2e start"
@@ -73,7 +85,10 @@ for part in $parts; do
       done
       load "e2e-defaults end" ;;
     report)
-      "$JAVA" -jar $JAR report --jmh "$OUT/fanout.json,$OUT/stream.json" --chart docs/fanout.png > "$OUT/report.md" ;;
+      "$JAVA" -jar $JAR report --jmh "$OUT/fanout.json,$OUT/stream.json" --chart docs/fanout.png > "$OUT/report.md"
+      "$JAVA" -jar $JAR latency-chart --chart docs/latency-by-k.png \
+        --results "$OUT/e2e-100-deflate.txt,$OUT/e2e-1000-deflate.txt,$OUT/e2e-1000-deflate-2.txt,$OUT/e2e-1000-deflate-3.txt,$OUT/e2e-3000-deflate.txt" \
+        --title "Last recipient's p99 against open pages K, compressed pushes (5 messages/s; K = 3,000 at 1/s)" ;;
     *) echo "unknown part $part" >&2; exit 2 ;;
   esac
 done
