@@ -59,7 +59,8 @@ public final class AtmosphereWriteWait extends AtmosphereFrameworkListenerAdapte
         LOG.debug("flow-pubsub: Atmosphere's write wait set to {} ms for servlet {}", millis, config.getServletName());
     }
 
-    private static boolean servesVaadinPush(AtmosphereFramework framework) {
+    /** Whether {@code framework} is the one serving a Vaadin servlet's push (flow-pubsub's Atmosphere services touch no other). */
+    static boolean servesVaadinPush(AtmosphereFramework framework) {
         return framework.getAtmosphereHandlers().values().stream()
                 .anyMatch(wrapper -> wrapper.atmosphereHandler instanceof PushAtmosphereHandler);
     }

@@ -1,6 +1,5 @@
 package dev.flowpubsub;
 
-import com.vaadin.flow.server.communication.PushAtmosphereHandler;
 import jakarta.servlet.ServletException;
 import org.atmosphere.container.JSR356AsyncSupport;
 import org.atmosphere.container.Servlet30CometSupport;
@@ -53,18 +52,14 @@ public final class LongPollCompletion extends AtmosphereFrameworkListenerAdapter
 
     @Override
     public void onPreInit(AtmosphereFramework framework) {
-        if (framework.getAsyncSupport() != null || !servesVaadinPush(framework) || chosenByApplication(framework)) {
+        if (framework.getAsyncSupport() != null || !AtmosphereWriteWait.servesVaadinPush(framework)
+                || chosenByApplication(framework)) {
             return;
         }
         AtmosphereConfig config = framework.getAtmosphereConfig();
         AsyncSupport<?> support = webSockets(framework) ? jsr356(config) : null;
         framework.setAsyncSupport(support != null ? support : new Servlet30(config));
         LOG.debug("flow-pubsub: Atmosphere's push served by {}", framework.getAsyncSupport().getContainerName());
-    }
-
-    private static boolean servesVaadinPush(AtmosphereFramework framework) {
-        return framework.getAtmosphereHandlers().values().stream()
-                .anyMatch(wrapper -> wrapper.atmosphereHandler instanceof PushAtmosphereHandler);
     }
 
     private static boolean chosenByApplication(AtmosphereFramework framework) {
