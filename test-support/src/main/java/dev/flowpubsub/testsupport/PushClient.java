@@ -130,9 +130,7 @@ public final class PushClient {
                 + "&v-bw=1200&v-bh=800&v-tzo=0&v-rtzo=0&v-dstd=0&v-dston=false&v-tzid=UTC&v-curdate="
                 + System.currentTimeMillis() + "&v-td=false&v-pr=1&v-wn=" + UUID.randomUUID() + "&v-np=Linux%20x86_64"
                 + "&v-pv=visible&v-ws=false";
-        HttpResponse<String> init = http.send(HttpRequest.newBuilder(base.resolve("?" + query)).timeout(timeout).build(),
-                HttpResponse.BodyHandlers.ofString());
-        require(init, "bootstrap");
+        HttpResponse<String> init = bootstrap(query);
         cookie = init.headers().allValues("set-cookie").stream().filter(c -> c.startsWith("JSESSIONID="))
                 .map(c -> c.substring(0, c.indexOf(';') < 0 ? c.length() : c.indexOf(';'))).findFirst()
                 .orElseThrow(() -> new IllegalStateException("no JSESSIONID cookie in the bootstrap response"));
@@ -538,6 +536,28 @@ public final class PushClient {
     private static String stripUidlPrefix(String body) {
         String trimmed = body.startsWith("for(;;);") ? body.substring(8) : body;
         return trimmed.startsWith("[") ? trimmed.substring(1, trimmed.lastIndexOf(']')) : trimmed;
+    }
+
+    /**
+     * Asks for a new UI. In development mode a server whose dev bundle is still being prepared answers every page
+     * request with its "preparing your application" page and the header {@code X-DevModePending} (as it does for a
+     * browser, which polls until it is ready): ask again until it is ready or the timeout has passed.
+     */
+    private HttpResponse<String> bootstrap(String query) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            HttpResponse<String> init = http.send(
+                    HttpRequest.newBuilder(base.resolve("?" + query)).timeout(timeout).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            require(init, "bootstrap");
+            if (init.headers().firstValue("X-DevModePending").isEmpty()) {
+                return init;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the server was still preparing its dev bundle after " + timeout);
+            }
+            Thread.sleep(200);
+        }
     }
 
     private static void require(HttpResponse<String> response, String what) {
