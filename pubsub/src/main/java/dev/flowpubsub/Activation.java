@@ -9,6 +9,8 @@ import java.util.List;
  *
  * @param subscription the subscription that starts here
  * @param snapshot     the messages to hand it first, in order
+ * @param restarted    whether the snapshot starts the history over for a component attached again, because the
+ *                     message it last saw has left the history (see {@link HistoryCursor})
  */
-record Activation(Subscription subscription, List<Envelope> snapshot) implements PageItem {
+record Activation(Subscription subscription, List<Envelope> snapshot, boolean restarted) implements PageItem {
 }

@@ -128,15 +128,16 @@ final class Dispatcher {
      * @param type  null for every message
      */
     Registration subscribe(UI ui, String topic, Class<?> type, TopicMessageHandler<Object> handler) {
-        return add(ui, topic, type, handler, true);
+        return add(ui, topic, type, handler, true, null);
     }
 
-    private Subscription add(UI ui, String topic, Class<?> type, TopicMessageHandler<Object> handler, boolean live) {
+    private Subscription add(UI ui, String topic, Class<?> type, TopicMessageHandler<Object> handler, boolean live,
+            HistoryCursor cursor) {
         ensureOpen();
         warnIfNoPush(ui);
         for (;;) {
             UiEndpoint endpoint = endpointFor(ui);
-            Subscription subscription = new Subscription(endpoint, topic, type, handler, live);
+            Subscription subscription = new Subscription(endpoint, topic, type, handler, live, cursor);
             if (endpoint.add(subscription)) {
                 return subscription;
             }
@@ -155,8 +156,19 @@ final class Dispatcher {
      * started from the engine, once, in the background (see {@link #HISTORY_TIMEOUT}).
      */
     Registration subscribeWithHistory(UI ui, String topic, Class<?> type, TopicMessageHandler<Object> handler) {
-        Subscription subscription = add(ui, topic, type, handler, false);
-        control(() -> startHistory(topic, subscription));
+        return subscribeWithHistory(ui, topic, type, handler, null);
+    }
+
+    /**
+     * {@link #subscribeWithHistory(UI, String, Class, TopicMessageHandler)} for a component attached again: the
+     * history is handed from after the last message {@code cursor} saw, if it still holds it (see
+     * {@link HistoryCursor#resume}). The caller holds the page's session lock, under which the cursor is read.
+     */
+    Registration subscribeWithHistory(UI ui, String topic, Class<?> type, TopicMessageHandler<Object> handler,
+            HistoryCursor cursor) {
+        Subscription subscription = add(ui, topic, type, handler, false, cursor);
+        HistoryCursor.Position after = cursor == null ? null : cursor.position();
+        control(() -> startHistory(topic, subscription, after));
         return subscription;
     }
 
@@ -164,14 +176,14 @@ final class Dispatcher {
      * Fan-out task: activates the subscription with the topic's history, or, if the engine's part of it has not
      * been read yet, makes it wait for the one read of that topic, starting it if none is under way.
      */
-    private void startHistory(String topic, Subscription subscription) {
+    private void startHistory(String topic, Subscription subscription, HistoryCursor.Position after) {
         int size = histories.size(topic);
         Cluster clusterNow = cluster;
         if (size <= 0 || clusterNow == null || !histories.needsRead(topic)) {
-            activate(subscription, histories.of(topic));
+            activate(subscription, histories.of(topic), after);
             return;
         }
-        if (histories.awaitRead(topic, subscription)) {
+        if (histories.awaitRead(topic, new TopicHistories.Waiting(subscription, after))) {
             // however the read ends (decoding can fail too), the waiting subscriptions start: with what this node
             // has when the read failed
             var unused = clusterNow.history(topic, size, HISTORY_TIMEOUT, tasks::submit)
@@ -185,17 +197,17 @@ final class Dispatcher {
      * is missed, up to the history's size.
      */
     private void finishHistory(String topic, List<Envelope> older) {
-        List<Subscription> waiting = histories.readDone(topic, older);
+        List<TopicHistories.Waiting> waiting = histories.readDone(topic, older);
         List<Envelope> history = histories.of(topic);
-        for (Subscription subscription : waiting) {
-            activate(subscription, history);
+        for (TopicHistories.Waiting each : waiting) {
+            activate(each.subscription(), history, each.after());
         }
     }
 
     /** Subscribes to joins and leaves on a topic, first handing the handler everyone present (PRESENT events). */
     Registration subscribePresence(UI ui, String topic, MessageHandler<PresenceEvent> handler) {
         Subscription subscription = add(ui, Presences.EVENTS_PREFIX + topic, PresenceEvent.class,
-                (eventTopic, event) -> handler.onMessage((PresenceEvent) event), false);
+                (eventTopic, event) -> handler.onMessage((PresenceEvent) event), false, null);
         control(() -> activate(subscription, presences.snapshot(topic)));
         return subscription;
     }
@@ -265,7 +277,15 @@ final class Dispatcher {
 
     private void activate(Subscription subscription, List<Envelope> snapshot) {
         if (subscription.isActive()) {
-            subscription.endpoint.enqueue(new Activation(subscription, snapshot));
+            subscription.endpoint.enqueue(new Activation(subscription, snapshot, false));
+        }
+    }
+
+    /** Activates a history subscription from after the message it last saw ({@code null}: from the start). */
+    private void activate(Subscription subscription, List<Envelope> history, HistoryCursor.Position after) {
+        if (subscription.isActive()) {
+            HistoryCursor.Resumption resumption = HistoryCursor.resume(history, after);
+            subscription.endpoint.enqueue(new Activation(subscription, resumption.snapshot(), resumption.restarted()));
         }
     }
 

@@ -83,7 +83,7 @@ final class Presences {
     }
 
     private static Envelope event(String topic, PresenceEvent.Kind kind, Presence presence) {
-        return Envelope.local(EVENTS_PREFIX + topic, new PresenceEvent(topic, kind, presence), null);
+        return Envelope.local(EVENTS_PREFIX + topic, new PresenceEvent(topic, kind, presence), null, 0);
     }
 
     // ---- this node's entries (fan-out task) ------------------------------------------------------

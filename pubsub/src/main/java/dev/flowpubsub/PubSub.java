@@ -1,5 +1,6 @@
 package dev.flowpubsub;
 
+import com.vaadin.flow.component.Component;
 import com.vaadin.flow.component.UI;
 import com.vaadin.flow.server.VaadinSession;
 import com.vaadin.flow.shared.Registration;
@@ -90,6 +91,21 @@ public final class PubSub {
                     + "from a background thread");
         }
         return of(ui);
+    }
+
+    /**
+     * Subscriptions that follow {@code component}: taken when it attaches, removed when it detaches, taken again when
+     * it attaches again. Where a view subscribes, this is the one to use: a page-scoped subscription taken in a
+     * view's constructor lives as long as the page, so a view visited three times would hold three.
+     *
+     * <pre>{@code
+     * PubSub.whileAttached(this).subscribeTopic(CHAT, message -> messages.add(render(message)));
+     * }</pre>
+     *
+     * @see ComponentPubSub
+     */
+    public static ComponentPubSub whileAttached(Component component) {
+        return new ComponentPubSub(Arguments.notNull(component, "component"));
     }
 
     /** The page this PubSub belongs to. */
@@ -206,6 +222,12 @@ public final class PubSub {
                 withTopic(handler));
     }
 
+    /** For {@link ComponentPubSub}: a history subscription that resumes where {@code cursor} says. */
+    <T> Registration subscribeTopicWithHistory(Topic<T> topic, MessageHandler<? super T> handler, HistoryCursor cursor) {
+        return hub.dispatcher().subscribeWithHistory(allowed("subscribeTopicWithHistory", SUBSCRIBE, topic.name()),
+                topic.name(), topic.type(), withoutTopic(handler), cursor);
+    }
+
     /**
      * Makes this page present on a topic, described by {@code descriptor} (a user name, a small record), until
      * the registration is removed or the page detaches. Everyone can see it with {@link #presence} and
@@ -316,6 +338,35 @@ public final class PubSub {
         Arguments.message(message);
         hub.authorize(ui, SEND, topic);
         hub.send(ui, topic, message, true);
+    }
+
+    /**
+     * {@link #sendAllOnTopic(String, Object)} on a typed topic: to every page's handlers on it, this page's included.
+     *
+     * <pre>{@code send.addClickListener(e -> PubSub.current().sendAllOnTopic(CHAT, new ChatMessage(user, text)));}</pre>
+     *
+     * @throws IllegalArgumentException   if {@code message} is not of the topic's type (past the compiler's check)
+     * @throws PubSubSendRefusedException as {@link #sendAll}
+     */
+    public <T> void sendAllOnTopic(Topic<T> topic, T message) {
+        Arguments.notNull(topic, "topic");
+        topic.check(message);
+        hub.authorize(ui, SEND, topic.name());
+        hub.send(ui, topic.name(), message, false);
+    }
+
+    /**
+     * {@link #sendOthersOnTopic(String, Object)} on a typed topic: like {@link #sendAllOnTopic(Topic, Object)} but
+     * skipping this page.
+     *
+     * @throws IllegalArgumentException   if {@code message} is not of the topic's type (past the compiler's check)
+     * @throws PubSubSendRefusedException as {@link #sendAll}
+     */
+    public <T> void sendOthersOnTopic(Topic<T> topic, T message) {
+        Arguments.notNull(topic, "topic");
+        topic.check(message);
+        hub.authorize(ui, SEND, topic.name());
+        hub.send(ui, topic.name(), message, true);
     }
 
     // ---- unsubscribe ----------------------------------------------------------------------------

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -54,6 +55,8 @@ public final class PubSubHub implements AutoCloseable {
     private final @Nullable Cluster cluster;
     private final TopicAuthorizer authorizer;
     private final boolean createdByDefault;
+    /** Numbers the messages of a hub without transport, which identify them in a topic's history. */
+    private final AtomicLong localSequence = new AtomicLong();
 
     private PubSubHub(Builder builder, boolean createdByDefault) {
         this.dispatcher = new Dispatcher(new DispatcherSettings(builder.queueCapacity, builder.overflowPolicy, builder.executor,
@@ -187,6 +190,19 @@ public final class PubSubHub implements AutoCloseable {
     }
 
     /**
+     * {@link #sendAllOnTopic(String, Object)} on a typed topic.
+     *
+     * <pre>{@code hub.sendAllOnTopic(Ticker.PRICES, new Price("ACME", 42.0));  // from a scheduler, say}</pre>
+     *
+     * @throws IllegalArgumentException   if {@code message} is not of the topic's type (past the compiler's check)
+     * @throws PubSubSendRefusedException if the inbox stayed full for the whole send timeout
+     */
+    public <T> void sendAllOnTopic(Topic<T> topic, T message) {
+        Arguments.notNull(topic, "topic");
+        send(null, topic.name(), topic.check(message), false);
+    }
+
+    /**
      * Every send ends here, its arguments checked: locally only, or locally and to the other nodes.
      *
      * @param page     the sending page, charged to its session's send budget; {@code null} for server code
@@ -200,7 +216,7 @@ public final class PubSubHub implements AutoCloseable {
         }
         UI skip = skipPage ? page : null;
         if (cluster == null) {
-            dispatcher.publish(Envelope.local(topic, message, skip), sender);
+            dispatcher.publish(Envelope.local(topic, message, skip, localSequence.incrementAndGet()), sender);
         } else {
             cluster.send(topic, message, skip, sender);
         }

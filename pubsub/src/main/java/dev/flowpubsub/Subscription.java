@@ -27,13 +27,17 @@ final class Subscription implements Registration {
      * messages queued before that point. Only read and written by the page's batch, under its session lock.
      */
     private transient boolean live;
+    /** For a component's history subscription, where it got to in its topic; {@code null} otherwise. */
+    private final transient HistoryCursor cursor;
 
-    Subscription(UiEndpoint endpoint, String topic, Class<?> type, TopicMessageHandler<Object> handler, boolean live) {
+    Subscription(UiEndpoint endpoint, String topic, Class<?> type, TopicMessageHandler<Object> handler, boolean live,
+            HistoryCursor cursor) {
         this.endpoint = endpoint;
         this.topic = topic;
         this.type = type;
         this.handler = handler;
         this.live = live;
+        this.cursor = cursor;
     }
 
     boolean isLive() {
@@ -58,6 +62,20 @@ final class Subscription implements Registration {
 
     void invoke(String envelopeTopic, Object message) {
         handler.onMessage(envelopeTopic, message);
+    }
+
+    /** The page's batch hands this subscription a message (it may skip it for its type). Session lock held. */
+    void passed(Envelope envelope) {
+        if (cursor != null) {
+            cursor.passed(envelope);
+        }
+    }
+
+    /** Tells a component's history subscription its history starts over. Session lock held. */
+    void restarted() {
+        if (cursor != null) {
+            cursor.restarted();
+        }
     }
 
     @Override

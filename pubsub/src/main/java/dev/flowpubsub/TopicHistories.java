@@ -1,5 +1,6 @@
 package dev.flowpubsub;
 
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,7 +43,11 @@ final class TopicHistories {
     /** Topics whose history was completed from the engine. */
     private final Set<String> completed = new HashSet<>();
     /** Topics whose history is being read from the engine, with the subscriptions that wait for it. */
-    private final Map<String, List<Subscription>> reads = new HashMap<>();
+    private final Map<String, List<Waiting>> reads = new HashMap<>();
+
+    /** A subscription waiting for its topic's history, to be handed it from after {@code after} (null: all of it). */
+    record Waiting(Subscription subscription, HistoryCursor.@Nullable Position after) {
+    }
 
     TopicHistories(HistoryPolicy policy) {
         this.policy = policy;
@@ -99,8 +104,8 @@ final class TopicHistories {
      *
      * @return true if no read is under way yet: the caller starts one
      */
-    boolean awaitRead(String topic, Subscription subscription) {
-        List<Subscription> waiting = reads.get(topic);
+    boolean awaitRead(String topic, Waiting subscription) {
+        List<Waiting> waiting = reads.get(topic);
         if (waiting != null) {
             waiting.add(subscription);
             return false;
@@ -114,8 +119,8 @@ final class TopicHistories {
      * skipping what it has, and returns the subscriptions that waited. A topic whose read failed is read again for its
      * next subscriber.
      */
-    List<Subscription> readDone(String topic, List<Envelope> older) {
-        List<Subscription> waiting = reads.remove(topic);
+    List<Waiting> readDone(String topic, List<Envelope> older) {
+        List<Waiting> waiting = reads.remove(topic);
         if (older != null) {
             complete(topic, older);
         }

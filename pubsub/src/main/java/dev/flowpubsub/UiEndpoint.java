@@ -776,6 +776,16 @@ final class UiEndpoint implements PushWatch.PushListener, DeliveryLanes.Page {
     /** Hands a new subscription its snapshot, then lets it take live messages from here on. */
     private void activate(Activation activation) {
         Subscription subscription = activation.subscription();
+        if (activation.restarted() && subscription.isActive()) {
+            try {
+                subscription.restarted();
+            } catch (Throwable failure) {
+                dispatcher.handlerFailed(ui, activation.snapshot().getFirst(), failure);
+                if (Failures.isFatal(failure)) {
+                    throw failure;
+                }
+            }
+        }
         for (Envelope envelope : activation.snapshot()) {
             if (invoke(subscription, envelope)) {
                 dispatcher.delivered();
@@ -785,7 +795,11 @@ final class UiEndpoint implements PushWatch.PushListener, DeliveryLanes.Page {
     }
 
     private boolean invoke(Subscription subscription, Envelope envelope) {
-        if (!subscription.isActive() || !subscription.accepts(envelope.message())) {
+        if (!subscription.isActive()) {
+            return false;
+        }
+        subscription.passed(envelope);
+        if (!subscription.accepts(envelope.message())) {
             return false;
         }
         try {

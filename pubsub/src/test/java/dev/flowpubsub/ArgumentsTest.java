@@ -32,7 +32,7 @@ class ArgumentsTest {
             assertThatThrownBy(() -> pubsub().subscribeTopic("", String.class, m -> { }))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("non-blank");
         });
-        assertThatThrownBy(() -> pubsub().sendAllOnTopic(null, "x")).hasMessageContaining("topic must not be null");
+        assertThatThrownBy(() -> pubsub().sendAllOnTopic((String) null, "x")).hasMessageContaining("topic must not be null");
         assertThatThrownBy(() -> pubsub().sendOthersOnTopic("\t", "x")).hasMessageContaining("topic must not be blank");
         assertThatThrownBy(() -> app.hub().sendAllOnTopic(" ", "x")).hasMessageContaining("topic must not be blank");
         assertThatThrownBy(() -> pubsub().unsubscribeTopic(null)).hasMessageContaining("topic must not be null");

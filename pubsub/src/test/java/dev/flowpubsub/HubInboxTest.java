@@ -16,9 +16,9 @@ class HubInboxTest {
     @Test
     void pageMessages_takeThePlaces_andAreRefusedWhenNoneIsFree() {
         assertThat(inbox.tryReserve()).isTrue();
-        inbox.add(Envelope.local("t", 1, null));
+        inbox.add(Envelope.local("t", 1, null, 0));
         assertThat(inbox.tryReserve()).isTrue();
-        inbox.add(Envelope.local("t", 2, null));
+        inbox.add(Envelope.local("t", 2, null, 0));
 
         assertThat(inbox.tryReserve()).isFalse();
         assertThat(inbox.size()).isEqualTo(2);
@@ -27,9 +27,9 @@ class HubInboxTest {
     @Test
     void controlItems_getInWhenTheInboxIsFull_andStayInOrder() {
         inbox.tryReserve();
-        inbox.add(Envelope.local("t", 1, null));
+        inbox.add(Envelope.local("t", 1, null, 0));
         inbox.tryReserve();
-        inbox.add(Envelope.local("t", 2, null));
+        inbox.add(Envelope.local("t", 2, null, 0));
         Control leave = new Control(() -> { });
 
         inbox.add(leave);
@@ -92,7 +92,7 @@ class HubInboxTest {
     private void fill() {
         for (int i = 0; i < inbox.capacity(); i++) {
             assertThat(inbox.tryReserve()).isTrue();
-            inbox.add(Envelope.local("t", i, null));
+            inbox.add(Envelope.local("t", i, null, 0));
         }
     }
 

@@ -55,43 +55,22 @@ class SessionSerializationTest {
         second.accessSynchronously(() -> PubSub.current().subscribeTopic("news", message -> { }));
         app.deliver();
 
-        byte[] bytes;
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         PrintStream originalErr = System.err;
-        VaadinSession readBack;
-        List<UI> pagesReadBack;
+        ReadBack readBack;
         try {
-            browser.session.lock();
-            try {
-                ByteArrayOutputStream out = new ByteArrayOutputStream();
-                try (ObjectOutputStream objects = new ObjectOutputStream(out)) {
-                    objects.writeObject(browser.session);
-                    // in production mode the session writes its UIs too; this mocked one runs in development mode,
-                    // where Vaadin leaves them out: written here as the session would
-                    objects.writeObject(new java.util.ArrayList<>(browser.session.getUIs()));
-                }
-                bytes = out.toByteArray();
-            } finally {
-                browser.session.unlock();
-            }
             System.setErr(new PrintStream(log, true, StandardCharsets.UTF_8));
-            try (ObjectInputStream objects = new ObjectInputStream(new ByteArrayInputStream(bytes))) {
-                readBack = (VaadinSession) objects.readObject();
-                @SuppressWarnings("unchecked")
-                List<UI> uis = (List<UI>) objects.readObject();
-                pagesReadBack = uis;
-            }
+            readBack = writeAndReadBack(browser);
         } finally {
             System.setErr(originalErr);
         }
 
-        assertThat(bytes.length).isPositive();
         assertThat(log.toString(StandardCharsets.UTF_8))
                 .contains("UI " + first.getUIId() + " was read back from a serialized session: its 3 page-scoped "
                         + "subscription(s) and 1 presence(s) ended")
                 .contains("UI " + second.getUIId() + " was read back from a serialized session: its 1 page-scoped");
-        assertThat(readBack).isNotNull();
-        List<UI> pages = pagesReadBack;
+        assertThat(readBack.session()).isNotNull();
+        List<UI> pages = readBack.pages();
         assertThat(pages).hasSize(2);
         RoomView restored = pages.stream().flatMap(UI::getChildren).filter(RoomView.class::isInstance)
                 .map(RoomView.class::cast).findFirst().orElseThrow();
@@ -103,5 +82,57 @@ class SessionSerializationTest {
         app.deliver();
         assertThat(view.getText()).isEqualTo("still live");
         assertThat(hub.stats().subscribedUis()).isEqualTo(2);
+    }
+
+    @Test
+    void sessionWithAComponentsSubscriptions_serializes_andReadBackTheyDoNothing() throws Exception {
+        PubSubHub hub = PubSubHub.builder().history(HistoryPolicy.keep(10, "room:")).install(app.service);
+        Topic<String> room = Topic.of("room:a", String.class);
+        VaadinApp.Browser browser = app.browser();
+        UI ui = browser.pushTab();
+        RoomView view = new RoomView();
+        ui.accessSynchronously(() -> {
+            ComponentPubSub pubsub = PubSub.whileAttached(view);
+            view.messages = pubsub.subscribeTopicWithHistory(room, view::setText, view::removeAll);
+            pubsub.subscribe(String.class, view::setText);
+            pubsub.join(room, "Ann");
+            pubsub.subscribePresence(room, event -> { });
+            ui.add(view);
+        });
+        app.deliver();
+
+        ReadBack readBack = writeAndReadBack(browser);
+
+        RoomView restored = readBack.pages().stream().flatMap(UI::getChildren).filter(RoomView.class::isInstance)
+                .map(RoomView.class::cast).findFirst().orElseThrow();
+        restored.messages.remove(); // ended with the serialization: nothing to do, no failure
+        hub.sendAllOnTopic(room, "still live");
+        app.deliver();
+        assertThat(view.getText()).isEqualTo("still live");
+        assertThat(hub.presence("room:a")).hasSize(1);
+    }
+
+    private record ReadBack(VaadinSession session, List<UI> pages) {
+    }
+
+    /** Writes the session as a container persisting it would, and reads it back. */
+    private static ReadBack writeAndReadBack(VaadinApp.Browser browser) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        browser.session.lock();
+        try (ObjectOutputStream objects = new ObjectOutputStream(out)) {
+            objects.writeObject(browser.session);
+            // in production mode the session writes its UIs too; this mocked one runs in development mode,
+            // where Vaadin leaves them out: written here as the session would
+            objects.writeObject(new java.util.ArrayList<>(browser.session.getUIs()));
+        } finally {
+            browser.session.unlock();
+        }
+        assertThat(out.size()).isPositive();
+        try (ObjectInputStream objects = new ObjectInputStream(new ByteArrayInputStream(out.toByteArray()))) {
+            VaadinSession session = (VaadinSession) objects.readObject();
+            @SuppressWarnings("unchecked")
+            List<UI> pages = (List<UI>) objects.readObject();
+            return new ReadBack(session, pages);
+        }
     }
 }

@@ -49,10 +49,10 @@ class SubscriptionIndexTest {
         index.indexTopic("room:b", bobPage);
         index.indexBroadcast(annPage);
 
-        assertThat(index.targetsOf(Envelope.local("room:a", "hi", null))).containsExactlyInAnyOrder(annPage, bobPage);
-        assertThat(index.targetsOf(Envelope.local("room:b", "hi", null))).containsExactly(bobPage);
-        assertThat(index.targetsOf(Envelope.local(null, "hi", null))).containsExactly(annPage);
-        assertThat(index.targetsOf(Envelope.local("room:c", "hi", null))).isNull();
+        assertThat(index.targetsOf(Envelope.local("room:a", "hi", null, 0))).containsExactlyInAnyOrder(annPage, bobPage);
+        assertThat(index.targetsOf(Envelope.local("room:b", "hi", null, 0))).containsExactly(bobPage);
+        assertThat(index.targetsOf(Envelope.local(null, "hi", null, 0))).containsExactly(annPage);
+        assertThat(index.targetsOf(Envelope.local("room:c", "hi", null, 0))).isNull();
         assertThat(index.topicCount()).isEqualTo(2);
     }
 
@@ -66,8 +66,8 @@ class SubscriptionIndexTest {
         index.unindexBroadcast(annPage);
 
         assertThat(index.topicCount()).isZero();
-        assertThat(index.targetsOf(Envelope.local("room:a", "hi", null))).isNull();
-        assertThat(index.targetsOf(Envelope.local(null, "hi", null))).isEmpty();
+        assertThat(index.targetsOf(Envelope.local("room:a", "hi", null, 0))).isNull();
+        assertThat(index.targetsOf(Envelope.local(null, "hi", null, 0))).isEmpty();
     }
 
     @Test
@@ -83,7 +83,7 @@ class SubscriptionIndexTest {
             index.indexTopic("room:a", endpoint);
         }
 
-        assertThat(index.targetsOf(Envelope.local(null, "hi", null))).containsExactlyElementsOf(made);
-        assertThat(index.targetsOf(Envelope.local("room:a", "hi", null))).containsExactlyElementsOf(made);
+        assertThat(index.targetsOf(Envelope.local(null, "hi", null, 0))).containsExactlyElementsOf(made);
+        assertThat(index.targetsOf(Envelope.local("room:a", "hi", null, 0))).containsExactlyElementsOf(made);
     }
 }

@@ -63,8 +63,8 @@ class TopicHistoriesTest {
 
     @Test
     void oneReadPerTopic_andEverySubscriptionThatWaitedIsReturned() {
-        Subscription first = subscription();
-        Subscription second = subscription();
+        TopicHistories.Waiting first = subscription();
+        TopicHistories.Waiting second = subscription();
 
         assertThat(histories.awaitRead("room:a", first)).as("the first starts the read").isTrue();
         assertThat(histories.awaitRead("room:a", second)).as("the second waits for it").isFalse();
@@ -91,7 +91,8 @@ class TopicHistoriesTest {
         return new Envelope(topic, message, null, node, sequence, 0);
     }
 
-    private static Subscription subscription() {
-        return new Subscription(null, "room:a", null, (topic, message) -> { }, false);
+    private static TopicHistories.Waiting subscription() {
+        return new TopicHistories.Waiting(new Subscription(null, "room:a", null, (topic, message) -> { }, false, null),
+                null);
     }
 }

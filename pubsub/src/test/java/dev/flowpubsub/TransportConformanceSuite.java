@@ -408,4 +408,33 @@ public abstract class TransportConformanceSuite {
         assertThat(got).containsExactlyElementsOf(IntStream.rangeClosed(first, 400).boxed().toList());
         assertThat(first).isLessThan(400 - 5);
     }
+
+    @Test
+    void history_aComponentAttachedAgain_resumesAfterWhatItSaw_withMessagesFromEveryNode() {
+        Node a = node();
+        Node b = node();
+        Topic<Integer> room = Topic.of("room:resume", Integer.class);
+        UI ui = b.app.browser().pushTab();
+        Inbox inbox = new Inbox(ui);
+        com.vaadin.flow.component.html.Div view = new com.vaadin.flow.component.html.Div();
+        a.hub.sendAllOnTopic(room, 1);
+        b.hub.sendAllOnTopic(room, 2);
+        ui.accessSynchronously(() -> {
+            ui.add(view);
+            PubSub.whileAttached(view).subscribeTopicWithHistory(room, inbox::add);
+        });
+        eventually(() -> assertThat(inbox.messages).containsExactly(1, 2));
+
+        ui.accessSynchronously(() -> ui.remove(view));
+        a.hub.sendAllOnTopic(room, 3);
+        b.hub.sendAllOnTopic(room, 4);
+        Inbox watcher = b.historyPage("room:resume"); // both have reached node b
+        eventually(() -> assertThat(watcher.messages).containsExactly(1, 2, 3, 4));
+        ui.accessSynchronously(() -> ui.add(view));
+        a.hub.sendAllOnTopic(room, 5);
+
+        eventually(() -> assertThat(inbox.messages).containsExactly(1, 2, 3, 4, 5));
+        settle();
+        assertThat(inbox.messages).containsExactly(1, 2, 3, 4, 5);
+    }
 }

@@ -1,10 +1,9 @@
 package dev.flowpubsub.chat;
 
-import com.vaadin.flow.component.AttachEvent;
-import com.vaadin.flow.component.DetachEvent;
 import com.vaadin.flow.component.Key;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
+import com.vaadin.flow.component.html.H2;
 import com.vaadin.flow.component.html.Paragraph;
 import com.vaadin.flow.component.notification.Notification;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
@@ -12,16 +11,16 @@ import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.component.textfield.TextField;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
-import com.vaadin.flow.shared.Registration;
 import dev.flowpubsub.PubSub;
 import dev.flowpubsub.PubSubSendRefusedException;
 
 /**
  * Flet's chat example, ported line for line: a column of messages, then a name, a message and Send.
  * Every page subscribes; Send broadcasts {@code "name: message"} to all of them, the sender's own included.
+ * The messages scroll inside the page, the newest in view, and the input row stays at the bottom.
  */
 @Route("")
-@PageTitle("Chat")
+@PageTitle("Flet Chat")
 public final class ChatView extends VerticalLayout {
 
     static final String DEFAULT_NAME = "Anonymous";
@@ -31,7 +30,6 @@ public final class ChatView extends VerticalLayout {
     private final TextField message = Limits.limited(new TextField(), Limits.MAX_MESSAGE);
     private final Notification tooFast = Limits.tooFastNotice();
     private final PubSub pubsub = PubSub.current();
-    private Registration subscription;
 
     public ChatView() {
         name.setPlaceholder("Your name");
@@ -44,20 +42,14 @@ public final class ChatView extends VerticalLayout {
         HorizontalLayout row = new HorizontalLayout(name, message, send);
         row.setWidthFull();
         row.expand(message);
-        add(messages, row);
-    }
+        setSizeFull();
+        add(new H2("Flet Chat"), messages.scroller(), row);
+        expand(messages.scroller());
 
-    // Flet: page.pubsub.subscribe(on_message). The handler runs in this page's ui.access(), so it is pushed.
-    // A Flet page is the whole tab; a Vaadin view can leave its tab (navigating to /rooms), so the view
-    // subscribes while it is shown, and a view shown again does not add a second subscription.
-    @Override
-    protected void onAttach(AttachEvent attach) {
-        subscription = pubsub.subscribe(String.class, text -> messages.append(new Paragraph(text)));
-    }
-
-    @Override
-    protected void onDetach(DetachEvent detach) {
-        subscription.remove();
+        // Flet: page.pubsub.subscribe(on_message). The handler runs in this page's ui.access(), so it is pushed.
+        // A Flet page is the whole tab; a Vaadin view can leave its tab (navigating to /rooms): this view
+        // subscribes while it is shown, and shown again it does not add a second subscription.
+        PubSub.whileAttached(this).subscribe(String.class, text -> messages.append(new Paragraph(text)));
     }
 
     private void send() {

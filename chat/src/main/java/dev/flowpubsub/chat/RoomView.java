@@ -71,9 +71,10 @@ public final class RoomView extends VerticalLayout implements BeforeEnterObserve
         VerticalLayout here = new VerticalLayout(new H4("Here now"), people);
         here.setPadding(false);
         here.setWidth("160px");
-        HorizontalLayout body = new HorizontalLayout(messages, here);
+        HorizontalLayout body = new HorizontalLayout(messages.scroller(), here);
         body.setWidthFull();
-        body.expand(messages);
+        body.setMinHeight("0");
+        body.expand(messages.scroller());
         body.setFlexShrink(0, here);
 
         message.setPlaceholder("Your message...");
@@ -85,7 +86,9 @@ public final class RoomView extends VerticalLayout implements BeforeEnterObserve
         row.expand(message);
 
         addClassName("room");
+        setSizeFull();
         add(rooms, title, body, row);
+        expand(body);
     }
 
     /**

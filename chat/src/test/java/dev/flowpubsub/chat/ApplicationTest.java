@@ -46,6 +46,26 @@ class ApplicationTest {
     }
 
     @Test
+    void thePage_namesItsIcon_andTheIconIsServed_soTheBrowserAsksForNoMissingFavicon() throws Exception {
+        try (HttpClient client = HttpClient.newHttpClient()) {
+            URI base = URI.create("http://localhost:" + port + "/");
+            String page = client.send(HttpRequest.newBuilder(base).build(), HttpResponse.BodyHandlers.ofString()).body();
+            java.util.regex.Matcher link = java.util.regex.Pattern.compile("<link[^>]*rel=\"icon\"[^>]*>").matcher(page);
+            assertThat(link.find()).as("a <link rel=\"icon\"> in the page: %s", page).isTrue();
+            java.util.regex.Matcher icon = java.util.regex.Pattern.compile("href=\"([^\"]+)\"").matcher(link.group());
+            assertThat(icon.find()).as(link.group()).isTrue();
+
+            HttpResponse<byte[]> served = client.send(HttpRequest.newBuilder(base.resolve(icon.group(1))).build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+
+            assertThat(served.statusCode()).isEqualTo(200);
+            assertThat(served.headers().firstValue("content-type")).hasValueSatisfying(
+                    type -> assertThat(type).startsWith("image/"));
+            assertThat(served.body()).isNotEmpty();
+        }
+    }
+
+    @Test
     void vaadinsPush_freesAtmospheresWriteThreadsAfterOneMillisecond_asTheStarterSets() {
         int wait = Atmospheres.writeWaitMillis(vaadinServlet.getServlet().getServletContext());
 

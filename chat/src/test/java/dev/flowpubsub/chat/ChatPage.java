@@ -21,7 +21,7 @@ final class ChatPage extends BrowserTab {
 
     private static final By NAME = By.cssSelector("vaadin-text-field[placeholder='Your name'] input");
     private static final By MESSAGE = By.cssSelector("vaadin-text-field[placeholder='Your message...'] input");
-    private static final By VIEW = By.xpath("//vaadin-vertical-layout[vaadin-vertical-layout[contains(@class, 'messages')]]");
+    private static final By VIEW = By.xpath("//vaadin-vertical-layout[div[contains(@class, 'message-scroller')]]");
     private static final By SEND = By.xpath("//vaadin-button[normalize-space()='Send']");
     /** The text of each message as rendered, in one round trip rather than one per message. */
     private static final String SHOWN_MESSAGES = """

@@ -1,0 +1,86 @@
+package dev.flowpubsub;
+
+import com.vaadin.flow.component.Component;
+import com.vaadin.flow.component.UI;
+import com.vaadin.flow.shared.Registration;
+
+import java.io.Serial;
+import java.util.function.Function;
+
+/**
+ * A subscription (or presence) that follows a component: taken on the component's page each time the component
+ * attaches, removed each time it detaches, so a view that is left and visited again holds one, never one per visit.
+ * Its own {@link Registration}: {@code remove()} ends it for good.
+ *
+ * <p>Threading: everything runs under the session lock of the component's page: Vaadin fires attach and detach
+ * events with it held, and {@link ComponentPubSub} is called, and {@link #remove()} must be, from a UI thread or
+ * inside {@code ui.access(...)}. So the fields need nothing more.
+ *
+ * <p>Vaadin may serialize the component with its session. The listeners then keep this object, but what it holds
+ * live is transient: read back, it does nothing (the hub's state, which is not serialized, ended its subscription),
+ * as {@link Subscription} does.
+ */
+final class AttachedSubscription implements Registration {
+
+    @Serial
+    private static final long serialVersionUID = 1L;
+
+    /** Takes the subscription on an attached page; {@code null} once read back from a serialized session. */
+    private final transient Function<PubSub, Registration> start;
+    private transient Registration current;
+    private final Registration onAttach;
+    private final Registration onDetach;
+    private boolean removed;
+
+    private AttachedSubscription(Component component, Function<PubSub, Registration> start) {
+        this.start = start;
+        this.onAttach = component.addAttachListener(event -> start(event.getUI()));
+        this.onDetach = component.addDetachListener(event -> stop());
+    }
+
+    /**
+     * Binds {@code start} to the component: run now if the component is attached (failing here, at the caller's
+     * call, if it cannot be taken), and at each later attach. The caller holds the session lock.
+     */
+    static Registration bind(Component component, Function<PubSub, Registration> start) {
+        AttachedSubscription binding = new AttachedSubscription(component, start);
+        if (component.isAttached()) {
+            UI ui = component.getUI().orElseThrow();
+            try {
+                binding.start(ui);
+            } catch (RuntimeException | Error refused) {
+                binding.remove();
+                throw refused;
+            }
+        }
+        return binding;
+    }
+
+    private void start(UI ui) {
+        if (removed || start == null) {
+            return;
+        }
+        stop();
+        current = start.apply(PubSub.of(ui));
+    }
+
+    private void stop() {
+        Registration taken = current;
+        current = null;
+        if (taken != null) {
+            taken.remove();
+        }
+    }
+
+    /** Ends it: unsubscribes now if attached, and no later attach subscribes again. A second call does nothing. */
+    @Override
+    public void remove() {
+        if (removed) {
+            return;
+        }
+        removed = true;
+        onAttach.remove();
+        onDetach.remove();
+        stop();
+    }
+}
