@@ -157,8 +157,10 @@ class ComponentScopedTest {
         Div view = new Div();
         ui.accessSynchronously(() -> {
             ui.add(view);
+            // snippet:restart
             PubSub.whileAttached(view).subscribeTopicWithHistory(ROOM, n -> shown.add("message " + n),
                     () -> shown.add("from the start"));
+            // end:restart
         });
         hub.sendAllOnTopic(ROOM, 1);
         app.deliver();
@@ -226,7 +228,9 @@ class ComponentScopedTest {
         Div view = new Div();
         watcher.accessSynchronously(() -> PubSub.current().subscribePresence("room:lobby",
                 event -> events.add(event.kind() + " " + event.presence().descriptor())));
+        // snippet:presence
         ui.accessSynchronously(() -> PubSub.whileAttached(view).join(ROOM, "Ann"));
+        // end:presence
         app.deliver();
         assertThat(app.hub().presence("room:lobby")).isEmpty();
 

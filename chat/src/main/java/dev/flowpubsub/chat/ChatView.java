@@ -49,9 +49,12 @@ public final class ChatView extends VerticalLayout {
         // Flet: page.pubsub.subscribe(on_message). The handler runs in this page's ui.access(), so it is pushed.
         // A Flet page is the whole tab; a Vaadin view can leave its tab (navigating to /rooms): this view
         // subscribes while it is shown, and shown again it does not add a second subscription.
+        // snippet:subscribe
         PubSub.whileAttached(this).subscribe(String.class, text -> messages.append(new Paragraph(text)));
+        // end:subscribe
     }
 
+    // snippet:send
     private void send() {
         String text = Limits.cut(message.getValue().strip(), Limits.MAX_MESSAGE);
         if (text.isEmpty()) {
@@ -67,4 +70,5 @@ public final class ChatView extends VerticalLayout {
         message.clear();
         message.focus();
     }
+    // end:send
 }

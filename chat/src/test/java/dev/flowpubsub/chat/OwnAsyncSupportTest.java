@@ -15,7 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * An application that names Atmosphere's container support on the Vaadin servlet keeps its choice; naming
- * flow-pubsub's own (as the README says to when another library's Atmosphere services hide flow-pubsub's) works.
+ * flow-pubsub's own (as docs/limits-and-tuning.md says to when another library's Atmosphere services hide flow-pubsub's) works.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class OwnAsyncSupportTest {

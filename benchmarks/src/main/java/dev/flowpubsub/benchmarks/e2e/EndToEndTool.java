@@ -32,7 +32,7 @@ import java.util.concurrent.atomic.LongAdder;
  * <li>{@code stock}: the stock app (a Vaadin 25 Spring Boot app with the docs' Broadcaster, Vaadin's and
  * Atmosphere's defaults), what users have today;</li>
  * <li>{@code tuned-broadcaster}: the same jar with Atmosphere's write wait set to {@code --tuned-write-wait-ms}
- * (1 by default), as the README shows;</li>
+ * (1 by default), as docs/limits-and-tuning.md shows;</li>
  * <li>{@code pubsub}: flow-pubsub's chat;</li>
  * <li>{@code pubsub-atmosphere-defaults} (not run unless named): the chat with Atmosphere's own write wait, as before
  * flow-pubsub set it.</li>

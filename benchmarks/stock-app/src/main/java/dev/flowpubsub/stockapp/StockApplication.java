@@ -15,7 +15,7 @@ import org.springframework.core.env.Environment;
 /**
  * A stock Vaadin 25 Spring Boot application with server push, as a user has it before flow-pubsub: nothing of
  * Vaadin's or Atmosphere's configuration is changed, unless {@code stock.atmosphere-write-wait-ms} is set, which
- * adds Atmosphere's write wait to the Vaadin servlet the way the README shows (the "tuned Broadcaster").
+ * adds Atmosphere's write wait to the Vaadin servlet the way docs/limits-and-tuning.md shows (the "tuned Broadcaster").
  */
 @SpringBootApplication
 @Push

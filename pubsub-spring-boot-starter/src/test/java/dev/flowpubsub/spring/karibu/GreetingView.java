@@ -1,34 +1,30 @@
 package dev.flowpubsub.spring.karibu;
 
-import com.vaadin.flow.component.AttachEvent;
-import com.vaadin.flow.component.DetachEvent;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.html.Paragraph;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.component.textfield.TextField;
 import com.vaadin.flow.router.Route;
-import com.vaadin.flow.shared.Registration;
 import dev.flowpubsub.PubSub;
+import dev.flowpubsub.Topic;
 
-/** The view the README's "Testing your views" section tests: what is sent shows on every page of the route. */
+/**
+ * The view the README and docs/getting-started.md show, tested by {@link KaribuInSpringTest}: what is sent on the
+ * topic shows on every page of the route, while the view is shown.
+ */
+// snippet:view
 @Route("")
 public final class GreetingView extends VerticalLayout {
 
-    private Registration subscription;
+    public static final Topic<String> GREETINGS = Topic.of("greetings", String.class);
 
     public GreetingView() {
         TextField message = new TextField();
         message.setPlaceholder("Your message...");
-        add(message, new Button("Send", click -> PubSub.of(getUI().orElseThrow()).sendAll(message.getValue())));
-    }
+        add(message, new Button("Send", click -> PubSub.current().sendAllOnTopic(GREETINGS, message.getValue())));
 
-    @Override
-    protected void onAttach(AttachEvent attach) {
-        subscription = PubSub.of(attach.getUI()).subscribe(String.class, text -> add(new Paragraph(text)));
-    }
-
-    @Override
-    protected void onDetach(DetachEvent detach) {
-        subscription.remove();
+        // while this view is shown: leaving it unsubscribes, coming back subscribes again
+        PubSub.whileAttached(this).subscribeTopic(GREETINGS, text -> add(new Paragraph(text)));
     }
 }
+// end:view
