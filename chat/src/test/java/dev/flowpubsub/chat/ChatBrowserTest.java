@@ -2,6 +2,7 @@ package dev.flowpubsub.chat;
 
 import dev.flowpubsub.PubSubHub;
 import dev.flowpubsub.PubSubStats;
+import dev.flowpubsub.testsupport.Browsers;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -171,7 +172,7 @@ class ChatBrowserTest {
 
     @Test
     void twoTabsOfOneBrowserSession_eachReceive() {
-        List<ChatPage> pages = browsers.openChatInNewBrowsers(2, url());
+        List<ChatPage> pages = browsers.openInNewBrowsers(2, url(), ChatPage::open);
         ChatPage annFirstTab = pages.get(0);
         ChatPage bob = pages.get(1);
         ChatPage annSecondTab = annFirstTab.openChatInNewTab();
@@ -219,7 +220,7 @@ class ChatBrowserTest {
 
     /** Three people open the chat, each in a browser of their own; returns once the hub holds all three pages. */
     private List<ChatPage> openChatInThreeBrowsers() {
-        List<ChatPage> pages = browsers.openChatInNewBrowsers(3, url());
+        List<ChatPage> pages = browsers.openInNewBrowsers(3, url(), ChatPage::open);
         awaitHubHolds(pagesBefore + 3);
         return pages;
     }
