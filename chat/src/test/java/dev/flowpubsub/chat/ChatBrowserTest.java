@@ -2,6 +2,7 @@ package dev.flowpubsub.chat;
 
 import dev.flowpubsub.PubSubHub;
 import dev.flowpubsub.PubSubStats;
+import dev.flowpubsub.testsupport.Browsers;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -114,6 +115,33 @@ class ChatBrowserTest {
     }
 
     @Test
+    void manyMessages_scrollInsideThePage_keepingTheNewestAndTheInputRowInView() {
+        List<ChatPage> pages = openChatInThreeBrowsers();
+        ChatPage ann = pages.get(0).enterName("Ann");
+        List<String> sent = new ArrayList<>();
+        for (int i = 1; i <= 60; i++) {
+            hub.sendAll("Server: line " + i); // more than a screen holds
+            sent.add("Server: line " + i);
+        }
+        ann.send("the newest");
+        sent.add("Ann: the newest");
+
+        for (ChatPage page : pages) {
+            page.awaitMessages(sent.toArray(String[]::new));
+            assertThat(page.script("""
+                    const inView = el => { const r = el.getBoundingClientRect();
+                        return r.top >= 0 && r.bottom <= window.innerHeight; };
+                    const shown = document.querySelectorAll('vaadin-vertical-layout.messages > p');
+                    return inView(shown[shown.length - 1])
+                        && !inView(shown[0])
+                        && inView(document.querySelector("vaadin-text-field[placeholder='Your message...']"))
+                        && document.scrollingElement.scrollHeight <= window.innerHeight""")).as(
+                    "in %s: the newest message and the message field in view, the oldest scrolled away, "
+                            + "and the page itself not scrolling", page).isEqualTo(true);
+        }
+    }
+
+    @Test
     void markupTypedAsAMessage_isShownLiterally_andNoScriptRuns() {
         List<ChatPage> pages = openChatInThreeBrowsers();
         String markup = "<b>x</b><img src=x onerror=\"window.injected=true;document.title='injected'\">";
@@ -123,7 +151,7 @@ class ChatBrowserTest {
         for (ChatPage page : pages) {
             page.awaitMessages("<i>Eve</i>: " + markup);
             assertThat(page.elementsInMessages("b, i, img")).as("elements made from the message in %s", page).isEmpty();
-            assertThat(page.script("return window.injected === undefined && document.title === 'Chat'"))
+            assertThat(page.script("return window.injected === undefined && document.title === 'Flet Chat'"))
                     .as("no script from the message ran in %s", page).isEqualTo(true);
         }
     }
@@ -171,7 +199,7 @@ class ChatBrowserTest {
 
     @Test
     void twoTabsOfOneBrowserSession_eachReceive() {
-        List<ChatPage> pages = browsers.openChatInNewBrowsers(2, url());
+        List<ChatPage> pages = browsers.openInNewBrowsers(2, url(), ChatPage::open);
         ChatPage annFirstTab = pages.get(0);
         ChatPage bob = pages.get(1);
         ChatPage annSecondTab = annFirstTab.openChatInNewTab();
@@ -219,7 +247,7 @@ class ChatBrowserTest {
 
     /** Three people open the chat, each in a browser of their own; returns once the hub holds all three pages. */
     private List<ChatPage> openChatInThreeBrowsers() {
-        List<ChatPage> pages = browsers.openChatInNewBrowsers(3, url());
+        List<ChatPage> pages = browsers.openInNewBrowsers(3, url(), ChatPage::open);
         awaitHubHolds(pagesBefore + 3);
         return pages;
     }

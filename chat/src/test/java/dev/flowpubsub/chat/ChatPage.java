@@ -1,5 +1,7 @@
 package dev.flowpubsub.chat;
 
+import dev.flowpubsub.testsupport.Browser;
+import dev.flowpubsub.testsupport.BrowserTab;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebDriver;
@@ -11,7 +13,7 @@ import java.util.List;
 
 /**
  * The chat open in one browser tab, used as a person would: type a name and a message, press Send or
- * Enter, read the messages. Made by {@link Browser#openChat(String)}. Each call first switches its browser
+ * Enter, read the messages. Made by {@link #open(Browser, String)}. Each call first switches its browser
  * to this tab, so the tabs of one browser can be used in turn.
  *
  * <p>Vaadin's text fields are web components whose {@code <input>} is a light-DOM child, so plain CSS
@@ -29,9 +31,19 @@ final class ChatPage extends BrowserTab {
 
     private final String url;
 
-    ChatPage(Browser browser, String handle, String url) {
+    private ChatPage(Browser browser, String handle, String url) {
         super(browser, handle);
         this.url = url;
+    }
+
+    /**
+     * Opens the chat in {@code browser}: in its first tab, then in a new tab each time, and waits until the
+     * chat is shown.
+     */
+    static ChatPage open(Browser browser, String url) {
+        ChatPage page = browser.openTab(url, (b, tab) -> new ChatPage(b, tab, url));
+        page.awaitShown();
+        return page;
     }
 
     /** Waits until the chat view is rendered: the server has built it, so this page is subscribed. */
@@ -43,7 +55,7 @@ final class ChatPage extends BrowserTab {
 
     /** Opens the chat again in a new tab of the same browser, hence in the same Vaadin session. */
     ChatPage openChatInNewTab() {
-        return browser.openChat(url);
+        return open(browser(), url);
     }
 
     /** Types into the name field. */

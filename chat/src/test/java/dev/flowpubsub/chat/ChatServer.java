@@ -1,5 +1,6 @@
 package dev.flowpubsub.chat;
 
+import dev.flowpubsub.testsupport.Browsers;
 import dev.flowpubsub.testsupport.ServerProcess;
 
 import java.io.File;
@@ -27,7 +28,7 @@ import java.util.stream.Stream;
  * compiled; no jar is built.
  *
  * <pre>{@code
- * try (ChatServer a = ChatServer.start("a", redis.uri())) { a.awaitReady(); browser.openChat(a.url("/")); }
+ * try (ChatServer a = ChatServer.start("a", redis.uri())) { a.awaitReady(); ChatPage.open(browser, a.url("/")); }
  * }</pre>
  *
  * <p>Each server gets {@code target/servers/<name>/} as its Vaadin project folder ({@code vaadin.project.basedir}),
@@ -56,7 +57,7 @@ final class ChatServer implements AutoCloseable {
      * its details to anyone here (the demo shows them only to authorized users), so tests can read them.
      */
     static ChatServer start(String name, String redisUri) {
-        Path directory = Browsers.moduleDirectory().resolve("target").resolve("servers").resolve(name);
+        Path directory = Browsers.moduleDirectory(ChatServer.class).resolve("target").resolve("servers").resolve(name);
         int port = ServerProcess.freePort();
         try {
             deleteRecursively(directory);
@@ -85,7 +86,7 @@ final class ChatServer implements AutoCloseable {
      * and every dependency (the test-only ones do nothing in the application).
      */
     private static String applicationClassPath() {
-        String testClasses = Browsers.moduleDirectory().resolve("target").resolve("test-classes").toString();
+        String testClasses = Browsers.moduleDirectory(ChatServer.class).resolve("target").resolve("test-classes").toString();
         return Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator, -1))
                 .filter(entry -> !Path.of(entry).toAbsolutePath().toString().equals(testClasses))
                 .collect(Collectors.joining(File.pathSeparator));

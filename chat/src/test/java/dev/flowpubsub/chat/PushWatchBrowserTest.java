@@ -1,6 +1,8 @@
 package dev.flowpubsub.chat;
 
 import dev.flowpubsub.PubSubHub;
+import dev.flowpubsub.testsupport.BrowserTab;
+import dev.flowpubsub.testsupport.Browsers;
 import dev.flowpubsub.testsupport.TcpProxy;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -50,13 +52,13 @@ class PushWatchBrowserTest {
 
     @Test
     void aKilledBrowser_leavesTheRoomOnceTheGraceHasPassed() {
-        List<RoomPage> pages = browsers.openRoomsInNewBrowsers(2, "http://localhost:" + port + "/rooms");
+        List<RoomPage> pages = browsers.openInNewBrowsers(2, "http://localhost:" + port + "/rooms", RoomPage::open);
         RoomPage ann = pages.get(0).enter("Ann", "general");
         RoomPage bob = pages.get(1).enter("Bob", "general");
         ann.awaitPeople("Ann", "Bob");
 
         long killedAt = System.nanoTime();
-        bob.browser.kill();
+        bob.browser().kill();
 
         await().atMost(GRACE.plus(BrowserTab.TIMEOUT)).pollInterval(Duration.ofMillis(100))
                 .until(() -> ann.messages().contains("Bob left"));
@@ -71,9 +73,9 @@ class PushWatchBrowserTest {
         try (TcpProxy bobsNetwork = new TcpProxy(port)) {
             // in "random": the other browser tests with this server only come and go there, so Bob's message, which
             // the room's history keeps for this server's life, shows nowhere they look
-            RoomPage ann = browsers.openRoomsInNewBrowsers(1, "http://localhost:" + port + "/rooms").getFirst()
+            RoomPage ann = browsers.openInNewBrowsers(1, "http://localhost:" + port + "/rooms", RoomPage::open).getFirst()
                     .enter("Ann", "random");
-            RoomPage bob = browsers.openRoomsInNewBrowsers(1, "http://localhost:" + bobsNetwork.port() + "/rooms")
+            RoomPage bob = browsers.openInNewBrowsers(1, "http://localhost:" + bobsNetwork.port() + "/rooms", RoomPage::open)
                     .getFirst().enter("Bob", "random");
             ann.awaitPeople("Ann", "Bob");
 

@@ -1,5 +1,7 @@
 package dev.flowpubsub.chat;
 
+import dev.flowpubsub.testsupport.Browser;
+import dev.flowpubsub.testsupport.BrowserTab;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebDriver;
@@ -10,7 +12,7 @@ import java.util.List;
 /**
  * The rooms in one browser tab, used as a person would: on the rooms page type a name and click a room;
  * in a room read who is here and the messages, send, go to another room. Made by
- * {@link Browser#openRooms(String)}.
+ * {@link #open(Browser, String)}.
  */
 final class RoomPage extends BrowserTab {
 
@@ -24,8 +26,15 @@ final class RoomPage extends BrowserTab {
     private static final String SHOWN_PEOPLE = """
             return Array.from(document.querySelectorAll('vaadin-vertical-layout.people > span'), s => s.innerText)""";
 
-    RoomPage(Browser browser, String handle) {
+    private RoomPage(Browser browser, String handle) {
         super(browser, handle);
+    }
+
+    /** Opens the rooms page ({@code url} ends in {@code /rooms}) in {@code browser}, and waits until it is shown. */
+    static RoomPage open(Browser browser, String url) {
+        RoomPage page = browser.openTab(url, RoomPage::new);
+        page.awaitRoomsPage();
+        return page;
     }
 
     /** Waits until the rooms page, with its name field and a button per room, is rendered. */

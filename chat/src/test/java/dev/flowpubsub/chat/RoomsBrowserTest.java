@@ -1,6 +1,8 @@
 package dev.flowpubsub.chat;
 
 import dev.flowpubsub.PubSubHub;
+import dev.flowpubsub.testsupport.BrowserTab;
+import dev.flowpubsub.testsupport.Browsers;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -59,7 +61,7 @@ class RoomsBrowserTest {
 
     @Test
     void lateJoiner_seesWhatWasSaidBefore_andIsSeenComingIn_picturedForTheReadme() throws IOException {
-        List<RoomPage> early = browsers.openRoomsInNewBrowsers(2, roomsUrl());
+        List<RoomPage> early = browsers.openInNewBrowsers(2, roomsUrl(), RoomPage::open);
         RoomPage ann = early.get(0).enter("Ann", "vaadin");
         RoomPage bob = early.get(1).enter("Bob", "vaadin");
         ann.send("Has anyone tried the rooms yet?");
@@ -68,7 +70,7 @@ class RoomsBrowserTest {
                 "Bob: Yes! Whoever comes in later gets the last 50 messages."};
         bob.awaitMessages(conversation);
 
-        RoomPage cid = browsers.openRoomsInNewBrowsers(1, roomsUrl()).getFirst().enter("Cid", "vaadin");
+        RoomPage cid = browsers.openInNewBrowsers(1, roomsUrl(), RoomPage::open).getFirst().enter("Cid", "vaadin");
 
         cid.awaitMessages(conversation); // history, though Cid's browser was not open when they were sent
         cid.awaitPeople("Ann", "Bob", "Cid");
@@ -87,7 +89,7 @@ class RoomsBrowserTest {
 
     @Test
     void presenceList_dropsSomeone_whenTheyCloseTheirTab() {
-        List<RoomPage> pages = browsers.openRoomsInNewBrowsers(2, roomsUrl());
+        List<RoomPage> pages = browsers.openInNewBrowsers(2, roomsUrl(), RoomPage::open);
         RoomPage ann = pages.get(0).enter("Ann", "general");
         RoomPage bob = pages.get(1).enter("Bob", "general");
         ann.awaitPeople("Ann", "Bob");
@@ -102,7 +104,7 @@ class RoomsBrowserTest {
 
     @Test
     void goingToAnotherRoomInTheSameTab_leavesTheFirst() {
-        List<RoomPage> pages = browsers.openRoomsInNewBrowsers(2, roomsUrl());
+        List<RoomPage> pages = browsers.openInNewBrowsers(2, roomsUrl(), RoomPage::open);
         RoomPage ann = pages.get(0).enter("Ann", "general");
         RoomPage bob = pages.get(1).enter("Bob", "general");
         ann.awaitPeople("Ann", "Bob");

@@ -1,5 +1,7 @@
 package dev.flowpubsub.chat;
 
+import dev.flowpubsub.testsupport.Browsers;
+
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
@@ -31,11 +33,11 @@ final class Screenshots {
             shots.add(ImageIO.read(new ByteArrayInputStream(png)));
         }
         BufferedImage row = sideBySide(shots);
-        Path file = Browsers.moduleDirectory().resolve("target").resolve("screenshots").resolve(fileName);
+        Path file = Browsers.moduleDirectory(Screenshots.class).resolve("target").resolve("screenshots").resolve(fileName);
         Files.createDirectories(file.getParent());
         ImageIO.write(row, "png", file.toFile());
         if (Boolean.getBoolean("flowpubsub.docs.screenshots")) {
-            Path docs = Browsers.moduleDirectory().getParent().resolve("docs").resolve(fileName);
+            Path docs = Browsers.moduleDirectory(Screenshots.class).getParent().resolve("docs").resolve(fileName);
             ImageIO.write(row, "png", docs.toFile());
         }
         return file;

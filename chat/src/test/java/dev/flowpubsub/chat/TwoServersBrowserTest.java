@@ -1,5 +1,7 @@
 package dev.flowpubsub.chat;
 
+import dev.flowpubsub.testsupport.BrowserTab;
+import dev.flowpubsub.testsupport.Browsers;
 import dev.flowpubsub.testsupport.RedisServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -71,7 +73,7 @@ class TwoServersBrowserTest {
 
     @Test
     void chatMessage_sentOnServerA_reachesABrowserOnServerB_andTheReplyComesBack() {
-        List<ChatPage> pages = browsers.openChatInNewBrowsers(List.of(a.url("/"), b.url("/")));
+        List<ChatPage> pages = browsers.openInNewBrowsers(List.of(a.url("/"), b.url("/")), ChatPage::open);
         ChatPage annOnA = pages.get(0);
         ChatPage bobOnB = pages.get(1);
 
@@ -85,11 +87,11 @@ class TwoServersBrowserTest {
 
     @Test
     void room_acrossServers_showsWhoIsHereOnBoth_andWhatWasSaidOnATheLateJoinerOnB() {
-        RoomPage annOnA = browsers.openRoomsInNewBrowsers(List.of(a.url("/rooms"))).getFirst().enter("Ann", "general");
+        RoomPage annOnA = browsers.openInNewBrowsers(List.of(a.url("/rooms")), RoomPage::open).getFirst().enter("Ann", "general");
         annOnA.send("Said on server A before anyone else came");
         annOnA.send("Still only me here");
 
-        RoomPage bobOnB = browsers.openRoomsInNewBrowsers(List.of(b.url("/rooms"))).getFirst().enter("Bob", "general");
+        RoomPage bobOnB = browsers.openInNewBrowsers(List.of(b.url("/rooms")), RoomPage::open).getFirst().enter("Bob", "general");
 
         bobOnB.awaitMessages("Ann: Said on server A before anyone else came", "Ann: Still only me here");
         bobOnB.awaitPeople("Ann", "Bob"); // Ann is present on server A
@@ -111,8 +113,8 @@ class TwoServersBrowserTest {
         b.close();
         b = ChatServer.start("b", redis.uri()).awaitReady(); // node chat-b again, as a StatefulSet pod restarts
 
-        RoomPage annOnA = browsers.openRoomsInNewBrowsers(List.of(a.url("/rooms"))).getFirst().enter("Ann", "random");
-        RoomPage bobOnB = browsers.openRoomsInNewBrowsers(List.of(b.url("/rooms"))).getFirst().enter("Bob", "random");
+        RoomPage annOnA = browsers.openInNewBrowsers(List.of(a.url("/rooms")), RoomPage::open).getFirst().enter("Ann", "random");
+        RoomPage bobOnB = browsers.openInNewBrowsers(List.of(b.url("/rooms")), RoomPage::open).getFirst().enter("Bob", "random");
         annOnA.awaitPeople("Ann", "Bob");
         bobOnB.awaitPeople("Ann", "Bob");
 

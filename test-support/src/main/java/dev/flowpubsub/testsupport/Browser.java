@@ -1,4 +1,4 @@
-package dev.flowpubsub.chat;
+package dev.flowpubsub.testsupport;
 
 import org.openqa.selenium.WindowType;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -10,16 +10,17 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.BiFunction;
 import java.util.stream.Stream;
 
 /**
  * One person's browser in an end-to-end test: a headless Chromium with its own profile, hence its own
- * cookies and its own Vaadin session. Its tabs are {@link BrowserTab}s (a {@link ChatPage}, a {@link RoomPage});
+ * cookies and its own Vaadin session. Its tabs are {@link BrowserTab}s, page objects of the app under test;
  * tabs of one browser share that session, as they do in real life. Made by {@link Browsers#open()}, which also closes it.
  *
  * <p>Not thread-safe: one test thread drives it.
  */
-final class Browser {
+public final class Browser {
 
     private final ChromeDriver driver;
     private final Path profile;
@@ -32,26 +33,26 @@ final class Browser {
     }
 
     /**
-     * Opens the chat in this browser: in its first tab, then in a new tab each time, and waits until the
-     * chat is shown.
+     * Opens {@code url} in this browser: in its first tab, then in a new tab each time; returns the page object
+     * {@code page} makes of the browser and the tab's handle. It does not wait for the page to render: a page
+     * object's own {@code open} does that.
+     *
+     * <pre>{@code
+     * static ChatPage open(Browser browser, String url) {
+     *     ChatPage page = browser.openTab(url, (b, tab) -> new ChatPage(b, tab, url));
+     *     page.awaitShown();
+     *     return page;
+     * }
+     * }</pre>
      */
-    ChatPage openChat(String url) {
-        ChatPage page = new ChatPage(this, openTab(url), url);
-        tabs.add(page);
-        page.awaitShown();
-        return page;
-    }
-
-    /** Opens the rooms page ({@code url} ends in {@code /rooms}) like {@link #openChat}, and waits until it is shown. */
-    RoomPage openRooms(String url) {
-        RoomPage page = new RoomPage(this, openTab(url));
-        tabs.add(page);
-        page.awaitRoomsPage();
-        return page;
+    public <P extends BrowserTab> P openTab(String url, BiFunction<Browser, String, P> page) {
+        P tab = page.apply(this, load(url));
+        tabs.add(tab);
+        return tab;
     }
 
     /** Loads {@code url} in the first tab, or in a new tab if there is one already; returns the tab's handle. */
-    private String openTab(String url) {
+    private String load(String url) {
         if (!tabs.isEmpty()) {
             driver.switchTo().newWindow(WindowType.TAB);
         }
@@ -60,7 +61,7 @@ final class Browser {
     }
 
     /** The driver, switched to {@code tab}. Every page operation goes through here, so tabs can be used in turn. */
-    ChromeDriver on(BrowserTab tab) {
+    public ChromeDriver on(BrowserTab tab) {
         if (!tabs.contains(tab)) {
             throw new IllegalStateException(tab + " was closed");
         }
@@ -80,7 +81,7 @@ final class Browser {
      * running any page's unload handlers, so the server would hold those UIs until their heartbeats
      * time out, minutes later.
      */
-    void leaveAllPages() {
+    public void leaveAllPages() {
         for (BrowserTab tab : tabs) {
             on(tab).get("about:blank");
         }
@@ -91,7 +92,7 @@ final class Browser {
      * unloads, no beacon; the kernel closes its sockets, so the server sees only its push connection drop. Its
      * ChromeDriver is ended by {@link #close()}.
      */
-    void kill() {
+    public void kill() {
         String profileArgument = "--user-data-dir=" + profile;
         List<ProcessHandle> chromium = ProcessHandle.allProcesses()
                 .filter(process -> process.info().arguments().map(args -> List.of(args).contains(profileArgument))
@@ -108,7 +109,7 @@ final class Browser {
     }
 
     /** Ends this browser (Chromium and its ChromeDriver) and deletes its profile. Idempotent. */
-    void close() {
+    public void close() {
         if (closed) {
             return;
         }

@@ -1,4 +1,4 @@
-package dev.flowpubsub.chat;
+package dev.flowpubsub.testsupport;
 
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
@@ -20,36 +20,41 @@ import static org.assertj.core.api.Assertions.assertThat;
  * tab, so the tabs of one browser can be used in turn; waits are explicit conditions with a deadline, polled
  * every 50 ms, never sleeps.
  */
-abstract class BrowserTab {
+public abstract class BrowserTab {
 
     /** How long anything the server does may take to show in a browser before a test fails. */
-    static final Duration TIMEOUT = Duration.ofSeconds(10);
+    public static final Duration TIMEOUT = Duration.ofSeconds(10);
 
-    final Browser browser;
+    private final Browser browser;
     private final String handle;
 
-    BrowserTab(Browser browser, String handle) {
+    protected BrowserTab(Browser browser, String handle) {
         this.browser = browser;
         this.handle = handle;
     }
 
-    String handle() {
+    public String handle() {
         return handle;
     }
 
+    /** The browser this tab is in. */
+    public Browser browser() {
+        return browser;
+    }
+
     /** Runs JavaScript in this page and returns its result. */
-    Object script(String script) {
+    public Object script(String script) {
         return browser.on(this).executeScript(script);
     }
 
     /** The texts a script returns as an array, such as the rendered lines of a list, in one round trip. */
-    List<String> texts(String script) {
+    public List<String> texts(String script) {
         List<?> texts = (List<?>) script(script);
         return texts.stream().map(String::valueOf).toList();
     }
 
     /** Waits until {@code script} returns exactly {@code expected}; fails showing what this page shows instead. */
-    void awaitTexts(String what, String script, Duration timeout, List<String> expected) {
+    public void awaitTexts(String what, String script, Duration timeout, List<String> expected) {
         try {
             until(timeout, d -> texts(script).equals(expected));
         } catch (TimeoutException e) {
@@ -62,7 +67,7 @@ abstract class BrowserTab {
      * A PNG of the element {@code view} finds, laid out in a window {@code width} pixels wide. Nothing is
      * focused or hovered and no transition is running, so two runs give the same picture.
      */
-    byte[] screenshot(By view, int width) {
+    public byte[] screenshot(By view, int width) {
         ChromeDriver driver = browser.on(this);
         driver.manage().window().setSize(new Dimension(width, 800));
         driver.executeScript("document.activeElement?.blur()");
@@ -77,20 +82,20 @@ abstract class BrowserTab {
      * page's pagehide and beforeunload handlers, so Vaadin's client sends its UNLOAD beacon and the server
      * closes the UI. That holds for the browser's last tab too (Chromium then exits).
      */
-    void close() {
+    public void close() {
         driver().close();
         browser.closed(this);
     }
 
-    WebDriver driver() {
+    public WebDriver driver() {
         return browser.on(this);
     }
 
-    <T> T until(Function<? super WebDriver, T> condition) {
+    public <T> T until(Function<? super WebDriver, T> condition) {
         return until(TIMEOUT, condition);
     }
 
-    <T> T until(Duration timeout, Function<? super WebDriver, T> condition) {
+    public <T> T until(Duration timeout, Function<? super WebDriver, T> condition) {
         return new WebDriverWait(driver(), timeout, Duration.ofMillis(50)).until(condition);
     }
 

@@ -1,6 +1,7 @@
-package dev.flowpubsub.chat;
+package dev.flowpubsub.testsupport;
 
 import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ConditionEvaluationResult;
 import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -39,7 +40,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * @RegisterExtension
  * static final Browsers browsers = new Browsers();
  * ...
- * List<ChatPage> pages = browsers.openChatInNewBrowsers(3, url);   // Ann, Bob and Cid
+ * List<ChatPage> pages = browsers.openInNewBrowsers(3, url, ChatPage::open);   // Ann, Bob and Cid
  * }</pre>
  *
  * <p>As a JUnit extension it skips the test class when Chromium or ChromeDriver is missing, with one line
@@ -47,12 +48,14 @@ import static org.junit.jupiter.api.Assertions.fail;
  * goes green without running them. After each test it ends whatever browsers the test left open.
  *
  * <p>Both paths are given to Selenium explicitly, so Selenium Manager never tries to download a browser or
- * a driver. Profiles and Chromium's own temp files go under the module's {@code target/}.
+ * a driver. Profiles and Chromium's own temp files go under the {@code target/} of the module whose test
+ * class registered the extension. A module using it declares {@code selenium-chrome-driver},
+ * {@code selenium-support} and {@code assertj-core} itself (optional here, to keep them out of the benchmarks).
  */
-final class Browsers implements ExecutionCondition, AfterEachCallback {
+public final class Browsers implements ExecutionCondition, BeforeAllCallback, AfterEachCallback {
 
-    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    public static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    public static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
 
     private static final String INSTALL_HINT = "Browser tests need " + CHROMIUM + " and " + CHROMEDRIVER
             + ": apt-get install -y chromium chromium-driver";
@@ -68,7 +71,14 @@ final class Browsers implements ExecutionCondition, AfterEachCallback {
     }
 
     private final List<Browser> open = new ArrayList<>();
+    private volatile Path target;
     private static boolean logsOfEarlierRunsDeleted;
+
+    /** Notes the {@code target/} folder of the test class's module, where the browsers' files go. */
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        target = moduleDirectory(context.getRequiredTestClass()).resolve("target");
+    }
 
     /** Runs the tests when both programs are there; skips them with one line saying what to install, or fails them on CI. */
     @Override
@@ -84,8 +94,11 @@ final class Browsers implements ExecutionCondition, AfterEachCallback {
     }
 
     /** Starts a new browser: its own Chromium process, profile and cookies, so its own Vaadin session. */
-    Browser open() {
-        Path target = moduleDirectory().resolve("target");
+    public Browser open() {
+        Path target = this.target;
+        if (target == null) {
+            throw new IllegalStateException("register Browsers as a static @RegisterExtension field of the test class");
+        }
         Path profile;
         Path tmp;
         try {
@@ -158,30 +171,17 @@ final class Browsers implements ExecutionCondition, AfterEachCallback {
     }
 
     /**
-     * Opens the chat in {@code count} new browsers, one page each, returned in order. They start in
-     * parallel: each takes about two seconds of CPU (Chromium, then the dev-mode bundle's JavaScript), so
-     * this saves little on two cores but more on bigger machines.
+     * Opens {@code url} in {@code count} new browsers, one page each, made by {@code openPage} (such as a page
+     * object's {@code open(Browser, String)}), returned in order. They start in parallel: each takes about two
+     * seconds of CPU (Chromium, then the dev-mode bundle's JavaScript), so this saves little on two cores but
+     * more on bigger machines.
      */
-    List<ChatPage> openChatInNewBrowsers(int count, String url) {
-        return openChatInNewBrowsers(Collections.nCopies(count, url));
+    public <P extends BrowserTab> List<P> openInNewBrowsers(int count, String url, BiFunction<Browser, String, P> openPage) {
+        return openInNewBrowsers(Collections.nCopies(count, url), openPage);
     }
 
-    /** Opens the chat at each URL (of one server or of several) in a new browser each, as {@link #openChatInNewBrowsers(int, String)}. */
-    List<ChatPage> openChatInNewBrowsers(List<String> urls) {
-        return openInNewBrowsers(urls, Browser::openChat);
-    }
-
-    /** Opens the rooms page ({@code url} ends in {@code /rooms}) in {@code count} new browsers, as {@link #openChatInNewBrowsers}. */
-    List<RoomPage> openRoomsInNewBrowsers(int count, String url) {
-        return openRoomsInNewBrowsers(Collections.nCopies(count, url));
-    }
-
-    /** Opens the rooms page at each URL in a new browser each. */
-    List<RoomPage> openRoomsInNewBrowsers(List<String> urls) {
-        return openInNewBrowsers(urls, Browser::openRooms);
-    }
-
-    private <P extends BrowserTab> List<P> openInNewBrowsers(List<String> urls, BiFunction<Browser, String, P> openPage) {
+    /** Opens each URL (of one server or of several) in a new browser each, as {@link #openInNewBrowsers(int, String, BiFunction)}. */
+    public <P extends BrowserTab> List<P> openInNewBrowsers(List<String> urls, BiFunction<Browser, String, P> openPage) {
         try (ExecutorService starters = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<P>> pages = new ArrayList<>();
             for (String url : urls) {
@@ -201,12 +201,12 @@ final class Browsers implements ExecutionCondition, AfterEachCallback {
     }
 
     /** Leaves every page of every open browser (see {@link Browser#leaveAllPages()}), so the server closes their UIs. */
-    void leaveAllPages() {
+    public void leaveAllPages() {
         forEachOpen(Browser::leaveAllPages);
     }
 
     /** Closes every browser opened since the last call. Pages still open are not told: leave them first. */
-    void closeAll() {
+    public void closeAll() {
         try {
             forEachOpen(Browser::close);
         } finally {
@@ -245,10 +245,13 @@ final class Browsers implements ExecutionCondition, AfterEachCallback {
         closeAll();
     }
 
-    /** The chat module's directory, found from where the test classes are, so it works from Maven and IDEs alike. */
-    static Path moduleDirectory() {
+    /**
+     * The directory of the module whose tests include {@code testClass}, found from where its compiled classes are
+     * ({@code <module>/target/test-classes}), so it works from Maven and IDEs alike.
+     */
+    public static Path moduleDirectory(Class<?> testClass) {
         try {
-            Path testClasses = Path.of(Browsers.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            Path testClasses = Path.of(testClass.getProtectionDomain().getCodeSource().getLocation().toURI());
             return testClasses.getParent().getParent(); // <module>/target/test-classes
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
