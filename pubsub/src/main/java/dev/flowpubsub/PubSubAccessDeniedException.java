@@ -10,10 +10,14 @@ import org.jspecify.annotations.Nullable;
 @NullMarked
 public class PubSubAccessDeniedException extends RuntimeException {
 
+    /** The page that asked. */
     private final int uiId;
+    /** What it asked to do. */
     private final TopicAuthorizer.Action action;
+    /** On which topic; {@code null} for broadcasts. */
     private final @Nullable String topic;
 
+    /** A refusal of {@code action} on {@code topic} ({@code null} for broadcasts) to the page {@code uiId}. */
     public PubSubAccessDeniedException(int uiId, TopicAuthorizer.Action action, @Nullable String topic) {
         super("not allowed: UI " + uiId + " may not " + action.name().toLowerCase(java.util.Locale.ROOT)
                 + (topic == null ? " broadcasts" : " on topic '" + topic + "'")

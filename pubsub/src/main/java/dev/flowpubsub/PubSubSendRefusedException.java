@@ -29,8 +29,10 @@ public class PubSubSendRefusedException extends IllegalStateException {
         INBOX_FULL
     }
 
+    /** Why the send was refused. */
     private final Reason reason;
 
+    /** A refusal for {@code reason}; {@code message} says what to do about it. */
     public PubSubSendRefusedException(Reason reason, String message) {
         super(message);
         this.reason = reason;

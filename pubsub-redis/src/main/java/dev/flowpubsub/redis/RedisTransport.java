@@ -339,6 +339,7 @@ public final class RedisTransport implements Transport {
             return this;
         }
 
+        /** A transport with these settings; it connects when the hub starts it. */
         public RedisTransport build() {
             return new RedisTransport(this);
         }

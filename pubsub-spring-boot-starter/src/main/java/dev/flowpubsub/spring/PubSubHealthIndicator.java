@@ -23,6 +23,7 @@ public class PubSubHealthIndicator implements HealthIndicator {
 
     private final PubSubHub hub;
 
+    /** The health of {@code hub}. */
     public PubSubHealthIndicator(PubSubHub hub) {
         this.hub = hub;
     }

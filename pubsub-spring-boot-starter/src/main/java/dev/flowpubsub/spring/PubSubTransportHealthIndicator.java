@@ -25,6 +25,7 @@ public class PubSubTransportHealthIndicator implements HealthIndicator {
 
     private final PubSubHub hub;
 
+    /** The health of {@code hub}'s transport. */
     public PubSubTransportHealthIndicator(PubSubHub hub) {
         this.hub = hub;
     }

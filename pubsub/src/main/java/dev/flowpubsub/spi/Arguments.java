@@ -9,6 +9,7 @@ public final class Arguments {
     private Arguments() {
     }
 
+    /** A topic name: not null, not blank, without the NUL character (reserved for the hub's own topics). */
     public static String topic(String topic) {
         if (topic == null) {
             throw new NullPointerException("topic must not be null: pass a non-blank name such as \"chat\"");
@@ -23,6 +24,7 @@ public final class Arguments {
         return topic;
     }
 
+    /** A string that is neither null nor blank; {@code name} names the argument in the message. */
     public static String nonBlank(String value, String name) {
         Objects.requireNonNull(value, () -> name + " must not be null");
         if (value.isBlank()) {
@@ -31,15 +33,18 @@ public final class Arguments {
         return value;
     }
 
+    /** A message to send: any object but {@code null}. */
     public static Object message(Object message) {
         return Objects.requireNonNull(message,
                 "message must not be null: send any non-null object, such as a String or a record");
     }
 
+    /** A handler: not null. */
     public static <T> T handler(T handler) {
         return Objects.requireNonNull(handler, "handler must not be null: pass a lambda such as message -> ...");
     }
 
+    /** The class of the messages to receive: not null, and not a primitive type (its wrapper is what arrives). */
     public static <T> Class<T> type(Class<T> type) {
         Objects.requireNonNull(type, "type must not be null: pass the class of the messages to receive, such as String.class");
         if (type.isPrimitive()) {
@@ -49,10 +54,12 @@ public final class Arguments {
         return type;
     }
 
+    /** Any argument that must not be null; {@code name} names it in the message. */
     public static <T> T notNull(T value, String name) {
         return Objects.requireNonNull(value, () -> name + " must not be null");
     }
 
+    /** A count of at least 1; {@code name} names it in the message. */
     public static int positive(int value, String name) {
         if (value < 1) {
             throw new IllegalArgumentException(name + " must be at least 1 (got " + value + ")");
@@ -60,6 +67,7 @@ public final class Arguments {
         return value;
     }
 
+    /** A count of at least 1; {@code name} names it in the message. */
     public static long positive(long value, String name) {
         if (value < 1) {
             throw new IllegalArgumentException(name + " must be at least 1 (got " + value + ")");

@@ -24,6 +24,7 @@ public record TransportEnvelope(String originNode, long sequence, @Nullable Stri
         this(originNode, sequence, topic, payload, 0);
     }
 
+    /** Checks the components: origin and payload present, sequence from 1, send time not negative. */
     public TransportEnvelope {
         Objects.requireNonNull(originNode, "originNode must not be null");
         Objects.requireNonNull(payload, "payload must not be null");
