@@ -28,6 +28,8 @@ final class AttachedSubscription implements Registration {
     /** Takes the subscription on an attached page; {@code null} once read back from a serialized session. */
     private final transient Function<PubSub, Registration> start;
     private transient Registration current;
+    /** The page {@link #current} was taken on. */
+    private transient UI currentPage;
     private final Registration onAttach;
     private final Registration onDetach;
     private boolean removed;
@@ -56,17 +58,22 @@ final class AttachedSubscription implements Registration {
         return binding;
     }
 
+    @SuppressWarnings("ReferenceEquality") // a page is one UI object
     private void start(UI ui) {
-        if (removed || start == null) {
+        if (removed || start == null || (current != null && currentPage == ui)) {
+            // the second call for one attach: bound from the component's own onAttach, which runs before Vaadin
+            // fires the attach event to the listener just added
             return;
         }
         stop();
         current = start.apply(PubSub.of(ui));
+        currentPage = ui;
     }
 
     private void stop() {
         Registration taken = current;
         current = null;
+        currentPage = null;
         if (taken != null) {
             taken.remove();
         }

@@ -1,11 +1,19 @@
 package dev.flowpubsub;
 
 import com.vaadin.flow.component.Component;
+import com.vaadin.flow.component.UI;
 import com.vaadin.flow.function.SerializableRunnable;
 import com.vaadin.flow.server.VaadinService;
 import com.vaadin.flow.shared.Registration;
 import dev.flowpubsub.spi.Arguments;
 import org.jspecify.annotations.NullMarked;
+import org.jspecify.annotations.Nullable;
+
+import java.io.Serial;
+import java.io.Serializable;
+
+import static dev.flowpubsub.TopicAuthorizer.Action.JOIN;
+import static dev.flowpubsub.TopicAuthorizer.Action.SUBSCRIBE;
 
 /**
  * Subscriptions that follow a component, from {@link PubSub#whileAttached(Component)}: each is taken on the
@@ -22,11 +30,16 @@ import org.jspecify.annotations.NullMarked;
  * }
  * }</pre>
  *
- * <p>Each call returns a {@link Registration} whose {@code remove()} ends it for good (unsubscribed now if
- * attached; the next attach does not subscribe again). Arguments are checked at the call. Called while the
- * component is attached, the subscription is taken at once, so what the page may not do (see
- * {@link TopicAuthorizer}) fails at the call; called before (in a view's constructor, the usual place), it is taken
- * at the first attach, and a refusal is then thrown from that attach.
+ * <p>Call it once, where the component is built (a view's constructor): each call binds one more subscription, so
+ * calling it from {@code onAttach} would add one per attach. Each call returns a {@link Registration} whose
+ * {@code remove()} ends it for good (unsubscribed now if attached; the next attach does not subscribe again).
+ * Arguments are checked at the call, and so is what the page may do (see {@link TopicAuthorizer}): the current page
+ * is asked before the first attach, and the component's page when it is attached. Should the authorizer refuse at a
+ * later attach, the refusal is thrown from that attach.
+ *
+ * <p>The page-scoped {@code unsubscribe*} verbs of {@link PubSub} end these subscriptions too, until the component
+ * attaches again. Vaadin may serialize the component with its session: read back, what it holds does nothing and
+ * does not subscribe again (its handlers, usually lambdas, are not serialized; see {@link Subscription}).
  *
  * <h2>Threading</h2>
  * Call it, and {@code remove()} what it returns, from a UI thread (a constructor, a listener) or inside
@@ -35,7 +48,10 @@ import org.jspecify.annotations.NullMarked;
  * component.
  */
 @NullMarked
-public final class ComponentPubSub {
+public final class ComponentPubSub implements Serializable {
+
+    @Serial
+    private static final long serialVersionUID = 1L;
 
     private final Component component;
 
@@ -50,6 +66,7 @@ public final class ComponentPubSub {
     public <T> Registration subscribe(Class<T> type, MessageHandler<? super T> handler) {
         Arguments.type(type);
         Arguments.handler(handler);
+        authorizeAhead(SUBSCRIBE, null);
         return AttachedSubscription.bind(component, pubsub -> pubsub.subscribe(type, handler));
     }
 
@@ -57,6 +74,7 @@ public final class ComponentPubSub {
     public <T> Registration subscribeTopic(Topic<T> topic, MessageHandler<? super T> handler) {
         Arguments.notNull(topic, "topic");
         Arguments.handler(handler);
+        authorizeAhead(SUBSCRIBE, topic.name());
         return AttachedSubscription.bind(component, pubsub -> pubsub.subscribeTopic(topic.name(), topic.type(), handler));
     }
 
@@ -64,8 +82,9 @@ public final class ComponentPubSub {
      * Like {@link #subscribeTopic}, first handing the handler the topic's history (see
      * {@link PubSub#subscribeTopicWithHistory(String, Class, MessageHandler)}), then live messages, with no gap and
      * no repeat. Attached again, the component resumes after the last message it was handed, if the history still
-     * holds it: it misses nothing sent while it was detached and sees nothing twice. If the history has moved past
-     * it, it gets the history from its start again, which repeats what it saw and misses what left the history: use
+     * holds it: it misses nothing sent while it was detached and sees nothing twice (nor the messages its own page
+     * sent with {@code sendOthers}, which the page is never handed). If more messages came meanwhile than the history
+     * keeps, it gets the history from its start again, which repeats what it saw and misses what left the history: use
      * {@link #subscribeTopicWithHistory(Topic, MessageHandler, SerializableRunnable)} to be told, and clear what it
      * shows. A topic that keeps no history resumes with live messages only.
      */
@@ -83,9 +102,10 @@ public final class ComponentPubSub {
      * }</pre>
      */
     public <T> Registration subscribeTopicWithHistory(Topic<T> topic, MessageHandler<? super T> handler,
-            @org.jspecify.annotations.Nullable SerializableRunnable fromStart) {
+            @Nullable SerializableRunnable fromStart) {
         Arguments.notNull(topic, "topic");
         Arguments.handler(handler);
+        authorizeAhead(SUBSCRIBE, topic.name());
         HistoryCursor cursor = new HistoryCursor(fromStart);
         return AttachedSubscription.bind(component, pubsub -> pubsub.subscribeTopicWithHistory(topic, handler, cursor));
     }
@@ -105,6 +125,7 @@ public final class ComponentPubSub {
             PubSubHub.get(service).checkEncodable(descriptor,
                     "the presence descriptor of type " + descriptor.getClass().getName());
         }
+        authorizeAhead(JOIN, topic.name());
         return AttachedSubscription.bind(component, pubsub -> pubsub.join(topic.name(), descriptor));
     }
 
@@ -116,7 +137,20 @@ public final class ComponentPubSub {
     public Registration subscribePresence(Topic<?> topic, MessageHandler<PresenceEvent> handler) {
         Arguments.notNull(topic, "topic");
         Arguments.handler(handler);
+        authorizeAhead(SUBSCRIBE, topic.name());
         return AttachedSubscription.bind(component, pubsub -> pubsub.subscribePresence(topic.name(), handler));
+    }
+
+    /**
+     * Before the component's first attach (in a view's constructor), asks the {@link TopicAuthorizer} about the
+     * current page, where the component is about to be shown, so that a refusal fails this call rather than the
+     * attach. Attached, the subscription is taken at once and asked then.
+     */
+    private void authorizeAhead(TopicAuthorizer.Action action, @Nullable String topic) {
+        UI page = UI.getCurrent();
+        if (!component.isAttached() && page != null && page.getSession() != null) {
+            PubSubHub.get(page.getSession().getService()).authorize(page, action, topic);
+        }
     }
 
     @Override

@@ -75,6 +75,9 @@ final class Dispatcher {
     private volatile Cluster cluster;
     private volatile long heartbeatNanos;
     private final AtomicLong joinIds = new AtomicLong();
+    /** Hubs created in this JVM, numbered: a component's history cursor tells one hub's messages from another's. */
+    private static final AtomicLong HUBS = new AtomicLong();
+    private final long number = HUBS.incrementAndGet();
     private final AtomicBoolean fanOutScheduled = new AtomicBoolean();
     private final AtomicBoolean pushChecked = new AtomicBoolean();
     /** Set when the hub starts closing: nothing new is accepted, but the hub's own work (leaves) still runs. */
@@ -167,7 +170,7 @@ final class Dispatcher {
     Registration subscribeWithHistory(UI ui, String topic, Class<?> type, TopicMessageHandler<Object> handler,
             HistoryCursor cursor) {
         Subscription subscription = add(ui, topic, type, handler, false, cursor);
-        HistoryCursor.Position after = cursor == null ? null : cursor.position();
+        HistoryCursor.Position after = cursor == null ? null : cursor.follow(number);
         control(() -> startHistory(topic, subscription, after));
         return subscription;
     }
@@ -284,7 +287,9 @@ final class Dispatcher {
     /** Activates a history subscription from after the message it last saw ({@code null}: from the start). */
     private void activate(Subscription subscription, List<Envelope> history, HistoryCursor.Position after) {
         if (subscription.isActive()) {
-            HistoryCursor.Resumption resumption = HistoryCursor.resume(history, after);
+            UI page = subscription.endpoint.ui;
+            HistoryCursor.Resumption resumption = HistoryCursor.resume(history, after, number,
+                    histories.lastDropped(subscription.topic), kept -> histories.sentToOthersBy(kept, page));
             subscription.endpoint.enqueue(new Activation(subscription, resumption.snapshot(), resumption.restarted()));
         }
     }

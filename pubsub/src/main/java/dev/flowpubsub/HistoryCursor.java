@@ -2,22 +2,36 @@ package dev.flowpubsub;
 
 import org.jspecify.annotations.Nullable;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Predicate;
 
 /**
  * Where a component's history subscription got to in its topic, so that, attached again, it resumes after the last
  * message it was handed instead of from the start of the history. It outlives the subscriptions it follows: one per
  * {@code subscribeTopicWithHistory} of a {@link ComponentPubSub}, a new subscription at each attach.
  *
- * <p>Threading: {@link #passed} runs in the page's batch and {@link #position} where the page subscribes: both under
+ * <p>Threading: {@link #passed} runs in the page's batch and {@link #follow} where the page subscribes: both under
  * the page's session lock, so the fields need nothing more. The fan-out task gets only the immutable
  * {@link Position}.
  */
 final class HistoryCursor {
 
-    /** A message of the topic, by its identity across nodes: the node that sent it and its number there. */
-    record Position(@Nullable String origin, long sequence) {
+    /**
+     * A message of the topic, by its identity across nodes (the node that sent it and its number there), as seen
+     * through the hub numbered {@code hub}: numbers of a hub without transport mean nothing to another hub.
+     */
+    record Position(long hub, @Nullable String origin, long sequence) {
+
+        /** A subscription of the hub numbered {@code hub} that was handed nothing: no message is at this position. */
+        static Position nothingSeen(long hub) {
+            return new Position(hub, null, NOTHING);
+        }
+
+        boolean isNothing() {
+            return sequence == NOTHING;
+        }
 
         boolean is(Envelope envelope) {
             return envelope.originSequence() == sequence && Objects.equals(envelope.origin(), origin);
@@ -28,21 +42,30 @@ final class HistoryCursor {
     record Resumption(List<Envelope> snapshot, boolean restarted) {
     }
 
+    /** No message has this number: numbers start at 1 (0 is the hub's own messages, which keep no history). */
+    private static final long NOTHING = -1;
+
     private final @Nullable Runnable onRestart;
     private @Nullable Position last;
+    /** The hub of the subscription taken last (0 before the first): the one whose messages {@link #passed} sees. */
+    private long hub;
 
     HistoryCursor(@Nullable Runnable onRestart) {
         this.onRestart = onRestart;
     }
 
-    /** The subscription was handed this message (whether its type matched or not). Page batch, session lock held. */
-    void passed(Envelope envelope) {
-        last = new Position(envelope.origin(), envelope.originSequence());
+    /**
+     * A subscription is taken on the hub numbered {@code hub}: returns where the last one got to. Session lock held.
+     */
+    @Nullable Position follow(long hub) {
+        Position seen = last != null ? last : this.hub != 0 ? Position.nothingSeen(this.hub) : null;
+        this.hub = hub;
+        return seen;
     }
 
-    /** The last message passed, or {@code null} before the first. Session lock held. */
-    @Nullable Position position() {
-        return last;
+    /** The subscription was handed this message (whether its type matched or not). Page batch, session lock held. */
+    void passed(Envelope envelope) {
+        last = new Position(hub, envelope.origin(), envelope.originSequence());
     }
 
     /** Tells the component its history starts over; inside the page's access. */
@@ -53,19 +76,46 @@ final class HistoryCursor {
     }
 
     /**
-     * What a subscription that last saw {@code after} is handed from the topic's history {@code snapshot}: what
-     * follows that message if the history still holds it; everything, marked restarted, if the history has moved past
-     * it; nothing more than the history before a first message ({@code after == null}).
+     * What a subscription on the hub numbered {@code hub} that last saw {@code after} is handed from the topic's
+     * history {@code snapshot}. At the first attach ({@code after == null}): all of it. After an attachment that was
+     * handed nothing: all of it but what this page sent to the others, or, if some has left the history meanwhile,
+     * all of it marked restarted. If the history still holds
+     * that message, or it is the one that last left the history ({@code lastDropped}): what follows it, without the
+     * messages this page sent to the others ({@code sentByThisPage}), which the page is never handed. Otherwise the
+     * history has moved past it, or it is from another hub: all of it, marked restarted. A history that holds nothing
+     * resumes with nothing, not restarted: live messages only.
      */
-    static Resumption resume(List<Envelope> snapshot, @Nullable Position after) {
+    static Resumption resume(List<Envelope> snapshot, @Nullable Position after, long hub,
+            @Nullable Envelope lastDropped, Predicate<Envelope> sentByThisPage) {
         if (after == null || snapshot.isEmpty()) {
             return new Resumption(snapshot, false);
         }
-        for (int i = snapshot.size() - 1; i >= 0; i--) {
-            if (after.is(snapshot.get(i))) {
-                return new Resumption(snapshot.subList(i + 1, snapshot.size()), false);
+        if (after.hub() == hub) {
+            if (after.isNothing()) {
+                // handed nothing while it was attached, so it saw what the history held then: nothing; all of it came
+                // after, unless some has left the history since
+                return lastDropped == null ? new Resumption(without(snapshot, sentByThisPage), false)
+                        : new Resumption(snapshot, true);
+            }
+            for (int i = snapshot.size() - 1; i >= 0; i--) {
+                if (after.is(snapshot.get(i))) {
+                    return new Resumption(without(snapshot.subList(i + 1, snapshot.size()), sentByThisPage), false);
+                }
+            }
+            if (lastDropped != null && after.is(lastDropped)) {
+                return new Resumption(without(snapshot, sentByThisPage), false);
             }
         }
         return new Resumption(snapshot, true);
+    }
+
+    private static List<Envelope> without(List<Envelope> messages, Predicate<Envelope> excluded) {
+        List<Envelope> kept = new ArrayList<>(messages.size());
+        for (Envelope envelope : messages) {
+            if (!excluded.test(envelope)) {
+                kept.add(envelope);
+            }
+        }
+        return kept;
     }
 }

@@ -1,13 +1,16 @@
 package dev.flowpubsub;
 
+import com.vaadin.flow.component.UI;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.lang.ref.WeakReference;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,11 +38,23 @@ final class TopicHistories {
         protected boolean removeEldestEntry(Map.Entry<String, ArrayDeque<Envelope>> eldest) {
             if (size() > MAX_TOPICS) {
                 completed.remove(eldest.getKey());
+                lastDropped.remove(eldest.getKey());
+                eldest.getValue().forEach(sentToOthersBy::remove);
                 return true;
             }
             return false;
         }
     };
+    /**
+     * The message that last left each topic's history, so that a component which saw exactly that one resumes with the
+     * whole history rather than starting over (see {@link HistoryCursor#resume}).
+     */
+    private final Map<String, Envelope> lastDropped = new HashMap<>();
+    /**
+     * The page that sent each kept {@code sendOthers} message, held weakly (history must not keep a page reachable):
+     * a component of that page that resumes is not handed it, as the page never is (see {@link HistoryCursor}).
+     */
+    private final IdentityHashMap<Envelope, WeakReference<UI>> sentToOthersBy = new IdentityHashMap<>();
     /** Topics whose history was completed from the engine. */
     private final Set<String> completed = new HashSet<>();
     /** Topics whose history is being read from the engine, with the subscriptions that wait for it. */
@@ -81,11 +96,32 @@ final class TopicHistories {
         }
         ArrayDeque<Envelope> history = histories.computeIfAbsent(envelope.topic(), t -> new ArrayDeque<>());
         // without the sender's UI (sendOthers): history must not keep a page reachable
-        history.addLast(new Envelope(envelope.topic(), envelope.message(), null, envelope.origin(),
-                envelope.originSequence(), envelope.sentNanos()));
-        while (history.size() > size) {
-            history.pollFirst();
+        Envelope kept = new Envelope(envelope.topic(), envelope.message(), null, envelope.origin(),
+                envelope.originSequence(), envelope.sentNanos());
+        history.addLast(kept);
+        if (envelope.skip() != null) {
+            sentToOthersBy.put(kept, new WeakReference<>(envelope.skip()));
         }
+        while (history.size() > size) {
+            drop(envelope.topic(), history.pollFirst());
+        }
+    }
+
+    private void drop(String topic, Envelope dropped) {
+        lastDropped.put(topic, dropped);
+        sentToOthersBy.remove(dropped);
+    }
+
+    /** The message that last left the topic's history, or {@code null} if none has. */
+    @Nullable Envelope lastDropped(String topic) {
+        return lastDropped.get(topic);
+    }
+
+    /** Whether {@code page} sent this kept message with {@code sendOthers}, so it must never be handed it. */
+    @SuppressWarnings("ReferenceEquality") // a page is one UI object
+    boolean sentToOthersBy(Envelope kept, UI page) {
+        WeakReference<UI> sender = sentToOthersBy.get(kept);
+        return sender != null && sender.get() == page;
     }
 
     /** What the topic keeps now, oldest first. */
@@ -146,7 +182,7 @@ final class TopicHistories {
         }
         merged.addAll(history);
         while (merged.size() > size) {
-            merged.pollFirst();
+            drop(topic, merged.pollFirst());
         }
         histories.put(topic, merged);
     }

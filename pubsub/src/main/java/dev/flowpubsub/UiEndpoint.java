@@ -100,8 +100,8 @@ final class UiEndpoint implements PushWatch.PushListener, DeliveryLanes.Page {
     /**
      * The page's detach listener. It lives in the UI, which Vaadin may serialize with its session (session
      * persistence, replication): the hub's state of the page is not serialized with it. Read back, the page has
-     * none of its page-scoped subscriptions or presences any more (its view can subscribe again, as a
-     * component-scoped subscription does when its component next attaches), and one log line says how many ended.
+     * none of its subscriptions or presences any more, page-scoped or component-scoped (a view read back can
+     * subscribe again), and one log line says how many ended.
      */
     static final class DetachWatch implements ComponentEventListener<DetachEvent> {
 

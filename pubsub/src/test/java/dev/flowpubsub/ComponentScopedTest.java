@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.IntStream;
@@ -176,6 +177,56 @@ class ComponentScopedTest {
 
     @Test
     void historyOnAttachAgain_countsMessagesOfOtherTypesAsSeen() {
+        PubSubHub hub = PubSubHub.builder().history(HistoryPolicy.keep(2, "room:")).install(app.service);
+        UI ui = app.browser().pushTab();
+        Inbox inbox = new Inbox(ui);
+        AtomicInteger restarts = new AtomicInteger();
+        Div view = new Div();
+        ui.accessSynchronously(() -> {
+            ui.add(view);
+            PubSub.whileAttached(view).subscribeTopicWithHistory(ROOM, inbox::add, restarts::incrementAndGet);
+        });
+        hub.sendAllOnTopic(ROOM, 1);
+        hub.sendAllOnTopic("room:lobby", "a string, which the component skips but has seen");
+        app.deliver();
+
+        ui.accessSynchronously(() -> ui.remove(view));
+        hub.sendAllOnTopic(ROOM, 2);
+        hub.sendAllOnTopic(ROOM, 3); // the history keeps 2 and 3; the string left it last
+        app.deliver();
+        ui.accessSynchronously(() -> ui.add(view));
+        app.deliver();
+
+        assertThat(inbox.messages).containsExactly(1, 2, 3);
+        assertThat(restarts).as("nothing it had not seen left the history").hasValue(0);
+    }
+
+    @Test
+    void historyOnAttachAgain_afterExactlyAsManyMessagesAsTheHistoryKeeps_handsThemAll_withoutStartingOver() {
+        PubSubHub hub = PubSubHub.builder().history(HistoryPolicy.keep(3, "room:")).install(app.service);
+        UI ui = app.browser().pushTab();
+        Inbox inbox = new Inbox(ui);
+        AtomicInteger restarts = new AtomicInteger();
+        Div view = new Div();
+        ui.accessSynchronously(() -> {
+            ui.add(view);
+            PubSub.whileAttached(view).subscribeTopicWithHistory(ROOM, inbox::add, restarts::incrementAndGet);
+        });
+        hub.sendAllOnTopic(ROOM, 1);
+        app.deliver();
+
+        ui.accessSynchronously(() -> ui.remove(view));
+        IntStream.rangeClosed(2, 4).forEach(n -> hub.sendAllOnTopic(ROOM, n)); // 1 leaves the history
+        app.deliver();
+        ui.accessSynchronously(() -> ui.add(view));
+        app.deliver();
+
+        assertThat(inbox.messages).containsExactly(1, 2, 3, 4);
+        assertThat(restarts).hasValue(0);
+    }
+
+    @Test
+    void historyOnAttachAgain_neverHandsThePageWhatItSentToTheOthers() {
         PubSubHub hub = PubSubHub.builder().history(HistoryPolicy.keep(5, "room:")).install(app.service);
         UI ui = app.browser().pushTab();
         Inbox inbox = new Inbox(ui);
@@ -184,17 +235,70 @@ class ComponentScopedTest {
             ui.add(view);
             PubSub.whileAttached(view).subscribeTopicWithHistory(ROOM, inbox::add);
         });
-        hub.sendAllOnTopic(ROOM, 1);
-        hub.sendAllOnTopic("room:lobby", "a string, which the component skips");
+        ui.accessSynchronously(() -> PubSub.current().sendOthersOnTopic(ROOM, 1)); // shown by the view itself, say
+        app.deliver();
+        hub.sendAllOnTopic(ROOM, 2);
+        ui.accessSynchronously(() -> PubSub.current().sendOthersOnTopic(ROOM, 3));
         app.deliver();
 
         ui.accessSynchronously(() -> ui.remove(view));
+        ui.accessSynchronously(() -> PubSub.current().sendOthersOnTopic(ROOM, 4));
+        hub.sendAllOnTopic(ROOM, 5);
+        app.deliver();
+        ui.accessSynchronously(() -> ui.add(view));
+        app.deliver();
+
+        assertThat(inbox.messages).containsExactly(2, 5);
+    }
+
+    @Test
+    void historyOnAttachAgain_afterAnAttachmentThatSawNothing_handsWhatCameSince() {
+        PubSubHub hub = PubSubHub.builder().history(HistoryPolicy.keep(5, "room:")).install(app.service);
+        UI ui = app.browser().pushTab();
+        Inbox inbox = new Inbox(ui);
+        AtomicInteger restarts = new AtomicInteger();
+        Div view = new Div();
+        ui.accessSynchronously(() -> {
+            ui.add(view);
+            PubSub.whileAttached(view).subscribeTopicWithHistory(ROOM, inbox::add, restarts::incrementAndGet);
+        });
+        app.deliver();
+        ui.accessSynchronously(() -> {
+            ui.remove(view);
+            PubSub.current().sendOthersOnTopic(ROOM, 1);
+        });
         hub.sendAllOnTopic(ROOM, 2);
         app.deliver();
         ui.accessSynchronously(() -> ui.add(view));
         app.deliver();
 
-        assertThat(inbox.messages).containsExactly(1, 2);
+        assertThat(inbox.messages).containsExactly(2);
+        assertThat(restarts).hasValue(0);
+    }
+
+    @Test
+    void boundFromTheComponentsOwnOnAttach_isTakenOnceForThatAttach() {
+        UI ui = app.browser().pushTab();
+        UI watcher = app.browser().pushTab();
+        Inbox events = new Inbox(watcher);
+        watcher.accessSynchronously(() -> PubSub.current().subscribePresence("room:lobby",
+                event -> events.add(event.kind() + " " + event.presence().descriptor())));
+        Div view = new Div() {
+            private boolean bound;
+
+            @Override
+            protected void onAttach(com.vaadin.flow.component.AttachEvent attach) {
+                if (!bound) {
+                    bound = true;
+                    PubSub.whileAttached(this).join(ROOM, "Ann");
+                }
+            }
+        };
+        ui.accessSynchronously(() -> ui.add(view));
+        app.deliver();
+
+        assertThat(events.messages).containsExactly("JOIN Ann");
+        assertThat(app.hub().presence("room:lobby")).hasSize(1);
     }
 
     @Test
@@ -270,7 +374,7 @@ class ComponentScopedTest {
     }
 
     @Test
-    void whatThePageMayNotDo_failsAtTheCall_whenAttached_andAtTheAttach_otherwise() {
+    void whatThePageMayNotDo_failsAtTheCall_attachedOrNotYet() {
         PubSubHub.builder().authorizer((page, action, topic) -> !"room:secret".equals(topic)).install(app.service);
         Topic<String> secret = Topic.of("room:secret", String.class);
         UI ui = app.browser().pushTab();
@@ -280,9 +384,25 @@ class ComponentScopedTest {
             ui.add(attached);
             assertThatThrownBy(() -> PubSub.whileAttached(attached).subscribeTopic(secret, message -> { }))
                     .isInstanceOf(PubSubAccessDeniedException.class);
-            PubSub.whileAttached(later).subscribeTopic(secret, message -> { });
-            assertThatThrownBy(() -> ui.add(later)).isInstanceOf(PubSubAccessDeniedException.class);
+            assertThatThrownBy(() -> PubSub.whileAttached(later).subscribeTopic(secret, message -> { }))
+                    .as("asked about the current page before the first attach")
+                    .isInstanceOf(PubSubAccessDeniedException.class);
+            ui.add(later);
         });
+        assertThat(PubSub.of(ui).subscriptionCount()).isZero();
+    }
+
+    @Test
+    void anAuthorizerThatRefusesAtALaterAttach_throwsFromThatAttach() {
+        AtomicBoolean allowed = new AtomicBoolean(true);
+        PubSubHub.builder().authorizer((page, action, topic) -> allowed.get()).install(app.service);
+        UI ui = app.browser().pushTab();
+        Div view = new Div();
+        ui.accessSynchronously(() -> PubSub.whileAttached(view).subscribeTopic(NEWS, message -> { }));
+        allowed.set(false);
+
+        ui.accessSynchronously(() -> assertThatThrownBy(() -> ui.add(view))
+                .isInstanceOf(PubSubAccessDeniedException.class));
         assertThat(PubSub.of(ui).subscriptionCount()).isZero();
     }
 
