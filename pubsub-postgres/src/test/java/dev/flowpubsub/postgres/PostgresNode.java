@@ -18,7 +18,15 @@ final class PostgresNode implements AutoCloseable {
 
     PostgresNode(String jdbcUrl, UnaryOperator<PostgresTransport.Builder> settings,
                  UnaryOperator<PubSubHub.Builder> hubSettings) {
-        transport = settings.apply(PostgresTransport.builder(jdbcUrl).username("postgres")).build();
+        this(settings.apply(PostgresTransport.builder(jdbcUrl).username("postgres")).build(), hubSettings);
+    }
+
+    PostgresNode(PostgresTransport transport) {
+        this(transport, hubSettings -> hubSettings);
+    }
+
+    private PostgresNode(PostgresTransport transport, UnaryOperator<PubSubHub.Builder> hubSettings) {
+        this.transport = transport;
         hub = hubSettings.apply(PubSubHub.builder().transport(transport).codec(JsonCodec.allowing())
                 .queueCapacity(100_000)).install(app.service);
     }

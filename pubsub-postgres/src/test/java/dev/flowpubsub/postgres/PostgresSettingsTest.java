@@ -1,0 +1,101 @@
+package dev.flowpubsub.postgres;
+
+import dev.flowpubsub.Inbox;
+import dev.flowpubsub.testsupport.PostgresServer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** The transport's options on a real PostgreSQL: polling only, other names, a schema the team manages, secrets. */
+class PostgresSettingsTest {
+
+    @RegisterExtension
+    final PostgresTestbed testbed = new PostgresTestbed();
+
+    private Connection connect() throws Exception {
+        return DriverManager.getConnection(testbed.postgres().jdbcUrl(), "postgres", null);
+    }
+
+    @Test
+    void withoutListen_readersPoll_andMessagesStillCross() {
+        PostgresNode a = testbed.node(settings -> settings.listen(false).pollInterval(Duration.ofMillis(50)));
+        PostgresNode b = testbed.node(settings -> settings.listen(false).pollInterval(Duration.ofMillis(50)));
+        Inbox onB = b.page("t");
+
+        a.hub.sendAllOnTopic("t", "polled");
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> onB.messages.contains("polled"));
+        assertThat(b.hub.transportHealth().orElseThrow().details()).containsEntry("wakeUp", "poll");
+    }
+
+    @Test
+    void withListen_healthSaysReadersAreWokenByNotifications() {
+        PostgresNode a = testbed.node();
+        await().atMost(Duration.ofSeconds(10)).until(() -> a.hub.transportHealth().orElseThrow().up());
+        assertThat(a.hub.transportHealth().orElseThrow().details()).containsEntry("wakeUp", "listen");
+    }
+
+    @Test
+    void otherSchemaAndTable_areCreated_andUsed() throws Exception {
+        PostgresNode a = testbed.node(settings -> settings.schema("bus").table("chat"));
+        PostgresNode b = testbed.node(settings -> settings.schema("bus").table("chat"));
+        Inbox onB = b.page("t");
+
+        a.hub.sendAllOnTopic("t", "in bus.chat_log");
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> onB.messages.contains("in bus.chat_log"));
+        try (Connection connection = connect(); Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery("SELECT count(*) FROM bus.chat_log WHERE topic = 't'::bytea")) {
+            rows.next();
+            assertThat(rows.getInt(1)).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void withoutCreateSchema_healthSaysWhatToRun_untilTheShippedScriptRan() throws Exception {
+        PostgresNode a = testbed.node(settings -> settings.createSchema(false));
+        await().atMost(Duration.ofSeconds(10)).until(() -> String.valueOf(
+                a.hub.transportHealth().orElseThrow().details().get("lastError")).contains("schema.sql"));
+        assertThat(a.hub.transportHealth().orElseThrow().up()).isFalse();
+
+        String script;
+        try (InputStream in = PostgresTransport.class.getResourceAsStream("schema.sql")) {
+            script = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        try (Connection connection = connect(); Statement statement = connection.createStatement()) {
+            statement.execute(script);
+        }
+        PostgresNode b = testbed.node(settings -> settings.createSchema(false));
+        Inbox onB = b.page("t");
+        await().atMost(Duration.ofSeconds(15)).until(() -> a.hub.transportHealth().orElseThrow().up());
+        a.hub.sendAllOnTopic("t", "after the migration");
+        await().atMost(Duration.ofSeconds(10)).until(() -> onB.messages.contains("after the migration"));
+    }
+
+    @Test
+    void wrongPassword_isNeverShown_inHealthOrToString() {
+        try (PostgresServer guarded = PostgresServer.start("right-one")) {
+            PostgresTransport transport = PostgresTransport.builder(guarded.jdbcUrl() + "?password=wrong-one")
+                    .username("postgres").password("wrong-one").commandTimeout(Duration.ofSeconds(1))
+                    .pollInterval(Duration.ofMillis(100)).build();
+            PostgresNode node = testbed.closeLater(new PostgresNode(transport));
+            await().atMost(Duration.ofSeconds(10)).until(() -> node.hub.transportHealth().orElseThrow().details()
+                    .containsKey("lastError") && !"not connected yet".equals(
+                    node.hub.transportHealth().orElseThrow().details().get("lastError")));
+            String shown = node.hub.transportHealth().orElseThrow() + " " + transport;
+            assertThat(shown).contains("password authentication failed").doesNotContain("wrong-one")
+                    .doesNotContain("right-one");
+            node.close();
+        }
+    }
+}
