@@ -142,8 +142,17 @@ final class PostgresSchema {
 
     /* --- statements --- */
 
-    String appendLockSql() {
-        return "SELECT pg_advisory_xact_lock(" + LOCK_SPACE + ", " + appendLock + ")";
+    /**
+     * Bounds the appending transaction on the server's side, then takes the append lock, in one round trip: a
+     * writer that stalls or is cut off inside its transaction (without the connection closing) would otherwise hold
+     * every node's appends until PostgreSQL noticed the dead connection, which TCP keepalive does only after hours.
+     * {@code idle_in_transaction_session_timeout} ends such a session, and so its lock, after {@code timeoutMillis};
+     * {@code lock_timeout} fails a wait for the lock that long, to be retried. Both {@code SET LOCAL}: a pooled
+     * connection goes back to the pool without them.
+     */
+    String appendLockSql(long timeoutMillis) {
+        return "SET LOCAL idle_in_transaction_session_timeout = " + timeoutMillis + "; SET LOCAL lock_timeout = "
+                + timeoutMillis + "; SELECT pg_advisory_xact_lock(" + LOCK_SPACE + ", " + appendLock + ")";
     }
 
     String insertSql() {

@@ -10,6 +10,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.sql.Types;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -28,7 +29,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * column hands out the ids), notifies and commits; PostgreSQL releases the lock only after the commit is visible. So
  * a transaction that gets larger ids can only insert after every transaction with smaller ids has committed (or
  * rolled back, leaving a gap no one will fill), and a reader that reads {@code id > last} never passes a row that
- * commits later. The cost: appends of all nodes are serialized, one batch at a time; batching keeps that cheap.
+ * commits later. The cost: appends of all nodes are serialized, one batch at a time; batching keeps that cheap. A
+ * writer stalled inside its transaction cannot hold the others up for longer than {@code commandTimeout}: the
+ * server ends such a session (see {@link PostgresSchema#appendLockSql}).
  *
  * <h2>Retries</h2>
  * A batch commits whole or not at all. A retry after a lost reply to {@code COMMIT} inserts nothing twice: the log
@@ -226,8 +229,8 @@ final class PostgresWriter implements Runnable {
     private void append(Connection connection, List<TransportEnvelope> batch) throws SQLException {
         connection.setAutoCommit(false);
         try {
-            try (PreparedStatement lock = connection.prepareStatement(schema.appendLockSql())) {
-                lock.executeQuery().close(); // held until the commit
+            try (Statement lock = connection.createStatement()) {
+                lock.execute(schema.appendLockSql(settings.commandTimeout().toMillis())); // held until the commit
             }
             Map<String, Integer> historyTopics = new LinkedHashMap<>();
             try (PreparedStatement insert = connection.prepareStatement(schema.insertSql())) {

@@ -122,6 +122,28 @@ class PostgresFaultTest {
     }
 
     @Test
+    void writerStalledInsideItsAppendTransaction_holdsTheOthersUpOnlyForTheCommandTimeout() throws Exception {
+        PostgresNode a = testbed.node(PostgresFaultTest::quick);
+        PostgresNode b = testbed.node(PostgresFaultTest::quick);
+        Inbox onB = b.page("flow");
+        a.hub.sendAllOnTopic("flow", "a:0");
+        await().atMost(Duration.ofSeconds(10)).until(() -> Sender.from(onB, "a").size() == 1);
+
+        // what a writer frozen or cut off after taking the lock leaves behind: a session idle in its transaction
+        try (java.sql.Connection stalled = java.sql.DriverManager.getConnection(testbed.postgres().jdbcUrl(),
+                "postgres", null); java.sql.Statement statement = stalled.createStatement()) {
+            stalled.setAutoCommit(false);
+            statement.execute(new PostgresSchema("public", "flow_pubsub").appendLockSql(1_000));
+            long before = System.nanoTime();
+            a.hub.sendAllOnTopic("flow", "a:1");
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> Sender.from(onB, "a").size() == 2);
+            assertThat(Duration.ofNanos(System.nanoTime() - before)).as("the server ended the stalled session")
+                    .isLessThan(Duration.ofSeconds(8));
+        }
+    }
+
+    @Test
     void nodeAwayLongerThanTheLogKeepsRows_countsWhatItMissed_andGetsTheRestInOrder() {
         TcpProxy bNetwork = closeLater(new TcpProxy(testbed.postgres().port()));
         UnaryOperator<PostgresTransport.Builder> short100 =
