@@ -356,6 +356,14 @@ public final class PostgresServer implements AutoCloseable {
         }
     }
 
+    /** CPU time (user and system) of the server's live processes so far: the postmaster and every backend. */
+    public java.time.Duration cpuTime() {
+        return ProcessHandle.of(postmasterPid).map(postmaster -> java.util.stream.Stream.concat(Stream.of(postmaster),
+                        postmaster.descendants())
+                .map(process -> process.info().totalCpuDuration().orElse(java.time.Duration.ZERO))
+                .reduce(java.time.Duration.ZERO, java.time.Duration::plus)).orElse(java.time.Duration.ZERO);
+    }
+
     public boolean isRunning() {
         return postmasterPid > 0 && ProcessHandle.of(postmasterPid).map(ProcessHandle::isAlive).orElse(false);
     }
