@@ -111,13 +111,26 @@ final class PostgresSchema {
         return statements;
     }
 
-    /** Creates what is missing, in one transaction under an advisory lock. Leaves auto-commit on. */
+    /**
+     * Creates what is missing, in one transaction under an advisory lock. Leaves auto-commit on. An existing schema
+     * is not created again: {@code CREATE SCHEMA IF NOT EXISTS} checks the privilege to create schemas in the
+     * database before it looks, and an application's user often has none.
+     */
     void create(Connection connection) throws SQLException {
+        boolean schemaExists;
+        try (var exists = connection.prepareStatement("SELECT to_regnamespace(?) IS NOT NULL")) {
+            exists.setString(1, schema);
+            try (var result = exists.executeQuery()) {
+                schemaExists = result.next() && result.getBoolean(1);
+            }
+        }
         connection.setAutoCommit(false);
         try (Statement statement = connection.createStatement()) {
             statement.execute("SELECT pg_advisory_xact_lock(" + LOCK_SPACE + ", " + ddlLock + ")");
             for (String ddl : ddl()) {
-                statement.execute(ddl);
+                if (!(schemaExists && ddl.startsWith("CREATE SCHEMA"))) {
+                    statement.execute(ddl);
+                }
             }
             connection.commit();
         } catch (SQLException | RuntimeException e) {

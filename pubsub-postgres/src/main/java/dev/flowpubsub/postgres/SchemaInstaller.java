@@ -2,18 +2,20 @@ package dev.flowpubsub.postgres;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Makes sure the tables exist before the node first reads or writes: creates them when missing (the default), or,
  * for teams that run {@code schema.sql} themselves, fails with what to do when they are not there. Done once per
  * transport, by whichever loop reaches PostgreSQL first; a failure is retried at the next connection.
  *
- * <p>Threading: the reader and writer threads; {@code synchronized}, held only while checking.
+ * <p>Threading: the reader and writer threads; a lock (not a monitor, as it is held around I/O) serializes them.
  */
 final class SchemaInstaller {
 
     private final PostgresSchema schema;
     private final boolean create;
+    private final ReentrantLock lock = new ReentrantLock();
     private volatile boolean ready;
 
     SchemaInstaller(PostgresSchema schema, boolean create) {
@@ -25,7 +27,8 @@ final class SchemaInstaller {
         if (ready) {
             return;
         }
-        synchronized (this) {
+        lock.lock();
+        try {
             if (ready) {
                 return;
             }
@@ -38,6 +41,8 @@ final class SchemaInstaller {
                         + "them (createSchema(true), pubsub.postgres.create-schema=true)");
             }
             ready = true;
+        } finally {
+            lock.unlock();
         }
     }
 

@@ -62,6 +62,22 @@ class PostgresSettingsTest {
     }
 
     @Test
+    void anApplicationUser_thatMayCreateTablesButNoSchema_getsItsTablesCreated() throws Exception {
+        try (Connection connection = connect(); Statement statement = connection.createStatement()) {
+            statement.execute("CREATE ROLE app LOGIN");
+            statement.execute("GRANT CREATE ON SCHEMA public TO app"); // as an app's own schema would; not the database
+        }
+        PostgresNode a = testbed.node(settings -> settings.username("app"));
+        PostgresNode b = testbed.node(settings -> settings.username("app"));
+        Inbox onB = b.page("t");
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> a.hub.transportHealth().orElseThrow().up());
+        a.hub.sendAllOnTopic("t", "as app");
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> onB.messages.contains("as app"));
+    }
+
+    @Test
     void withoutCreateSchema_healthSaysWhatToRun_untilTheShippedScriptRan() throws Exception {
         PostgresNode a = testbed.node(settings -> settings.createSchema(false));
         await().atMost(Duration.ofSeconds(10)).until(() -> String.valueOf(
