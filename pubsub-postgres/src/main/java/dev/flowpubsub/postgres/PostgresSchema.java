@@ -161,11 +161,14 @@ final class PostgresSchema {
      * every node's appends until PostgreSQL noticed the dead connection, which TCP keepalive does only after hours.
      * {@code idle_in_transaction_session_timeout} ends such a session, and so its lock, after {@code timeoutMillis};
      * {@code lock_timeout} fails a wait for the lock that long, to be retried. Both {@code SET LOCAL}: a pooled
-     * connection goes back to the pool without them.
+     * connection goes back to the pool without them. The {@code NOTIFY} goes out at the commit (and not at all on a
+     * rollback) wherever it stands in the transaction, so it rides in the same round trip. The channel is a checked
+     * identifier.
      */
     String appendLockSql(long timeoutMillis) {
         return "SET LOCAL idle_in_transaction_session_timeout = " + timeoutMillis + "; SET LOCAL lock_timeout = "
-                + timeoutMillis + "; SELECT pg_advisory_xact_lock(" + LOCK_SPACE + ", " + appendLock + ")";
+                + timeoutMillis + "; SELECT pg_advisory_xact_lock(" + LOCK_SPACE + ", " + appendLock + "); NOTIFY "
+                + channel;
     }
 
     String insertSql() {
@@ -183,10 +186,6 @@ final class PostgresSchema {
     String trimHistoryByCountSql() {
         return "DELETE FROM " + history + " WHERE topic = ? AND log_id < (SELECT log_id FROM " + history
                 + " WHERE topic = ? ORDER BY log_id DESC OFFSET ? LIMIT 1)";
-    }
-
-    String notifySql() {
-        return "SELECT pg_notify(?, '')";
     }
 
     String newestIdSql() {

@@ -25,8 +25,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * Appends this node's envelopes to the log, in order, from a bounded outbox, in one transaction per batch.
  *
  * <h2>Why ids commit in order</h2>
- * Each batch's transaction first takes {@code pg_advisory_xact_lock} on the log's key, then inserts (the identity
- * column hands out the ids), notifies and commits; PostgreSQL releases the lock only after the commit is visible. So
+ * Each batch's transaction first takes {@code pg_advisory_xact_lock} on the log's key (and queues its
+ * {@code NOTIFY}), then inserts (the identity column hands out the ids) and commits: three round trips; PostgreSQL releases the lock only after the commit is visible. So
  * a transaction that gets larger ids can only insert after every transaction with smaller ids has committed (or
  * rolled back, leaving a gap no one will fill), and a reader that reads {@code id > last} never passes a row that
  * commits later. The cost: appends of all nodes are serialized, one batch at a time; batching keeps that cheap. A
@@ -230,7 +230,8 @@ final class PostgresWriter implements Runnable {
         connection.setAutoCommit(false);
         try {
             try (Statement lock = connection.createStatement()) {
-                lock.execute(schema.appendLockSql(settings.commandTimeout().toMillis())); // held until the commit
+                // the lock is held until the commit, and the NOTIFY in the same statement goes out with it
+                lock.execute(schema.appendLockSql(settings.commandTimeout().toMillis()));
             }
             Map<String, Integer> historyTopics = new LinkedHashMap<>();
             try (PreparedStatement insert = connection.prepareStatement(schema.insertSql())) {
@@ -255,10 +256,6 @@ final class PostgresWriter implements Runnable {
             }
             if (!historyTopics.isEmpty()) {
                 keepHistory(connection, batch, historyTopics);
-            }
-            try (PreparedStatement notify = connection.prepareStatement(schema.notifySql())) {
-                notify.setString(1, schema.channel);
-                notify.executeQuery().close(); // delivered to the listening readers at the commit
             }
             connection.commit();
         } catch (SQLException | RuntimeException e) {
