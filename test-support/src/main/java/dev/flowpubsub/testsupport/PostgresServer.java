@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.UserPrincipal;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -18,7 +19,8 @@ import java.util.stream.Stream;
 
 /**
  * A real PostgreSQL server on a free loopback port, in a fresh data folder under {@code target/}, started by a test
- * and owned by it, so the test can kill, freeze and restart it to inject a fault.
+ * and owned by it, so the test can kill, freeze and restart it to inject a fault. (Under {@code /tmp} instead when
+ * run as root from a folder the {@code postgres} user cannot enter, such as a checkout under {@code /root}.)
  *
  * <p>Debian's {@code postgresql} package puts its binaries in {@code /usr/lib/postgresql/<version>/bin}, not on
  * {@code PATH}; they are looked for there, on {@code PATH} and in {@code /usr/local/bin}. {@code initdb} and
@@ -51,7 +53,7 @@ public final class PostgresServer implements AutoCloseable {
         this.dir = dir;
         this.port = port;
         this.password = password;
-        this.asPostgresUser = "root".equals(System.getProperty("user.name"));
+        this.asPostgresUser = runsAsRoot();
     }
 
     /** A server whose superuser {@code postgres} connects without a password (trust). */
@@ -77,13 +79,36 @@ public final class PostgresServer implements AutoCloseable {
                 "this needs PostgreSQL, which is not installed: " + INSTALL));
         try {
             Files.createDirectories(parent);
-            Path dir = Files.createTempDirectory(parent.toAbsolutePath(), "postgres-");
+            Path home = parent.toAbsolutePath();
+            if (runsAsRoot() && !othersMayEnter(home)) {
+                // a checkout under /root, say: the postgres user could not reach a folder in it
+                home = Path.of("/tmp");
+            }
+            Path dir = Files.createTempDirectory(home, "postgres-");
             PostgresServer server = new PostgresServer(bin, dir, ServerProcess.freePort(), password);
             server.prepareData();
             server.launch();
             return server;
         } catch (IOException e) {
             throw new IllegalStateException("could not start PostgreSQL", e);
+        }
+    }
+
+    private static boolean runsAsRoot() {
+        return "root".equals(System.getProperty("user.name"));
+    }
+
+    /** Whether every folder from the root down to {@code dir} lets other users through (o+x). */
+    private static boolean othersMayEnter(Path dir) {
+        try {
+            for (Path each = dir; each != null; each = each.getParent()) {
+                if (!Files.getPosixFilePermissions(each).contains(PosixFilePermission.OTHERS_EXECUTE)) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (IOException | UnsupportedOperationException unknown) {
+            return false;
         }
     }
 
