@@ -38,6 +38,58 @@ class PostgresSettingsTest {
         assertThat(b.hub.transportHealth().orElseThrow().details()).containsEntry("wakeUp", "poll");
     }
 
+    /**
+     * What a pooler in transaction mode does to LISTEN, without one: connections whose notifications never arrive.
+     * The reader's own notification does not come back, so it polls, and says so.
+     */
+    @Test
+    void whenNotificationsDoNotComeBack_asBehindATransactionPooler_readersFallBackToPolling() {
+        javax.sql.DataSource deaf = deafDataSource(testbed.postgres().jdbcUrl());
+        PostgresNode a = testbed.closeLater(new PostgresNode(PostgresTransport.builder(deaf)
+                .pollInterval(Duration.ofMillis(100)).build()));
+        PostgresNode b = testbed.closeLater(new PostgresNode(PostgresTransport.builder(deaf)
+                .pollInterval(Duration.ofMillis(100)).build()));
+        Inbox onB = b.page("t");
+
+        await().atMost(Duration.ofSeconds(15)).until(() -> "poll".equals(
+                b.hub.transportHealth().orElseThrow().details().get("wakeUp")));
+        a.hub.sendAllOnTopic("t", "polled behind the pooler");
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> onB.messages.contains("polled behind the pooler"));
+    }
+
+    /** Connections to {@code url} whose {@code PGConnection.getNotifications} never returns any. */
+    private static javax.sql.DataSource deafDataSource(String url) {
+        org.postgresql.ds.PGSimpleDataSource real = new org.postgresql.ds.PGSimpleDataSource();
+        real.setUrl(url);
+        real.setUser("postgres");
+        return (javax.sql.DataSource) java.lang.reflect.Proxy.newProxyInstance(
+                PostgresSettingsTest.class.getClassLoader(), new Class<?>[] {javax.sql.DataSource.class},
+                (proxy, method, arguments) -> {
+                    Object result = invoke(real, method, arguments);
+                    return result instanceof Connection connection ? deaf(connection) : result;
+                });
+    }
+
+    private static Connection deaf(Connection connection) {
+        org.postgresql.PGConnection pg = (org.postgresql.PGConnection) java.lang.reflect.Proxy.newProxyInstance(
+                PostgresSettingsTest.class.getClassLoader(), new Class<?>[] {org.postgresql.PGConnection.class},
+                (proxy, method, arguments) -> method.getName().equals("getNotifications")
+                        ? new org.postgresql.PGNotification[0]
+                        : invoke(connection.unwrap(org.postgresql.PGConnection.class), method, arguments));
+        return (Connection) java.lang.reflect.Proxy.newProxyInstance(PostgresSettingsTest.class.getClassLoader(),
+                new Class<?>[] {Connection.class}, (proxy, method, arguments) -> method.getName().equals("unwrap")
+                        && arguments[0] == org.postgresql.PGConnection.class ? pg : invoke(connection, method, arguments));
+    }
+
+    private static Object invoke(Object target, java.lang.reflect.Method method, Object[] arguments) throws Throwable {
+        try {
+            return method.invoke(target, arguments);
+        } catch (java.lang.reflect.InvocationTargetException e) {
+            throw e.getCause();
+        }
+    }
+
     @Test
     void withListen_healthSaysReadersAreWokenByNotifications() {
         PostgresNode a = testbed.node();
