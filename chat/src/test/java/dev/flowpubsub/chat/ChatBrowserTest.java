@@ -123,7 +123,7 @@ class ChatBrowserTest {
         for (ChatPage page : pages) {
             page.awaitMessages("<i>Eve</i>: " + markup);
             assertThat(page.elementsInMessages("b, i, img")).as("elements made from the message in %s", page).isEmpty();
-            assertThat(page.script("return window.injected === undefined && document.title === 'Chat'"))
+            assertThat(page.script("return window.injected === undefined && document.title === 'Flet Chat'"))
                     .as("no script from the message ran in %s", page).isEqualTo(true);
         }
     }
