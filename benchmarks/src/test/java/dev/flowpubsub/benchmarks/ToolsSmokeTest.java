@@ -42,6 +42,27 @@ class ToolsSmokeTest {
     }
 
     @Test
+    void crossNode_measuresBothPaths_onARealPostgres() throws Exception {
+        dev.flowpubsub.testsupport.PostgresServer.requirePostgres();
+
+        CrossNodeTool.Result result = CrossNodeTool.run("postgres", 40, 2, 0, false, Path.of("target"));
+
+        assertThat(result.remoteP50Us()).isPositive();
+        assertThat(result.remoteP99Us()).isGreaterThanOrEqualTo(result.remoteP50Us());
+    }
+
+    @Test
+    void throughput_twoNodeProcesses_receiveEachOthersMessages_throughOnePostgresLog() throws Exception {
+        dev.flowpubsub.testsupport.PostgresServer.requirePostgres();
+
+        ThroughputTool.Report report = ThroughputTool.run("postgres", List.of(2), List.of("200", "500"), 1000, 1000,
+                Path.of("target/throughput-smoke-postgres"), List.of());
+
+        assertThat(report.nothingLost()).as(report.table() + report.footer()).isTrue();
+        assertThat(report.table()).contains("| 2 | 500 | ");
+    }
+
+    @Test
     void throughput_twoNodeProcesses_receiveEachOthersMessages_throughOneStream() throws Exception {
         requireRedisServer();
 

@@ -44,10 +44,12 @@ final class ChatServer implements AutoCloseable {
     private static final Pattern PAGES = Pattern.compile("\"pages\":(\\d+)");
 
     private final int port;
+    private final String engine;
     private final ServerProcess process;
 
-    private ChatServer(int port, ServerProcess process) {
+    private ChatServer(int port, String engine, ServerProcess process) {
         this.port = port;
+        this.engine = engine;
         this.process = process;
     }
 
@@ -57,6 +59,16 @@ final class ChatServer implements AutoCloseable {
      * its details to anyone here (the demo shows them only to authorized users), so tests can read them.
      */
     static ChatServer start(String name, String redisUri) {
+        return start(name, "redis", List.of("--pubsub.redis.uri=" + redisUri));
+    }
+
+    /** Like {@link #start(String, String)}, the hub on the PostgreSQL at {@code jdbcUrl} (user postgres, no password). */
+    static ChatServer startOnPostgres(String name, String jdbcUrl) {
+        return start(name, "postgres", List.of("--pubsub.postgres.enabled=true", "--pubsub.postgres.url=" + jdbcUrl,
+                "--pubsub.postgres.username=postgres"));
+    }
+
+    private static ChatServer start(String name, String engine, List<String> engineArguments) {
         Path directory = Browsers.moduleDirectory(ChatServer.class).resolve("target").resolve("servers").resolve(name);
         int port = ServerProcess.freePort();
         try {
@@ -65,7 +77,7 @@ final class ChatServer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("could not prepare " + directory, e);
         }
-        List<String> command = List.of(ServerProcess.java(),
+        List<String> command = new java.util.ArrayList<>(List.of(ServerProcess.java(),
                 // a short-lived test server: quick start over peak speed, and little CPU taken from the browsers
                 "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx512m",
                 "-Djava.io.tmpdir=" + directory.resolve("tmp"),
@@ -73,11 +85,11 @@ final class ChatServer implements AutoCloseable {
                 "-cp", applicationClassPath(),
                 Application.class.getName(),
                 "--server.port=" + port,
-                "--pubsub.redis.uri=" + redisUri,
                 "--pubsub.node-id=chat-" + name,
                 "--management.endpoint.health.show-details=always",
-                "--vaadin.devmode.devTools.enabled=false");
-        return new ChatServer(port, ServerProcess.start("chat server " + name + " (port " + port + ")", command,
+                "--vaadin.devmode.devTools.enabled=false"));
+        command.addAll(engineArguments);
+        return new ChatServer(port, engine, ServerProcess.start("chat server " + name + " (port " + port + ")", command,
                 directory, directory.resolve("server.log")));
     }
 
@@ -92,11 +104,14 @@ final class ChatServer implements AutoCloseable {
                 .collect(Collectors.joining(File.pathSeparator));
     }
 
-    /** Waits until the server answers its health endpoint with UP, Redis included; fails with its log's end if not. */
+    /**
+     * Waits until the server answers its health endpoint with UP, its engine (Redis or PostgreSQL) included; fails
+     * with its log's end if not.
+     */
     ChatServer awaitReady() {
         process.awaitHttp(URI.create(url("/actuator/health")), STARTUP, health -> health.statusCode() == 200
                 && health.body().startsWith("{\"components\"")
-                && health.body().contains("\"engine\":\"redis\"")
+                && health.body().contains("\"engine\":\"" + engine + "\"")
                 && health.body().contains("\"transport\":\"UP\""));
         return this;
     }

@@ -8,6 +8,7 @@ import dev.flowpubsub.JsonCodec;
 import dev.flowpubsub.PubSubHub;
 import dev.flowpubsub.TopicAuthorizer;
 import dev.flowpubsub.micrometer.PubSubMetrics;
+import dev.flowpubsub.postgres.PostgresTransport;
 import dev.flowpubsub.redis.RedisTransport;
 import dev.flowpubsub.spi.MessageCodec;
 import dev.flowpubsub.spi.Transport;
@@ -31,6 +32,8 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 import org.springframework.util.StringUtils;
 
+import javax.sql.DataSource;
+
 /**
  * Makes the application's {@link PubSubHub} a Spring bean, configured from {@code pubsub.*}
  * ({@link PubSubProperties}), and installs it into the Vaadin service so that {@code PubSub.of(ui)} and
@@ -39,7 +42,9 @@ import org.springframework.util.StringUtils;
  * {@link MessageCodec} bean, if present, is used by it, and every {@link PubSubHubBuilderCustomizer} bean is applied
  * to its builder after the properties ({@link RedisTransportBuilderCustomizer} beans to the Redis transport's).
  * With {@code pubsub.redis.uri} set (to a non-blank value) and flow-pubsub-redis on the classpath, the hub runs on
- * Redis; set without flow-pubsub-redis, startup fails saying what to add.
+ * Redis; set without flow-pubsub-redis, startup fails saying what to add. With {@code pubsub.postgres.enabled=true}
+ * and flow-pubsub-postgres, it runs on PostgreSQL (the application's {@code DataSource}, or
+ * {@code pubsub.postgres.url}); both engines configured at once fail the startup, saying to choose one.
  *
  * <p>With Spring Boot's Actuator, two health indicators:
  * <ul>
@@ -63,13 +68,18 @@ import org.springframework.util.StringUtils;
  * }
  * }</pre>
  */
-// after Spring Data Redis, so that its ClientResources (with the application's customizers) is the one shared
-@AutoConfiguration(afterName = "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration")
+// after Spring Data Redis, so that its ClientResources (with the application's customizers) is the one shared, and
+// after the DataSource, which the PostgreSQL transport uses
+@AutoConfiguration(afterName = {"org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration",
+        "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration"})
 @ConditionalOnClass({PubSubHub.class, VaadinServiceInitListener.class})
 @EnableConfigurationProperties(PubSubProperties.class)
 public class PubSubAutoConfiguration {
 
     private static final String REDIS_TRANSPORT = "dev.flowpubsub.redis.RedisTransport";
+    private static final String POSTGRES_TRANSPORT = "dev.flowpubsub.postgres.PostgresTransport";
+    static final String BOTH_ENGINES = "pubsub.redis.uri and pubsub.postgres.enabled=true are both set: the hub runs "
+            + "on one engine, so keep the one your servers share and remove the other";
 
     /** The name of {@link PubSubTransportHealthIndicator} among the health contributors. */
     static final String TRANSPORT_HEALTH = "pubsubTransport";
@@ -189,6 +199,91 @@ public class PubSubAutoConfiguration {
             }
             customizers.orderedStream().forEach(customizer -> customizer.customize(builder));
             return builder.build();
+        }
+    }
+
+    /** With both Redis and PostgreSQL configured: startup fails, saying to choose one. */
+    @Configuration(proxyBeanMethods = false)
+    @Conditional(OnBothEnginesCondition.class)
+    static class BothEngines {
+
+        BothEngines() {
+            throw new IllegalStateException(BOTH_ENGINES);
+        }
+    }
+
+    /**
+     * With flow-pubsub-postgres on the classpath and {@code pubsub.postgres.enabled=true}: the hub runs on PostgreSQL,
+     * on {@code pubsub.postgres.url} (with its username and password) when set, else on the application's
+     * {@link DataSource}. Beside a DataSource, the reader's held {@code LISTEN} connection is opened on
+     * {@code spring.datasource.url} (with {@code pubsub.postgres.username}/{@code password}, or
+     * {@code spring.datasource.username}/{@code password}), so it takes none of the pool's connections.
+     */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = POSTGRES_TRANSPORT)
+    @Conditional(OnPostgresEnabledCondition.class)
+    static class Postgres {
+
+        /** Closed with the context, also when no hub uses it; {@link Transport#close()} is idempotent. */
+        @Bean(destroyMethod = "close")
+        @ConditionalOnMissingBean(Transport.class)
+        Transport pubSubPostgresTransport(PubSubProperties properties, ObjectProvider<DataSource> dataSource,
+                                          Environment environment,
+                                          ObjectProvider<PostgresTransportBuilderCustomizer> customizers) {
+            if (StringUtils.hasText(environment.getProperty(OnRedisUriCondition.PROPERTY))) {
+                throw new IllegalStateException(BOTH_ENGINES);
+            }
+            PubSubProperties.Postgres postgres = properties.getPostgres();
+            PostgresTransport.Builder builder;
+            if (StringUtils.hasText(postgres.getUrl())) {
+                builder = PostgresTransport.builder(postgres.getUrl()).username(postgres.getUsername())
+                        .password(postgres.getPassword());
+            } else {
+                DataSource application = dataSource.getIfAvailable();
+                if (application == null) {
+                    throw new IllegalStateException("pubsub.postgres.enabled=true needs the application's DataSource "
+                            + "(spring.datasource.*) or a database of its own (pubsub.postgres.url, .username, "
+                            + ".password), and neither is there");
+                }
+                builder = PostgresTransport.builder(application);
+                String url = environment.getProperty("spring.datasource.url");
+                if (url != null && url.strip().startsWith("jdbc:postgresql:")) {
+                    boolean own = StringUtils.hasText(postgres.getUsername());
+                    builder.listenerUrl(url)
+                            .username(own ? postgres.getUsername() : environment.getProperty("spring.datasource.username"))
+                            .password(own ? postgres.getPassword() : environment.getProperty("spring.datasource.password"));
+                }
+            }
+            builder.schema(postgres.getSchema()).table(postgres.getTable()).createSchema(postgres.isCreateSchema())
+                    .listen(postgres.isListen()).maxLength(postgres.getMaxLength())
+                    .outboxCapacity(postgres.getOutboxCapacity()).outboxMaxBytes(postgres.getOutboxMaxBytes());
+            // empty means the transport's own default, defined once, in its builder
+            if (postgres.getPollInterval() != null) {
+                builder.pollInterval(postgres.getPollInterval());
+            }
+            if (postgres.getRetention() != null) {
+                builder.retention(postgres.getRetention());
+            }
+            if (postgres.getHistoryRetention() != null) {
+                builder.historyRetention(postgres.getHistoryRetention());
+            }
+            if (postgres.getCommandTimeout() != null) {
+                builder.commandTimeout(postgres.getCommandTimeout());
+            }
+            customizers.orderedStream().forEach(customizer -> customizer.customize(builder));
+            return builder.build();
+        }
+    }
+
+    /** With {@code pubsub.postgres.enabled=true} but without flow-pubsub-postgres: startup fails, saying what to add. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnMissingClass(POSTGRES_TRANSPORT)
+    @Conditional(OnPostgresEnabledCondition.class)
+    static class PostgresMissing {
+
+        PostgresMissing() {
+            throw new IllegalStateException("pubsub.postgres.enabled=true but flow-pubsub-postgres is not on the "
+                    + "classpath: add the dependency dev.flowpubsub:flow-pubsub-postgres");
         }
     }
 

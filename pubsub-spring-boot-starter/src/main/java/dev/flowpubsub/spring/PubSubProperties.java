@@ -3,6 +3,7 @@ package dev.flowpubsub.spring;
 import dev.flowpubsub.AtmosphereWriteWait;
 import dev.flowpubsub.OverflowPolicy;
 import dev.flowpubsub.PubSubHub;
+import dev.flowpubsub.postgres.PostgresTransport;
 import dev.flowpubsub.redis.RedisTransport;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
@@ -49,6 +50,8 @@ public class PubSubProperties {
     private Duration presenceHeartbeat = PubSubHub.Builder.DEFAULT_PRESENCE_HEARTBEAT;
 
     private final Redis redis = new Redis();
+
+    private final Postgres postgres = new Postgres();
 
     /**
      * The most delivery lanes that run at once (a watchdog adds lanes when all are stuck on slow pages); empty for
@@ -246,6 +249,10 @@ public class PubSubProperties {
         return redis;
     }
 
+    public Postgres getPostgres() {
+        return postgres;
+    }
+
     /**
      * Which topics keep their last messages for pages subscribing with history, such as
      * {@code pubsub.history.size=50} and {@code pubsub.history.topic-prefixes=room:}. A {@code HistoryPolicy}
@@ -382,6 +389,175 @@ public class PubSubProperties {
 
         public void setTrustedCertificate(Path trustedCertificate) {
             this.trustedCertificate = trustedCertificate;
+        }
+    }
+
+    /** PostgreSQL as the engine across servers (flow-pubsub-postgres on the classpath). */
+    public static class Postgres {
+
+        /** Whether the hub runs on PostgreSQL: on the application's DataSource, or on url, username and password when url is set. Not together with pubsub.redis.uri. */
+        private boolean enabled = false;
+
+        /** A separate database for the hub, such as jdbc:postgresql://db:5432/app; empty: the application's DataSource. */
+        private String url;
+
+        /** The user for url (and for the listening connection beside the application's DataSource). */
+        private String username;
+
+        /** The password for url; never shown in logs or health. */
+        private String password;
+
+        /** The schema of the transport's tables (a plain lower-case identifier). */
+        private String schema = PostgresTransport.Builder.DEFAULT_SCHEMA;
+
+        /** The prefix of the tables' names: {@code <table>_log} and {@code <table>_history} (a plain lower-case identifier). */
+        private String table = PostgresTransport.Builder.DEFAULT_TABLE;
+
+        /** Whether the nodes create the tables when missing; false when schema.sql from flow-pubsub-postgres is run by your migrations. */
+        private boolean createSchema = true;
+
+        /** Whether readers LISTEN to wake up at once; false behind a pooler in transaction mode (PgBouncer), to poll only. */
+        private boolean listen = true;
+
+        /** How often readers read the log without a notification; empty for 1 second. */
+        private Duration pollInterval;
+
+        /** How long rows stay in the log for nodes that reconnect; empty for 5 minutes. */
+        private Duration retention;
+
+        /** How many rows the log keeps at most. */
+        private long maxLength = PostgresTransport.Builder.DEFAULT_MAX_LENGTH;
+
+        /** How long a topic's history stays after its last message; empty for 1 day. */
+        private Duration historyRetention;
+
+        /** How many messages a node keeps for the other nodes while PostgreSQL is unreachable. */
+        private int outboxCapacity = PostgresTransport.Builder.DEFAULT_OUTBOX_CAPACITY;
+
+        /** How many bytes of messages a node keeps for the other nodes while PostgreSQL is unreachable. */
+        private long outboxMaxBytes = PostgresTransport.Builder.DEFAULT_OUTBOX_MAX_BYTES;
+
+        /** How long one call to PostgreSQL may take before the connection is taken as lost; empty for 5 seconds. */
+        private Duration commandTimeout;
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public String getUrl() {
+            return url;
+        }
+
+        public void setUrl(String url) {
+            this.url = url;
+        }
+
+        public String getUsername() {
+            return username;
+        }
+
+        public void setUsername(String username) {
+            this.username = username;
+        }
+
+        public String getPassword() {
+            return password;
+        }
+
+        public void setPassword(String password) {
+            this.password = password;
+        }
+
+        public String getSchema() {
+            return schema;
+        }
+
+        public void setSchema(String schema) {
+            this.schema = schema;
+        }
+
+        public String getTable() {
+            return table;
+        }
+
+        public void setTable(String table) {
+            this.table = table;
+        }
+
+        public boolean isCreateSchema() {
+            return createSchema;
+        }
+
+        public void setCreateSchema(boolean createSchema) {
+            this.createSchema = createSchema;
+        }
+
+        public boolean isListen() {
+            return listen;
+        }
+
+        public void setListen(boolean listen) {
+            this.listen = listen;
+        }
+
+        public Duration getPollInterval() {
+            return pollInterval;
+        }
+
+        public void setPollInterval(Duration pollInterval) {
+            this.pollInterval = pollInterval;
+        }
+
+        public Duration getRetention() {
+            return retention;
+        }
+
+        public void setRetention(Duration retention) {
+            this.retention = retention;
+        }
+
+        public long getMaxLength() {
+            return maxLength;
+        }
+
+        public void setMaxLength(long maxLength) {
+            this.maxLength = maxLength;
+        }
+
+        public Duration getHistoryRetention() {
+            return historyRetention;
+        }
+
+        public void setHistoryRetention(Duration historyRetention) {
+            this.historyRetention = historyRetention;
+        }
+
+        public int getOutboxCapacity() {
+            return outboxCapacity;
+        }
+
+        public void setOutboxCapacity(int outboxCapacity) {
+            this.outboxCapacity = outboxCapacity;
+        }
+
+        public long getOutboxMaxBytes() {
+            return outboxMaxBytes;
+        }
+
+        public void setOutboxMaxBytes(long outboxMaxBytes) {
+            this.outboxMaxBytes = outboxMaxBytes;
+        }
+
+        public Duration getCommandTimeout() {
+            return commandTimeout;
+        }
+
+        public void setCommandTimeout(Duration commandTimeout) {
+            this.commandTimeout = commandTimeout;
         }
     }
 }

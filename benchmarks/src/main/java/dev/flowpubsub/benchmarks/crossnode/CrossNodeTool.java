@@ -3,25 +3,29 @@ package dev.flowpubsub.benchmarks.crossnode;
 import dev.flowpubsub.JsonCodec;
 import dev.flowpubsub.PubSubHub;
 import dev.flowpubsub.benchmarks.Args;
+import dev.flowpubsub.benchmarks.fixture.EngineServer;
 import dev.flowpubsub.benchmarks.fixture.Msg;
 import dev.flowpubsub.benchmarks.fixture.Page;
 import dev.flowpubsub.benchmarks.fixture.VaadinPages;
 import dev.flowpubsub.redis.RedisTransport;
+import dev.flowpubsub.spi.Transport;
 import dev.flowpubsub.testsupport.RedisServer;
 import org.HdrHistogram.Histogram;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 /**
- * What crossing nodes adds to a delivery: two hubs (nodes A and B) on one real redis-server, pages on node B only.
- * Messages sent on A reach B's pages through Redis; messages sent on B are delivered by B itself, locally. Sends
+ * What crossing nodes adds to a delivery: two hubs (nodes A and B) on one real redis-server or PostgreSQL, pages on
+ * node B only. Messages sent on A reach B's pages through the engine; messages sent on B are delivered by B itself, locally. Sends
  * alternate between A and B, one message at a time (each handled before the next is sent, after a short pause,
  * as sporadic chat messages are), and each send-to-handler time goes into that path's histogram.
  *
- * <pre>java -jar benchmarks.jar crossnode --messages 2000 --pages 1</pre>
+ * <pre>java -jar benchmarks.jar crossnode --messages 2000 --pages 1 --engines redis,postgres</pre>
  */
 public final class CrossNodeTool {
 
@@ -35,26 +39,42 @@ public final class CrossNodeTool {
 
     public static void main(String[] arguments) throws Exception {
         Args args = new Args(arguments);
-        Result r = run(args.integer("messages", 2000), args.integer("pages", 1), args.integer("pause-ms", 2),
-                Boolean.parseBoolean(args.get("fsync-always", "false")), Path.of(args.get("dir", "benchmarks/target")));
+        List<String> engines = args.list("engines", "redis,postgres");
+        List<String> rows = new ArrayList<>();
+        for (String engine : engines) {
+            Result r = run(engine, args.integer("messages", 2000), args.integer("pages", 1), args.integer("pause-ms", 2),
+                    Boolean.parseBoolean(args.get("fsync-always", "false")), Path.of(args.get("dir", "benchmarks/target")));
+            rows.add(String.format(Locale.ROOT, "| %s | send on B -> handler on B (local) | %d | %d | %.0f | %.0f |",
+                    engine, r.messages(), r.pages(), r.localP50Us(), r.localP99Us()));
+            rows.add(String.format(Locale.ROOT, "| %s | send on A -> %s -> handler on B | %d | %d | %.0f | %.0f |",
+                    engine, engine, r.messages(), r.pages(), r.remoteP50Us(), r.remoteP99Us()));
+            rows.add(String.format(Locale.ROOT, "| %s | added by crossing nodes | | | +%.0f | +%.0f |", engine,
+                    r.remoteP50Us() - r.localP50Us(), r.remoteP99Us() - r.localP99Us()));
+        }
         System.out.println();
-        System.out.println("| path | messages | pages on B | p50 µs | p99 µs |");
-        System.out.println("|---|---:|---:|---:|---:|");
-        System.out.printf(Locale.ROOT, "| send on B -> handler on B (local) | %d | %d | %.0f | %.0f |%n", r.messages(), r.pages(), r.localP50Us(), r.localP99Us());
-        System.out.printf(Locale.ROOT, "| send on A -> Redis -> handler on B | %d | %d | %.0f | %.0f |%n", r.messages(), r.pages(), r.remoteP50Us(), r.remoteP99Us());
-        System.out.printf(Locale.ROOT, "| added by crossing nodes | | | +%.0f | +%.0f |%n", r.remoteP50Us() - r.localP50Us(), r.remoteP99Us() - r.localP99Us());
+        System.out.println("| engine | path | messages | pages on B | p50 µs | p99 µs |");
+        System.out.println("|---|---|---:|---:|---:|---:|");
+        rows.forEach(System.out::println);
         System.exit(0);
     }
 
+    /** On Redis, as the first releases measured. */
     public static Result run(int messages, int pageCount, int pauseMillis, boolean fsyncAlways, Path dir) throws Exception {
+        return run("redis", messages, pageCount, pauseMillis, fsyncAlways, dir);
+    }
+
+    /** On {@code engine}: {@code redis} or {@code postgres} ({@code fsyncAlways} is for Redis only). */
+    public static Result run(String engine, int messages, int pageCount, int pauseMillis, boolean fsyncAlways, Path dir)
+            throws Exception {
         Histogram local = new Histogram(TimeUnit.SECONDS.toNanos(30), 3);
         Histogram remote = new Histogram(TimeUnit.SECONDS.toNanos(30), 3);
-        try (RedisServer redis = RedisServer.startIn(dir,
-                fsyncAlways ? RedisServer.Persistence.FSYNC_ALWAYS : RedisServer.Persistence.NONE);
+        try (AutoCloseable server = engine.equals("redis") && fsyncAlways
+                     ? new RedisOnDisk(RedisServer.startIn(dir, RedisServer.Persistence.FSYNC_ALWAYS))
+                     : EngineServer.start(engine, dir);
              VaadinPages pages = new VaadinPages(pageCount, 1);
-             PubSubHub nodeA = PubSubHub.builder().nodeId("node-a").transport(RedisTransport.create(redis.uri()))
+             PubSubHub nodeA = PubSubHub.builder().nodeId("node-a").transport(transport(server))
                      .codec(JsonCodec.allowing(Msg.class)).build();
-             PubSubHub nodeB = PubSubHub.builder().nodeId("node-b").transport(RedisTransport.create(redis.uri()))
+             PubSubHub nodeB = PubSubHub.builder().nodeId("node-b").transport(transport(server))
                      .codec(JsonCodec.allowing(Msg.class)).build()) {
             for (Page page : pages.pages()) {
                 page.ui.accessSynchronously(() -> nodeB.pubSub(page.ui).subscribe(Msg.class, page::show));
@@ -84,5 +104,18 @@ public final class CrossNodeTool {
         }
         return new Result(messages / 2, pageCount, local.getValueAtPercentile(50) / 1e3, local.getValueAtPercentile(99) / 1e3,
                 remote.getValueAtPercentile(50) / 1e3, remote.getValueAtPercentile(99) / 1e3, remote.getMaxValue() / 1e3);
+    }
+
+    /** A Redis that writes every append to disk before answering. */
+    private record RedisOnDisk(RedisServer server) implements AutoCloseable {
+        @Override
+        public void close() {
+            server.close();
+        }
+    }
+
+    private static Transport transport(AutoCloseable server) {
+        return server instanceof RedisOnDisk(RedisServer redis) ? RedisTransport.create(redis.uri())
+                : ((EngineServer) server).newTransport();
     }
 }

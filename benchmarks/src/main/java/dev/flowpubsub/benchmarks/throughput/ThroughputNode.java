@@ -4,8 +4,8 @@ import dev.flowpubsub.JsonCodec;
 import dev.flowpubsub.LatencyListener;
 import dev.flowpubsub.PubSubHub;
 import dev.flowpubsub.benchmarks.Args;
+import dev.flowpubsub.benchmarks.fixture.EngineServer;
 import dev.flowpubsub.benchmarks.fixture.Msg;
-import dev.flowpubsub.redis.RedisTransport;
 import org.HdrHistogram.Recorder;
 
 import java.lang.management.ManagementFactory;
@@ -33,7 +33,7 @@ public final class ThroughputNode {
         long drainMillis = args.integer("drain-millis", 3000);
         long start = Long.parseLong(args.get("start", "0"));
         Recorder lag = new Recorder(TimeUnit.MINUTES.toNanos(5), 3);
-        try (PubSubHub hub = PubSubHub.builder().nodeId("node-" + node).transport(RedisTransport.create(args.get("redis", "")))
+        try (PubSubHub hub = PubSubHub.builder().nodeId("node-" + node).transport(EngineServer.transportFor(args.get("redis", ""), args.get("postgres", "")))
                 .codec(JsonCodec.allowing(Msg.class)).inboxCapacity(1_000_000).build()) {
             var unused = hub.addLatencyListener(new LatencyListener() {
                 @Override

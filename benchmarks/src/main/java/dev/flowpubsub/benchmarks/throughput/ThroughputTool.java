@@ -1,7 +1,7 @@
 package dev.flowpubsub.benchmarks.throughput;
 
 import dev.flowpubsub.benchmarks.Args;
-import dev.flowpubsub.testsupport.RedisServer;
+import dev.flowpubsub.benchmarks.fixture.EngineServer;
 import dev.flowpubsub.testsupport.ServerProcess;
 
 import java.nio.file.Files;
@@ -47,12 +47,15 @@ public final class ThroughputTool {
         rates.addAll(args.list("rates", "2000,5000,10000,20000,40000"));
         // --node-java-options "-XX:StartFlightRecording=filename=node.jfr,settings=profile" (one option per space)
         String options = args.get("node-java-options", "").strip();
-        Report report = run(nodeCounts, rates, args.integer("step-millis", 5000), args.integer("drain-millis", 3000),
-                Path.of(args.get("dir", "benchmarks/target/throughput")),
-                options.isEmpty() ? List.of() : List.of(options.split("\\s+", -1)));
-        System.out.println();
-        System.out.println(report.table());
-        System.out.println(report.footer());
+        for (String engine : args.list("engines", "redis")) {
+            Report report = run(engine, nodeCounts, rates, args.integer("step-millis", 5000),
+                    args.integer("drain-millis", 3000), Path.of(args.get("dir", "benchmarks/target/throughput")),
+                    options.isEmpty() ? List.of() : List.of(options.split("\\s+", -1)));
+            System.out.println();
+            System.out.println("On " + engine + ":");
+            System.out.println(report.table());
+            System.out.println(report.footer());
+        }
         System.exit(0);
     }
 
@@ -63,6 +66,12 @@ public final class ThroughputTool {
      */
     public static Report run(List<Integer> nodeCounts, List<String> rates, int stepMillis, int drainMillis, Path directory,
                              List<String> nodeJavaOptions) throws Exception {
+        return run("redis", nodeCounts, rates, stepMillis, drainMillis, directory, nodeJavaOptions);
+    }
+
+    /** Like the other {@code run}, on {@code engine}: {@code redis} or {@code postgres}, a server per node count. */
+    public static Report run(String engine, List<Integer> nodeCounts, List<String> rates, int stepMillis,
+                             int drainMillis, Path directory, List<String> nodeJavaOptions) throws Exception {
         Path dir = directory.toAbsolutePath();
         Files.createDirectories(dir);
         // the jar, or the build's classes in a test; absolute, since the nodes run in the tool's directory
@@ -71,18 +80,20 @@ public final class ThroughputTool {
                 .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
         boolean nothingLost = true;
         StringBuilder table = new StringBuilder("""
-                | nodes | rate/s offered | sent | received by every node (of expected) | held | reader lag p50 ms | reader lag p99 ms (worst node) | nodes' CPU ms per second (sum) | Redis CPU ms per second |
+                | nodes | rate/s offered | sent | received by every node (of expected) | held | reader lag p50 ms | reader lag p99 ms (worst node) | nodes' CPU ms per second (sum) | engine CPU ms per second |
                 |---:|---:|---:|---|---|---:|---:|---:|---:|
                 """);
         StringBuilder footer = new StringBuilder();
         for (int nodes : nodeCounts) {
-            try (RedisServer redis = RedisServer.startIn(dir, RedisServer.Persistence.NONE)) {
+            try (EngineServer server = EngineServer.start(engine, dir)) {
                 long start = System.currentTimeMillis() + 8_000; // the JVMs start meanwhile
                 List<ServerProcess> processes = new ArrayList<>();
                 for (int node = 0; node < nodes; node++) {
                     List<String> command = new ArrayList<>(List.of(ServerProcess.java(), "-Xmx1g", "-XX:+UseG1GC"));
                     command.addAll(nodeJavaOptions);
-                    command.addAll(List.of("-cp", classPath, ThroughputNode.class.getName(), "--redis", redis.uri(), "--node",
+                    command.addAll(List.of("-cp", classPath, ThroughputNode.class.getName()));
+                    command.addAll(server.nodeArguments());
+                    command.addAll(List.of("--node",
                             Integer.toString(node), "--nodes", Integer.toString(nodes), "--rates", String.join(",", rates),
                             "--step-millis", Integer.toString(stepMillis), "--drain-millis", Integer.toString(drainMillis),
                             "--start", Long.toString(start)));
@@ -93,9 +104,9 @@ public final class ThroughputTool {
                 for (int step = 0; step < rates.size(); step++) {
                     long stepStart = start + (long) step * (stepMillis + drainMillis);
                     ThroughputNode.sleepUntil(stepStart);
-                    double before = redisCpuSeconds(redis);
+                    double before = server.cpuSeconds();
                     ThroughputNode.sleepUntil(stepStart + stepMillis);
-                    redisCpuMsPerSecond.add((redisCpuSeconds(redis) - before) * 1000 / (stepMillis / 1000.0));
+                    redisCpuMsPerSecond.add((server.cpuSeconds() - before) * 1000 / (stepMillis / 1000.0));
                 }
                 ThroughputNode.sleepUntil(start + (long) rates.size() * (stepMillis + drainMillis) + drainMillis + 2_000);
                 List<NodeStep> results = new ArrayList<>();
@@ -154,16 +165,5 @@ public final class ThroughputTool {
             }
         }
         return new Report(table.toString(), footer.toString(), nothingLost);
-    }
-
-    /** Redis's own CPU time so far (user and system), from {@code INFO cpu}. */
-    private static double redisCpuSeconds(RedisServer redis) {
-        double total = 0;
-        for (String line : redis.cli("INFO", "cpu").lines().toList()) {
-            if (line.startsWith("used_cpu_sys:") || line.startsWith("used_cpu_user:")) {
-                total += Double.parseDouble(line.substring(line.indexOf(':') + 1).strip());
-            }
-        }
-        return total;
     }
 }

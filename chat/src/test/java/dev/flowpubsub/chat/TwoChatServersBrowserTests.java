@@ -1,0 +1,141 @@
+package dev.flowpubsub.chat;
+
+import dev.flowpubsub.testsupport.BrowserTab;
+import dev.flowpubsub.testsupport.Browsers;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Two chat servers, each a JVM process of its own as in a real deployment, on one real engine (Redis in
+ * {@link TwoServersBrowserTest}, PostgreSQL in {@link TwoServersOnPostgresBrowserTest}), and a browser on each: what
+ * one person does on server A reaches the other person on server B, and back. No test here may pass through shared
+ * memory: the two servers meet only in the engine, and the chat must behave the same on both engines.
+ *
+ * <p>The servers start once for the class ({@link ChatServer}: its own Vaadin project folder each, so the two
+ * dev-mode servers write no file in common) and stop after it, also when a test or the start itself fails.
+ * Without the engine or Chromium the class is skipped with one line saying what to install; with {@code CI=true} it
+ * fails instead.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class TwoChatServersBrowserTests {
+
+    @RegisterExtension
+    static final Browsers browsers = new Browsers();
+
+    private ChatServer a;
+    private ChatServer b;
+
+    /** Starts the engine the two servers share. */
+    protected abstract void startEngine();
+
+    /** Starts (without waiting) the chat server {@code name} on the engine. */
+    protected abstract ChatServer startServer(String name);
+
+    /** Stops the engine. */
+    protected abstract void stopEngine();
+
+    @BeforeAll
+    void startTheEngine_andTwoChatServersOnIt() {
+        startEngine();
+        a = startServer("a");
+        b = startServer("b");
+        // started together, awaited together: on two cores a start is mostly CPU, yet they overlap on I/O
+        CompletableFuture.allOf(CompletableFuture.runAsync(a::awaitReady), CompletableFuture.runAsync(b::awaitReady)).join();
+    }
+
+    @AfterAll
+    void stopTheServers_andTheEngine() {
+        // b, a, then the engine; each even if another fails
+        try {
+            try {
+                if (b != null) {
+                    b.close();
+                }
+            } finally {
+                if (a != null) {
+                    a.close();
+                }
+            }
+        } finally {
+            stopEngine();
+        }
+    }
+
+    @AfterEach
+    void leaveEveryPage_andWaitUntilBothServersDroppedThem() {
+        try {
+            browsers.leaveAllPages();
+            await().atMost(BrowserTab.TIMEOUT).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
+                assertThat(a.pages()).as("pages held by %s", a).isZero();
+                assertThat(b.pages()).as("pages held by %s", b).isZero();
+            });
+        } finally {
+            browsers.closeAll();
+        }
+    }
+
+    @Test
+    void chatMessage_sentOnServerA_reachesABrowserOnServerB_andTheReplyComesBack() {
+        List<ChatPage> pages = browsers.openInNewBrowsers(List.of(a.url("/"), b.url("/")), ChatPage::open);
+        ChatPage annOnA = pages.get(0);
+        ChatPage bobOnB = pages.get(1);
+
+        annOnA.enterName("Ann").send("Hello from server A");
+        bobOnB.awaitMessages("Ann: Hello from server A");
+
+        bobOnB.enterName("Bob").send("Hello back from server B");
+        annOnA.awaitMessages("Ann: Hello from server A", "Bob: Hello back from server B");
+        bobOnB.awaitMessages("Ann: Hello from server A", "Bob: Hello back from server B");
+    }
+
+    @Test
+    void room_acrossServers_showsWhoIsHereOnBoth_andWhatWasSaidOnATheLateJoinerOnB() {
+        RoomPage annOnA = browsers.openInNewBrowsers(List.of(a.url("/rooms")), RoomPage::open).getFirst().enter("Ann", "general");
+        annOnA.send("Said on server A before anyone else came");
+        annOnA.send("Still only me here");
+
+        RoomPage bobOnB = browsers.openInNewBrowsers(List.of(b.url("/rooms")), RoomPage::open).getFirst().enter("Bob", "general");
+
+        bobOnB.awaitMessages("Ann: Said on server A before anyone else came", "Ann: Still only me here");
+        bobOnB.awaitPeople("Ann", "Bob"); // Ann is present on server A
+        annOnA.awaitPeople("Ann", "Bob"); // Bob is present on server B
+        annOnA.awaitMessages("Ann: Said on server A before anyone else came", "Ann: Still only me here", "Bob joined");
+
+        bobOnB.send("Hi Ann, I read it on server B");
+        annOnA.awaitMessages("Ann: Said on server A before anyone else came", "Ann: Still only me here", "Bob joined",
+                "Bob: Hi Ann, I read it on server B");
+
+        bobOnB.close();
+        annOnA.awaitPeople("Ann");
+        annOnA.awaitMessages("Ann: Said on server A before anyone else came", "Ann: Still only me here", "Bob joined",
+                "Bob: Hi Ann, I read it on server B", "Bob left");
+    }
+
+    @Test
+    void serverRestartedWithTheSameNodeId_isHeardAgain_bothWays_withItsNewPeoplePresent() {
+        b.close();
+        b = startServer("b").awaitReady(); // node chat-b again, as a StatefulSet pod restarts
+
+        RoomPage annOnA = browsers.openInNewBrowsers(List.of(a.url("/rooms")), RoomPage::open).getFirst().enter("Ann", "random");
+        RoomPage bobOnB = browsers.openInNewBrowsers(List.of(b.url("/rooms")), RoomPage::open).getFirst().enter("Bob", "random");
+        annOnA.awaitPeople("Ann", "Bob");
+        bobOnB.awaitPeople("Ann", "Bob");
+
+        bobOnB.send("Back on the restarted server B");
+        annOnA.awaitMessages("Bob joined", "Bob: Back on the restarted server B");
+        annOnA.send("Welcome back");
+        annOnA.awaitMessages("Bob joined", "Bob: Back on the restarted server B", "Ann: Welcome back");
+        bobOnB.awaitMessages("Bob: Back on the restarted server B", "Ann: Welcome back");
+    }
+}

@@ -1,0 +1,259 @@
+package dev.flowpubsub.postgres;
+
+import dev.flowpubsub.spi.TransportContext;
+import dev.flowpubsub.spi.TransportEnvelope;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Reads the log from the last id this node has seen ({@code id > last}, in id order, in batches), on one connection
+ * of its own, and hands each row to the hub in log order. After a reconnect it reads on from the same id, so it gets
+ * everything appended meanwhile. While the hub's inbox is full, handing a row over waits, and so does reading.
+ *
+ * <h2>Waking up</h2>
+ * The connection {@code LISTEN}s on the log's channel; writers {@code NOTIFY} it in their appending transaction, so
+ * the reader reads as soon as a batch commits. It also reads every {@code pollInterval} without a notification: a
+ * safety net, and the only way when notifications do not come through. That is the case behind a connection pooler
+ * in transaction mode (PgBouncer's {@code pool_mode=transaction}), where the session that ran {@code LISTEN} is not
+ * the one that would receive: so after {@code LISTEN} the reader notifies itself once, and if that does not arrive
+ * within a few seconds it logs why and polls only. With {@code listen(false)} it never listens.
+ *
+ * <p>Threading: {@link #run} on the reader thread; {@link #startPosition} and {@link #wakeUp} from any thread.
+ */
+final class PostgresReader implements Runnable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PostgresReader.class);
+
+    static final int READ_BATCH = 500;
+    private static final long PROBE_MILLIS = 3_000;
+
+    private final ConnectionSource source;
+    private final SchemaInstaller installer;
+    private final PostgresSettings settings;
+    private final PostgresSchema schema;
+    private final PostgresConnectionState state;
+    private final TransportContext context;
+    private final Backoff backoff = new Backoff();
+    private Connection firstConnection;
+    /** The log id this node started reading after; history up to it comes from the history table. */
+    private volatile Long startPosition;
+    private volatile String wakeUp = "not connected yet";
+    private volatile boolean closed;
+    /** The connection the loop uses now, so {@link #close} can abort a wait for a notification. */
+    private volatile Connection current;
+    private long lastId;
+    private boolean probeFailedLogged;
+
+    PostgresReader(ConnectionSource source, SchemaInstaller installer, PostgresSettings settings,
+                   PostgresConnectionState state, TransportContext context) {
+        this.source = source;
+        this.installer = installer;
+        this.settings = settings;
+        this.schema = settings.schema();
+        this.state = state;
+        this.context = context;
+    }
+
+    /**
+     * Finds where to start reading, now, so that everything published after the hub is built reaches this node; if
+     * PostgreSQL is unreachable, {@link #run} finds it when it is back.
+     */
+    void findStart() {
+        try {
+            firstConnection = connect();
+            lastId = newestId(firstConnection);
+            startPosition = lastId;
+        } catch (SQLException | RuntimeException unreachable) {
+            state.down(PostgresConnectionState.Side.READER, unreachable);
+            ConnectionSource.closeQuietly(firstConnection);
+            firstConnection = null;
+        }
+    }
+
+    /** Where this node started reading, or {@code null} before it first reached PostgreSQL. */
+    Long startPosition() {
+        return startPosition;
+    }
+
+    /** {@code listen} or {@code poll}: how this reader learns of new rows now. */
+    String wakeUp() {
+        return wakeUp;
+    }
+
+    private Connection connect() throws SQLException {
+        Connection connection = source.open();
+        try {
+            installer.ensure(connection);
+            return connection;
+        } catch (SQLException | RuntimeException e) {
+            ConnectionSource.closeQuietly(connection);
+            throw e;
+        }
+    }
+
+    private long newestId(Connection connection) throws SQLException {
+        try (PreparedStatement newest = connection.prepareStatement(schema.newestIdSql());
+             ResultSet result = newest.executeQuery()) {
+            result.next();
+            return result.getLong(1);
+        }
+    }
+
+    @Override
+    public void run() {
+        Connection connection = firstConnection;
+        firstConnection = null;
+        boolean listening = false;
+        while (!closed) {
+            try {
+                if (connection == null) {
+                    connection = connect();
+                    listening = false;
+                }
+                current = connection;
+                if (startPosition == null) {
+                    lastId = newestId(connection);
+                    startPosition = lastId;
+                }
+                if (settings.listen() && !listening) {
+                    listening = listen(connection);
+                }
+                wakeUp = listening ? "listen" : "poll";
+                while (readBatch(connection) == READ_BATCH && !closed) {
+                    state.up(PostgresConnectionState.Side.READER); // a long catch-up is not an outage
+                }
+                state.up(PostgresConnectionState.Side.READER);
+                backoff.reset();
+                if (listening) {
+                    connection.unwrap(PGConnection.class).getNotifications((int) settings.pollInterval().toMillis());
+                } else {
+                    Thread.sleep(settings.pollInterval());
+                }
+            } catch (InterruptedException interrupted) {
+                break;
+            } catch (SQLException | RuntimeException failure) {
+                if (closed) {
+                    break;
+                }
+                state.down(PostgresConnectionState.Side.READER, failure);
+                ConnectionSource.closeQuietly(connection);
+                connection = null;
+                backoff.pause();
+            } catch (Error fatal) {
+                // this thread ends: health must say so rather than stay UP for a reader that is gone
+                state.down(PostgresConnectionState.Side.READER,
+                        new IllegalStateException("the reader stopped: " + fatal, fatal));
+                ConnectionSource.closeQuietly(connection);
+                throw fatal;
+            }
+        }
+        ConnectionSource.closeQuietly(connection);
+    }
+
+    /** LISTENs, then checks a notification of its own comes back (see the class comment). */
+    private boolean listen(Connection connection) throws SQLException {
+        String probe = "probe:" + UUID.randomUUID();
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("LISTEN " + schema.channel);
+        }
+        try (PreparedStatement notify = connection.prepareStatement("SELECT pg_notify(?, ?)")) {
+            notify.setString(1, schema.channel);
+            notify.setString(2, probe);
+            notify.executeQuery().close();
+        }
+        PGConnection pg = connection.unwrap(PGConnection.class);
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(PROBE_MILLIS);
+        while (System.nanoTime() < deadline) {
+            PGNotification[] notifications = pg.getNotifications(100);
+            if (notifications != null) {
+                for (PGNotification notification : notifications) {
+                    if (probe.equals(notification.getParameter())) {
+                        probeFailedLogged = false;
+                        return true;
+                    }
+                }
+            }
+        }
+        if (!probeFailedLogged) {
+            probeFailedLogged = true;
+            LOG.warn("flow-pubsub: LISTEN/NOTIFY does not reach this node's listening connection (behind a pooler in "
+                    + "transaction mode, such as PgBouncer's pool_mode=transaction?): reading the log every {} ms "
+                    + "instead. Give the transport a direct connection to PostgreSQL for instant wake-ups, or set "
+                    + "listen(false) (pubsub.postgres.listen=false) to poll without trying",
+                    settings.pollInterval().toMillis());
+        }
+        return false;
+    }
+
+    /** Reads the next rows after {@link #lastId} and hands them over; returns how many it read. */
+    private int readBatch(Connection connection) throws SQLException {
+        int count = 0;
+        try (PreparedStatement read = connection.prepareStatement(schema.readSql())) {
+            read.setLong(1, lastId);
+            read.setInt(2, READ_BATCH);
+            try (ResultSet rows = read.executeQuery()) {
+                while (rows.next()) {
+                    count++;
+                    lastId = rows.getLong(1);
+                    receive(rows);
+                }
+            }
+        }
+        return count;
+    }
+
+    private void receive(ResultSet row) throws SQLException {
+        String id = Long.toString(row.getLong(1));
+        int format = row.getInt(2);
+        if (format != PostgresWriter.FORMAT_VERSION) {
+            context.rejected(id, "format version " + format + ", which this node does not read (it reads version "
+                    + PostgresWriter.FORMAT_VERSION + "): a node of another release wrote it");
+            return;
+        }
+        byte[] payload = row.getBytes(7);
+        if (payload == null) {
+            context.rejected(id, "no payload");
+            return;
+        }
+        if (payload.length > context.maxPayloadBytes()) {
+            context.rejected(id, "payload of " + payload.length + " bytes is over the limit of "
+                    + context.maxPayloadBytes());
+            return;
+        }
+        TransportEnvelope envelope;
+        try {
+            byte[] topic = row.getBytes(5);
+            envelope = new TransportEnvelope(row.getString(3), row.getLong(4),
+                    topic == null ? null : new String(topic, StandardCharsets.UTF_8), payload,
+                    Math.max(0, row.getLong(6)));
+        } catch (IllegalArgumentException | NullPointerException malformed) {
+            context.rejected(id, String.valueOf(malformed.getMessage()));
+            return;
+        }
+        context.receive(envelope);
+    }
+
+    /** Stops the loop, aborting the connection so a wait for a notification ends now rather than at its timeout. */
+    void close() {
+        closed = true;
+        Connection connection = current;
+        if (connection != null) {
+            try {
+                connection.abort(Runnable::run);
+            } catch (SQLException | RuntimeException ignored) {
+                // closed already
+            }
+        }
+    }
+}

@@ -1,0 +1,232 @@
+package dev.flowpubsub.postgres;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+import java.util.zip.CRC32;
+
+/**
+ * The names of the transport's tables and every SQL statement on them. Names are checked against a strict
+ * identifier pattern (lower-case letters, digits and underscores) before any SQL is built with them, so nothing a
+ * configuration holds can change a statement; values always go through bind parameters.
+ *
+ * <p>The DDL is {@code schema.sql} in this package, the script teams that manage their own migrations run; nodes
+ * that create the schema themselves (the default) run the same script with the configured names, in one
+ * transaction under an advisory lock, so nodes starting together do not race on {@code CREATE TABLE IF NOT EXISTS}.
+ *
+ * <p>Threading: immutable; {@link #create} may run on several nodes at once (the lock serializes them).
+ */
+final class PostgresSchema {
+
+    /** What {@code pg_advisory_xact_lock(int, int)} locks take as their first key: this library's own space. */
+    static final int LOCK_SPACE = 0x66707362; // "fpsb"
+
+    private static final Pattern IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_]*");
+    private static final int LONGEST_SUFFIX = "_history_topic".length();
+    private static final int MAX_IDENTIFIER = 63;
+
+    final String schema;
+    final String table;
+    /** {@code schema.table_log}. */
+    final String log;
+    /** {@code schema.table_history}. */
+    final String history;
+    /** The NOTIFY channel: the qualified name, so two logs in one database wake only their own readers. */
+    final String channel;
+    /** Serializes appends to this log (the second key of {@link #LOCK_SPACE}). */
+    final int appendLock;
+    /** Lets one node at a time trim this log. */
+    final int trimLock;
+    /** Serializes schema creation. */
+    final int ddlLock;
+
+    PostgresSchema(String schema, String table) {
+        this.schema = identifier(schema, "schema", MAX_IDENTIFIER);
+        this.table = identifier(table, "table", MAX_IDENTIFIER - LONGEST_SUFFIX);
+        this.log = schema + "." + table + "_log";
+        this.history = schema + "." + table + "_history";
+        this.channel = schema + "_" + table;
+        int key = crc(schema + "." + table);
+        this.appendLock = key;
+        this.trimLock = key ^ 0x5a5a5a5a;
+        this.ddlLock = key ^ 0x3c3c3c3c;
+    }
+
+    /**
+     * Checks a configured name: only lower-case letters, digits and underscores, starting with a letter or an
+     * underscore (PostgreSQL folds unquoted names to lower case), and short enough for PostgreSQL's 63 bytes once
+     * the transport's suffixes are added.
+     */
+    static String identifier(String name, String what, int maxLength) {
+        if (name == null) {
+            throw new NullPointerException(what + " must not be null");
+        }
+        if (!IDENTIFIER.matcher(name).matches() || name.length() > maxLength) {
+            throw new IllegalArgumentException(what + " must be a plain PostgreSQL identifier: lower-case letters, "
+                    + "digits and underscores, starting with a letter or an underscore, at most " + maxLength
+                    + " characters (got \"" + name + "\")");
+        }
+        return name;
+    }
+
+    private static int crc(String text) {
+        CRC32 crc = new CRC32();
+        crc.update(text.getBytes(StandardCharsets.UTF_8));
+        return (int) crc.getValue();
+    }
+
+    /** The DDL script with this schema's names, as statements. */
+    List<String> ddl() {
+        String script;
+        try (InputStream in = PostgresSchema.class.getResourceAsStream("schema.sql")) {
+            if (in == null) {
+                throw new IllegalStateException("schema.sql is missing from flow-pubsub-postgres's jar");
+            }
+            script = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read schema.sql from flow-pubsub-postgres's jar", e);
+        }
+        StringBuilder code = new StringBuilder();
+        for (String line : script.lines().toList()) {
+            if (!line.startsWith("--")) {
+                code.append(line).append('\n');
+            }
+        }
+        // placeholders first, so a schema named like the default table (or the reverse) is not replaced twice
+        String named = code.toString().replace("flow_pubsub", "\u0001").replace("public.", "\u0002.")
+                .replace("SCHEMA IF NOT EXISTS public;", "SCHEMA IF NOT EXISTS \u0002;")
+                .replace("\u0001", table).replace("\u0002", schema);
+        List<String> statements = new ArrayList<>();
+        for (String statement : Pattern.compile(";").splitAsStream(named).toList()) {
+            if (!statement.isBlank()) {
+                statements.add(statement.strip());
+            }
+        }
+        return statements;
+    }
+
+    /**
+     * Creates what is missing, in one transaction under an advisory lock. Leaves auto-commit on. An existing schema
+     * is not created again: {@code CREATE SCHEMA IF NOT EXISTS} checks the privilege to create schemas in the
+     * database before it looks, and an application's user often has none.
+     */
+    void create(Connection connection) throws SQLException {
+        boolean schemaExists;
+        try (var exists = connection.prepareStatement("SELECT to_regnamespace(?) IS NOT NULL")) {
+            exists.setString(1, schema);
+            try (var result = exists.executeQuery()) {
+                schemaExists = result.next() && result.getBoolean(1);
+            }
+        }
+        connection.setAutoCommit(false);
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("SELECT pg_advisory_xact_lock(" + LOCK_SPACE + ", " + ddlLock + ")");
+            for (String ddl : ddl()) {
+                if (!(schemaExists && ddl.startsWith("CREATE SCHEMA"))) {
+                    statement.execute(ddl);
+                }
+            }
+            connection.commit();
+        } catch (SQLException | RuntimeException e) {
+            rollbackQuietly(connection);
+            throw e;
+        } finally {
+            connection.setAutoCommit(true);
+        }
+    }
+
+    /** Whether both tables exist, for a node told not to create them. */
+    boolean exists(Connection connection) throws SQLException {
+        try (var statement = connection.prepareStatement(
+                "SELECT to_regclass(?) IS NOT NULL AND to_regclass(?) IS NOT NULL")) {
+            statement.setString(1, log);
+            statement.setString(2, history);
+            try (var result = statement.executeQuery()) {
+                return result.next() && result.getBoolean(1);
+            }
+        }
+    }
+
+    /* --- statements --- */
+
+    /**
+     * Bounds the appending transaction on the server's side, then takes the append lock, in one round trip: a
+     * writer that stalls or is cut off inside its transaction (without the connection closing) would otherwise hold
+     * every node's appends until PostgreSQL noticed the dead connection, which TCP keepalive does only after hours.
+     * {@code idle_in_transaction_session_timeout} ends such a session, and so its lock, after {@code timeoutMillis};
+     * {@code lock_timeout} fails a wait for the lock that long, to be retried. Both {@code SET LOCAL}: a pooled
+     * connection goes back to the pool without them. The {@code NOTIFY} goes out at the commit (and not at all on a
+     * rollback) wherever it stands in the transaction, so it rides in the same round trip. The channel is a checked
+     * identifier.
+     */
+    String appendLockSql(long timeoutMillis) {
+        return "SET LOCAL idle_in_transaction_session_timeout = " + timeoutMillis + "; SET LOCAL lock_timeout = "
+                + timeoutMillis + "; SELECT pg_advisory_xact_lock(" + LOCK_SPACE + ", " + appendLock + "); NOTIFY "
+                + channel;
+    }
+
+    String insertSql() {
+        return "INSERT INTO " + log + " (format, origin, sequence, topic, sent_at, payload) VALUES (?, ?, ?, ?, ?, ?)"
+                + " ON CONFLICT (origin, sequence) DO NOTHING";
+    }
+
+    String insertHistorySql() {
+        return "INSERT INTO " + history + " (log_id, topic, origin, sequence, sent_at, payload)"
+                + " SELECT id, topic, origin, sequence, sent_at, payload FROM " + log
+                + " WHERE origin = ? AND sequence = ? AND topic IS NOT NULL ON CONFLICT (log_id) DO NOTHING";
+    }
+
+    /** Keeps a topic's newest {@code ?} history rows: parameters topic, topic, keep - 1. */
+    String trimHistoryByCountSql() {
+        return "DELETE FROM " + history + " WHERE topic = ? AND log_id < (SELECT log_id FROM " + history
+                + " WHERE topic = ? ORDER BY log_id DESC OFFSET ? LIMIT 1)";
+    }
+
+    String newestIdSql() {
+        return "SELECT coalesce(max(id), 0) FROM " + log;
+    }
+
+    String readSql() {
+        return "SELECT id, format, origin, sequence, topic, sent_at, payload FROM " + log
+                + " WHERE id > ? ORDER BY id LIMIT ?";
+    }
+
+    String readHistorySql() {
+        return "SELECT origin, sequence, sent_at, payload FROM (SELECT log_id, origin, sequence, sent_at, payload FROM "
+                + history + " WHERE topic = ? AND log_id <= ? ORDER BY log_id DESC LIMIT ?) newest ORDER BY log_id";
+    }
+
+    String tryTrimLockSql() {
+        return "SELECT pg_try_advisory_xact_lock(" + LOCK_SPACE + ", " + trimLock + ")";
+    }
+
+    /** Parameter: the retention in milliseconds. */
+    String trimLogByAgeSql() {
+        return "DELETE FROM " + log + " WHERE created_at < now() - make_interval(secs => ? / 1000.0)";
+    }
+
+    /** Parameter: how many rows to keep, minus one. */
+    String trimLogByCountSql() {
+        return "DELETE FROM " + log + " WHERE id < (SELECT id FROM " + log + " ORDER BY id DESC OFFSET ? LIMIT 1)";
+    }
+
+    /** Drops the history of topics whose newest message is older than the history retention (milliseconds). */
+    String trimHistoryByAgeSql() {
+        return "DELETE FROM " + history + " WHERE topic IN (SELECT topic FROM " + history
+                + " GROUP BY topic HAVING max(created_at) < now() - make_interval(secs => ? / 1000.0))";
+    }
+
+    static void rollbackQuietly(Connection connection) {
+        try {
+            connection.rollback();
+        } catch (SQLException | RuntimeException ignored) {
+            // a broken connection: nothing was committed
+        }
+    }
+}

@@ -1,0 +1,298 @@
+package dev.flowpubsub.postgres;
+
+import dev.flowpubsub.spi.TransportContext;
+import dev.flowpubsub.spi.TransportEnvelope;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Appends this node's envelopes to the log, in order, from a bounded outbox, in one transaction per batch.
+ *
+ * <h2>Why ids commit in order</h2>
+ * Each batch's transaction first takes {@code pg_advisory_xact_lock} on the log's key (and queues its
+ * {@code NOTIFY}), then inserts (the identity column hands out the ids) and commits: three round trips; PostgreSQL releases the lock only after the commit is visible. So
+ * a transaction that gets larger ids can only insert after every transaction with smaller ids has committed (or
+ * rolled back, leaving a gap no one will fill), and a reader that reads {@code id > last} never passes a row that
+ * commits later. The cost: appends of all nodes are serialized, one batch at a time; batching keeps that cheap. A
+ * writer stalled inside its transaction cannot hold the others up for longer than {@code commandTimeout}: the
+ * server ends such a session (see {@link PostgresSchema#appendLockSql}).
+ *
+ * <h2>Retries</h2>
+ * A batch commits whole or not at all. A retry after a lost reply to {@code COMMIT} inserts nothing twice: the log
+ * is unique on (origin, sequence) and the insert skips conflicts, as does the history's insert.
+ *
+ * <h2>Bounds</h2>
+ * The outbox holds at most {@code capacity} envelopes and {@code maxBytes} bytes of payload; what does not fit while
+ * PostgreSQL is away reaches this node's pages only, and is counted ({@code droppedWhileDown}) and logged once per
+ * outage.
+ *
+ * <p>Threading: {@link #offer} from the hub's send path (never blocks); {@link #run} on the writer thread, which
+ * holds its connection while it has one (or, on the application's pool, borrows one per batch).
+ */
+final class PostgresWriter implements Runnable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PostgresWriter.class);
+
+    /** The format this release writes and reads; a reader skips (and counts) rows of another. */
+    static final int FORMAT_VERSION = 1;
+
+    private static final int WRITE_BATCH = 500;
+    private static final long IDLE_CHECK_NANOS = TimeUnit.SECONDS.toNanos(2);
+
+    private final ConnectionSource source;
+    private final SchemaInstaller installer;
+    private final PostgresSettings settings;
+    private final PostgresSchema schema;
+    private final PostgresConnectionState state;
+    private final TransportContext context;
+    private final String displayUrl;
+    private final PostgresRetention retention;
+    private final ArrayBlockingQueue<TransportEnvelope> outbox;
+    private final AtomicLong bufferedBytes = new AtomicLong();
+    private final AtomicLong dropped = new AtomicLong();
+    private final AtomicBoolean droppingWarned = new AtomicBoolean();
+    private final Backoff backoff = new Backoff();
+    private volatile boolean closed;
+
+    PostgresWriter(ConnectionSource source, SchemaInstaller installer, PostgresSettings settings,
+                   PostgresConnectionState state, TransportContext context, String displayUrl) {
+        this.source = source;
+        this.installer = installer;
+        this.settings = settings;
+        this.schema = settings.schema();
+        this.state = state;
+        this.context = context;
+        this.displayUrl = displayUrl;
+        this.retention = new PostgresRetention(settings);
+        this.outbox = new ArrayBlockingQueue<>(settings.outboxCapacity());
+    }
+
+    /** Queues an envelope for PostgreSQL; drops and counts it if the outbox is full (in number or in bytes). */
+    void offer(TransportEnvelope envelope) {
+        if (closed) {
+            return;
+        }
+        long size = envelope.payload().length;
+        for (;;) {
+            long now = bufferedBytes.get();
+            if (now + size > settings.outboxMaxBytes()) {
+                drop();
+                return;
+            }
+            if (bufferedBytes.compareAndSet(now, now + size)) {
+                break;
+            }
+        }
+        if (!outbox.offer(envelope)) {
+            bufferedBytes.addAndGet(-size);
+            drop();
+        }
+    }
+
+    private void drop() {
+        dropped.incrementAndGet();
+        if (droppingWarned.compareAndSet(false, true)) {
+            LOG.warn("flow-pubsub: PostgreSQL {} has been unreachable for long, or takes messages slower than this "
+                    + "node sends them: the outbox ({} messages or {} bytes at most) is full, so new messages reach "
+                    + "this node's pages only, not the other nodes (counted in health: droppedWhileDown; the other "
+                    + "nodes count them as missed)", displayUrl, settings.outboxCapacity(), settings.outboxMaxBytes());
+        }
+    }
+
+    int buffered() {
+        return outbox.size();
+    }
+
+    long bufferedBytes() {
+        return bufferedBytes.get();
+    }
+
+    long dropped() {
+        return dropped.get();
+    }
+
+    @Override
+    public void run() {
+        Connection connection = null;
+        List<TransportEnvelope> batch = new ArrayList<>(WRITE_BATCH);
+        long lastCheckNanos = 0;
+        while (!closed || ((!batch.isEmpty() || !outbox.isEmpty())
+                && state.writer() == PostgresConnectionState.State.UP)) {
+            try {
+                if (batch.isEmpty()) {
+                    TransportEnvelope first = outbox.poll(200, TimeUnit.MILLISECONDS);
+                    if (first == null) {
+                        if (System.nanoTime() - lastCheckNanos > IDLE_CHECK_NANOS) {
+                            lastCheckNanos = System.nanoTime();
+                            connection = connection != null ? connection : connect();
+                            check(connection); // keeps health true to the facts while nothing is sent
+                            state.up(PostgresConnectionState.Side.WRITER);
+                            retention.maybeTrim(connection);
+                            connection = releaseIfPooled(connection);
+                        }
+                        continue;
+                    }
+                    batch.add(first);
+                    outbox.drainTo(batch, WRITE_BATCH - 1);
+                }
+                connection = connection != null ? connection : connect();
+                append(connection, batch);
+                forget(batch);
+                state.up(PostgresConnectionState.Side.WRITER);
+                backoff.reset();
+                droppingWarned.set(false);
+                retention.maybeTrim(connection);
+                if (outbox.isEmpty()) {
+                    connection = releaseIfPooled(connection);
+                }
+            } catch (InterruptedException interrupted) {
+                break;
+            } catch (SQLException | RuntimeException failure) {
+                if (closed && state.writer() != PostgresConnectionState.State.UP) {
+                    break;
+                }
+                state.down(PostgresConnectionState.Side.WRITER, failure);
+                ConnectionSource.closeQuietly(connection);
+                connection = null;
+                if (closed) {
+                    break;
+                }
+                backoff.pause();
+            } catch (Error fatal) {
+                // this thread ends: health must say so rather than stay UP for a writer that is gone
+                state.down(PostgresConnectionState.Side.WRITER,
+                        new IllegalStateException("the writer stopped: " + fatal, fatal));
+                ConnectionSource.closeQuietly(connection);
+                throw fatal;
+            }
+        }
+        if (!batch.isEmpty() || !outbox.isEmpty()) {
+            LOG.warn("flow-pubsub: closing with {} message(s) not yet written to PostgreSQL {}",
+                    batch.size() + outbox.size(), displayUrl);
+        }
+        ConnectionSource.closeQuietly(connection);
+    }
+
+    private Connection connect() throws SQLException {
+        Connection connection = source.open();
+        try {
+            installer.ensure(connection);
+            return connection;
+        } catch (SQLException | RuntimeException e) {
+            ConnectionSource.closeQuietly(connection);
+            throw e;
+        }
+    }
+
+    private static void check(Connection connection) throws SQLException {
+        try (PreparedStatement ping = connection.prepareStatement("SELECT 1");
+             ResultSet result = ping.executeQuery()) {
+            result.next();
+        }
+    }
+
+    private Connection releaseIfPooled(Connection connection) {
+        if (source.pooled()) {
+            ConnectionSource.closeQuietly(connection); // back to the application's pool
+            return null;
+        }
+        return connection;
+    }
+
+    /** Takes the written envelopes off the batch, and their bytes off the outbox's count. */
+    private void forget(List<TransportEnvelope> batch) {
+        long bytes = 0;
+        for (TransportEnvelope envelope : batch) {
+            bytes += envelope.payload().length;
+        }
+        batch.clear();
+        bufferedBytes.addAndGet(-bytes);
+    }
+
+    /** Appends the batch in one transaction under the log's append lock (see the class comment). */
+    private void append(Connection connection, List<TransportEnvelope> batch) throws SQLException {
+        connection.setAutoCommit(false);
+        try {
+            try (Statement lock = connection.createStatement()) {
+                // the lock is held until the commit, and the NOTIFY in the same statement goes out with it
+                lock.execute(schema.appendLockSql(settings.commandTimeout().toMillis()));
+            }
+            Map<String, Integer> historyTopics = new LinkedHashMap<>();
+            try (PreparedStatement insert = connection.prepareStatement(schema.insertSql())) {
+                for (TransportEnvelope envelope : batch) {
+                    insert.setInt(1, FORMAT_VERSION);
+                    insert.setString(2, envelope.originNode());
+                    insert.setLong(3, envelope.sequence());
+                    if (envelope.topic() == null) {
+                        insert.setNull(4, Types.BINARY);
+                    } else {
+                        insert.setBytes(4, envelope.topic().getBytes(StandardCharsets.UTF_8));
+                        int keep = context.historySize(envelope.topic());
+                        if (keep > 0) {
+                            historyTopics.put(envelope.topic(), keep);
+                        }
+                    }
+                    insert.setLong(5, envelope.sentAtMillis());
+                    insert.setBytes(6, envelope.payload());
+                    insert.addBatch();
+                }
+                insert.executeBatch();
+            }
+            if (!historyTopics.isEmpty()) {
+                keepHistory(connection, batch, historyTopics);
+            }
+            connection.commit();
+        } catch (SQLException | RuntimeException e) {
+            PostgresSchema.rollbackQuietly(connection);
+            throw e;
+        } finally {
+            connection.setAutoCommit(true);
+        }
+    }
+
+    /** Copies the batch's messages on topics with history to the history table, and keeps each topic's newest. */
+    private void keepHistory(Connection connection, List<TransportEnvelope> batch, Map<String, Integer> topics)
+            throws SQLException {
+        try (PreparedStatement copy = connection.prepareStatement(schema.insertHistorySql())) {
+            for (TransportEnvelope envelope : batch) {
+                if (envelope.topic() != null && topics.containsKey(envelope.topic())) {
+                    copy.setString(1, envelope.originNode());
+                    copy.setLong(2, envelope.sequence());
+                    copy.addBatch();
+                }
+            }
+            copy.executeBatch();
+        }
+        try (PreparedStatement trim = connection.prepareStatement(schema.trimHistoryByCountSql())) {
+            for (Map.Entry<String, Integer> topic : topics.entrySet()) {
+                byte[] name = topic.getKey().getBytes(StandardCharsets.UTF_8);
+                trim.setBytes(1, name);
+                trim.setBytes(2, name);
+                trim.setInt(3, topic.getValue() - 1);
+                trim.addBatch();
+            }
+            trim.executeBatch();
+        }
+    }
+
+    /** Stops taking envelopes; the loop flushes what it can while PostgreSQL is up, then ends. */
+    void close() {
+        closed = true;
+    }
+}

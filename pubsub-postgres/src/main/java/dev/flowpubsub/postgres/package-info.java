@@ -1,0 +1,4 @@
+/**
+ * flow-pubsub across nodes on PostgreSQL: {@link dev.flowpubsub.postgres.PostgresTransport}.
+ */
+package dev.flowpubsub.postgres;

@@ -1,0 +1,51 @@
+package dev.flowpubsub.postgres;
+
+import com.vaadin.flow.component.UI;
+import dev.flowpubsub.Inbox;
+import dev.flowpubsub.JsonCodec;
+import dev.flowpubsub.PubSub;
+import dev.flowpubsub.PubSubHub;
+import dev.flowpubsub.VaadinApp;
+
+import java.util.function.UnaryOperator;
+
+/** One server of a test cluster: a Vaadin application whose hub runs on a {@link PostgresTransport}. */
+final class PostgresNode implements AutoCloseable {
+
+    final VaadinApp app = new VaadinApp();
+    final PostgresTransport transport;
+    final PubSubHub hub;
+
+    PostgresNode(String jdbcUrl, UnaryOperator<PostgresTransport.Builder> settings,
+                 UnaryOperator<PubSubHub.Builder> hubSettings) {
+        this(settings.apply(PostgresTransport.builder(jdbcUrl).username("postgres")).build(), hubSettings);
+    }
+
+    PostgresNode(PostgresTransport transport) {
+        this(transport, hubSettings -> hubSettings);
+    }
+
+    private PostgresNode(PostgresTransport transport, UnaryOperator<PubSubHub.Builder> hubSettings) {
+        this.transport = transport;
+        hub = hubSettings.apply(PubSubHub.builder().transport(transport).codec(JsonCodec.allowing())
+                .queueCapacity(100_000)).install(app.service);
+    }
+
+    /** A page in a new browser session on this node, subscribed to broadcasts and to {@code topics}. */
+    Inbox page(String... topics) {
+        UI ui = app.browser().pushTab();
+        Inbox inbox = new Inbox(ui);
+        ui.accessSynchronously(() -> {
+            PubSub.current().subscribe(inbox::add);
+            for (String topic : topics) {
+                PubSub.current().subscribeTopic(topic, inbox::add);
+            }
+        });
+        return inbox;
+    }
+
+    @Override
+    public void close() {
+        app.close();
+    }
+}

@@ -1,0 +1,53 @@
+package dev.flowpubsub.postgres;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Configured names reach SQL only as plain identifiers; the DDL is the shipped script with those names. */
+class PostgresSchemaTest {
+
+    @Test
+    void names_thatAreNotPlainIdentifiers_areRefused_sayingWhatIsAllowed() {
+        for (String bad : new String[] {"flow_pubsub; DROP TABLE users", "Chat", "1st", "a-b", "\"quoted\"", "", "x y"}) {
+            assertThatThrownBy(() -> new PostgresSchema("public", bad)).as(bad)
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("lower-case letters, digits and underscores");
+        }
+        assertThatThrownBy(() -> new PostgresSchema("s".repeat(64), "t")).hasMessageContaining("at most 63");
+        assertThatThrownBy(() -> PostgresTransport.builder("jdbc:postgresql://h/db").table("t".repeat(50)))
+                .hasMessageContaining("at most 49");
+    }
+
+    @Test
+    void ddl_isTheShippedScript_withTheConfiguredNames_evenWhenTheyLookLikeTheDefaults() {
+        PostgresSchema schema = new PostgresSchema("flow_pubsub", "public_bus");
+
+        assertThat(schema.ddl()).hasSize(5)
+                .anySatisfy(ddl -> assertThat(ddl).startsWith("CREATE SCHEMA IF NOT EXISTS flow_pubsub"))
+                .anySatisfy(ddl -> assertThat(ddl).contains("CREATE TABLE IF NOT EXISTS flow_pubsub.public_bus_log ("))
+                .anySatisfy(ddl -> assertThat(ddl).contains("CREATE TABLE IF NOT EXISTS flow_pubsub.public_bus_history ("))
+                .allSatisfy(ddl -> assertThat(ddl).doesNotContain("public.").doesNotContain("--"));
+        assertThat(schema.channel).isEqualTo("flow_pubsub_public_bus");
+    }
+
+    @Test
+    void logsOfDifferentNames_lockApart() {
+        PostgresSchema one = new PostgresSchema("public", "a");
+        PostgresSchema other = new PostgresSchema("public", "b");
+
+        assertThat(one.appendLock).isNotEqualTo(other.appendLock);
+        assertThat(one.appendLock).isNotEqualTo(one.trimLock).isNotEqualTo(one.ddlLock);
+    }
+
+    @Test
+    void urlsShown_haveNoCredentials_andErrorsNoPassword() {
+        assertThat(PostgresUrls.display("jdbc:postgresql://db:5432/app?user=app&password=s3cret"))
+                .isEqualTo("jdbc:postgresql://db:5432/app");
+        assertThat(PostgresUrls.display("jdbc:postgresql://app:s3cret@db/app")).isEqualTo("jdbc:postgresql://db/app");
+        assertThat(PostgresUrls.redact("FATAL: password s3cret refused", "s3cret")).isEqualTo("FATAL: password **** refused");
+        assertThatThrownBy(() -> PostgresTransport.builder("postgres://app:s3cret@db/app"))
+                .hasMessageContaining("jdbc:postgresql:").hasMessageNotContaining("s3cret");
+    }
+}
