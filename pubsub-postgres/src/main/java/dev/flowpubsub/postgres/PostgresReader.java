@@ -1,5 +1,6 @@
 package dev.flowpubsub.postgres;
 
+import dev.flowpubsub.spi.EngineConnection;
 import dev.flowpubsub.spi.TransportContext;
 import dev.flowpubsub.spi.TransportEnvelope;
 import org.postgresql.PGConnection;
@@ -42,7 +43,7 @@ final class PostgresReader implements Runnable {
     private final SchemaInstaller installer;
     private final PostgresSettings settings;
     private final PostgresSchema schema;
-    private final PostgresConnectionState state;
+    private final EngineConnection state;
     private final TransportContext context;
     private final Backoff backoff = new Backoff();
     private Connection firstConnection;
@@ -56,7 +57,7 @@ final class PostgresReader implements Runnable {
     private boolean probeFailedLogged;
 
     PostgresReader(ConnectionSource source, SchemaInstaller installer, PostgresSettings settings,
-                   PostgresConnectionState state, TransportContext context) {
+                   EngineConnection state, TransportContext context) {
         this.source = source;
         this.installer = installer;
         this.settings = settings;
@@ -75,7 +76,7 @@ final class PostgresReader implements Runnable {
             lastId = newestId(firstConnection);
             startPosition = lastId;
         } catch (SQLException | RuntimeException unreachable) {
-            state.down(PostgresConnectionState.Side.READER, unreachable);
+            state.down(EngineConnection.Side.READER, unreachable);
             ConnectionSource.closeQuietly(firstConnection);
             firstConnection = null;
         }
@@ -131,9 +132,9 @@ final class PostgresReader implements Runnable {
                 }
                 wakeUp = listening ? "listen" : "poll";
                 while (readBatch(connection) == READ_BATCH && !closed) {
-                    state.up(PostgresConnectionState.Side.READER); // a long catch-up is not an outage
+                    state.up(EngineConnection.Side.READER); // a long catch-up is not an outage
                 }
-                state.up(PostgresConnectionState.Side.READER);
+                state.up(EngineConnection.Side.READER);
                 backoff.reset();
                 if (listening) {
                     connection.unwrap(PGConnection.class).getNotifications((int) settings.pollInterval().toMillis());
@@ -146,13 +147,13 @@ final class PostgresReader implements Runnable {
                 if (closed) {
                     break;
                 }
-                state.down(PostgresConnectionState.Side.READER, failure);
+                state.down(EngineConnection.Side.READER, failure);
                 ConnectionSource.closeQuietly(connection);
                 connection = null;
                 backoff.pause();
             } catch (Error fatal) {
                 // this thread ends: health must say so rather than stay UP for a reader that is gone
-                state.down(PostgresConnectionState.Side.READER,
+                state.down(EngineConnection.Side.READER,
                         new IllegalStateException("the reader stopped: " + fatal, fatal));
                 ConnectionSource.closeQuietly(connection);
                 throw fatal;

@@ -1,6 +1,7 @@
 package dev.flowpubsub.postgres;
 
 import dev.flowpubsub.spi.Arguments;
+import dev.flowpubsub.spi.EngineConnection;
 import dev.flowpubsub.spi.Transport;
 import dev.flowpubsub.spi.TransportContext;
 import dev.flowpubsub.spi.TransportEnvelope;
@@ -80,7 +81,7 @@ public final class PostgresTransport implements Transport {
     private final ConnectionSource source;
     private final ConnectionSource listenSource;
     private final String displayUrl;
-    private final PostgresConnectionState state;
+    private final EngineConnection state;
     private final SchemaInstaller installer;
     private final AtomicBoolean started = new AtomicBoolean();
     private volatile boolean closed;
@@ -105,7 +106,9 @@ public final class PostgresTransport implements Transport {
         this.source = builder.dataSource != null ? ConnectionSource.pooled(builder.dataSource, timeoutMillis) : direct;
         this.listenSource = direct != null ? direct : source;
         this.displayUrl = builder.url != null ? PostgresUrls.display(builder.url) : "(the application's DataSource)";
-        this.state = new PostgresConnectionState(displayUrl, builder.password);
+        String password = builder.password;
+        this.state = new EngineConnection("PostgreSQL", displayUrl, message -> PostgresUrls.redact(message, password),
+                LOG);
         this.installer = new SchemaInstaller(schema, builder.createSchema);
     }
 

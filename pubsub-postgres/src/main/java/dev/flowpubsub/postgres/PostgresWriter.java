@@ -1,5 +1,6 @@
 package dev.flowpubsub.postgres;
 
+import dev.flowpubsub.spi.EngineConnection;
 import dev.flowpubsub.spi.TransportContext;
 import dev.flowpubsub.spi.TransportEnvelope;
 import org.slf4j.Logger;
@@ -59,7 +60,7 @@ final class PostgresWriter implements Runnable {
     private final SchemaInstaller installer;
     private final PostgresSettings settings;
     private final PostgresSchema schema;
-    private final PostgresConnectionState state;
+    private final EngineConnection state;
     private final TransportContext context;
     private final String displayUrl;
     private final PostgresRetention retention;
@@ -71,7 +72,7 @@ final class PostgresWriter implements Runnable {
     private volatile boolean closed;
 
     PostgresWriter(ConnectionSource source, SchemaInstaller installer, PostgresSettings settings,
-                   PostgresConnectionState state, TransportContext context, String displayUrl) {
+                   EngineConnection state, TransportContext context, String displayUrl) {
         this.source = source;
         this.installer = installer;
         this.settings = settings;
@@ -133,7 +134,7 @@ final class PostgresWriter implements Runnable {
         List<TransportEnvelope> batch = new ArrayList<>(WRITE_BATCH);
         long lastCheckNanos = 0;
         while (!closed || ((!batch.isEmpty() || !outbox.isEmpty())
-                && state.writer() == PostgresConnectionState.State.UP)) {
+                && state.writer() == EngineConnection.State.UP)) {
             try {
                 if (batch.isEmpty()) {
                     TransportEnvelope first = outbox.poll(200, TimeUnit.MILLISECONDS);
@@ -142,7 +143,7 @@ final class PostgresWriter implements Runnable {
                             lastCheckNanos = System.nanoTime();
                             connection = connection != null ? connection : connect();
                             check(connection); // keeps health true to the facts while nothing is sent
-                            state.up(PostgresConnectionState.Side.WRITER);
+                            state.up(EngineConnection.Side.WRITER);
                             retention.maybeTrim(connection);
                             connection = releaseIfPooled(connection);
                         }
@@ -154,7 +155,7 @@ final class PostgresWriter implements Runnable {
                 connection = connection != null ? connection : connect();
                 append(connection, batch);
                 forget(batch);
-                state.up(PostgresConnectionState.Side.WRITER);
+                state.up(EngineConnection.Side.WRITER);
                 backoff.reset();
                 droppingWarned.set(false);
                 retention.maybeTrim(connection);
@@ -164,10 +165,10 @@ final class PostgresWriter implements Runnable {
             } catch (InterruptedException interrupted) {
                 break;
             } catch (SQLException | RuntimeException failure) {
-                if (closed && state.writer() != PostgresConnectionState.State.UP) {
+                if (closed && state.writer() != EngineConnection.State.UP) {
                     break;
                 }
-                state.down(PostgresConnectionState.Side.WRITER, failure);
+                state.down(EngineConnection.Side.WRITER, failure);
                 ConnectionSource.closeQuietly(connection);
                 connection = null;
                 if (closed) {
@@ -176,7 +177,7 @@ final class PostgresWriter implements Runnable {
                 backoff.pause();
             } catch (Error fatal) {
                 // this thread ends: health must say so rather than stay UP for a writer that is gone
-                state.down(PostgresConnectionState.Side.WRITER,
+                state.down(EngineConnection.Side.WRITER,
                         new IllegalStateException("the writer stopped: " + fatal, fatal));
                 ConnectionSource.closeQuietly(connection);
                 throw fatal;

@@ -1,5 +1,6 @@
 package dev.flowpubsub.redis;
 
+import dev.flowpubsub.spi.EngineConnection;
 import dev.flowpubsub.spi.TransportContext;
 import dev.flowpubsub.spi.TransportEnvelope;
 import io.lettuce.core.Limit;
@@ -35,7 +36,7 @@ final class RedisReader implements Runnable {
     private static final int READ_BATCH = 500;
 
     private final RedisClient client;
-    private final RedisConnectionState state;
+    private final EngineConnection state;
     private final TransportContext context;
     private final byte[] streamKey;
     private final Backoff backoff = new Backoff();
@@ -44,7 +45,7 @@ final class RedisReader implements Runnable {
     private volatile String startPosition;
     private volatile boolean closed;
 
-    RedisReader(RedisClient client, RedisConnectionState state, TransportContext context, String stream) {
+    RedisReader(RedisClient client, EngineConnection state, TransportContext context, String stream) {
         this.client = client;
         this.state = state;
         this.context = context;
@@ -60,7 +61,7 @@ final class RedisReader implements Runnable {
             firstConnection = client.connect(ByteArrayCodec.INSTANCE);
             startPosition = newestId(firstConnection);
         } catch (RuntimeException unreachable) {
-            state.down(RedisConnectionState.Side.READER, unreachable);
+            state.down(EngineConnection.Side.READER, unreachable);
             RedisWriter.closeQuietly(firstConnection);
             firstConnection = null;
         }
@@ -96,7 +97,7 @@ final class RedisReader implements Runnable {
                 List<StreamMessage<byte[], byte[]>> entries = connection.sync().xread(
                         XReadArgs.Builder.block(BLOCK_MILLIS).count(READ_BATCH),
                         XReadArgs.StreamOffset.from(streamKey, lastId));
-                state.up(RedisConnectionState.Side.READER);
+                state.up(EngineConnection.Side.READER);
                 backoff.reset();
                 for (StreamMessage<byte[], byte[]> entry : entries) {
                     lastId = entry.getId();
@@ -106,13 +107,13 @@ final class RedisReader implements Runnable {
                 if (closed) {
                     break;
                 }
-                state.down(RedisConnectionState.Side.READER, failure);
+                state.down(EngineConnection.Side.READER, failure);
                 RedisWriter.closeQuietly(connection);
                 connection = null;
                 backoff.pause();
             } catch (Error fatal) {
                 // this thread ends: health must say so rather than stay UP for a reader that is gone
-                state.down(RedisConnectionState.Side.READER, new IllegalStateException("the reader stopped: " + fatal, fatal));
+                state.down(EngineConnection.Side.READER, new IllegalStateException("the reader stopped: " + fatal, fatal));
                 RedisWriter.closeQuietly(connection);
                 throw fatal;
             }

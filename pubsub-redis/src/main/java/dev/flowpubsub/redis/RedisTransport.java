@@ -1,6 +1,7 @@
 package dev.flowpubsub.redis;
 
 import dev.flowpubsub.spi.Arguments;
+import dev.flowpubsub.spi.EngineConnection;
 import dev.flowpubsub.spi.Transport;
 import dev.flowpubsub.spi.TransportContext;
 import dev.flowpubsub.spi.TransportEnvelope;
@@ -87,7 +88,7 @@ public final class RedisTransport implements Transport {
     private final ClientResources resources;
     private final boolean ownsResources;
     private final RedisClient client;
-    private final RedisConnectionState state;
+    private final EngineConnection state;
     private final AtomicBoolean started = new AtomicBoolean();
     private volatile boolean closed;
     private RedisReader reader;
@@ -102,7 +103,8 @@ public final class RedisTransport implements Transport {
         this.settings = new RedisSettings(builder.stream, builder.retention, builder.maxLength, builder.outboxCapacity,
                 builder.outboxMaxBytes, builder.commandTimeout, builder.trustedCertificate, builder.historyRetention,
                 builder.formatVersion);
-        this.state = new RedisConnectionState(uri, displayUri);
+        this.state = new EngineConnection("Redis", displayUri, message -> RedisUris.redact(message, uri),
+                LOG);
         Duration commandTimeout = Duration.ofMillis(RedisReader.BLOCK_MILLIS).plus(settings.commandTimeout());
         this.uri.setTimeout(commandTimeout);
         this.ownsResources = builder.resources == null;

@@ -1,5 +1,6 @@
 package dev.flowpubsub.redis;
 
+import dev.flowpubsub.spi.EngineConnection;
 import dev.flowpubsub.spi.TransportContext;
 import dev.flowpubsub.spi.TransportEnvelope;
 import io.lettuce.core.RedisClient;
@@ -72,7 +73,7 @@ final class RedisWriter implements Runnable {
 
     private final RedisClient client;
     private final RedisSettings settings;
-    private final RedisConnectionState state;
+    private final EngineConnection state;
     private final TransportContext context;
     private final String displayUri;
     private final byte[] streamKey;
@@ -91,7 +92,7 @@ final class RedisWriter implements Runnable {
     private String newestWrittenId;
     private long lastTrimNanos = System.nanoTime();
 
-    RedisWriter(RedisClient client, RedisSettings settings, RedisConnectionState state, TransportContext context,
+    RedisWriter(RedisClient client, RedisSettings settings, EngineConnection state, TransportContext context,
                 String displayUri, long replyTimeoutMillis) {
         this.client = client;
         this.settings = settings;
@@ -158,12 +159,12 @@ final class RedisWriter implements Runnable {
         String script = null;
         List<TransportEnvelope> batch = new ArrayList<>(WRITE_BATCH);
         long lastCheckNanos = 0;
-        while (!closed || ((!batch.isEmpty() || !outbox.isEmpty()) && state.writer() == RedisConnectionState.State.UP)) {
+        while (!closed || ((!batch.isEmpty() || !outbox.isEmpty()) && state.writer() == EngineConnection.State.UP)) {
             try {
                 if (connection == null || !connection.isOpen()) {
                     connection = client.connect(ByteArrayCodec.INSTANCE);
                     script = connection.sync().scriptLoad(APPEND);
-                    state.up(RedisConnectionState.Side.WRITER);
+                    state.up(EngineConnection.Side.WRITER);
                 }
                 if (batch.isEmpty()) {
                     TransportEnvelope first = outbox.poll(200, TimeUnit.MILLISECONDS);
@@ -171,7 +172,7 @@ final class RedisWriter implements Runnable {
                         if (System.nanoTime() - lastCheckNanos > IDLE_CHECK_NANOS) {
                             lastCheckNanos = System.nanoTime();
                             connection.sync().ping(); // keeps health true to the facts while nothing is sent
-                            state.up(RedisConnectionState.Side.WRITER);
+                            state.up(EngineConnection.Side.WRITER);
                             trimOldEntries(connection);
                         }
                         continue;
@@ -184,7 +185,7 @@ final class RedisWriter implements Runnable {
                 if (!batch.isEmpty()) {
                     continue; // a gap: Redis refused an earlier one; the rest goes again, from the first not appended
                 }
-                state.up(RedisConnectionState.Side.WRITER);
+                state.up(EngineConnection.Side.WRITER);
                 backoff.reset();
                 droppingWarned.set(false);
                 trimOldEntries(connection);
@@ -204,7 +205,7 @@ final class RedisWriter implements Runnable {
                 connection = null;
             } catch (Error fatal) {
                 // this thread ends: health must say so rather than stay UP for a writer that is gone
-                state.down(RedisConnectionState.Side.WRITER, new IllegalStateException("the writer stopped: " + fatal, fatal));
+                state.down(EngineConnection.Side.WRITER, new IllegalStateException("the writer stopped: " + fatal, fatal));
                 closeQuietly(connection);
                 throw fatal;
             }
@@ -217,7 +218,7 @@ final class RedisWriter implements Runnable {
     }
 
     private void fail(RuntimeException failure) {
-        state.down(RedisConnectionState.Side.WRITER, failure);
+        state.down(EngineConnection.Side.WRITER, failure);
         backoff.pause();
     }
 
