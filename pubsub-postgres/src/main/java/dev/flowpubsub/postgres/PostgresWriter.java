@@ -1,6 +1,7 @@
 package dev.flowpubsub.postgres;
 
 import dev.flowpubsub.spi.EngineConnection;
+import dev.flowpubsub.spi.Outbox;
 import dev.flowpubsub.spi.TransportContext;
 import dev.flowpubsub.spi.TransportEnvelope;
 import org.slf4j.Logger;
@@ -17,10 +18,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Appends this node's envelopes to the log, in order, from a bounded outbox, in one transaction per batch.
@@ -64,10 +62,7 @@ final class PostgresWriter implements Runnable {
     private final TransportContext context;
     private final String displayUrl;
     private final PostgresRetention retention;
-    private final ArrayBlockingQueue<TransportEnvelope> outbox;
-    private final AtomicLong bufferedBytes = new AtomicLong();
-    private final AtomicLong dropped = new AtomicLong();
-    private final AtomicBoolean droppingWarned = new AtomicBoolean();
+    private final Outbox outbox;
     private final Backoff backoff = new Backoff();
     private volatile boolean closed;
 
@@ -81,38 +76,13 @@ final class PostgresWriter implements Runnable {
         this.context = context;
         this.displayUrl = displayUrl;
         this.retention = new PostgresRetention(settings);
-        this.outbox = new ArrayBlockingQueue<>(settings.outboxCapacity());
+        this.outbox = new Outbox("PostgreSQL", displayUrl, settings.outboxCapacity(), settings.outboxMaxBytes(), LOG);
     }
 
     /** Queues an envelope for PostgreSQL; drops and counts it if the outbox is full (in number or in bytes). */
     void offer(TransportEnvelope envelope) {
-        if (closed) {
-            return;
-        }
-        long size = envelope.payload().length;
-        for (;;) {
-            long now = bufferedBytes.get();
-            if (now + size > settings.outboxMaxBytes()) {
-                drop();
-                return;
-            }
-            if (bufferedBytes.compareAndSet(now, now + size)) {
-                break;
-            }
-        }
-        if (!outbox.offer(envelope)) {
-            bufferedBytes.addAndGet(-size);
-            drop();
-        }
-    }
-
-    private void drop() {
-        dropped.incrementAndGet();
-        if (droppingWarned.compareAndSet(false, true)) {
-            LOG.warn("flow-pubsub: PostgreSQL {} has been unreachable for long, or takes messages slower than this "
-                    + "node sends them: the outbox ({} messages or {} bytes at most) is full, so new messages reach "
-                    + "this node's pages only, not the other nodes (counted in health: droppedWhileDown; the other "
-                    + "nodes count them as missed)", displayUrl, settings.outboxCapacity(), settings.outboxMaxBytes());
+        if (!closed) {
+            outbox.offer(envelope);
         }
     }
 
@@ -121,11 +91,11 @@ final class PostgresWriter implements Runnable {
     }
 
     long bufferedBytes() {
-        return bufferedBytes.get();
+        return outbox.bufferedBytes();
     }
 
     long dropped() {
-        return dropped.get();
+        return outbox.dropped();
     }
 
     @Override
@@ -154,10 +124,10 @@ final class PostgresWriter implements Runnable {
                 }
                 connection = connection != null ? connection : connect();
                 append(connection, batch);
-                forget(batch);
+                outbox.written(batch, batch.size());
                 state.up(EngineConnection.Side.WRITER);
                 backoff.reset();
-                droppingWarned.set(false);
+                outbox.caughtUp();
                 retention.maybeTrim(connection);
                 if (outbox.isEmpty()) {
                     connection = releaseIfPooled(connection);
@@ -214,16 +184,6 @@ final class PostgresWriter implements Runnable {
             return null;
         }
         return connection;
-    }
-
-    /** Takes the written envelopes off the batch, and their bytes off the outbox's count. */
-    private void forget(List<TransportEnvelope> batch) {
-        long bytes = 0;
-        for (TransportEnvelope envelope : batch) {
-            bytes += envelope.payload().length;
-        }
-        batch.clear();
-        bufferedBytes.addAndGet(-bytes);
     }
 
     /** Appends the batch in one transaction under the log's append lock (see the class comment). */

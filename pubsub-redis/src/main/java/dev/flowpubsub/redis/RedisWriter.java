@@ -1,6 +1,7 @@
 package dev.flowpubsub.redis;
 
 import dev.flowpubsub.spi.EngineConnection;
+import dev.flowpubsub.spi.Outbox;
 import dev.flowpubsub.spi.TransportContext;
 import dev.flowpubsub.spi.TransportEnvelope;
 import io.lettuce.core.RedisClient;
@@ -15,10 +16,7 @@ import org.slf4j.LoggerFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 
 import static dev.flowpubsub.redis.RedisEntries.bytes;
 
@@ -83,10 +81,7 @@ final class RedisWriter implements Runnable {
     private final byte[] writerKeyTtl;
     private final byte[] historyTtl;
     private final long replyTimeoutMillis;
-    private final ArrayBlockingQueue<TransportEnvelope> outbox;
-    private final AtomicLong bufferedBytes = new AtomicLong();
-    private final AtomicLong dropped = new AtomicLong();
-    private final AtomicBoolean droppingWarned = new AtomicBoolean();
+    private final Outbox outbox;
     private final Backoff backoff = new Backoff();
     private volatile boolean closed;
     private String newestWrittenId;
@@ -106,38 +101,13 @@ final class RedisWriter implements Runnable {
         this.version = bytes(Integer.toString(settings.formatVersion()));
         this.writerKeyTtl = bytes(Long.toString(Math.max(WRITER_KEY_MIN_TTL_MILLIS, 2 * settings.retention().toMillis())));
         this.historyTtl = bytes(Long.toString(settings.historyRetention().toMillis()));
-        this.outbox = new ArrayBlockingQueue<>(settings.outboxCapacity());
+        this.outbox = new Outbox("Redis", displayUri, settings.outboxCapacity(), settings.outboxMaxBytes(), LOG);
     }
 
     /** Queues an envelope for Redis; drops and counts it if the outbox is full (in number or in bytes). */
     void offer(TransportEnvelope envelope) {
-        if (closed) {
-            return;
-        }
-        long size = envelope.payload().length;
-        for (;;) {
-            long now = bufferedBytes.get();
-            if (now + size > settings.outboxMaxBytes()) {
-                drop();
-                return;
-            }
-            if (bufferedBytes.compareAndSet(now, now + size)) {
-                break;
-            }
-        }
-        if (!outbox.offer(envelope)) {
-            bufferedBytes.addAndGet(-size);
-            drop();
-        }
-    }
-
-    private void drop() {
-        dropped.incrementAndGet();
-        if (droppingWarned.compareAndSet(false, true)) {
-            LOG.warn("flow-pubsub: Redis {} has been unreachable for long, or takes messages slower than this node "
-                    + "sends them: the outbox ({} messages or {} bytes at most) is full, so new messages reach this "
-                    + "node's pages only, not the other nodes (counted in health: droppedWhileDown; the other nodes "
-                    + "count them as missed)", displayUri, settings.outboxCapacity(), settings.outboxMaxBytes());
+        if (!closed) {
+            outbox.offer(envelope);
         }
     }
 
@@ -146,11 +116,11 @@ final class RedisWriter implements Runnable {
     }
 
     long bufferedBytes() {
-        return bufferedBytes.get();
+        return outbox.bufferedBytes();
     }
 
     long dropped() {
-        return dropped.get();
+        return outbox.dropped();
     }
 
     @Override
@@ -181,18 +151,18 @@ final class RedisWriter implements Runnable {
                     outbox.drainTo(batch, WRITE_BATCH - 1);
                 }
                 int written = append(connection, script, batch);
-                forget(batch, written);
+                outbox.written(batch, written);
                 if (!batch.isEmpty()) {
                     continue; // a gap: Redis refused an earlier one; the rest goes again, from the first not appended
                 }
                 state.up(EngineConnection.Side.WRITER);
                 backoff.reset();
-                droppingWarned.set(false);
+                outbox.caughtUp();
                 trimOldEntries(connection);
             } catch (InterruptedException interrupted) {
                 break;
             } catch (AppendRefused refused) {
-                forget(batch, refused.written);
+                outbox.written(batch, refused.written);
                 fail(refused.cause);
                 closeQuietly(connection);
                 connection = null;
@@ -220,16 +190,6 @@ final class RedisWriter implements Runnable {
     private void fail(RuntimeException failure) {
         state.down(EngineConnection.Side.WRITER, failure);
         backoff.pause();
-    }
-
-    /** Takes the first {@code written} envelopes off the batch, and their bytes off the outbox's count. */
-    private void forget(List<TransportEnvelope> batch, int written) {
-        long bytes = 0;
-        for (int i = 0; i < written; i++) {
-            bytes += batch.get(i).payload().length;
-        }
-        batch.subList(0, written).clear();
-        bufferedBytes.addAndGet(-bytes);
     }
 
     /**

@@ -1,0 +1,126 @@
+package dev.flowpubsub.spi;
+
+import org.jspecify.annotations.NullMarked;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A transport writer's bounded outbox: the envelopes this node published and its engine has not taken yet, at most
+ * {@code capacity} of them and {@code maxBytes} bytes of payload. What does not fit (the engine away for long, or
+ * slower than the node sends) reaches this node's pages only: it is counted ({@link #dropped()}, a transport's
+ * {@code droppedWhileDown}) and logged once until the writer has caught up again ({@link #caughtUp}). Shared by the transports
+ * so that each bounds and reports the same way.
+ *
+ * <p>Threading: {@link #offer} from the hub's send path (one thread at a time, see {@link Transport#publish}); the
+ * taking methods from the transport's one writer thread; the counts from anyone.
+ */
+@NullMarked
+public final class Outbox {
+
+    private final String engine;
+    private final String displayAddress;
+    private final int capacity;
+    private final long maxBytes;
+    private final Logger log;
+    private final ArrayBlockingQueue<TransportEnvelope> queue;
+    private final AtomicLong bufferedBytes = new AtomicLong();
+    private final AtomicLong dropped = new AtomicLong();
+    private final AtomicBoolean droppingWarned = new AtomicBoolean();
+
+    /**
+     * @param engine         the engine's name in the log line ("Redis")
+     * @param displayAddress its address as logs may show it: without a password
+     * @param log            the transport's logger
+     */
+    public Outbox(String engine, String displayAddress, int capacity, long maxBytes, Logger log) {
+        this.engine = Arguments.notNull(engine, "engine");
+        this.displayAddress = Arguments.notNull(displayAddress, "displayAddress");
+        this.capacity = Arguments.positive(capacity, "capacity");
+        this.maxBytes = Arguments.positive(maxBytes, "maxBytes");
+        this.log = Arguments.notNull(log, "log");
+        this.queue = new ArrayBlockingQueue<>(capacity);
+    }
+
+    /** Queues an envelope for the engine; drops and counts it if the outbox is full (in number or in bytes). */
+    public void offer(TransportEnvelope envelope) {
+        long size = envelope.payload().length;
+        for (;;) {
+            long now = bufferedBytes.get();
+            if (now + size > maxBytes) {
+                drop();
+                return;
+            }
+            if (bufferedBytes.compareAndSet(now, now + size)) {
+                break;
+            }
+        }
+        if (!queue.offer(envelope)) {
+            bufferedBytes.addAndGet(-size);
+            drop();
+        }
+    }
+
+    private void drop() {
+        dropped.incrementAndGet();
+        if (droppingWarned.compareAndSet(false, true)) {
+            log.warn("flow-pubsub: {} {} has been unreachable for long, or takes messages slower than this node "
+                    + "sends them: the outbox ({} messages or {} bytes at most) is full, so new messages reach this "
+                    + "node's pages only, not the other nodes (counted in health: droppedWhileDown; the other nodes "
+                    + "count them as missed)", engine, displayAddress, capacity, maxBytes);
+        }
+    }
+
+    /** The next envelope, waiting up to {@code timeout}; {@code null} if none came. Writer thread. */
+    public @Nullable TransportEnvelope poll(long timeout, TimeUnit unit) throws InterruptedException {
+        return queue.poll(timeout, unit);
+    }
+
+    /** Moves up to {@code max} more envelopes to {@code batch}, in order. Writer thread. */
+    public void drainTo(List<TransportEnvelope> batch, int max) {
+        queue.drainTo(batch, max);
+    }
+
+    /**
+     * The engine took the first {@code count} envelopes of {@code batch}: they leave it, and their bytes leave the
+     * outbox's count. Writer thread.
+     */
+    public void written(List<TransportEnvelope> batch, int count) {
+        long bytes = 0;
+        for (int i = 0; i < count; i++) {
+            bytes += batch.get(i).payload().length;
+        }
+        batch.subList(0, count).clear();
+        bufferedBytes.addAndGet(-bytes);
+    }
+
+    /** A whole batch was written: the next overflow is logged again, as a new outage. Writer thread. */
+    public void caughtUp() {
+        droppingWarned.set(false);
+    }
+
+    /** Whether nothing waits. */
+    public boolean isEmpty() {
+        return queue.isEmpty();
+    }
+
+    /** How many envelopes wait. */
+    public int size() {
+        return queue.size();
+    }
+
+    /** How many bytes of payload wait. */
+    public long bufferedBytes() {
+        return bufferedBytes.get();
+    }
+
+    /** How many envelopes did not fit, since the transport started. */
+    public long dropped() {
+        return dropped.get();
+    }
+}
