@@ -72,7 +72,7 @@ final class PostgresReader implements Runnable {
      */
     void findStart() {
         try {
-            firstConnection = connect();
+            firstConnection = installer.open(source);
             lastId = newestId(firstConnection);
             startPosition = lastId;
         } catch (SQLException | RuntimeException unreachable) {
@@ -92,17 +92,6 @@ final class PostgresReader implements Runnable {
         return wakeUp;
     }
 
-    private Connection connect() throws SQLException {
-        Connection connection = source.open();
-        try {
-            installer.ensure(connection);
-            return connection;
-        } catch (SQLException | RuntimeException e) {
-            ConnectionSource.closeQuietly(connection);
-            throw e;
-        }
-    }
-
     private long newestId(Connection connection) throws SQLException {
         try (PreparedStatement newest = connection.prepareStatement(schema.newestIdSql());
              ResultSet result = newest.executeQuery()) {
@@ -119,7 +108,7 @@ final class PostgresReader implements Runnable {
         while (!closed) {
             try {
                 if (connection == null) {
-                    connection = connect();
+                    connection = installer.open(source);
                     listening = false;
                 }
                 current = connection;

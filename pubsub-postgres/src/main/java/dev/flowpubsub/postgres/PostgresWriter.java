@@ -111,7 +111,7 @@ final class PostgresWriter implements Runnable {
                     if (first == null) {
                         if (System.nanoTime() - lastCheckNanos > IDLE_CHECK_NANOS) {
                             lastCheckNanos = System.nanoTime();
-                            connection = connection != null ? connection : connect();
+                            connection = connection != null ? connection : installer.open(source);
                             check(connection); // keeps health true to the facts while nothing is sent
                             state.up(EngineConnection.Side.WRITER);
                             retention.maybeTrim(connection);
@@ -122,7 +122,7 @@ final class PostgresWriter implements Runnable {
                     batch.add(first);
                     outbox.drainTo(batch, WRITE_BATCH - 1);
                 }
-                connection = connection != null ? connection : connect();
+                connection = connection != null ? connection : installer.open(source);
                 append(connection, batch);
                 outbox.written(batch, batch.size());
                 state.up(EngineConnection.Side.WRITER);
@@ -158,17 +158,6 @@ final class PostgresWriter implements Runnable {
                     batch.size() + outbox.size(), displayUrl);
         }
         ConnectionSource.closeQuietly(connection);
-    }
-
-    private Connection connect() throws SQLException {
-        Connection connection = source.open();
-        try {
-            installer.ensure(connection);
-            return connection;
-        } catch (SQLException | RuntimeException e) {
-            ConnectionSource.closeQuietly(connection);
-            throw e;
-        }
     }
 
     private static void check(Connection connection) throws SQLException {

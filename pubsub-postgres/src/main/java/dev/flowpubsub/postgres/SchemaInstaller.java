@@ -23,6 +23,18 @@ final class SchemaInstaller {
         this.create = create;
     }
 
+    /** Opens a connection from {@code source} on which the tables are known to exist; closes it if they are not. */
+    Connection open(ConnectionSource source) throws SQLException {
+        Connection connection = source.open();
+        try {
+            ensure(connection);
+            return connection;
+        } catch (SQLException | RuntimeException e) {
+            ConnectionSource.closeQuietly(connection);
+            throw e;
+        }
+    }
+
     void ensure(Connection connection) throws SQLException {
         if (ready) {
             return;
