@@ -58,8 +58,38 @@ class PostgresSettingsTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> onB.messages.contains("polled behind the pooler"));
     }
 
+    /**
+     * Behind a transaction pooler the reader's self-notify probe fails; it must not be run again at every poll, which
+     * made each read wait out the probe's 3 s (issue 19, item 2). Counted, not timed: each {@code pg_notify} prepared
+     * is one probe.
+     */
+    @Test
+    void behindATransactionPooler_theReaderProbesOncePerConnection_notAtEveryPoll() {
+        java.util.concurrent.atomic.AtomicInteger probes = new java.util.concurrent.atomic.AtomicInteger();
+        javax.sql.DataSource deaf = deafDataSource(testbed.postgres().jdbcUrl(), probes);
+        PostgresNode a = testbed.node(settings -> settings.pollInterval(Duration.ofMillis(100)));
+        PostgresNode b = testbed.closeLater(new PostgresNode(PostgresTransport.builder(deaf)
+                .pollInterval(Duration.ofMillis(100)).build()));
+        Inbox onB = b.page("t");
+        await().atMost(Duration.ofSeconds(15)).until(() -> "poll".equals(
+                b.hub.transportHealth().orElseThrow().details().get("wakeUp")));
+
+        for (int n = 0; n < 3; n++) {
+            String message = "polled " + n;
+            a.hub.sendAllOnTopic("t", message);
+            await().atMost(Duration.ofSeconds(15)).until(() -> onB.messages.contains(message));
+        }
+
+        assertThat(probes.get()).as("probes by B's reader on its one connection").isEqualTo(1);
+    }
+
     /** Connections to {@code url} whose {@code PGConnection.getNotifications} never returns any. */
     private static javax.sql.DataSource deafDataSource(String url) {
+        return deafDataSource(url, new java.util.concurrent.atomic.AtomicInteger());
+    }
+
+    /** Like {@link #deafDataSource(String)}, counting the statements prepared with {@code pg_notify} in them. */
+    private static javax.sql.DataSource deafDataSource(String url, java.util.concurrent.atomic.AtomicInteger notifies) {
         org.postgresql.ds.PGSimpleDataSource real = new org.postgresql.ds.PGSimpleDataSource();
         real.setUrl(url);
         real.setUser("postgres");
@@ -67,19 +97,24 @@ class PostgresSettingsTest {
                 PostgresSettingsTest.class.getClassLoader(), new Class<?>[] {javax.sql.DataSource.class},
                 (proxy, method, arguments) -> {
                     Object result = invoke(real, method, arguments);
-                    return result instanceof Connection connection ? deaf(connection) : result;
+                    return result instanceof Connection connection ? deaf(connection, notifies) : result;
                 });
     }
 
-    private static Connection deaf(Connection connection) {
+    private static Connection deaf(Connection connection, java.util.concurrent.atomic.AtomicInteger notifies) {
         org.postgresql.PGConnection pg = (org.postgresql.PGConnection) java.lang.reflect.Proxy.newProxyInstance(
                 PostgresSettingsTest.class.getClassLoader(), new Class<?>[] {org.postgresql.PGConnection.class},
                 (proxy, method, arguments) -> method.getName().equals("getNotifications")
                         ? new org.postgresql.PGNotification[0]
                         : invoke(connection.unwrap(org.postgresql.PGConnection.class), method, arguments));
         return (Connection) java.lang.reflect.Proxy.newProxyInstance(PostgresSettingsTest.class.getClassLoader(),
-                new Class<?>[] {Connection.class}, (proxy, method, arguments) -> method.getName().equals("unwrap")
-                        && arguments[0] == org.postgresql.PGConnection.class ? pg : invoke(connection, method, arguments));
+                new Class<?>[] {Connection.class}, (proxy, method, arguments) -> {
+                    if (method.getName().equals("prepareStatement") && String.valueOf(arguments[0]).contains("pg_notify")) {
+                        notifies.incrementAndGet();
+                    }
+                    return method.getName().equals("unwrap") && arguments[0] == org.postgresql.PGConnection.class ? pg
+                            : invoke(connection, method, arguments);
+                });
     }
 
     private static Object invoke(Object target, java.lang.reflect.Method method, Object[] arguments) throws Throwable {
@@ -95,6 +130,57 @@ class PostgresSettingsTest {
         PostgresNode a = testbed.node();
         await().atMost(Duration.ofSeconds(10)).until(() -> a.hub.transportHealth().orElseThrow().up());
         assertThat(a.hub.transportHealth().orElseThrow().details()).containsEntry("wakeUp", "listen");
+    }
+
+    /**
+     * The longest names the builder accepts: the NOTIFY channel made of both would pass PostgreSQL's 63 bytes, which
+     * {@code pg_notify} refuses, and every reader stayed down (issue 19, item 1).
+     */
+    @Test
+    void longestNamesTheBuilderAccepts_wakeEveryReader_andMessagesCross() {
+        String schema = "s".repeat(63);
+        String table = "t".repeat(49);
+        PostgresNode a = testbed.node(settings -> settings.schema(schema).table(table));
+        PostgresNode b = testbed.node(settings -> settings.schema(schema).table(table));
+        Inbox onB = b.page("t");
+        await().atMost(Duration.ofSeconds(10)).until(() -> b.hub.transportHealth().orElseThrow().up());
+        assertThat(b.hub.transportHealth().orElseThrow().details()).containsEntry("wakeUp", "listen");
+
+        a.hub.sendAllOnTopic("t", "with long names");
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> onB.messages.contains("with long names"));
+    }
+
+    /**
+     * Tables a migration tool made, used by an application role that may only read, insert and delete: the nodes'
+     * start ran {@code CREATE ... IF NOT EXISTS}, which checks the schema's CREATE privilege first, and never came up
+     * (issue 19, item 7).
+     */
+    @Test
+    void tablesMadeByAMigrationRole_areUsedByAnAppRoleWithDataRightsOnly() throws Exception {
+        String script;
+        try (InputStream in = PostgresTransport.class.getResourceAsStream("schema.sql")) {
+            script = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        try (Connection connection = connect(); Statement statement = connection.createStatement()) {
+            statement.execute("CREATE ROLE migrator LOGIN");
+            statement.execute("GRANT CREATE ON DATABASE postgres TO migrator"); // the script's CREATE SCHEMA IF NOT EXISTS
+            statement.execute("GRANT CREATE ON SCHEMA public TO migrator");
+            statement.execute("CREATE ROLE app LOGIN");
+            statement.execute("SET ROLE migrator");
+            statement.execute(script);
+            statement.execute("GRANT SELECT, INSERT, DELETE ON flow_pubsub_log, flow_pubsub_history TO app");
+            statement.execute("RESET ROLE");
+        }
+        PostgresNode a = testbed.node(settings -> settings.username("app"));
+        PostgresNode b = testbed.node(settings -> settings.username("app"));
+        Inbox onB = b.page("t");
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> a.hub.transportHealth().orElseThrow().up()
+                && b.hub.transportHealth().orElseThrow().up());
+        a.hub.sendAllOnTopic("t", "as app");
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> onB.messages.contains("as app"));
     }
 
     @Test
