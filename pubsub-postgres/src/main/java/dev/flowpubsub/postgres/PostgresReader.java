@@ -105,18 +105,23 @@ final class PostgresReader implements Runnable {
         Connection connection = firstConnection;
         firstConnection = null;
         boolean listening = false;
+        boolean probed = false;
         while (!closed) {
             try {
                 if (connection == null) {
                     connection = installer.open(source);
                     listening = false;
+                    probed = false;
                 }
                 current = connection;
                 if (startPosition == null) {
                     lastId = newestId(connection);
                     startPosition = lastId;
                 }
-                if (settings.listen() && !listening) {
+                if (settings.listen() && !probed) {
+                    // once per connection: a failed probe means this connection never gets notifications (a pooler
+                    // in transaction mode), and probing again at every poll would add its wait to every read
+                    probed = true;
                     listening = listen(connection);
                 }
                 wakeUp = listening ? "listen" : "poll";

@@ -3,11 +3,15 @@ package dev.flowpubsub.postgres;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.CRC32;
 
@@ -30,6 +34,9 @@ final class PostgresSchema {
     private static final Pattern IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_]*");
     private static final int LONGEST_SUFFIX = "_history_topic".length();
     private static final int MAX_IDENTIFIER = 63;
+    /** A statement of {@code schema.sql}: what it creates, and the schema of an index. */
+    private static final Pattern CREATES = Pattern.compile(
+            "CREATE (SCHEMA|TABLE|INDEX) IF NOT EXISTS ([a-z0-9_.]+)(?: ON ([a-z0-9_]+)\\.)?");
 
     final String schema;
     final String table;
@@ -37,7 +44,10 @@ final class PostgresSchema {
     final String log;
     /** {@code schema.table_history}. */
     final String history;
-    /** The NOTIFY channel: the qualified name, so two logs in one database wake only their own readers. */
+    /**
+     * The NOTIFY channel: {@code schema_table}, so two logs in one database wake only their own readers; beyond
+     * PostgreSQL's 63 bytes a shortened name with a hash of the whole (see {@link #channel(String, String)}).
+     */
     final String channel;
     /** Serializes appends to this log (the second key of {@link #LOCK_SPACE}). */
     final int appendLock;
@@ -51,7 +61,7 @@ final class PostgresSchema {
         this.table = identifier(table, "table", MAX_IDENTIFIER - LONGEST_SUFFIX);
         this.log = schema + "." + table + "_log";
         this.history = schema + "." + table + "_history";
-        this.channel = schema + "_" + table;
+        this.channel = channel(schema, table);
         int key = crc(schema + "." + table);
         this.appendLock = key;
         this.trimLock = key ^ 0x5a5a5a5a;
@@ -73,6 +83,28 @@ final class PostgresSchema {
                     + " characters (got \"" + name + "\")");
         }
         return name;
+    }
+
+    /**
+     * The NOTIFY channel of a log: {@code schema_table} whenever it fits in an identifier's 63 bytes, as nodes of
+     * earlier releases name it, so old and new nodes keep waking each other during a rolling upgrade. A longer one
+     * would be cut silently by {@code LISTEN} and {@code NOTIFY} but refused by {@code pg_notify()}: it becomes its
+     * first 46 characters, an underscore and 16 hexadecimal digits of the whole name's SHA-256, stable across nodes
+     * and releases.
+     */
+    static String channel(String schema, String table) {
+        String whole = schema + "_" + table;
+        if (whole.length() <= MAX_IDENTIFIER) { // plain identifiers: one byte per character
+            return whole;
+        }
+        byte[] hash;
+        try {
+            hash = MessageDigest.getInstance("SHA-256").digest(whole.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException impossible) {
+            throw new IllegalStateException("every Java runtime has SHA-256", impossible);
+        }
+        String digits = HexFormat.of().formatHex(hash, 0, 8);
+        return whole.substring(0, MAX_IDENTIFIER - 1 - digits.length()) + "_" + digits;
     }
 
     private static int crc(String text) {
@@ -112,25 +144,22 @@ final class PostgresSchema {
     }
 
     /**
-     * Creates what is missing, in one transaction under an advisory lock. Leaves auto-commit on. An existing schema
-     * is not created again: {@code CREATE SCHEMA IF NOT EXISTS} checks the privilege to create schemas in the
-     * database before it looks, and an application's user often has none.
+     * Creates what is missing, and only that: the catalog is read first, and a node whose tables and indexes all
+     * exist (made by an earlier node, or by a migration tool) runs no DDL at all. That matters twice: {@code CREATE
+     * ... IF NOT EXISTS} checks the privilege to create in the schema before it looks, which an application's role
+     * that may only read, insert and delete does not have; and {@code CREATE INDEX IF NOT EXISTS} takes a lock that
+     * holds every node's appends for a moment. What is missing is created in one transaction under an advisory lock,
+     * looked for again under it, so nodes starting together create each object once. Leaves auto-commit on.
      */
     void create(Connection connection) throws SQLException {
-        boolean schemaExists;
-        try (var exists = connection.prepareStatement("SELECT to_regnamespace(?) IS NOT NULL")) {
-            exists.setString(1, schema);
-            try (var result = exists.executeQuery()) {
-                schemaExists = result.next() && result.getBoolean(1);
-            }
+        if (missing(connection).isEmpty()) {
+            return;
         }
         connection.setAutoCommit(false);
         try (Statement statement = connection.createStatement()) {
             statement.execute("SELECT pg_advisory_xact_lock(" + LOCK_SPACE + ", " + ddlLock + ")");
-            for (String ddl : ddl()) {
-                if (!(schemaExists && ddl.startsWith("CREATE SCHEMA"))) {
-                    statement.execute(ddl);
-                }
+            for (String ddl : missing(connection)) {
+                statement.execute(ddl);
             }
             connection.commit();
         } catch (SQLException | RuntimeException e) {
@@ -139,6 +168,30 @@ final class PostgresSchema {
         } finally {
             connection.setAutoCommit(true);
         }
+    }
+
+    /** The statements of {@link #ddl()} whose schema, table or index does not exist, in the script's order. */
+    List<String> missing(Connection connection) throws SQLException {
+        List<String> missing = new ArrayList<>();
+        for (String ddl : ddl()) {
+            Matcher create = CREATES.matcher(ddl);
+            if (!create.lookingAt()) {
+                throw new IllegalStateException("schema.sql holds a statement this node cannot check: " + ddl);
+            }
+            String kind = create.group(1);
+            String name = kind.equals("INDEX") ? create.group(3) + "." + create.group(2) : create.group(2);
+            String exists = kind.equals("SCHEMA") ? "SELECT to_regnamespace(?) IS NOT NULL"
+                    : "SELECT to_regclass(?) IS NOT NULL";
+            try (var check = connection.prepareStatement(exists)) {
+                check.setString(1, name);
+                try (var result = check.executeQuery()) {
+                    if (!(result.next() && result.getBoolean(1))) {
+                        missing.add(ddl);
+                    }
+                }
+            }
+        }
+        return missing;
     }
 
     /** Whether both tables exist, for a node told not to create them. */

@@ -33,6 +33,20 @@ class PostgresSchemaTest {
     }
 
     @Test
+    void notifyChannel_keepsTheEarlierName_whereItFits_andIsAStableShortNameBeyond() {
+        assertThat(new PostgresSchema("public", "flow_pubsub").channel).as("what nodes of earlier releases LISTEN to")
+                .isEqualTo("public_flow_pubsub");
+        String fits = "s".repeat(31) + "_" + "t".repeat(31);
+        assertThat(PostgresSchema.channel("s".repeat(31), "t".repeat(31))).isEqualTo(fits).hasSize(63);
+
+        String longest = new PostgresSchema("s".repeat(63), "t".repeat(49)).channel;
+        assertThat(longest).hasSize(63).matches("[a-z_][a-z0-9_]*").startsWith("s".repeat(46) + "_")
+                .isEqualTo(PostgresSchema.channel("s".repeat(63), "t".repeat(49)));
+        assertThat(PostgresSchema.channel("s".repeat(63), "t".repeat(48))).as("another log, another channel")
+                .hasSize(63).isNotEqualTo(longest);
+    }
+
+    @Test
     void logsOfDifferentNames_lockApart() {
         PostgresSchema one = new PostgresSchema("public", "a");
         PostgresSchema other = new PostgresSchema("public", "b");
