@@ -23,6 +23,11 @@ final class PostgresUrls {
         return USER_INFO.matcher(shown).replaceFirst("//");
     }
 
+    /** What the transport does to error texts today: {@link #redact} with the builder's password. */
+    static java.util.function.UnaryOperator<String> redactor(String url, String password) {
+        return text -> redact(text, password);
+    }
+
     /** {@code text} with every occurrence of {@code password} replaced, for logs and health. */
     static String redact(String text, String password) {
         if (text == null || password == null || password.isEmpty()) {
