@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.UnaryOperator;
 import javax.sql.DataSource;
 
 /**
@@ -82,6 +83,8 @@ public final class PostgresTransport implements Transport {
     private final ConnectionSource listenSource;
     private final String displayUrl;
     private final EngineConnection state;
+    /** Scrubs secrets out of error texts before they are kept or logged. */
+    private final UnaryOperator<String> redactor;
     private final SchemaInstaller installer;
     private final AtomicBoolean started = new AtomicBoolean();
     private volatile boolean closed;
@@ -106,9 +109,8 @@ public final class PostgresTransport implements Transport {
         this.source = builder.dataSource != null ? ConnectionSource.pooled(builder.dataSource, timeoutMillis) : direct;
         this.listenSource = direct != null ? direct : source;
         this.displayUrl = builder.url != null ? PostgresUrls.display(builder.url) : "(the application's DataSource)";
-        String password = builder.password;
-        this.state = new EngineConnection("PostgreSQL", displayUrl, message -> PostgresUrls.redact(message, password),
-                LOG);
+        this.redactor = PostgresUrls.redactor(builder.url, builder.password);
+        this.state = new EngineConnection("PostgreSQL", displayUrl, redactor, LOG);
         this.installer = new SchemaInstaller(schema, builder.createSchema);
     }
 
@@ -267,6 +269,10 @@ public final class PostgresTransport implements Transport {
             if (!text.startsWith("jdbc:postgresql:")) {
                 throw new IllegalArgumentException("a PostgreSQL JDBC URL must start with jdbc:postgresql:, such as "
                         + "jdbc:postgresql://host:5432/database (the URL is not shown, as it may hold a password)");
+            }
+            String problem = PostgresUrls.problem(text);
+            if (problem != null) {
+                throw new IllegalArgumentException(problem);
             }
             this.url = text;
             return this;
