@@ -99,6 +99,10 @@ public final class Outbox {
         bufferedBytes.addAndGet(-bytes);
     }
 
+    /** Logs an overflow (not yet: today the sender's offer logs it). Writer thread. */
+    public void reportOverflow() {
+    }
+
     /** A whole batch was written: the next overflow is logged again, as a new outage. Writer thread. */
     public void caughtUp() {
         droppingWarned.set(false);

@@ -1,0 +1,161 @@
+package dev.flowpubsub.spi;
+
+import org.junit.jupiter.api.Test;
+import org.slf4j.Marker;
+import org.slf4j.event.Level;
+import org.slf4j.helpers.LegacyAbstractLogger;
+import org.slf4j.helpers.MessageFormatter;
+
+import java.io.Serial;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The transports' bounded outbox: its bounds, what it counts, and how often it says it is full. */
+class OutboxTest {
+
+    /** The lines a logger was given, with the thread that gave each. */
+    static final class RecordingLogger extends LegacyAbstractLogger {
+        @Serial
+        private static final long serialVersionUID = 1L;
+
+        record Line(Level level, String thread, String text) {
+        }
+
+        final List<Line> lines = new CopyOnWriteArrayList<>();
+
+        RecordingLogger() {
+            this.name = "outbox-test";
+        }
+
+        @Override
+        protected String getFullyQualifiedCallerName() {
+            return RecordingLogger.class.getName();
+        }
+
+        @Override
+        protected void handleNormalizedLoggingCall(Level level, Marker marker, String pattern, Object[] arguments,
+                                                   Throwable throwable) {
+            lines.add(new Line(level, Thread.currentThread().getName(),
+                    MessageFormatter.basicArrayFormat(pattern, arguments)));
+        }
+
+        @Override
+        public boolean isTraceEnabled() {
+            return true;
+        }
+
+        @Override
+        public boolean isDebugEnabled() {
+            return true;
+        }
+
+        @Override
+        public boolean isInfoEnabled() {
+            return true;
+        }
+
+        @Override
+        public boolean isWarnEnabled() {
+            return true;
+        }
+
+        @Override
+        public boolean isErrorEnabled() {
+            return true;
+        }
+
+        List<Line> warnings() {
+            return lines.stream().filter(line -> line.level() == Level.WARN).toList();
+        }
+    }
+
+    private static TransportEnvelope envelope(long sequence) {
+        return new TransportEnvelope("node~1", sequence, "t", new byte[10]);
+    }
+
+    @Test
+    void whatDoesNotFit_isDroppedAndCounted_inNumberAndInBytes() {
+        Outbox byCount = new Outbox("Redis", "redis://h", 2, 1_000, new RecordingLogger());
+        for (int n = 1; n <= 5; n++) {
+            byCount.offer(envelope(n));
+        }
+        assertThat(byCount.size()).isEqualTo(2);
+        assertThat(byCount.dropped()).isEqualTo(3);
+
+        Outbox byBytes = new Outbox("Redis", "redis://h", 100, 25, new RecordingLogger());
+        for (int n = 1; n <= 5; n++) {
+            byBytes.offer(envelope(n));
+        }
+        assertThat(byBytes.size()).isEqualTo(2);
+        assertThat(byBytes.bufferedBytes()).isEqualTo(20);
+        assertThat(byBytes.dropped()).isEqualTo(3);
+    }
+
+    /**
+     * A sender faster than the engine for a while: the outbox is full, a batch is written, it fills again. That is
+     * one overload, logged once (it was logged after every batch: 132 lines in 2 s), and by the writer, never on the
+     * sender's thread, which holds the hub's send lock (issue 19, item 5).
+     */
+    @Test
+    void sustainedOverload_isLoggedOnce_byTheWriter_neverOnTheSendersThread() throws Exception {
+        RecordingLogger log = new RecordingLogger();
+        Outbox outbox = new Outbox("PostgreSQL", "jdbc:postgresql://h/db", 50, 1_000_000, log);
+        AtomicBoolean sending = new AtomicBoolean(true);
+        Thread sender = Thread.ofPlatform().name("sender").start(() -> {
+            long sequence = 0;
+            while (sending.get()) {
+                outbox.offer(envelope(++sequence));
+            }
+        });
+        Thread writer = Thread.ofPlatform().name("writer").start(() -> {
+            List<TransportEnvelope> batch = new ArrayList<>();
+            for (int round = 0; round < 200; round++) {
+                outbox.reportOverflow();
+                try {
+                    TransportEnvelope first = outbox.poll(200, TimeUnit.MILLISECONDS);
+                    if (first != null) {
+                        batch.add(first);
+                        outbox.drainTo(batch, 9);
+                    }
+                    Thread.sleep(1); // an engine slower than the sender
+                } catch (InterruptedException e) {
+                    return;
+                }
+                outbox.written(batch, batch.size());
+                outbox.caughtUp();
+            }
+        });
+        writer.join();
+        sending.set(false);
+        sender.join();
+
+        assertThat(outbox.dropped()).as("the sender was faster").isGreaterThan(1_000);
+        assertThat(log.warnings()).singleElement().satisfies(line -> {
+            assertThat(line.thread()).isEqualTo("writer");
+            assertThat(line.text()).contains("outbox").contains("full");
+        });
+    }
+
+    @Test
+    void anOverloadAfterTheOutboxEmptied_isLoggedAgain() {
+        RecordingLogger log = new RecordingLogger();
+        Outbox outbox = new Outbox("Redis", "redis://h", 2, 1_000, log);
+        for (int overload = 0; overload < 2; overload++) {
+            for (int n = 1; n <= 5; n++) {
+                outbox.offer(envelope(n));
+            }
+            outbox.reportOverflow();
+            List<TransportEnvelope> batch = new ArrayList<>();
+            outbox.drainTo(batch, 10);
+            outbox.written(batch, batch.size());
+            outbox.caughtUp();
+            outbox.reportOverflow();
+        }
+        assertThat(log.warnings()).hasSize(2);
+    }
+}
