@@ -39,7 +39,7 @@ import java.util.concurrent.TimeUnit;
  * <h2>Bounds</h2>
  * The outbox holds at most {@code capacity} envelopes and {@code maxBytes} bytes of payload; what does not fit while
  * PostgreSQL is away reaches this node's pages only, and is counted ({@code droppedWhileDown}) and logged once per
- * outage.
+ * outage or overload, by this thread.
  *
  * <p>Threading: {@link #offer} from the hub's send path (never blocks); {@link #run} on the writer thread, which
  * holds its connection while it has one (or, on the application's pool, borrows one per batch).
@@ -106,6 +106,7 @@ final class PostgresWriter implements Runnable {
         while (!closed || ((!batch.isEmpty() || !outbox.isEmpty())
                 && state.writer() == EngineConnection.State.UP)) {
             try {
+                outbox.reportOverflow(); // here, not on the sender's thread: once per outage or overload
                 if (batch.isEmpty()) {
                     TransportEnvelope first = outbox.poll(200, TimeUnit.MILLISECONDS);
                     if (first == null) {
@@ -127,7 +128,6 @@ final class PostgresWriter implements Runnable {
                 outbox.written(batch, batch.size());
                 state.up(EngineConnection.Side.WRITER);
                 backoff.reset();
-                outbox.caughtUp();
                 retention.maybeTrim(connection);
                 if (outbox.isEmpty()) {
                     connection = releaseIfPooled(connection);

@@ -131,6 +131,7 @@ final class RedisWriter implements Runnable {
         long lastCheckNanos = 0;
         while (!closed || ((!batch.isEmpty() || !outbox.isEmpty()) && state.writer() == EngineConnection.State.UP)) {
             try {
+                outbox.reportOverflow(); // here, not on the sender's thread: once per outage or overload
                 if (connection == null || !connection.isOpen()) {
                     connection = client.connect(ByteArrayCodec.INSTANCE);
                     script = connection.sync().scriptLoad(APPEND);
@@ -157,7 +158,6 @@ final class RedisWriter implements Runnable {
                 }
                 state.up(EngineConnection.Side.WRITER);
                 backoff.reset();
-                outbox.caughtUp();
                 trimOldEntries(connection);
             } catch (InterruptedException interrupted) {
                 break;

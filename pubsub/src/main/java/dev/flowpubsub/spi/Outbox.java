@@ -7,21 +7,27 @@ import org.slf4j.Logger;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 /**
  * A transport writer's bounded outbox: the envelopes this node published and its engine has not taken yet, at most
  * {@code capacity} of them and {@code maxBytes} bytes of payload. What does not fit (the engine away for long, or
  * slower than the node sends) reaches this node's pages only: it is counted ({@link #dropped()}, a transport's
- * {@code droppedWhileDown}) and logged once until the writer has caught up again ({@link #caughtUp}). Shared by the transports
- * so that each bounds and reports the same way.
+ * {@code droppedWhileDown}) and logged once per outage or overload: by the writer ({@link #reportOverflow}), never
+ * on the sender's thread, which holds the hub's send lock; and again only after the outbox has stayed empty, with
+ * nothing dropped, for {@value #QUIET_SECONDS} seconds (an overload that pauses for less is the same overload).
+ * Shared by the transports so that each bounds and reports the same way.
  *
  * <p>Threading: {@link #offer} from the hub's send path (one thread at a time, see {@link Transport#publish}); the
- * taking methods from the transport's one writer thread; the counts from anyone.
+ * taking and reporting methods from the transport's one writer thread, whose state they keep unsynchronized; the
+ * counts from anyone.
  */
 @NullMarked
 public final class Outbox {
+
+    /** How long the outbox stays empty, nothing dropped, before an overflow counts as a new outage or overload. */
+    static final int QUIET_SECONDS = 10;
 
     private final String engine;
     private final String displayAddress;
@@ -31,7 +37,13 @@ public final class Outbox {
     private final ArrayBlockingQueue<TransportEnvelope> queue;
     private final AtomicLong bufferedBytes = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
-    private final AtomicBoolean droppingWarned = new AtomicBoolean();
+    private final LongSupplier nanoTime;
+    /** Writer thread: {@link #dropped} when the writer last looked. */
+    private long droppedSeen;
+    /** Writer thread: whether this outage or overload was logged. */
+    private boolean warned;
+    /** Writer thread: since when the outbox is empty with nothing dropped, after a warning; 0 if it is not. */
+    private long quietSinceNanos;
 
     /**
      * @param engine         the engine's name in the log line ("Redis")
@@ -39,6 +51,11 @@ public final class Outbox {
      * @param log            the transport's logger
      */
     public Outbox(String engine, String displayAddress, int capacity, long maxBytes, Logger log) {
+        this(engine, displayAddress, capacity, maxBytes, log, System::nanoTime);
+    }
+
+    Outbox(String engine, String displayAddress, int capacity, long maxBytes, Logger log, LongSupplier nanoTime) {
+        this.nanoTime = nanoTime;
         this.engine = Arguments.notNull(engine, "engine");
         this.displayAddress = Arguments.notNull(displayAddress, "displayAddress");
         this.capacity = Arguments.positive(capacity, "capacity");
@@ -53,7 +70,7 @@ public final class Outbox {
         for (;;) {
             long now = bufferedBytes.get();
             if (now + size > maxBytes) {
-                drop();
+                dropped.incrementAndGet();
                 return;
             }
             if (bufferedBytes.compareAndSet(now, now + size)) {
@@ -62,13 +79,32 @@ public final class Outbox {
         }
         if (!queue.offer(envelope)) {
             bufferedBytes.addAndGet(-size);
-            drop();
+            dropped.incrementAndGet();
         }
     }
 
-    private void drop() {
-        dropped.incrementAndGet();
-        if (droppingWarned.compareAndSet(false, true)) {
+    /**
+     * Logs that the outbox is full, if something was dropped since the writer last looked and this outage or
+     * overload has not been logged yet; notices when it is over. Writer thread, at every turn of its loop (at least
+     * every second or so), whether the engine is up or not.
+     */
+    public void reportOverflow() {
+        long now = dropped.get();
+        if (now == droppedSeen) {
+            if (!warned || !queue.isEmpty()) {
+                quietSinceNanos = 0;
+            } else if (quietSinceNanos == 0) {
+                quietSinceNanos = nanoTime.getAsLong() | 1; // never 0, which means "not quiet"
+            } else if (nanoTime.getAsLong() - quietSinceNanos >= TimeUnit.SECONDS.toNanos(QUIET_SECONDS)) {
+                warned = false; // over: the next overflow is a new outage or overload
+                quietSinceNanos = 0;
+            }
+            return;
+        }
+        droppedSeen = now;
+        quietSinceNanos = 0;
+        if (!warned) {
+            warned = true;
             log.warn("flow-pubsub: {} {} has been unreachable for long, or takes messages slower than this node "
                     + "sends them: the outbox ({} messages or {} bytes at most) is full, so new messages reach this "
                     + "node's pages only, not the other nodes (counted in health: droppedWhileDown; the other nodes "
@@ -97,15 +133,6 @@ public final class Outbox {
         }
         batch.subList(0, count).clear();
         bufferedBytes.addAndGet(-bytes);
-    }
-
-    /** Logs an overflow (not yet: today the sender's offer logs it). Writer thread. */
-    public void reportOverflow() {
-    }
-
-    /** A whole batch was written: the next overflow is logged again, as a new outage. Writer thread. */
-    public void caughtUp() {
-        droppingWarned.set(false);
     }
 
     /** Whether nothing waits. */

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -127,7 +128,6 @@ class OutboxTest {
                     return;
                 }
                 outbox.written(batch, batch.size());
-                outbox.caughtUp();
             }
         });
         writer.join();
@@ -141,21 +141,36 @@ class OutboxTest {
         });
     }
 
+    /** The outbox empty, nothing dropped, for the quiet time: the overload is over, the next one is logged. */
     @Test
-    void anOverloadAfterTheOutboxEmptied_isLoggedAgain() {
+    void anOverloadAfterAQuietTime_isLoggedAgain_aShorterPauseIsTheSameOverload() {
         RecordingLogger log = new RecordingLogger();
-        Outbox outbox = new Outbox("Redis", "redis://h", 2, 1_000, log);
-        for (int overload = 0; overload < 2; overload++) {
-            for (int n = 1; n <= 5; n++) {
-                outbox.offer(envelope(n));
-            }
-            outbox.reportOverflow();
-            List<TransportEnvelope> batch = new ArrayList<>();
-            outbox.drainTo(batch, 10);
-            outbox.written(batch, batch.size());
-            outbox.caughtUp();
-            outbox.reportOverflow();
+        AtomicLong clock = new AtomicLong(1_000);
+        Outbox outbox = new Outbox("Redis", "redis://h", 2, 1_000, log, clock::get);
+        long almostQuiet = TimeUnit.SECONDS.toNanos(Outbox.QUIET_SECONDS) - 1;
+
+        overflowAndWriteAll(outbox);
+        clock.addAndGet(almostQuiet);
+        outbox.reportOverflow();
+        overflowAndWriteAll(outbox);
+        assertThat(log.warnings()).as("a pause shorter than the quiet time").hasSize(1);
+
+        outbox.reportOverflow();
+        clock.addAndGet(almostQuiet + 1);
+        outbox.reportOverflow();
+        overflowAndWriteAll(outbox);
+        assertThat(log.warnings()).as("after the quiet time").hasSize(2);
+        assertThat(outbox.dropped()).isEqualTo(9);
+    }
+
+    private static void overflowAndWriteAll(Outbox outbox) {
+        for (int n = 1; n <= 5; n++) {
+            outbox.offer(envelope(n));
         }
-        assertThat(log.warnings()).hasSize(2);
+        outbox.reportOverflow();
+        List<TransportEnvelope> batch = new ArrayList<>();
+        outbox.drainTo(batch, 10);
+        outbox.written(batch, batch.size());
+        outbox.reportOverflow();
     }
 }
