@@ -88,7 +88,8 @@ final class Dispatcher {
         this.queueCapacity = Arguments.positive(settings.queueCapacity(), "queueCapacity");
         this.overflowPolicy = Arguments.notNull(settings.overflowPolicy(), "overflowPolicy");
         this.errorHandler = Arguments.notNull(settings.errorHandler(), "errorHandler");
-        this.histories = new TopicHistories(Arguments.notNull(settings.historyPolicy(), "historyPolicy"));
+        this.histories = new TopicHistories(Arguments.notNull(settings.historyPolicy(), "historyPolicy"),
+                settings.historyTopics());
         this.minBatchIntervalNanos = Arguments.notNull(settings.minBatchInterval(), "minBatchInterval").toNanos();
         this.sendTimeoutNanos = Arguments.notNull(settings.sendTimeout(), "sendTimeout").toNanos();
         this.disconnectGraceNanos = Arguments.notNull(settings.disconnectGrace(), "disconnectGrace").toNanos();

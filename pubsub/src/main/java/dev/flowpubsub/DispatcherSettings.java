@@ -16,9 +16,10 @@ import java.util.concurrent.Executor;
  * @param sendRate         a browser session's sends per second; 0 for no send budget
  * @param sendBurst        a browser session's sends at once
  * @param disconnectGrace  how long a page's push connection may be lost before its presence ends
+ * @param historyTopics    how many topics' histories are kept at most
  */
 record DispatcherSettings(int queueCapacity, OverflowPolicy overflowPolicy, Executor executor,
                              DeliveryErrorHandler errorHandler, HistoryPolicy historyPolicy, Duration minBatchInterval,
                              int maxLanes, int inboxCapacity, Duration sendTimeout, double sendRate, int sendBurst,
-                             Duration disconnectGrace) {
+                             Duration disconnectGrace, int historyTopics) {
 }

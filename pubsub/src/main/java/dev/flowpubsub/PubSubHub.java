@@ -62,7 +62,7 @@ public final class PubSubHub implements AutoCloseable {
         this.dispatcher = new Dispatcher(new DispatcherSettings(builder.queueCapacity, builder.overflowPolicy, builder.executor,
                 builder.errorHandler, builder.historyPolicy, builder.minBatchInterval, builder.maxLanes,
                 builder.inboxCapacity, builder.sendTimeout, builder.sendRate, builder.sendBurst,
-                builder.presenceDisconnectGrace));
+                builder.presenceDisconnectGrace, builder.historyTopics));
         this.authorizer = builder.authorizer;
         this.createdByDefault = createdByDefault;
         if (builder.transport == null) {
@@ -397,6 +397,7 @@ public final class PubSubHub implements AutoCloseable {
         private double sendRate = DEFAULT_SEND_RATE;
         private int sendBurst = DEFAULT_SEND_BURST;
         private Duration presenceDisconnectGrace = DEFAULT_PRESENCE_DISCONNECT_GRACE;
+        private int historyTopics = TopicHistories.MAX_TOPICS;
 
         private Builder() {
         }
@@ -572,6 +573,15 @@ public final class PubSubHub implements AutoCloseable {
          */
         public Builder history(HistoryPolicy historyPolicy) {
             this.historyPolicy = Arguments.notNull(historyPolicy, "historyPolicy");
+            return this;
+        }
+
+        /**
+         * How many topics' histories the hub keeps at most (default 10,000); past that, the least recently used one
+         * goes, and is read from the engine again when next subscribed to. Only tests change it.
+         */
+        Builder historyTopics(int historyTopics) {
+            this.historyTopics = Arguments.positive(historyTopics, "historyTopics");
             return this;
         }
 

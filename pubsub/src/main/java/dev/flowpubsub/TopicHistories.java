@@ -28,15 +28,16 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class TopicHistories {
 
     private static final Logger LOG = LoggerFactory.getLogger(TopicHistories.class);
-    /** Topics beyond this many: the least recently used one's history goes. */
-    private static final int MAX_TOPICS = 10_000;
+    /** Topics beyond this many by default: the least recently used one's history goes. */
+    static final int MAX_TOPICS = 10_000;
 
     private final HistoryPolicy policy;
+    private final int maxTopics;
     private final AtomicBoolean policyWarned = new AtomicBoolean();
     private final Map<String, ArrayDeque<Envelope>> histories = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, ArrayDeque<Envelope>> eldest) {
-            if (size() > MAX_TOPICS) {
+            if (size() > maxTopics) {
                 completed.remove(eldest.getKey());
                 lastDropped.remove(eldest.getKey());
                 eldest.getValue().forEach(sentToOthersBy::remove);
@@ -64,8 +65,9 @@ final class TopicHistories {
     record Waiting(Subscription subscription, HistoryCursor.@Nullable Position after) {
     }
 
-    TopicHistories(HistoryPolicy policy) {
+    TopicHistories(HistoryPolicy policy, int maxTopics) {
         this.policy = policy;
+        this.maxTopics = maxTopics;
     }
 
     /** How many of a topic's messages are kept; 0 for none, for the hub's own topics, and where the policy throws. */

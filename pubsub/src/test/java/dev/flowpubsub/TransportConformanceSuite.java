@@ -48,6 +48,9 @@ public abstract class TransportConformanceSuite {
         return Duration.ofSeconds(20);
     }
 
+    /** How many topics' histories a node keeps at most: few, so a test can make it let one go. */
+    static final int HISTORY_TOPICS = 20;
+
     /** One server of the cluster: a Vaadin application with its hub on a transport. */
     protected final class Node {
         final VaadinApp app = new VaadinApp();
@@ -55,7 +58,7 @@ public abstract class TransportConformanceSuite {
 
         Node() {
             hub = PubSubHub.builder().transport(newTransport()).codec(JsonCodec.allowing(ChatLine.class))
-                    .queueCapacity(10_000).history(HistoryPolicy.keep(5, "room:"))
+                    .queueCapacity(10_000).history(HistoryPolicy.keep(5, "room:")).historyTopics(HISTORY_TOPICS)
                     .presenceHeartbeat(HEARTBEAT).install(app.service);
         }
 
@@ -380,6 +383,39 @@ public abstract class TransportConformanceSuite {
         eventually(() -> assertThat(lateJoiner.messages).containsExactly(4, 5, 6, 7, 8, 9));
         settle();
         assertThat(lateJoiner.messages).containsExactly(4, 5, 6, 7, 8, 9);
+    }
+
+    /**
+     * A node keeps the histories of so many topics; past that it lets the least recently used go, and reads it from
+     * the engine when it is next subscribed to. That read must give what this node received after it started too,
+     * not only what came before (issue 19, item 8: a later subscriber got [old] instead of [old, new1, new2]).
+     */
+    @Test
+    void history_ofATopicTheNodeLetGo_isReadAgainWhole_withWhatCameAfterTheNodeStarted() {
+        Node a = node();
+        a.hub.sendAllOnTopic("room:gone", "old");
+        Node b = node();
+        Inbox first = b.historyPage("room:gone");
+        eventually(() -> assertThat(first.messages).containsExactly("old"));
+        a.hub.sendAllOnTopic("room:gone", "new1");
+        // sends on two servers have no order between them: new2 after new1 only once new1 is on node b
+        eventually(() -> assertThat(first.messages).containsExactly("old", "new1"));
+        b.hub.sendAllOnTopic("room:gone", "new2");
+        eventually(() -> assertThat(first.messages).containsExactly("old", "new1", "new2"));
+
+        for (int n = 0; n < HISTORY_TOPICS; n++) { // other topics with history: node b lets "room:gone" go
+            a.hub.sendAllOnTopic("room:other-" + n, n);
+        }
+        Inbox lastOther = b.page("room:other-last");
+        a.hub.sendAllOnTopic("room:other-last", "after the others");
+        eventually(() -> assertThat(lastOther.messages).containsExactly("room:other-last|after the others"));
+
+        Inbox later = b.historyPage("room:gone");
+        eventually(() -> assertThat(later.messages).containsExactly("old", "new1", "new2"));
+        a.hub.sendAllOnTopic("room:gone", "new3");
+        eventually(() -> assertThat(later.messages).containsExactly("old", "new1", "new2", "new3"));
+        settle();
+        assertThat(later.messages).containsExactly("old", "new1", "new2", "new3");
     }
 
     @Test
