@@ -1,300 +1,61 @@
 package dev.flowpubsub.redis;
 
-import com.vaadin.flow.component.UI;
-import dev.flowpubsub.PubSub;
-import dev.flowpubsub.PubSubStats;
-import dev.flowpubsub.VaadinApp;
+import dev.flowpubsub.ClusterChaosSuite;
+import dev.flowpubsub.spi.Transport;
 import dev.flowpubsub.testsupport.RedisServer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Random;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
- * Two nodes on a real Redis, real pages on both, and faults chosen by a seeded random: pages open and close, handlers
- * throw, Redis is killed and restarted, frozen (SIGSTOP) and resumed, and one node is restarted with the same id, all
- * while both nodes send. Checked message by message: every page receives each live sender's messages from when it
- * subscribed, exactly once, in that sender's order (a page that left, or a sender that was stopped, may miss what came
- * after); nothing is dropped; nothing is kept of the pages that left.
+ * The shared chaos suite on a real redis-server: page churn, failing handlers, Redis killed, frozen, a node cut off
+ * and a node restarted with the same id, while both nodes send; every page still gets each live sender's messages
+ * once and in order, and nothing is dropped or missed.
  *
- * <p>Runs {@code flowpubsub.test.chaosSeconds} (20 here) with seed {@code flowpubsub.test.chaosSeed} (printed). The long
- * run: {@code ./mvnw -pl pubsub-redis -am test -Dtest=ClusterChaosTest -Dflowpubsub.test.chaosSeconds=300
- * -Dsurefire.failIfNoSpecifiedTests=false}, with any seed.
+ * <p>Runs 20 s in the normal build. The long run: {@code ./mvnw -pl pubsub-redis -am test -Dtest=ClusterChaosTest
+ * -Dflowpubsub.test.chaosSeconds=300 -Dsurefire.failIfNoSpecifiedTests=false}, with any
+ * {@code -Dflowpubsub.test.chaosSeed}.
  */
-class ClusterChaosTest {
-
-    private static final Duration CHAOS = Duration.ofSeconds(Long.getLong("flowpubsub.test.chaosSeconds", 20));
-    private static final long SEED = Long.getLong("flowpubsub.test.chaosSeed", 20261130L);
-    private static final String TOPIC = "chaos";
+class ClusterChaosTest extends ClusterChaosSuite {
 
     private RedisServer redis;
-    private final Random random = new Random(SEED);
-    private final Map<String, Node> nodes = new HashMap<>();
-    private final List<Page> pages = new CopyOnWriteArrayList<>();
-    private final List<Sender> senders = new CopyOnWriteArrayList<>();
-    private final AtomicLong thrown = new AtomicLong();
 
-    @BeforeEach
-    void start() {
-        System.out.println("ClusterChaosTest: seed " + SEED + ", " + CHAOS.toSeconds() + " s");
+    @Override
+    protected void startEngine() {
         redis = RedisServer.start(); // appendonly yes, appendfsync always: what Redis acknowledged survives its kill
     }
 
-    @AfterEach
-    void stop() {
-        senders.forEach(Sender::stop);
-        nodes.values().forEach(node -> node.redisNode.close());
-        redis.close();
+    @Override
+    protected int enginePort() {
+        return redis.port();
     }
 
-    /** One node, its incarnation (restarts with the same id count up) and its sender. */
-    private final class Node {
-        final String id;
-        final int incarnation;
-        final RedisNode redisNode;
-        final Sender sender;
-
-        Node(String id, int incarnation) {
-            this.id = id;
-            this.incarnation = incarnation;
-            this.redisNode = new RedisNode(redis.uri(), transport -> transport,
-                    hub -> hub.nodeId(id).inboxCapacity(100_000).noSendBudget());
-            this.sender = new Sender(id + "@" + incarnation, this);
-            senders.add(sender);
-        }
-
-        VaadinApp app() {
-            return redisNode.app;
-        }
+    @Override
+    protected Transport newTransport(int port) {
+        return RedisTransport.create("redis://127.0.0.1:" + port);
     }
 
-    /** Sends "sender|n" for n = 0, 1, ... through its node's hub, from a thread of its own. */
-    private static final class Sender {
-        final String name;
-        private final AtomicLong next = new AtomicLong();
-        private final AtomicBoolean running = new AtomicBoolean(true);
-        private final Thread thread;
-        /** Whether it was stopped by its node's restart (then its last messages may be lost with the node). */
-        volatile boolean stoppedWithItsNode;
-
-        Sender(String name, Node node) {
-            this.name = name;
-            thread = Thread.ofPlatform().name("sender-" + name).start(() -> {
-                while (running.get()) {
-                    try {
-                        node.redisNode.hub.sendAllOnTopic(TOPIC, name + "|" + next.get());
-                        next.incrementAndGet();
-                    } catch (IllegalStateException closed) {
-                        return; // the node is being restarted
-                    }
-                    sleep(4);
-                }
-            });
-        }
-
-        /** How many it sent (the numbers 0 to count - 1). */
-        long sent() {
-            return next.get();
-        }
-
-        void stop() {
-            running.set(false);
-            try {
-                thread.join(10_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+    @Override
+    protected void killEngine() {
+        redis.kill();
     }
 
-    /** A page subscribed to the topic: what it received from each sender, in order. */
-    private final class Page {
-        final Node node;
-        final VaadinApp.Browser browser;
-        final UI ui;
-        /**
-         * How many each sender had sent right after this page subscribed. The one it was sending then may have gone
-         * out before the subscription; every one after that must reach the page.
-         */
-        final Map<String, Long> sentBefore = new HashMap<>();
-        final Map<String, List<Long>> received = new ConcurrentHashMap<>();
-        volatile boolean open = true;
-        final boolean throwsSometimes;
-
-        Page(Node node, boolean throwsSometimes) {
-            this.node = node;
-            this.throwsSometimes = throwsSometimes;
-            browser = node.app().browser();
-            ui = browser.pushTab();
-            ui.accessSynchronously(() -> PubSub.current().subscribeTopic(TOPIC, String.class, this::handle));
-            for (Sender sender : senders) {
-                sentBefore.put(sender.name, sender.sent());
-            }
-        }
-
-        private void handle(String message) {
-            int bar = message.indexOf('|');
-            long n = Long.parseLong(message.substring(bar + 1));
-            received.computeIfAbsent(message.substring(0, bar), s -> new CopyOnWriteArrayList<>()).add(n);
-            if (throwsSometimes && n % 97 == 0) {
-                thrown.incrementAndGet();
-                throw new IllegalStateException("a handler that fails now and then");
-            }
-        }
-
-        void close() {
-            open = false;
-            browser.closeTab(ui);
-        }
+    @Override
+    protected void restartEngine() {
+        redis.restart();
     }
 
-    @Test
-    void underPageChurnHandlerErrorsAndRedisAndNodeFaults_everyPageGetsEachLiveSendersMessagesOnceInOrder() {
-        nodes.put("node-a", new Node("node-a", 1));
-        nodes.put("node-b", new Node("node-b", 1));
-        for (int i = 0; i < 4; i++) {
-            pages.add(new Page(nodes.get(i % 2 == 0 ? "node-a" : "node-b"), i == 3));
-        }
-
-        long end = System.nanoTime() + CHAOS.toNanos();
-        List<String> log = new ArrayList<>();
-        while (System.nanoTime() < end) {
-            int dice = random.nextInt(100);
-            if (dice < 35) {
-                Node node = nodes.get(random.nextBoolean() ? "node-a" : "node-b");
-                pages.add(new Page(node, random.nextInt(4) == 0));
-                log.add("open a page on " + node.id);
-            } else if (dice < 60) {
-                List<Page> open = pages.stream().filter(page -> page.open).toList();
-                if (open.size() > 2) {
-                    Page page = open.get(random.nextInt(open.size()));
-                    page.close();
-                    log.add("close a page on " + page.node.id);
-                }
-            } else if (dice < 70) {
-                redis.kill();
-                sleep(200 + random.nextInt(1_500));
-                redis.restart();
-                log.add("kill and restart Redis");
-            } else if (dice < 80) {
-                redis.pause();
-                sleep(200 + random.nextInt(2_500));
-                redis.resume();
-                log.add("freeze and resume Redis");
-            } else if (dice < 85) {
-                restartNode("node-b");
-                log.add("restart node-b with the same id");
-            }
-            sleep(100 + random.nextInt(400));
-        }
-        senders.forEach(Sender::stop);
-        System.out.println("ClusterChaosTest: " + log.size() + " steps: " + log);
-
-        // every open page gets each sender's last message (the stopped senders' last ones may be lost)
-        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(this::openPagesCaughtUp);
-        for (Page page : pages) {
-            checkOnceAndInOrder(page);
-        }
-        for (Node node : nodes.values()) {
-            PubSubStats stats = node.redisNode.hub.stats();
-            assertThat(stats.dropped()).as("dropped on %s", node.id).isZero();
-            assertThat(stats.refused()).as("refused on %s", node.id).isZero();
-            assertThat(stats.remoteMissed()).as("missed on %s", node.id).isZero();
-        }
-
-        for (Page page : pages) {
-            if (page.open) {
-                page.close();
-            }
-        }
-        for (Node node : nodes.values()) {
-            await().atMost(Duration.ofSeconds(10)).until(() -> node.redisNode.hub.stats().subscribedUis() == 0);
-            PubSubStats stats = node.redisNode.hub.stats();
-            assertThat(stats.subscriptions()).as("subscriptions kept on %s", node.id).isZero();
-            assertThat(stats.pending()).as("messages kept on %s", node.id).isZero();
-        }
+    @Override
+    protected void freezeEngine() {
+        redis.pause();
     }
 
-    /** Node {@code id} stops (its pages with it) and starts again with the same id, as a StatefulSet pod does. */
-    private void restartNode(String id) {
-        Node old = nodes.get(id);
-        old.sender.stoppedWithItsNode = true;
-        old.sender.stop();
-        for (Page page : pages) {
-            if (page.node == old) {
-                page.open = false;
-            }
-        }
-        old.redisNode.close();
-        Node restarted = new Node(id, old.incarnation + 1);
-        nodes.put(id, restarted);
-        pages.add(new Page(restarted, false));
+    @Override
+    protected void resumeEngine() {
+        redis.resume();
     }
 
-    private boolean openPagesCaughtUp() {
-        for (Page page : pages) {
-            if (!page.open) {
-                continue;
-            }
-            for (Sender sender : senders) {
-                if (sender.stoppedWithItsNode || sender.sent() <= page.sentBefore.getOrDefault(sender.name, 0L) + 1) {
-                    continue;
-                }
-                List<Long> got = page.received.getOrDefault(sender.name, List.of());
-                if (got.isEmpty() || got.getLast() < sender.sent() - 1) {
-                    return false;
-                }
-            }
-        }
-        return true;
-    }
-
-    /**
-     * From each sender: consecutive numbers, no repeat, no gap; starting no later than the first one sent after the
-     * page subscribed; for an open page and a live sender, up to its last.
-     */
-    private void checkOnceAndInOrder(Page page) {
-        for (Map.Entry<String, List<Long>> entry : page.received.entrySet()) {
-            List<Long> got = entry.getValue();
-            for (int i = 1; i < got.size(); i++) {
-                assertThat(got.get(i)).as("from %s on a page of %s: after %d", entry.getKey(), page.node.id, got.get(i - 1))
-                        .isEqualTo(got.get(i - 1) + 1);
-            }
-            if (!got.isEmpty()) {
-                assertThat(got.getFirst()).as("first from %s on a page of %s", entry.getKey(), page.node.id)
-                        .isLessThanOrEqualTo(page.sentBefore.getOrDefault(entry.getKey(), 0L) + 1);
-            }
-        }
-        if (!page.open) {
-            return;
-        }
-        for (Sender sender : senders) {
-            long before = page.sentBefore.getOrDefault(sender.name, 0L);
-            if (!sender.stoppedWithItsNode && sender.sent() > before + 1) {
-                assertThat(page.received.get(sender.name)).as("from %s on an open page of %s", sender.name, page.node.id)
-                        .isNotEmpty().last().isEqualTo(sender.sent() - 1);
-            }
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+    @Override
+    protected void closeEngine() {
+        if (redis != null) {
+            redis.close();
         }
     }
 }
