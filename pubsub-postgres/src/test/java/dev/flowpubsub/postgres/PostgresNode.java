@@ -25,7 +25,7 @@ final class PostgresNode implements AutoCloseable {
         this(transport, hubSettings -> hubSettings);
     }
 
-    private PostgresNode(PostgresTransport transport, UnaryOperator<PubSubHub.Builder> hubSettings) {
+    PostgresNode(PostgresTransport transport, UnaryOperator<PubSubHub.Builder> hubSettings) {
         this.transport = transport;
         hub = hubSettings.apply(PubSubHub.builder().transport(transport).codec(JsonCodec.allowing())
                 .queueCapacity(100_000)).install(app.service);
