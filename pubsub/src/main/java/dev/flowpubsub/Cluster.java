@@ -39,6 +39,8 @@ final class Cluster implements TransportContext {
 
     private static final long FORGET_ORIGIN_AFTER_NANOS = TimeUnit.HOURS.toNanos(1);
     private static final int LOGGED_REJECTIONS = 20;
+    /** The hub gives up on a history read the transport has not answered after this long, queued or not. */
+    static final Duration HISTORY_BACKSTOP = Duration.ofSeconds(30);
     /** Between a node's id and the epoch of its start, in an instance id. */
     static final char INSTANCE_SEPARATOR = '~';
 
@@ -144,36 +146,45 @@ final class Cluster implements TransportContext {
     }
 
     /**
-     * The topic's last messages that this node never received (sent before it started), from the engine, oldest
-     * first; empty when the transport keeps no history. Completes with {@code null} when the engine could not be
-     * read within {@code timeout}. Never blocks: the transport answers in the background, and the answer is decoded
+     * The topic's last messages as the engine keeps them, up to what this node has received (see
+     * {@link Transport#history}), oldest first; empty when the transport keeps no history. Completes with
+     * {@code null} when the engine could not be read: the transport fails a read the engine does not answer within
+     * {@link #historyTimeout()} of reaching it, and this gives up after {@link #HISTORY_BACKSTOP} in any case (a
+     * transport that never answers). Never blocks: the transport answers in the background, and the answer is decoded
      * on {@code decoder}.
      */
-    CompletableFuture<List<Envelope>> history(String topic, int limit, Duration timeout, Executor decoder) {
+    CompletableFuture<List<Envelope>> history(String topic, int limit, Executor decoder) {
         CompletableFuture<List<TransportEnvelope>> read;
         try {
-            // a copy: the timeout must not complete the transport's own future
+            // a copy: the backstop must not complete the transport's own future
             read = transport.history(topic, limit).toCompletableFuture().copy();
         } catch (RuntimeException failure) {
             read = CompletableFuture.failedFuture(failure);
         }
         // decoded on the hub's threads, not on the transport's (Lettuce's I/O threads, which its reads and writes need)
-        return read.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).handleAsync((kept, failure) -> {
+        return read.orTimeout(HISTORY_BACKSTOP.toMillis(), TimeUnit.MILLISECONDS).handleAsync((kept, failure) -> {
             if (failure != null) {
                 Throwable cause = failure instanceof CompletionException && failure.getCause() != null
                         ? failure.getCause() : failure;
                 LOG.warn("flow-pubsub: node {} could not read the history of topic '{}' from the transport "
-                        + "({}); its pages get the history this node received itself", instanceId, topic,
-                        cause instanceof TimeoutException ? "no answer within " + timeout.toMillis() + " ms" : cause.toString());
+                        + "({}); its pages get the history this node received itself", instanceId, Excerpt.of(topic),
+                        cause instanceof TimeoutException ? "no answer in time" : cause.toString());
                 return null;
             }
             if (kept == null) {
                 LOG.warn("flow-pubsub: node {}'s transport answered the history read of topic '{}' with nothing (a bug "
-                        + "in the transport); its pages get the history this node received itself", instanceId, topic);
+                        + "in the transport); its pages get the history this node received itself", instanceId,
+                        Excerpt.of(topic));
                 return null;
             }
             return decodeHistory(topic, kept);
         }, decoder);
+    }
+
+    /** How long a history read may take once it reaches the engine: what the transport bounds it by. */
+    @Override
+    public Duration historyTimeout() {
+        return Dispatcher.HISTORY_TIMEOUT;
     }
 
     private List<Envelope> decodeHistory(String topic, List<TransportEnvelope> kept) {

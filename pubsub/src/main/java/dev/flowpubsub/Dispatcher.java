@@ -42,7 +42,10 @@ final class Dispatcher {
     static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
     /** Topics starting with this are the hub's own (presence); user topics may not contain it. */
     static final String INTERNAL = "\u0000";
-    /** How long the first subscriber of a topic waits for the engine's part of its history. */
+    /**
+     * How long the first subscriber of a topic waits for the engine's part of its history once the read reaches the
+     * engine (a transport may queue reads before that; see {@code Transport.history}).
+     */
     static final Duration HISTORY_TIMEOUT = Duration.ofSeconds(3);
     /** How long closing a clustered hub waits for its presence leaves to reach the transport. */
     private static final Duration LEAVE_TIMEOUT = Duration.ofSeconds(2);
@@ -156,8 +159,8 @@ final class Dispatcher {
     /**
      * Subscribes to a topic, first handing the handler the topic's history: the messages kept for it when the
      * subscription starts in the hub's order, then every message after that point, with no gap and no repeat. With
-     * a transport, the first subscriber of a topic on this node also reads the messages sent before this node
-     * started from the engine, once, in the background (see {@link #HISTORY_TIMEOUT}).
+     * a transport, the first subscriber of a topic on this node also reads what the engine keeps of it, once, in the
+     * background (see {@link #HISTORY_TIMEOUT}), and the hub merges that with what it received.
      */
     Registration subscribeWithHistory(UI ui, String topic, Class<?> type, TopicMessageHandler<Object> handler) {
         return subscribeWithHistory(ui, topic, type, handler, null);
@@ -190,7 +193,7 @@ final class Dispatcher {
         if (histories.awaitRead(topic, new TopicHistories.Waiting(subscription, after))) {
             // however the read ends (decoding can fail too), the waiting subscriptions start: with what this node
             // has when the read failed
-            var unused = clusterNow.history(topic, size, HISTORY_TIMEOUT, tasks::submit)
+            var unused = clusterNow.history(topic, size, tasks::submit)
                     .whenComplete((older, failure) -> control(() -> finishHistory(topic, failure == null ? older : null)));
         }
     }

@@ -19,8 +19,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The last messages of topics that keep history (as the application's {@link HistoryPolicy} says), in the hub's one
- * order, and, with a transport, which topics still need the part sent before this node started: that part is read
- * from the engine once per topic, while the subscriptions that need it wait.
+ * order, and, with a transport, which topics still need what the engine keeps of them: messages sent before this node
+ * started, or before the hub let the topic's history go (it keeps {@code maxTopics} at most). That is read from the
+ * engine once per topic, while the subscriptions that need it wait, and merged with what the node received.
  *
  * <p>Threading: the fan-out task only (it owns the order); {@link #size} from any thread. The policy is the
  * application's code: it is asked through {@link #size} only, which survives it throwing.
@@ -132,7 +133,7 @@ final class TopicHistories {
         return history == null ? List.of() : List.copyOf(history);
     }
 
-    /** Whether the topic's history still lacks what the engine holds from before this node started. */
+    /** Whether the topic's history still lacks what the engine keeps of it (from before it started, or let go). */
     boolean needsRead(String topic) {
         return !completed.contains(topic);
     }
@@ -165,6 +166,12 @@ final class TopicHistories {
         return waiting == null ? List.of() : waiting;
     }
 
+    /**
+     * Merges the engine's answer into the history. The engine's answer reaches no further than what this node has
+     * received (see {@code Transport.history}), so what it holds that the history does not is older than everything
+     * the history holds (received before the history was started again, or before this node started): it goes
+     * first, in the engine's order, and what is kept twice counts once, by origin and sequence.
+     */
     private void complete(String topic, List<Envelope> older) {
         if (!completed.add(topic) || older.isEmpty()) {
             return;

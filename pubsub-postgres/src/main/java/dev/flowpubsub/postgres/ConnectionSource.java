@@ -1,16 +1,27 @@
 package dev.flowpubsub.postgres;
 
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
 import java.util.Properties;
 import java.util.concurrent.Executor;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import javax.sql.DataSource;
 
 /**
  * Where the transport's connections come from: the application's {@link DataSource} (a pool), or pgjdbc's driver
  * with a URL and credentials (connections of the transport's own). Every connection gets a network timeout, so a
  * frozen server (or a cut network) fails a call after {@code timeoutMillis} instead of blocking its thread.
+ *
+ * <p>On the application's pool the transport holds at most {@code maxConnections} of its connections at once, the
+ * reader's included: a permit is taken with each connection and given back when it is closed, so a burst of history
+ * reads or a backlog of writes never starves the application. With its own connections each of the transport's
+ * three threads (reader, writer, history reader) holds at most one.
  *
  * <p>Threading: any thread; holds no connection itself.
  */
@@ -22,16 +33,22 @@ final class ConnectionSource {
     private final String url;
     private final Properties properties;
     private final int timeoutMillis;
+    /** The connections of the application's pool this transport may still take; {@code null} for its own. */
+    private final Semaphore permits;
+    private final int maxConnections;
 
-    private ConnectionSource(DataSource dataSource, String url, Properties properties, int timeoutMillis) {
+    private ConnectionSource(DataSource dataSource, String url, Properties properties, int timeoutMillis,
+                             int maxConnections) {
         this.dataSource = dataSource;
         this.url = url;
         this.properties = properties;
         this.timeoutMillis = timeoutMillis;
+        this.maxConnections = maxConnections;
+        this.permits = dataSource == null ? null : new Semaphore(maxConnections, true);
     }
 
-    static ConnectionSource pooled(DataSource dataSource, int timeoutMillis) {
-        return new ConnectionSource(dataSource, null, null, timeoutMillis);
+    static ConnectionSource pooled(DataSource dataSource, int timeoutMillis, int maxConnections) {
+        return new ConnectionSource(dataSource, null, null, timeoutMillis, maxConnections);
     }
 
     static ConnectionSource direct(String url, String username, String password, int timeoutMillis) {
@@ -47,7 +64,7 @@ final class ConnectionSource {
         properties.setProperty("loginTimeout", Integer.toString(seconds));
         properties.setProperty("tcpKeepAlive", "true");
         properties.setProperty("ApplicationName", "flow-pubsub");
-        return new ConnectionSource(null, url, properties, timeoutMillis);
+        return new ConnectionSource(null, url, properties, timeoutMillis, 1);
     }
 
     /** Whether connections come from the application's pool: then the transport returns them between uses. */
@@ -55,10 +72,32 @@ final class ConnectionSource {
         return dataSource != null;
     }
 
-    /** A connection in auto-commit mode, with the network timeout set. */
+    /**
+     * A connection in auto-commit mode, with the network timeout set. From the application's pool, it waits for one of
+     * the transport's permits first (as long as two calls may take, the longest another of its threads holds one).
+     */
     Connection open() throws SQLException {
-        Connection connection = dataSource != null ? dataSource.getConnection()
-                : DriverManager.getConnection(url, properties);
+        if (dataSource == null) {
+            return prepare(DriverManager.getConnection(url, properties));
+        }
+        try {
+            if (!permits.tryAcquire(2L * timeoutMillis, TimeUnit.MILLISECONDS)) {
+                throw new SQLTransientConnectionException("the " + maxConnections + " connection(s) of the "
+                        + "application's pool this transport may hold stayed in use for " + 2L * timeoutMillis + " ms");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SQLTransientConnectionException("interrupted while waiting for a connection", e);
+        }
+        try {
+            return permitted(prepare(dataSource.getConnection()));
+        } catch (SQLException | RuntimeException | Error e) {
+            permits.release();
+            throw e;
+        }
+    }
+
+    private Connection prepare(Connection connection) throws SQLException {
         try {
             connection.setNetworkTimeout(DIRECT, timeoutMillis);
             if (!connection.getAutoCommit()) {
@@ -69,6 +108,24 @@ final class ConnectionSource {
             closeQuietly(connection);
             throw e;
         }
+    }
+
+    /** The pool's connection, giving its permit back when closed or aborted (once). */
+    private Connection permitted(Connection pooled) {
+        AtomicBoolean released = new AtomicBoolean();
+        return (Connection) Proxy.newProxyInstance(ConnectionSource.class.getClassLoader(),
+                new Class<?>[] {Connection.class}, (proxy, method, arguments) -> {
+                    try {
+                        return method.invoke(pooled, arguments);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    } finally {
+                        if ((method.getName().equals("close") || method.getName().equals("abort"))
+                                && released.compareAndSet(false, true)) {
+                            permits.release();
+                        }
+                    }
+                });
     }
 
     static void closeQuietly(AutoCloseable closeable) {

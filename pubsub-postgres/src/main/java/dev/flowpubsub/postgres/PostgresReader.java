@@ -30,7 +30,7 @@ import java.util.concurrent.TimeUnit;
  * the one that would receive: so after {@code LISTEN} the reader notifies itself once, and if that does not arrive
  * within a few seconds it logs why and polls only. With {@code listen(false)} it never listens.
  *
- * <p>Threading: {@link #run} on the reader thread; {@link #startPosition} and {@link #wakeUp} from any thread.
+ * <p>Threading: {@link #run} on the reader thread; {@link #handedOver} and {@link #wakeUp} from any thread.
  */
 final class PostgresReader implements Runnable {
 
@@ -47,8 +47,11 @@ final class PostgresReader implements Runnable {
     private final TransportContext context;
     private final Backoff backoff = new Backoff();
     private Connection firstConnection;
-    /** The log id this node started reading after; history up to it comes from the history table. */
-    private volatile Long startPosition;
+    /**
+     * The log id of the last row this node has handed to the hub (or skipped), from the one it started reading after:
+     * what a history read reaches up to, so that everything later comes through the log.
+     */
+    private volatile Long handedOver;
     private volatile String wakeUp = "not connected yet";
     private volatile boolean closed;
     /** The connection the loop uses now, so {@link #close} can abort a wait for a notification. */
@@ -74,7 +77,7 @@ final class PostgresReader implements Runnable {
         try {
             firstConnection = installer.open(source);
             lastId = newestId(firstConnection);
-            startPosition = lastId;
+            handedOver = lastId;
         } catch (SQLException | RuntimeException unreachable) {
             state.down(EngineConnection.Side.READER, unreachable);
             ConnectionSource.closeQuietly(firstConnection);
@@ -82,9 +85,9 @@ final class PostgresReader implements Runnable {
         }
     }
 
-    /** Where this node started reading, or {@code null} before it first reached PostgreSQL. */
-    Long startPosition() {
-        return startPosition;
+    /** The log id of the last row handed to the hub, or {@code null} before this node first reached PostgreSQL. */
+    Long handedOver() {
+        return handedOver;
     }
 
     /** {@code listen} or {@code poll}: how this reader learns of new rows now. */
@@ -114,9 +117,9 @@ final class PostgresReader implements Runnable {
                     probed = false;
                 }
                 current = connection;
-                if (startPosition == null) {
+                if (handedOver == null) {
                     lastId = newestId(connection);
-                    startPosition = lastId;
+                    handedOver = lastId;
                 }
                 if (settings.listen() && !probed) {
                     // once per connection: a failed probe means this connection never gets notifications (a pooler
@@ -142,7 +145,7 @@ final class PostgresReader implements Runnable {
                     break;
                 }
                 state.down(EngineConnection.Side.READER, failure);
-                ConnectionSource.closeQuietly(connection);
+                giveBack(connection);
                 connection = null;
                 backoff.pause();
             } catch (Error fatal) {
@@ -202,6 +205,7 @@ final class PostgresReader implements Runnable {
                     count++;
                     lastId = rows.getLong(1);
                     receive(rows);
+                    handedOver = lastId;
                 }
             }
         }
@@ -237,6 +241,26 @@ final class PostgresReader implements Runnable {
             return;
         }
         context.receive(envelope);
+    }
+
+    /**
+     * Closes the reader's connection after a failure. One of the application's pool goes back to it: if the failure
+     * left it working, it must not go on listening there, where notifications would pile up in a connection the
+     * application uses; one that cannot even stop listening is broken, and the pool drops it.
+     */
+    private void giveBack(Connection connection) {
+        if (connection != null && source.pooled()) {
+            try (Statement unlisten = connection.createStatement()) {
+                unlisten.execute("UNLISTEN *");
+            } catch (SQLException | RuntimeException broken) {
+                try {
+                    connection.abort(Runnable::run);
+                } catch (SQLException | RuntimeException ignored) {
+                    // aborted already
+                }
+            }
+        }
+        ConnectionSource.closeQuietly(connection);
     }
 
     /** Stops the loop, aborting the connection so a wait for a notification ends now rather than at its timeout. */

@@ -250,9 +250,17 @@ final class PostgresSchema {
                 + " WHERE id > ? ORDER BY id LIMIT ?";
     }
 
-    String readHistorySql() {
-        return "SELECT origin, sequence, sent_at, payload FROM (SELECT log_id, origin, sequence, sent_at, payload FROM "
-                + history + " WHERE topic = ? AND log_id <= ? ORDER BY log_id DESC LIMIT ?) newest ORDER BY log_id";
+    /**
+     * The newest rows of many topics at once, each topic's in log order, up to a log id: parameters the topics
+     * ({@code bytea[]}), how many of each to keep ({@code int[]}, in the same order) and the log id. One index scan per
+     * topic, on {@code (topic, log_id)}.
+     */
+    String readHistoriesSql() {
+        return "SELECT wanted.topic, kept.origin, kept.sequence, kept.sent_at, kept.payload"
+                + " FROM unnest(?::bytea[], ?::int[]) AS wanted(topic, keep)"
+                + " CROSS JOIN LATERAL (SELECT log_id, origin, sequence, sent_at, payload FROM " + history
+                + " h WHERE h.topic = wanted.topic AND h.log_id <= ? ORDER BY h.log_id DESC LIMIT wanted.keep) kept"
+                + " ORDER BY wanted.topic, kept.log_id";
     }
 
     String tryTrimLockSql() {

@@ -38,9 +38,11 @@ import javax.sql.DataSource;
  * commit in another order, and a reader could then pass a row that commits late; so appends are serialized by an
  * advisory lock taken in the appending transaction (see {@link PostgresWriter}), and ids commit in increasing order.
  *
- * <p>Per node: one reading connection, held, that {@code LISTEN}s (outside the application's pool: a pooled
- * connection may be handed to others between uses); one writing connection (borrowed per batch from the
- * application's {@link DataSource} when there is one); one per history read. Behind a pooler in transaction mode
+ * <p>Per node: one reading connection, held, that {@code LISTEN}s (outside the application's pool when given a
+ * {@link Builder#listenerUrl listenerUrl}); one writing connection; one for history reads, which wait in a queue and
+ * are read many topics per query. On the application's {@link DataSource} the writer and the history reader borrow
+ * their connections per use, and the transport holds at most {@link Builder#maxPoolConnections maxPoolConnections}
+ * (default 2) of the pool's at once, the reader's included. Behind a pooler in transaction mode
  * (PgBouncer) notifications do not come through: the reader finds out, logs it and polls every
  * {@link Builder#pollInterval(Duration) pollInterval} (or set {@link Builder#listen(boolean) listen(false)}).
  *
@@ -72,7 +74,7 @@ import javax.sql.DataSource;
  * <p>Threading: {@link #publish} only appends to the outbox. Two platform threads per node, a reader and a writer,
  * talk to PostgreSQL; both reconnect with a jittered backoff (100 ms growing to 2 s) while it is unreachable. Every
  * call has a network timeout ({@link Builder#commandTimeout(Duration) commandTimeout}), so a frozen server is found
- * out. History reads run on virtual threads.
+ * out. A third platform thread reads topics' histories.
  */
 public final class PostgresTransport implements Transport {
 
@@ -93,6 +95,7 @@ public final class PostgresTransport implements Transport {
     private PostgresHistory history;
     private Thread readerThread;
     private Thread writerThread;
+    private Thread historyThread;
 
     private PostgresTransport(Builder builder) {
         PostgresSchema schema = new PostgresSchema(builder.schema, builder.table);
@@ -106,7 +109,16 @@ public final class PostgresTransport implements Transport {
         int timeoutMillis = (int) Math.min(Integer.MAX_VALUE, builder.commandTimeout.toMillis());
         ConnectionSource direct = builder.url == null ? null
                 : ConnectionSource.direct(builder.url, builder.username, builder.password, timeoutMillis);
-        this.source = builder.dataSource != null ? ConnectionSource.pooled(builder.dataSource, timeoutMillis) : direct;
+        if (builder.dataSource != null) {
+            int least = direct == null ? 2 : 1;
+            if (builder.maxPoolConnections < least) {
+                throw new IllegalArgumentException("maxPoolConnections (" + builder.maxPoolConnections + ") must be at "
+                        + "least " + least + (direct == null ? ": without a listenerUrl the reader holds one of the "
+                        + "pool's connections, and writes and history reads need another" : ""));
+            }
+        }
+        this.source = builder.dataSource != null
+                ? ConnectionSource.pooled(builder.dataSource, timeoutMillis, builder.maxPoolConnections) : direct;
         this.listenSource = direct != null ? direct : source;
         this.displayUrl = builder.url != null ? PostgresUrls.display(builder.url) : "(the application's DataSource)";
         this.redactor = PostgresUrls.redactor(builder.url, builder.password);
@@ -150,11 +162,13 @@ public final class PostgresTransport implements Transport {
         reader = new PostgresReader(listenSource, installer, settings, state, context);
         reader.findStart();
         writer = new PostgresWriter(source, installer, settings, state, context, displayUrl);
-        history = new PostgresHistory(source, settings.schema(), context, reader::startPosition, displayUrl);
+        history = new PostgresHistory(source, settings.schema(), context, reader::handedOver, displayUrl, redactor);
         readerThread = Thread.ofPlatform().daemon().name("flow-pubsub-postgres-reader-" + context.nodeId())
                 .inheritInheritableThreadLocals(false).start(reader);
         writerThread = Thread.ofPlatform().daemon().name("flow-pubsub-postgres-writer-" + context.nodeId())
                 .inheritInheritableThreadLocals(false).start(writer);
+        historyThread = Thread.ofPlatform().daemon().name("flow-pubsub-postgres-history-" + context.nodeId())
+                .inheritInheritableThreadLocals(false).start(history);
         LOG.info("flow-pubsub: node {} on PostgreSQL {} (log {})", context.nodeId(), displayUrl, settings.schema().log);
     }
 
@@ -203,6 +217,8 @@ public final class PostgresTransport implements Transport {
             readerThread.interrupt();
             join(readerThread, 3_000);
             history.close();
+            historyThread.interrupt();
+            join(historyThread, 3_000);
         }
     }
 
@@ -240,6 +256,8 @@ public final class PostgresTransport implements Transport {
         public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofSeconds(5);
         /** Default time between two reads of the log without a notification. */
         public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(1);
+        /** Default number of the application's pool connections a transport on a DataSource holds at most at once. */
+        public static final int DEFAULT_MAX_POOL_CONNECTIONS = 2;
 
         private final DataSource dataSource;
         private String url;
@@ -257,6 +275,7 @@ public final class PostgresTransport implements Transport {
         private boolean listen = true;
         private boolean createSchema = true;
         private Duration trimInterval = Duration.ofSeconds(10);
+        private int maxPoolConnections = DEFAULT_MAX_POOL_CONNECTIONS;
 
         private Builder(DataSource dataSource) {
             this.dataSource = dataSource;
@@ -378,6 +397,18 @@ public final class PostgresTransport implements Transport {
          */
         public Builder createSchema(boolean createSchema) {
             this.createSchema = createSchema;
+            return this;
+        }
+
+        /**
+         * On a transport built on a {@link DataSource}: how many of the pool's connections it holds at most at once,
+         * the reader's included when no {@link #listenerUrl} is given (then at least 2); writes and history reads wait
+         * for one of them, so a burst of either never takes the application's connections. Default
+         * {@value #DEFAULT_MAX_POOL_CONNECTIONS}. Ignored with a URL of its own: then it holds three connections of
+         * its own, one per thread.
+         */
+        public Builder maxPoolConnections(int maxPoolConnections) {
+            this.maxPoolConnections = Arguments.positive(maxPoolConnections, "maxPoolConnections");
             return this;
         }
 

@@ -11,13 +11,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 /**
- * Reads a topic's history list for a node started after the messages were sent: asynchronously, on a connection of
- * its own that it opens when first needed (and again after it broke), holding no lock, so a slow or frozen Redis
- * delays nothing but the read itself. The hub gives up on a read after its timeout.
+ * Reads a topic's history list, up to the last stream entry this node's reader has handed to the hub (see
+ * {@code Transport.history}): asynchronously, on a connection of its own that it opens when first needed (and again
+ * after it broke), holding no lock, so a slow or frozen Redis delays nothing but the read itself. A read Redis has not
+ * answered within the hub's history timeout fails.
  *
  * <p>Threading: {@link #read} from any thread; Lettuce completes the stage on its own threads.
  */
@@ -27,34 +29,38 @@ final class RedisHistory {
     private final RedisURI uri;
     private final String stream;
     private final TransportContext context;
-    private final Supplier<String> startPosition;
+    private final Supplier<String> handedOver;
     private final String displayUri;
     private final AtomicReference<CompletableFuture<StatefulRedisConnection<byte[], byte[]>>> connection =
             new AtomicReference<>();
     private volatile boolean closed;
 
     RedisHistory(RedisClient client, RedisURI uri, String stream, TransportContext context,
-                 Supplier<String> startPosition, String displayUri) {
+                 Supplier<String> handedOver, String displayUri) {
         this.client = client;
         this.uri = uri;
         this.stream = stream;
         this.context = context;
-        this.startPosition = startPosition;
+        this.handedOver = handedOver;
         this.displayUri = displayUri;
     }
 
-    /** The topic's last entries older than where this node started reading, so none also arrives by the stream. */
+    /**
+     * The topic's last entries up to the last one the reader handed over, so that none also arrives by the stream
+     * later. The position is read when Redis answers: entries appended meanwhile are either handed over by then, and
+     * merged by the hub, or left out here and read from the stream.
+     */
     CompletionStage<List<TransportEnvelope>> read(String topic, int limit) {
-        String start = startPosition.get();
-        if (start == null) {
+        if (handedOver.get() == null) {
             return CompletableFuture.failedFuture(new IllegalStateException("Redis " + displayUri + " has not been reached yet"));
         }
         byte[] key = RedisEntries.bytes(stream + ":history:" + topic);
         return connection().thenCompose(open -> open.async().lrange(key, -limit, -1))
-                .thenApply(entries -> olderThan(start, topic, entries));
+                .thenApply(entries -> upTo(handedOver.get(), topic, entries))
+                .toCompletableFuture().orTimeout(context.historyTimeout().toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    private List<TransportEnvelope> olderThan(String start, String topic, List<byte[]> entries) {
+    private List<TransportEnvelope> upTo(String start, String topic, List<byte[]> entries) {
         List<TransportEnvelope> older = new ArrayList<>(entries.size());
         for (byte[] raw : entries) {
             RedisEntries.HistoryEntry entry = RedisEntries.HistoryEntry.parse(raw, topic);

@@ -28,7 +28,7 @@ import static dev.flowpubsub.redis.RedisEntries.VERSION;
  * hands each entry to the hub in stream order. After a reconnect it reads on from the same id, so it gets everything
  * appended meanwhile. While the hub's inbox is full, handing an entry over waits, and so does reading.
  *
- * <p>Threading: {@link #run} on the reader thread; {@link #startPosition} from any thread.
+ * <p>Threading: {@link #run} on the reader thread; {@link #handedOver} from any thread.
  */
 final class RedisReader implements Runnable {
 
@@ -41,8 +41,11 @@ final class RedisReader implements Runnable {
     private final byte[] streamKey;
     private final Backoff backoff = new Backoff();
     private StatefulRedisConnection<byte[], byte[]> firstConnection;
-    /** The stream id this node started reading after; history older than that comes from the history lists. */
-    private volatile String startPosition;
+    /**
+     * The id of the last entry this node has handed to the hub (or skipped), from the one it started reading after:
+     * what a history read reaches up to, so that everything later comes through the stream.
+     */
+    private volatile String handedOver;
     private volatile boolean closed;
 
     RedisReader(RedisClient client, EngineConnection state, TransportContext context, String stream) {
@@ -59,7 +62,7 @@ final class RedisReader implements Runnable {
     void findStart() {
         try {
             firstConnection = client.connect(ByteArrayCodec.INSTANCE);
-            startPosition = newestId(firstConnection);
+            handedOver = newestId(firstConnection);
         } catch (RuntimeException unreachable) {
             state.down(EngineConnection.Side.READER, unreachable);
             RedisWriter.closeQuietly(firstConnection);
@@ -67,9 +70,9 @@ final class RedisReader implements Runnable {
         }
     }
 
-    /** Where this node started reading, or {@code null} before it first reached Redis. */
-    String startPosition() {
-        return startPosition;
+    /** The id of the last entry handed to the hub, or {@code null} before this node first reached Redis. */
+    String handedOver() {
+        return handedOver;
     }
 
     /** The id of the stream's newest entry, or {@code 0-0} for an empty stream: where a new node starts reading. */
@@ -83,7 +86,7 @@ final class RedisReader implements Runnable {
     @SuppressWarnings("unchecked") // Lettuce's xread takes the stream offsets as generic varargs
     public void run() {
         StatefulRedisConnection<byte[], byte[]> connection = firstConnection;
-        String lastId = startPosition;
+        String lastId = handedOver;
         while (!closed) {
             try {
                 if (connection == null || !connection.isOpen()) {
@@ -92,7 +95,7 @@ final class RedisReader implements Runnable {
                 }
                 if (lastId == null) {
                     lastId = newestId(connection);
-                    startPosition = lastId;
+                    handedOver = lastId;
                 }
                 List<StreamMessage<byte[], byte[]>> entries = connection.sync().xread(
                         XReadArgs.Builder.block(BLOCK_MILLIS).count(READ_BATCH),
@@ -102,6 +105,7 @@ final class RedisReader implements Runnable {
                 for (StreamMessage<byte[], byte[]> entry : entries) {
                     lastId = entry.getId();
                     receive(entry);
+                    handedOver = lastId;
                 }
             } catch (RuntimeException failure) {
                 if (closed) {

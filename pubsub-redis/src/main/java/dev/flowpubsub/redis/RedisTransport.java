@@ -143,7 +143,7 @@ public final class RedisTransport implements Transport {
         reader = new RedisReader(client, state, context, settings.stream());
         reader.findStart();
         writer = new RedisWriter(client, settings, state, context, displayUri, uri.getTimeout().toMillis());
-        history = new RedisHistory(client, uri, settings.stream(), context, reader::startPosition, displayUri);
+        history = new RedisHistory(client, uri, settings.stream(), context, reader::handedOver, displayUri);
         readerThread = Thread.ofPlatform().daemon().name("flow-pubsub-redis-reader-" + context.nodeId())
                 .inheritInheritableThreadLocals(false).start(reader);
         writerThread = Thread.ofPlatform().daemon().name("flow-pubsub-redis-writer-" + context.nodeId())

@@ -37,13 +37,20 @@ public interface Transport extends AutoCloseable {
     void publish(TransportEnvelope envelope);
 
     /**
-     * The last {@code limit} envelopes published on {@code topic} <em>before this transport started receiving</em>,
-     * oldest first: what a node started later needs to complete a topic's history (see
-     * {@link TransportContext#historySize}). Envelopes received through {@link TransportContext#receive} are not
-     * included. Must not block: return a stage the engine's answer completes. The hub asks once per topic, gives up
-     * after a few seconds (then its pages get the history the node received itself, and the next subscriber asks
-     * again), and checks every envelope's size and payload as it does for received ones. A transport that keeps no
-     * history completes with an empty list, the default.
+     * The newest {@code limit} envelopes published on {@code topic} that the engine keeps, <em>up to the last entry
+     * this transport has handed to {@link TransportContext#receive}</em> (or skipped as its own), oldest first, each
+     * with its origin and sequence: what a node needs to complete a topic's history, whether it started after they
+     * were sent or let the topic's history go (the hub keeps the histories of so many topics only) and reads it
+     * again. Bounded by what was handed over, every envelope returned has either reached the hub already or was sent
+     * before this node started, and every later one will come through {@code receive}: the hub merges the answer with
+     * what it received, by origin and sequence, with no gap and no repeat (see {@link TransportContext#historySize}).
+     *
+     * <p>Must not block: return a stage the engine's answer completes. A transport may queue reads (to bound its
+     * connections); it fails a read the engine has not answered within {@link TransportContext#historyTimeout()} of
+     * reaching the engine, and never drops one. The hub asks once per topic; when a read fails, its pages get the
+     * history the node received itself, and the next subscriber asks again. The hub checks every envelope's size and
+     * payload as it does for received ones, and gives up on a read that is still not answered after 30 seconds. A
+     * transport that keeps no history completes with an empty list, the default.
      */
     default CompletionStage<List<TransportEnvelope>> history(String topic, int limit) {
         return CompletableFuture.completedFuture(List.of());

@@ -1,5 +1,7 @@
 package dev.flowpubsub.spi;
 
+import java.time.Duration;
+
 /** What the hub gives its {@link Transport} when it starts it. */
 public interface TransportContext {
 
@@ -17,6 +19,12 @@ public interface TransportContext {
      * transport that keeps history stores each published envelope's topic history accordingly.
      */
     int historySize(String topic);
+
+    /**
+     * How long a {@link Transport#history} read may take once it reaches the engine (not counting the time it waited
+     * in a transport's queue): the transport fails it after that, and the hub's pages get what the node has.
+     */
+    Duration historyTimeout();
 
     /**
      * Passes an envelope received from the engine to the hub, which delivers it to this node's pages. Called from

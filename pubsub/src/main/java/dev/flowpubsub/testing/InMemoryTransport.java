@@ -149,7 +149,8 @@ public final class InMemoryTransport implements Transport {
     private final ReentrantLock outboxLock = new ReentrantLock();
     private volatile boolean closed;
     private @Nullable Thread reader;
-    private volatile int startedAt;
+    /** How many log entries the reader has handed to the hub: what a history read reaches up to. */
+    private volatile int handedOver;
 
     private InMemoryTransport(Bus bus) {
         this.bus = bus;
@@ -159,7 +160,7 @@ public final class InMemoryTransport implements Transport {
     public void start(TransportContext context) {
         Arguments.notNull(context, "context");
         int startAt = bus.size();
-        startedAt = startAt;
+        handedOver = startAt;
         reader = Thread.ofVirtual().name("in-memory-transport-" + context.nodeId()).inheritInheritableThreadLocals(false)
                 .start(() -> read(context, startAt));
     }
@@ -171,6 +172,7 @@ public final class InMemoryTransport implements Transport {
                 for (TransportEnvelope envelope : bus.awaitAfter(position, this)) {
                     context.receive(envelope);
                     position++;
+                    handedOver = position;
                 }
             }
         } catch (InterruptedException e) {
@@ -205,7 +207,7 @@ public final class InMemoryTransport implements Transport {
     @Override
     public CompletionStage<List<TransportEnvelope>> history(String topic, int limit) {
         try {
-            return CompletableFuture.completedFuture(bus.lastBefore(startedAt, topic, limit));
+            return CompletableFuture.completedFuture(bus.lastBefore(handedOver, topic, limit));
         } catch (IllegalStateException down) {
             return CompletableFuture.failedFuture(down);
         }
