@@ -94,12 +94,12 @@ public final class PostgresServer implements AutoCloseable {
         }
     }
 
-    private static boolean runsAsRoot() {
+    static boolean runsAsRoot() {
         return "root".equals(System.getProperty("user.name"));
     }
 
     /** Whether every folder from the root down to {@code dir} lets other users through (o+x). */
-    private static boolean othersMayEnter(Path dir) {
+    static boolean othersMayEnter(Path dir) {
         try {
             for (Path each = dir; each != null; each = each.getParent()) {
                 if (!Files.getPosixFilePermissions(each).contains(PosixFilePermission.OTHERS_EXECUTE)) {
@@ -230,15 +230,17 @@ public final class PostgresServer implements AutoCloseable {
         }
     }
 
-    private static void chownToPostgres(Path path) throws IOException {
+    static void chownToPostgres(Path path) throws IOException {
         UserPrincipal owner = path.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName(SUPERUSER);
         Files.setOwner(path, owner);
     }
 
     private List<String> asUser(List<String> command) {
-        if (!asPostgresUser) {
-            return command;
-        }
+        return asPostgresUser ? asPostgres(command) : command;
+    }
+
+    /** {@code command} run as the {@code postgres} user, for a JVM running as root. */
+    static List<String> asPostgres(List<String> command) {
         // setpriv execs the command in its own process; runuser would stay its parent and stop itself when the
         // server is frozen (as su does), leaving a killed server a zombie it never reaps
         List<String> wrapped = new ArrayList<>(List.of("setpriv", "--reuid=" + SUPERUSER, "--regid=" + SUPERUSER,
