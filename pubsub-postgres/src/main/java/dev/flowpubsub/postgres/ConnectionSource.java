@@ -64,6 +64,10 @@ final class ConnectionSource {
         properties.setProperty("loginTimeout", Integer.toString(seconds));
         properties.setProperty("tcpKeepAlive", "true");
         properties.setProperty("ApplicationName", "flow-pubsub");
+        // unnamed statements only, COMMIT included: pgjdbc names a statement after 5 runs (and its COMMIT at once),
+        // and a named one lives on one server session: behind a pooler in transaction mode (PgBouncer before 1.21)
+        // the next transaction may run on another, which has no such statement or another one of that name
+        properties.setProperty("prepareThreshold", "0");
         return new ConnectionSource(null, url, properties, timeoutMillis, 1);
     }
 

@@ -27,8 +27,10 @@ import java.util.concurrent.TimeUnit;
  * the reader reads as soon as a batch commits. It also reads every {@code pollInterval} without a notification: a
  * safety net, and the only way when notifications do not come through. That is the case behind a connection pooler
  * in transaction mode (PgBouncer's {@code pool_mode=transaction}), where the session that ran {@code LISTEN} is not
- * the one that would receive: so after {@code LISTEN} the reader notifies itself once, and if that does not arrive
- * within a few seconds it logs why and polls only. With {@code listen(false)} it never listens.
+ * the one that would receive: so the reader first checks that the server session it talks to is its connection's own
+ * (a pooler answers the login with a backend key of its own), then, after {@code LISTEN}, notifies itself once; if
+ * either fails (the notification not back within a few seconds) it logs why and polls only, until it reconnects.
+ * With {@code listen(false)} it never listens.
  *
  * <p>Threading: {@link #run} on the reader thread; {@link #handedOver} and {@link #wakeUp} from any thread.
  */
@@ -162,6 +164,16 @@ final class PostgresReader implements Runnable {
     /** LISTENs, then checks a notification of its own comes back (see the class comment). */
     private boolean listen(Connection connection) throws SQLException {
         String probe = "probe:" + UUID.randomUUID();
+        PGConnection pg = connection.unwrap(PGConnection.class);
+        try (Statement statement = connection.createStatement();
+             ResultSet backend = statement.executeQuery("SELECT pg_backend_pid()")) {
+            // a pooler answers the login with a backend key of its own: the server sessions behind it are not this
+            // connection's, and the probe below could come back only because two statements met the same one
+            if (backend.next() && backend.getInt(1) != pg.getBackendPID()) {
+                warnPolling();
+                return false;
+            }
+        }
         try (Statement statement = connection.createStatement()) {
             statement.execute("LISTEN " + schema.channel);
         }
@@ -170,7 +182,6 @@ final class PostgresReader implements Runnable {
             notify.setString(2, probe);
             notify.executeQuery().close();
         }
-        PGConnection pg = connection.unwrap(PGConnection.class);
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(PROBE_MILLIS);
         while (System.nanoTime() < deadline) {
             PGNotification[] notifications = pg.getNotifications(100);
@@ -183,6 +194,12 @@ final class PostgresReader implements Runnable {
                 }
             }
         }
+        warnPolling();
+        return false;
+    }
+
+    /** Says once (until notifications work again) that this reader polls. */
+    private void warnPolling() {
         if (!probeFailedLogged) {
             probeFailedLogged = true;
             LOG.warn("flow-pubsub: LISTEN/NOTIFY does not reach this node's listening connection (behind a pooler in "
@@ -191,7 +208,6 @@ final class PostgresReader implements Runnable {
                     + "listen(false) (pubsub.postgres.listen=false) to poll without trying",
                     settings.pollInterval().toMillis());
         }
-        return false;
     }
 
     /** Reads the next rows after {@link #lastId} and hands them over; returns how many it read. */
