@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -71,6 +72,7 @@ final class Dispatcher {
     /** {@code null} when page sends are not budgeted. */
     private final SendBudgets budgets;
     private final SubscriptionIndex index = new SubscriptionIndex();
+    private final PageIds pageIds = new PageIds();
     private final TopicHistories histories;
     private final Counters counters = new Counters();
     private final Latencies latencies = new Latencies();
@@ -92,7 +94,7 @@ final class Dispatcher {
         this.overflowPolicy = Arguments.notNull(settings.overflowPolicy(), "overflowPolicy");
         this.errorHandler = Arguments.notNull(settings.errorHandler(), "errorHandler");
         this.histories = new TopicHistories(Arguments.notNull(settings.historyPolicy(), "historyPolicy"),
-                settings.historyTopics());
+                settings.historyTopics(), pageIds);
         this.minBatchIntervalNanos = Arguments.notNull(settings.minBatchInterval(), "minBatchInterval").toNanos();
         this.sendTimeoutNanos = Arguments.notNull(settings.sendTimeout(), "sendTimeout").toNanos();
         this.disconnectGraceNanos = Arguments.notNull(settings.disconnectGrace(), "disconnectGrace").toNanos();
@@ -174,7 +176,7 @@ final class Dispatcher {
     Registration subscribeWithHistory(UI ui, String topic, Class<?> type, TopicMessageHandler<Object> handler,
             HistoryCursor cursor) {
         Subscription subscription = add(ui, topic, type, handler, false, cursor);
-        HistoryCursor.Position after = cursor == null ? null : cursor.follow(number);
+        HistoryCursor.Position after = cursor == null ? null : cursor.follow(number, pageIds.of(ui));
         control(() -> startHistory(topic, subscription, after));
         return subscription;
     }
@@ -291,9 +293,9 @@ final class Dispatcher {
     /** Activates a history subscription from after the message it last saw ({@code null}: from the start). */
     private void activate(Subscription subscription, List<Envelope> history, HistoryCursor.Position after) {
         if (subscription.isActive()) {
-            UI page = subscription.endpoint.ui;
+            Set<PageIds.PageId> pages = after == null ? Set.of() : after.pages();
             HistoryCursor.Resumption resumption = HistoryCursor.resume(history, after, number,
-                    histories.lastDropped(subscription.topic), kept -> histories.sentToOthersBy(kept, page));
+                    histories.lastDropped(subscription.topic), kept -> histories.sentToOthersBy(kept, pages));
             subscription.endpoint.enqueue(new Activation(subscription, resumption.snapshot(), resumption.restarted()));
         }
     }

@@ -3,8 +3,10 @@ package dev.flowpubsub;
 import org.jspecify.annotations.Nullable;
 
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.Predicate;
 
 /**
@@ -20,13 +22,18 @@ final class HistoryCursor {
 
     /**
      * A message of the topic, by its identity across nodes (the node that sent it and its number there), as seen
-     * through the hub numbered {@code hub}: numbers of a hub without transport mean nothing to another hub.
+     * through the hub numbered {@code hub}: numbers of a hub without transport mean nothing to another hub. With the
+     * pages the component has been on (their {@link PageIds tokens}), whose messages to the others it is never handed.
      */
-    record Position(long hub, @Nullable String origin, long sequence) {
+    record Position(long hub, @Nullable String origin, long sequence, Set<PageIds.PageId> pages) {
 
         /** A subscription of the hub numbered {@code hub} that was handed nothing: no message is at this position. */
-        static Position nothingSeen(long hub) {
-            return new Position(hub, null, NOTHING);
+        static Position nothingSeen(long hub, Set<PageIds.PageId> pages) {
+            return new Position(hub, null, NOTHING, pages);
+        }
+
+        Position on(Set<PageIds.PageId> pagesNow) {
+            return new Position(hub, origin, sequence, pagesNow);
         }
 
         boolean isNothing() {
@@ -44,9 +51,13 @@ final class HistoryCursor {
 
     /** No message has this number: numbers start at 1 (0 is the hub's own messages, which keep no history). */
     private static final long NOTHING = -1;
+    /** The pages remembered at most: a view moves to a new UI at each refresh, and only recent pages still send. */
+    private static final int PAGES = 8;
 
     private final @Nullable Runnable onRestart;
     private @Nullable Position last;
+    /** The pages the component has been on, the current one last. */
+    private final LinkedHashSet<PageIds.PageId> pages = new LinkedHashSet<>();
     /** The hub of the subscription taken last (0 before the first): the one whose messages {@link #passed} sees. */
     private long hub;
 
@@ -55,17 +66,25 @@ final class HistoryCursor {
     }
 
     /**
-     * A subscription is taken on the hub numbered {@code hub}: returns where the last one got to. Session lock held.
+     * A subscription is taken on the hub numbered {@code hub}, on {@code page}: returns where the last one got to,
+     * with every page the component has been on (a {@code @PreserveOnRefresh} view moves to a new page at each
+     * refresh, and what it sent from the old one to the others is still its own). Session lock held.
      */
-    @Nullable Position follow(long hub) {
-        Position seen = last != null ? last : this.hub != 0 ? Position.nothingSeen(this.hub) : null;
+    @Nullable Position follow(long hub, PageIds.PageId page) {
+        pages.remove(page);
+        pages.add(page);
+        if (pages.size() > PAGES) {
+            pages.remove(pages.getFirst());
+        }
+        Set<PageIds.PageId> pagesNow = Set.copyOf(pages);
+        Position seen = last != null ? last.on(pagesNow) : this.hub != 0 ? Position.nothingSeen(this.hub, pagesNow) : null;
         this.hub = hub;
         return seen;
     }
 
     /** The subscription was handed this message (whether its type matched or not). Page batch, session lock held. */
     void passed(Envelope envelope) {
-        last = new Position(hub, envelope.origin(), envelope.originSequence());
+        last = new Position(hub, envelope.origin(), envelope.originSequence(), Set.of());
     }
 
     /** Tells the component its history starts over; inside the page's access. */
@@ -81,7 +100,7 @@ final class HistoryCursor {
      * handed nothing: all of it but what this page sent to the others, or, if some has left the history meanwhile,
      * all of it marked restarted. If the history still holds
      * that message, or it is the one that last left the history ({@code lastDropped}): what follows it, without the
-     * messages this page sent to the others ({@code sentByThisPage}), which the page is never handed. Otherwise the
+     * messages the component's pages sent to the others ({@code sentByThisPage}), which a page is never handed. Otherwise the
      * history has moved past it, or it is from another hub: all of it, marked restarted. A history that holds nothing
      * resumes with nothing, not restarted: live messages only.
      */

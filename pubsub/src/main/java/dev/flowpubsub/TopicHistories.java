@@ -1,11 +1,9 @@
 package dev.flowpubsub;
 
-import com.vaadin.flow.component.UI;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.lang.ref.WeakReference;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -53,10 +51,12 @@ final class TopicHistories {
      */
     private final Map<String, Envelope> lastDropped = new HashMap<>();
     /**
-     * The page that sent each kept {@code sendOthers} message, held weakly (history must not keep a page reachable):
-     * a component of that page that resumes is not handed it, as the page never is (see {@link HistoryCursor}).
+     * The page that sent each kept {@code sendOthers} message, by its token (history must not keep a page reachable):
+     * a component of that page that resumes is not handed it, as the page never is, even after it moved to another UI
+     * (see {@link HistoryCursor}).
      */
-    private final IdentityHashMap<Envelope, WeakReference<UI>> sentToOthersBy = new IdentityHashMap<>();
+    private final IdentityHashMap<Envelope, PageIds.PageId> sentToOthersBy = new IdentityHashMap<>();
+    private final PageIds pageIds;
     /** Topics whose history was completed from the engine. */
     private final Set<String> completed = new HashSet<>();
     /** Topics whose history is being read from the engine, with the subscriptions that wait for it. */
@@ -66,8 +66,9 @@ final class TopicHistories {
     record Waiting(Subscription subscription, HistoryCursor.@Nullable Position after) {
     }
 
-    TopicHistories(HistoryPolicy policy, int maxTopics) {
+    TopicHistories(HistoryPolicy policy, int maxTopics, PageIds pageIds) {
         this.policy = policy;
+        this.pageIds = pageIds;
         this.maxTopics = maxTopics;
     }
 
@@ -103,7 +104,7 @@ final class TopicHistories {
                 envelope.originSequence(), envelope.sentNanos());
         history.addLast(kept);
         if (envelope.skip() != null) {
-            sentToOthersBy.put(kept, new WeakReference<>(envelope.skip()));
+            sentToOthersBy.put(kept, pageIds.of(envelope.skip()));
         }
         while (history.size() > size) {
             drop(envelope.topic(), history.pollFirst());
@@ -120,11 +121,10 @@ final class TopicHistories {
         return lastDropped.get(topic);
     }
 
-    /** Whether {@code page} sent this kept message with {@code sendOthers}, so it must never be handed it. */
-    @SuppressWarnings("ReferenceEquality") // a page is one UI object
-    boolean sentToOthersBy(Envelope kept, UI page) {
-        WeakReference<UI> sender = sentToOthersBy.get(kept);
-        return sender != null && sender.get() == page;
+    /** Whether one of {@code pages} sent this kept message with {@code sendOthers}, so it must never be handed it. */
+    boolean sentToOthersBy(Envelope kept, Set<PageIds.PageId> pages) {
+        PageIds.PageId sender = sentToOthersBy.get(kept);
+        return sender != null && pages.contains(sender);
     }
 
     /** What the topic keeps now, oldest first. */

@@ -9,7 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Topic histories on their own: the last messages per topic, completed once from the engine, never twice. */
 class TopicHistoriesTest {
 
-    private final TopicHistories histories = new TopicHistories(topic -> topic.startsWith("room:") ? 3 : 0, 10_000);
+    private final TopicHistories histories = new TopicHistories(topic -> topic.startsWith("room:") ? 3 : 0, 10_000, new PageIds());
 
     @Test
     void aTopicWithHistory_keepsItsLastMessages_oldestFirst() {
@@ -41,7 +41,7 @@ class TopicHistoriesTest {
     void aPolicyThatThrows_meansNoHistoryForThatTopic() {
         TopicHistories broken = new TopicHistories(topic -> {
             throw new IllegalStateException("simulated: the application's policy is broken");
-        }, 10_000);
+        }, 10_000, new PageIds());
 
         broken.remember(remote("room:a", 1, "n1", 1));
 
