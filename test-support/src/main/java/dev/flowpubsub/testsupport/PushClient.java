@@ -49,6 +49,17 @@ public final class PushClient {
 
     /** Told about every message marker a client sees the first time. */
     public interface Receipts {
+        /** Receipts nobody reads. */
+        Receipts NONE = new Receipts() {
+            @Override
+            public void received(int client, long seq, long nanos) {
+            }
+
+            @Override
+            public void pushed(int client) {
+            }
+        };
+
         void received(int client, long seq, long nanos);
 
         /** A pushed UI update (one UIDL message over the WebSocket) reached a client. */
@@ -379,6 +390,29 @@ public final class PushClient {
                     .append("\"},{\"type\":\"event\",\"node\":").append(messageField)
                     .append(",\"event\":\"change\",\"data\":{}},{\"type\":\"event\",\"node\":").append(sendButton)
                     .append(",\"event\":\"click\",\"data\":{}}");
+        }
+        String body = "{\"csrfToken\":\"" + csrfToken + "\",\"rpc\":[" + rpc + "],\"syncId\":" + syncId.get()
+                + ",\"clientId\":" + clientId.get() + "}";
+        HttpResponse<String> response = http.send(uidlRequest(body), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() == 200) {
+            track(response.body());
+        }
+        return response.statusCode();
+    }
+
+    /**
+     * What no browser sends but anyone can: one UIDL request that navigates to each of {@code routes} in turn, as
+     * fast as the server takes them. Waits for the response.
+     *
+     * @return the response's HTTP status
+     */
+    public int navigateAll(java.util.List<String> routes) throws Exception {
+        StringBuilder rpc = new StringBuilder();
+        for (int i = 0; i < routes.size(); i++) {
+            rpc.append(i == 0 ? "" : ",").append("{\"type\":\"event\",\"node\":1,\"event\":\"ui-navigate\",")
+                    .append("\"data\":{\"route\":\"").append(routes.get(i)).append("\",\"query\":\"\",")
+                    .append("\"appShellTitle\":\"\",\"historyState\":{\"idx\":").append(i + 1)
+                    .append("},\"trigger\":\"\"}}");
         }
         String body = "{\"csrfToken\":\"" + csrfToken + "\",\"rpc\":[" + rpc + "],\"syncId\":" + syncId.get()
                 + ",\"clientId\":" + clientId.get() + "}";
