@@ -98,7 +98,7 @@ final class Dispatcher {
         this.minBatchIntervalNanos = Arguments.notNull(settings.minBatchInterval(), "minBatchInterval").toNanos();
         this.sendTimeoutNanos = Arguments.notNull(settings.sendTimeout(), "sendTimeout").toNanos();
         this.disconnectGraceNanos = Arguments.notNull(settings.disconnectGrace(), "disconnectGrace").toNanos();
-        this.presences = new Presences(this, "local", null, 100);
+        this.presences = new Presences(this, "local", null, 100, action -> { });
         this.tasks = new Tasks(settings.executor(), timer);
         this.lanes = new DeliveryLanes(tasks, settings.maxLanes());
         this.pacer = new BatchPacer(timer, tasks, lanes);
@@ -313,7 +313,8 @@ final class Dispatcher {
     void enableCluster(Cluster cluster, java.time.Duration heartbeatEvery) {
         this.cluster = cluster;
         this.heartbeatNanos = heartbeatEvery.toNanos();
-        this.presences = new Presences(this, cluster.nodeId(), cluster::sendProtocol, 100);
+        this.presences = new Presences(this, cluster.nodeId(), cluster::sendProtocol, 100,
+                tell -> timer.schedule(() -> control(tell), Presences.WINDOW.toNanos()));
     }
 
     /**
@@ -724,6 +725,8 @@ final class Dispatcher {
         for (UiEndpoint endpoint : index.pages()) {
             endpoint.leaveAll();
         }
+        Presences clustered = presences;
+        control(clustered::tellNow); // now, not at the end of the window: the transport closes next
         try {
             awaitIdle(LEAVE_TIMEOUT);
         } catch (InterruptedException interrupted) {

@@ -3,10 +3,12 @@ package dev.flowpubsub;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -26,6 +28,11 @@ import java.util.function.Consumer;
  * (in chunks) when asked with {@code Sync}. A node that finds its view of another node's entries out of step with that
  * node's beat asks it for its state. Entries of a node not heard from for three heartbeats are removed, as if
  * each had left: that node stopped, or lost the engine.
+ *
+ * <p>This node's joins and leaves are told in windows of {@link #WINDOW}: what changed in a window goes out at its
+ * end, one message per entry, and a join and its leave in one window go out not at all. A page that navigates in a
+ * flood (each navigation a leave and a join) so sends the cluster a few messages, not one per navigation; its own
+ * node's pages still see every change at once. The heartbeat and an answer to {@code Sync} tell what waits first.
  */
 final class Presences {
 
@@ -51,6 +58,15 @@ final class Presences {
     private final Consumer<PresenceMessage> protocol;
     private final int maxMembersPerChunk;
 
+    /** How long this node's joins and leaves are gathered before the other nodes are told. */
+    static final Duration WINDOW = Duration.ofMillis(200);
+
+    /** Runs an action in the fan-out task once {@link #WINDOW} has passed. */
+    private final Consumer<Runnable> afterWindow;
+    /** This node's joins and leaves the other nodes have not been told yet, by entry id, in order. */
+    private final LinkedHashMap<String, PresenceMessage> untold = new LinkedHashMap<>();
+    private boolean tellScheduled;
+
     private final ConcurrentHashMap<String, ConcurrentHashMap<String, Member>> byTopic = new ConcurrentHashMap<>();
     private final Map<String, Map<String, Member>> byNode = new HashMap<>();
     private final Map<String, Long> lastHeard = new HashMap<>();
@@ -58,8 +74,10 @@ final class Presences {
     /** Per node, the state it is sending in chunks, until the last chunk arrives; a newer state replaces it. */
     private final Map<String, PartialState> partialStates = new HashMap<>();
 
-    Presences(Dispatcher dispatcher, String nodeId, Consumer<PresenceMessage> protocol, int maxMembersPerChunk) {
+    Presences(Dispatcher dispatcher, String nodeId, Consumer<PresenceMessage> protocol, int maxMembersPerChunk,
+              Consumer<Runnable> afterWindow) {
         this.dispatcher = dispatcher;
+        this.afterWindow = afterWindow;
         this.nodeId = nodeId;
         this.protocol = protocol;
         this.maxMembersPerChunk = maxMembersPerChunk;
@@ -90,14 +108,37 @@ final class Presences {
 
     void localJoin(Member member) {
         if (add(member) && protocol != null) {
-            protocol.accept(PresenceMessage.Join.of(member));
+            tell(member.id(), PresenceMessage.Join.of(member));
         }
     }
 
     void localLeave(Member member) {
         if (remove(member.node(), member.id()) && protocol != null) {
-            protocol.accept(new PresenceMessage.Leave(member.topic(), member.id()));
+            if (untold.remove(member.id()) instanceof PresenceMessage.Join) {
+                return; // joined and left within the window: the other nodes need not hear of it
+            }
+            tell(member.id(), new PresenceMessage.Leave(member.topic(), member.id()));
         }
+    }
+
+    /** Keeps an entry's latest change for the end of the window (a rejoin replaces a leave not yet told). */
+    private void tell(String id, PresenceMessage change) {
+        untold.put(id, change);
+        if (!tellScheduled) {
+            tellScheduled = true;
+            afterWindow.accept(this::tellNow);
+        }
+    }
+
+    /** Tells the other nodes this node's joins and leaves gathered so far. Fan-out task. */
+    void tellNow() {
+        tellScheduled = false;
+        if (protocol == null || untold.isEmpty()) {
+            return;
+        }
+        List<PresenceMessage> changes = List.copyOf(untold.values());
+        untold.clear();
+        changes.forEach(protocol);
     }
 
     private boolean add(Member member) {
@@ -137,6 +178,7 @@ final class Presences {
 
     /** Every heartbeat: tell the others what we have, and forget the nodes gone silent. */
     void heartbeat(long nowNanos, long silentAfterNanos) {
+        tellNow(); // the beat counts what was told
         Map<String, Member> own = byNode.getOrDefault(nodeId, Map.of());
         protocol.accept(new PresenceMessage.Beat(own.size(), digest(own)));
         for (String node : otherNodes()) {
@@ -239,6 +281,7 @@ final class Presences {
     }
 
     private void sendState() {
+        tellNow();
         List<Member> own = new ArrayList<>(byNode.getOrDefault(nodeId, Map.of()).values());
         int chunks = Math.max(1, (own.size() + maxMembersPerChunk - 1) / maxMembersPerChunk);
         String stateId = Long.toString(System.nanoTime(), 36);

@@ -19,7 +19,7 @@ class PresencesBookkeepingTest {
     private final Dispatcher dispatcher = new Dispatcher(new DispatcherSettings(16, OverflowPolicy.DROP_OLDEST, null, error -> { },
             HistoryPolicy.none(), Duration.ZERO, 4, 100, Duration.ofSeconds(1), 0, 1, Duration.ofSeconds(15), 10_000));
     private final List<PresenceMessage> sent = new ArrayList<>();
-    private final Presences presences = new Presences(dispatcher, "me", sent::add, 100);
+    private final Presences presences = new Presences(dispatcher, "me", sent::add, 100, Runnable::run);
 
     @AfterEach
     void close() {
