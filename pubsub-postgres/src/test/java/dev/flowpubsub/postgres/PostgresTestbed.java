@@ -6,6 +6,11 @@ import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
@@ -44,6 +49,29 @@ final class PostgresTestbed implements BeforeEachCallback, AfterEachCallback {
     PostgresNode node(String jdbcUrl, UnaryOperator<PostgresTransport.Builder> settings,
                       UnaryOperator<PubSubHub.Builder> hubSettings) {
         return closeLater(new PostgresNode(jdbcUrl, settings, hubSettings));
+    }
+
+    /** A superuser's connection to this test's PostgreSQL (auto-commit), closed after the test. */
+    Connection connect() throws SQLException {
+        return closeLater(DriverManager.getConnection(postgres.jdbcUrl(), postgres.username(), postgres.password()));
+    }
+
+    /** Runs {@code sql} as the superuser, on a connection of its own; returns how many rows it changed. */
+    int execute(String sql) throws SQLException {
+        try (Connection connection = DriverManager.getConnection(postgres.jdbcUrl(), postgres.username(),
+                postgres.password()); Statement statement = connection.createStatement()) {
+            return statement.executeUpdate(sql);
+        }
+    }
+
+    /** The number {@code sql} answers (its first row's first column), read as the superuser: a count, an id. */
+    long number(String sql) throws SQLException {
+        try (Connection connection = DriverManager.getConnection(postgres.jdbcUrl(), postgres.username(),
+                postgres.password()); Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery(sql)) {
+            rows.next();
+            return rows.getLong(1);
+        }
     }
 
     /** Closes {@code closeable} after the test, before whatever was opened before it. */

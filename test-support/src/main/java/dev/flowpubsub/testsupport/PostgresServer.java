@@ -295,6 +295,18 @@ public final class PostgresServer implements AutoCloseable {
         return "jdbc:postgresql://127.0.0.1:" + port + "/postgres";
     }
 
+    /**
+     * What the server has written to its log so far (its standard error, every start appended): for a test that
+     * turns on {@code log_statement} to see which statements reached the server, and from which backend.
+     */
+    public String log() {
+        try {
+            return new String(Files.readAllBytes(dir.resolve("postgres.log")), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read " + dir.resolve("postgres.log"), e);
+        }
+    }
+
     /** The superuser's name, {@code postgres}. */
     public String username() {
         return SUPERUSER;
