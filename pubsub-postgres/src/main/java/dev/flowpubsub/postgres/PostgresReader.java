@@ -214,8 +214,12 @@ final class PostgresReader implements Runnable {
     private int readBatch(Connection connection) throws SQLException {
         int count = 0;
         try (PreparedStatement read = connection.prepareStatement(schema.readSql())) {
-            read.setLong(1, lastId);
-            read.setInt(2, READ_BATCH);
+            int limit = context.maxPayloadBytes();
+            read.setInt(1, limit);
+            read.setInt(2, limit);
+            read.setInt(3, limit);
+            read.setLong(4, lastId);
+            read.setInt(5, READ_BATCH);
             try (ResultSet rows = read.executeQuery()) {
                 while (rows.next()) {
                     count++;
@@ -238,12 +242,9 @@ final class PostgresReader implements Runnable {
         }
         byte[] payload = row.getBytes(7);
         if (payload == null) {
-            context.rejected(id, "no payload");
-            return;
-        }
-        if (payload.length > context.maxPayloadBytes()) {
-            context.rejected(id, "payload of " + payload.length + " bytes is over the limit of "
-                    + context.maxPayloadBytes());
+            long size = row.getLong(8);
+            context.rejected(id, size > context.maxPayloadBytes() ? "payload of " + size + " bytes is over the limit of "
+                    + context.maxPayloadBytes() : "origin or topic over " + context.maxPayloadBytes() + " bytes");
             return;
         }
         TransportEnvelope envelope;

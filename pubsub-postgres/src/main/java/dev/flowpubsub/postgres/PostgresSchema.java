@@ -245,9 +245,17 @@ final class PostgresSchema {
         return "SELECT coalesce(max(id), 0) FROM " + log;
     }
 
+    /**
+     * The next rows after a log id, in id order: parameters the largest payload, origin and topic in bytes, the id
+     * and how many rows. A row over one of those sizes comes without its origin, topic and payload (and with the
+     * payload's size), so a hand-written row of any size is refused without being loaded.
+     */
     String readSql() {
-        return "SELECT id, format, origin, sequence, topic, sent_at, payload FROM " + log
-                + " WHERE id > ? ORDER BY id LIMIT ?";
+        return "SELECT id, format, CASE WHEN big THEN NULL ELSE origin END, sequence, CASE WHEN big THEN NULL ELSE topic"
+                + " END, sent_at, CASE WHEN big THEN NULL ELSE payload END, octet_length(payload) FROM (SELECT id, format,"
+                + " origin, sequence, topic, sent_at, payload, octet_length(payload) > ? OR octet_length(origin) > ? OR"
+                + " coalesce(octet_length(topic), 0) > ? AS big FROM " + log + " WHERE id > ? ORDER BY id LIMIT ?) next"
+                + " ORDER BY id";
     }
 
     /**

@@ -204,6 +204,11 @@ public final class PostgresTransport implements Transport {
         return up ? TransportHealth.up(details) : TransportHealth.down(details);
     }
 
+    /** How many of this node's messages wait in the outbox's queue, not yet taken into the writer's batch. */
+    int outboxWaiting() {
+        return writer == null ? 0 : writer.waiting();
+    }
+
     @Override
     public void close() {
         if (closed) {

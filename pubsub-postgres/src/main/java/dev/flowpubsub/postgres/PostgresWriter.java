@@ -86,8 +86,12 @@ final class PostgresWriter implements Runnable {
         }
     }
 
-    int buffered() {
+    int waiting() {
         return outbox.size();
+    }
+
+    int buffered() {
+        return outbox.buffered();
     }
 
     long bufferedBytes() {

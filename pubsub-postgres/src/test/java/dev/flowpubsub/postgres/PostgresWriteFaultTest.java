@@ -49,6 +49,11 @@ class PostgresWriteFaultTest {
         return node.hub.transportHealth().orElseThrow().details();
     }
 
+    /** Whether A's writer has taken what A sent into its batch (no longer in the outbox's queue). */
+    private static boolean writerHolds(PostgresNode node) {
+        return node.transport.outboxWaiting() == 0;
+    }
+
     private String through(TcpProxy proxy) {
         return "jdbc:postgresql://127.0.0.1:" + proxy.port() + "/postgres";
     }
@@ -96,15 +101,16 @@ class PostgresWriteFaultTest {
         aNetwork.cut();
         await().atMost(Duration.ofSeconds(10)).until(() -> "DOWN".equals(health(a).get("writer")));
         a.hub.sendAllOnTopic("flow", message.apply(1));
-        // the writer holds this one in hand, outside the outbox, until it can write it
-        await().atMost(Duration.ofSeconds(10)).until(() -> health(a).get("buffered").equals(0));
+        // the writer takes this one into its batch, out of the outbox's queue, and holds it until it can write it
+        await().atMost(Duration.ofSeconds(10)).until(() -> health(a).get("buffered").equals(1)
+                && !health(a).get("bufferedBytes").equals(0L) && writerHolds(a));
         int more = 100;
         for (int n = 2; n < 2 + more; n++) {
             a.hub.sendAllOnTopic("flow", message.apply(n));
         }
 
         Map<String, Object> whileDown = health(a);
-        assertThat(whileDown.get("buffered")).as("the outbox holds what fits").isEqualTo(fits);
+        assertThat(whileDown.get("buffered")).as("what fits, and the one in the writer's batch").isEqualTo(fits + 1);
         assertThat(whileDown.get("droppedWhileDown")).as("what did not fit is counted").isEqualTo((long) more - fits);
         List<Object> everything = IntStream.range(0, 2 + more).mapToObj(n -> (Object) message.apply(n)).toList();
         await().atMost(Duration.ofSeconds(10)).until(() -> onA.messages.size() == everything.size());

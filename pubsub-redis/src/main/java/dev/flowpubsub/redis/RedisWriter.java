@@ -112,7 +112,7 @@ final class RedisWriter implements Runnable {
     }
 
     int buffered() {
-        return outbox.size();
+        return outbox.buffered();
     }
 
     long bufferedBytes() {

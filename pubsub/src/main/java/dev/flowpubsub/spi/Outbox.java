@@ -7,12 +7,14 @@ import org.slf4j.Logger;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
 /**
  * A transport writer's bounded outbox: the envelopes this node published and its engine has not taken yet, at most
- * {@code capacity} of them and {@code maxBytes} bytes of payload. What does not fit (the engine away for long, or
+ * {@code capacity} of them waiting (besides the batch the writer is writing) and {@code maxBytes} bytes of payload
+ * (that batch's included). What does not fit (the engine away for long, or
  * slower than the node sends) reaches this node's pages only: it is counted ({@link #dropped()}, a transport's
  * {@code droppedWhileDown}) and logged once per outage or overload: by the writer ({@link #reportOverflow}), never
  * on the sender's thread, which holds the hub's send lock; and again only after the outbox has stayed empty, with
@@ -37,6 +39,8 @@ public final class Outbox {
     private final ArrayBlockingQueue<TransportEnvelope> queue;
     private final AtomicLong bufferedBytes = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
+    /** Envelopes the writer took and has not written yet. */
+    private final AtomicInteger taken = new AtomicInteger();
     private final LongSupplier nanoTime;
     /** Writer thread: {@link #dropped} when the writer last looked. */
     private long droppedSeen;
@@ -114,12 +118,16 @@ public final class Outbox {
 
     /** The next envelope, waiting up to {@code timeout}; {@code null} if none came. Writer thread. */
     public @Nullable TransportEnvelope poll(long timeout, TimeUnit unit) throws InterruptedException {
-        return queue.poll(timeout, unit);
+        TransportEnvelope next = queue.poll(timeout, unit);
+        if (next != null) {
+            taken.incrementAndGet();
+        }
+        return next;
     }
 
     /** Moves up to {@code max} more envelopes to {@code batch}, in order. Writer thread. */
     public void drainTo(List<TransportEnvelope> batch, int max) {
-        queue.drainTo(batch, max);
+        taken.addAndGet(queue.drainTo(batch, max));
     }
 
     /**
@@ -133,6 +141,7 @@ public final class Outbox {
         }
         batch.subList(0, count).clear();
         bufferedBytes.addAndGet(-bytes);
+        taken.addAndGet(-count);
     }
 
     /** Whether nothing waits. */
@@ -140,12 +149,20 @@ public final class Outbox {
         return queue.isEmpty();
     }
 
-    /** How many envelopes wait. */
+    /** How many envelopes wait to be taken by the writer. */
     public int size() {
         return queue.size();
     }
 
-    /** How many bytes of payload wait. */
+    /**
+     * How many envelopes the engine has not taken yet: those waiting, and those the writer took into its batch and
+     * has not written (a transport's {@code buffered}).
+     */
+    public int buffered() {
+        return queue.size() + taken.get();
+    }
+
+    /** How many bytes of payload the engine has not taken yet, waiting or in the writer's batch. */
     public long bufferedBytes() {
         return bufferedBytes.get();
     }
