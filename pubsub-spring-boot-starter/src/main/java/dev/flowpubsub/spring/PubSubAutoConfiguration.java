@@ -217,7 +217,9 @@ public class PubSubAutoConfiguration {
      * on {@code pubsub.postgres.url} (with its username and password) when set, else on the application's
      * {@link DataSource}. Beside a DataSource, the reader's held {@code LISTEN} connection is opened on
      * {@code spring.datasource.url} (with {@code pubsub.postgres.username}/{@code password}, or
-     * {@code spring.datasource.username}/{@code password}), so it takes none of the pool's connections.
+     * {@code spring.datasource.username}/{@code password}), so it takes none of the pool's connections; without a
+     * {@code jdbc:postgresql:} URL there (a Docker Compose or Testcontainers service connection sets none) it is one of
+     * the pool's. Of the pool's connections the transport holds at most {@code pubsub.postgres.max-pool-connections}.
      */
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass(name = POSTGRES_TRANSPORT)
@@ -245,7 +247,7 @@ public class PubSubAutoConfiguration {
                             + "(spring.datasource.*) or a database of its own (pubsub.postgres.url, .username, "
                             + ".password), and neither is there");
                 }
-                builder = PostgresTransport.builder(application);
+                builder = PostgresTransport.builder(application).maxPoolConnections(postgres.getMaxPoolConnections());
                 String url = environment.getProperty("spring.datasource.url");
                 if (url != null && url.strip().startsWith("jdbc:postgresql:")) {
                     boolean own = StringUtils.hasText(postgres.getUsername());

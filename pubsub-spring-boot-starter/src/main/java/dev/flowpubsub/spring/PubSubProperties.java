@@ -440,6 +440,15 @@ public class PubSubProperties {
         /** How long one call to PostgreSQL may take before the connection is taken as lost; empty for 5 seconds. */
         private Duration commandTimeout;
 
+        /**
+         * On the application's DataSource: how many of its pool's connections the hub holds at most at once; writes
+         * and history reads wait for one of them, so a burst of either leaves the rest to the application. The
+         * listening connection counts too when it is one of the pool's, which it is unless spring.datasource.url is a
+         * jdbc:postgresql: URL (Docker Compose and Testcontainers service connections set none): then at least 2.
+         * Not used with url.
+         */
+        private int maxPoolConnections = PostgresTransport.Builder.DEFAULT_MAX_POOL_CONNECTIONS;
+
         public boolean isEnabled() {
             return enabled;
         }
@@ -558,6 +567,14 @@ public class PubSubProperties {
 
         public void setCommandTimeout(Duration commandTimeout) {
             this.commandTimeout = commandTimeout;
+        }
+
+        public int getMaxPoolConnections() {
+            return maxPoolConnections;
+        }
+
+        public void setMaxPoolConnections(int maxPoolConnections) {
+            this.maxPoolConnections = maxPoolConnections;
         }
     }
 }

@@ -33,8 +33,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 @SpringBootTest(classes = KaribuInSpringTest.App.class)
 class KaribuInSpringTest {
 
-    /** The application under test: the starter's auto-configuration and this package's view. */
-    @SpringBootApplication
+    /**
+     * The application under test: the starter's auto-configuration and this package's view. It has no database,
+     * but this module's test classpath has Spring Boot's JDBC support, for the PostgreSQL tests.
+     */
+    @SpringBootApplication(excludeName = "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration")
     static class App {
     }
 
