@@ -9,7 +9,6 @@ import dev.flowpubsub.postgres.PostgresTransport;
 import dev.flowpubsub.redis.RedisTransport;
 import dev.flowpubsub.testsupport.MockVaadinApp;
 import dev.flowpubsub.testsupport.PostgresServer;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.health.contributor.Health;
@@ -252,8 +251,6 @@ class PubSubPostgresAutoConfigurationTest {
      * has waited 10 s the transport is DOWN. Found with this test (issue 19, "the reader on the app's pool without a
      * listener URL"); the fix belongs in pubsub-postgres.
      */
-    @Disabled("fails on today's pubsub-postgres: PostgresHistory keeps its pooled connection while reads keep coming "
-            + "and starves the writer; enable with the fix")
     @Test
     void onBootsHikariPool_withoutAListenerUrl_pagesEnteringRoomsSteadily_doNotHoldBackTheNodesMessages()
             throws Exception {
