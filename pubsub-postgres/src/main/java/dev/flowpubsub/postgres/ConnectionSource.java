@@ -71,6 +71,14 @@ final class ConnectionSource {
         return new ConnectionSource(null, url, properties, timeoutMillis, 1);
     }
 
+    /**
+     * Whether another of the transport's threads waits for one of its pool connections: then one that holds a
+     * connection between uses (the history reader between reads, the writer between batches) gives it back now.
+     */
+    boolean contended() {
+        return permits != null && permits.hasQueuedThreads();
+    }
+
     /** Whether connections come from the application's pool: then the transport returns them between uses. */
     boolean pooled() {
         return dataSource != null;

@@ -109,6 +109,10 @@ final class PostgresHistory implements Runnable {
                     connection = null;
                 }
                 batch.clear();
+                if (source.contended()) {
+                    ConnectionSource.closeQuietly(connection); // the writer waits for it: reads come and go
+                    connection = null;
+                }
             }
         } catch (InterruptedException interrupted) {
             // closing

@@ -158,7 +158,7 @@ final class PostgresReader implements Runnable {
                 throw fatal;
             }
         }
-        ConnectionSource.closeQuietly(connection);
+        giveBack(connection); // not listening any more, if it goes back to the application's pool
     }
 
     /** LISTENs, then checks a notification of its own comes back (see the class comment). */
@@ -261,8 +261,8 @@ final class PostgresReader implements Runnable {
     }
 
     /**
-     * Closes the reader's connection after a failure. One of the application's pool goes back to it: if the failure
-     * left it working, it must not go on listening there, where notifications would pile up in a connection the
+     * Closes the reader's connection after a failure or at the end. One of the application's pool goes back to it: if
+     * it still works, it must not go on listening there, where notifications would pile up in a connection the
      * application uses; one that cannot even stop listening is broken, and the pool drops it.
      */
     private void giveBack(Connection connection) {
@@ -280,11 +280,15 @@ final class PostgresReader implements Runnable {
         ConnectionSource.closeQuietly(connection);
     }
 
-    /** Stops the loop, aborting the connection so a wait for a notification ends now rather than at its timeout. */
+    /**
+     * Stops the loop, aborting the connection so a wait for a notification ends now rather than at its timeout; one of
+     * the application's pool is not aborted (the pool would log it as broken): the loop ends within a poll interval
+     * and gives it back.
+     */
     void close() {
         closed = true;
         Connection connection = current;
-        if (connection != null) {
+        if (connection != null && !source.pooled()) {
             try {
                 connection.abort(Runnable::run);
             } catch (SQLException | RuntimeException ignored) {

@@ -220,7 +220,8 @@ public final class PostgresTransport implements Transport {
             join(writerThread, 3_000); // lets the writer flush what it can for a moment
             reader.close();
             readerThread.interrupt();
-            join(readerThread, 3_000);
+            // a reader on the application's pool is not aborted: it ends within a poll interval, giving its connection back
+            join(readerThread, Math.max(3_000, settings.pollInterval().toMillis() + 1_000));
             history.close();
             historyThread.interrupt();
             join(historyThread, 3_000);

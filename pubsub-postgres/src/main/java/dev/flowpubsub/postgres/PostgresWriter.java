@@ -133,8 +133,8 @@ final class PostgresWriter implements Runnable {
                 state.up(EngineConnection.Side.WRITER);
                 backoff.reset();
                 retention.maybeTrim(connection);
-                if (outbox.isEmpty()) {
-                    connection = releaseIfPooled(connection);
+                if (outbox.isEmpty() || source.contended()) {
+                    connection = releaseIfPooled(connection); // idle, or history reads wait for it
                 }
             } catch (InterruptedException interrupted) {
                 break;
