@@ -45,7 +45,7 @@ class ToolsSmokeTest {
     void crossNode_measuresBothPaths_onARealPostgres() throws Exception {
         dev.flowpubsub.testsupport.PostgresServer.requirePostgres();
 
-        CrossNodeTool.Result result = CrossNodeTool.run("postgres", 40, 2, 0, false, Path.of("target"));
+        CrossNodeTool.Result result = CrossNodeTool.run("postgres", 40, 2, 0, 0, false, Path.of("target"));
 
         assertThat(result.remoteP50Us()).isPositive();
         assertThat(result.remoteP99Us()).isGreaterThanOrEqualTo(result.remoteP50Us());

@@ -1,11 +1,16 @@
 package dev.flowpubsub.postgres;
 
+import org.postgresql.PGConnection;
+import org.postgresql.PGProperty;
+
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
+import java.sql.Statement;
 import java.util.Properties;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Semaphore;
@@ -64,9 +69,10 @@ final class ConnectionSource {
         properties.setProperty("loginTimeout", Integer.toString(seconds));
         properties.setProperty("tcpKeepAlive", "true");
         properties.setProperty("ApplicationName", "flow-pubsub");
-        // unnamed statements only, COMMIT included: pgjdbc names a statement after 5 runs (and its COMMIT at once),
-        // and a named one lives on one server session: behind a pooler in transaction mode (PgBouncer before 1.21)
-        // the next transaction may run on another, which has no such statement or another one of that name
+        // unnamed statements only, COMMIT included, until the connection is known to be a server session of its own
+        // (see open()): pgjdbc names a statement after 5 runs (and its COMMIT at once), and a named one lives on one
+        // server session; behind a pooler in transaction mode (PgBouncer before 1.21) the next transaction may run on
+        // another, which has no such statement or another one of that name
         properties.setProperty("prepareThreshold", "0");
         return new ConnectionSource(null, url, properties, timeoutMillis, 1);
     }
@@ -90,7 +96,7 @@ final class ConnectionSource {
      */
     Connection open() throws SQLException {
         if (dataSource == null) {
-            return prepare(DriverManager.getConnection(url, properties));
+            return namedStatementsIfOwnSession(prepare(DriverManager.getConnection(url, properties)));
         }
         try {
             if (!permits.tryAcquire(2L * timeoutMillis, TimeUnit.MILLISECONDS)) {
@@ -114,6 +120,25 @@ final class ConnectionSource {
             connection.setNetworkTimeout(DIRECT, timeoutMillis);
             if (!connection.getAutoCommit()) {
                 connection.setAutoCommit(true);
+            }
+            return connection;
+        } catch (SQLException | RuntimeException e) {
+            closeQuietly(connection);
+            throw e;
+        }
+    }
+
+    /**
+     * A connection of the transport's own that talks to a server session of its own (not through a pooler, which
+     * answers the login with a backend key of its own) may use named server-side statements again, pgjdbc's default:
+     * they save the server parsing and planning the transport's few statements at every run.
+     */
+    private static Connection namedStatementsIfOwnSession(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement();
+             ResultSet backend = statement.executeQuery("SELECT pg_backend_pid()")) {
+            PGConnection pg = connection.unwrap(PGConnection.class);
+            if (backend.next() && backend.getInt(1) == pg.getBackendPID()) {
+                pg.setPrepareThreshold(PGProperty.PREPARE_THRESHOLD.getInt(new Properties()));
             }
             return connection;
         } catch (SQLException | RuntimeException e) {

@@ -132,6 +132,20 @@ class PostgresThroughPgBouncerTest extends TransportConformanceSuite {
         assertThat(a.hub.transportHealth().orElseThrow().up()).isTrue();
     }
 
+    /**
+     * The transport's own connections use named server-side statements (pgjdbc's default, cheaper for the server)
+     * only where the server session is their own: directly, yes; through the pooler, never.
+     */
+    @Test
+    void ownConnections_useNamedStatements_onlyWhenTheServerSessionIsTheirOwn() throws Exception {
+        ConnectionSource direct = ConnectionSource.direct(postgres.jdbcUrl(), "postgres", null, 2_000);
+        ConnectionSource pooled = ConnectionSource.direct(pgbouncer.jdbcUrl(), "postgres", null, 2_000);
+        try (java.sql.Connection toPostgres = direct.open(); java.sql.Connection toPooler = pooled.open()) {
+            assertThat(toPostgres.unwrap(org.postgresql.PGConnection.class).getPrepareThreshold()).isEqualTo(5);
+            assertThat(toPooler.unwrap(org.postgresql.PGConnection.class).getPrepareThreshold()).isZero();
+        }
+    }
+
     /** Records every {@code lastError} the nodes' health shows, every 20 ms, until interrupted. */
     private static void watchHealth(List<PostgresNode> nodes, Set<String> errors) {
         while (!Thread.currentThread().isInterrupted()) {

@@ -26,6 +26,11 @@ import java.util.concurrent.TimeUnit;
  * as sporadic chat messages are), and each send-to-handler time goes into that path's histogram.
  *
  * <pre>java -jar benchmarks.jar crossnode --messages 2000 --pages 1 --engines redis,postgres</pre>
+ *
+ * <p>{@code --jitter-ms N} adds a random 0 to N ms to each pause: with a node that polls (PostgreSQL behind a
+ * transaction pooler, {@code --engines postgres-pgbouncer}), a send right after the last delivery would otherwise
+ * always fall just after a poll and wait the whole interval; with a jitter of one interval, sends fall anywhere in it,
+ * as users' messages do.
  */
 public final class CrossNodeTool {
 
@@ -43,7 +48,8 @@ public final class CrossNodeTool {
         List<String> rows = new ArrayList<>();
         for (String engine : engines) {
             Result r = run(engine, args.integer("messages", 2000), args.integer("pages", 1), args.integer("pause-ms", 2),
-                    Boolean.parseBoolean(args.get("fsync-always", "false")), Path.of(args.get("dir", "benchmarks/target")));
+                    args.integer("jitter-ms", 0), Boolean.parseBoolean(args.get("fsync-always", "false")),
+                    Path.of(args.get("dir", "benchmarks/target")));
             rows.add(String.format(Locale.ROOT, "| %s | send on B -> handler on B (local) | %d | %d | %.0f | %.0f |",
                     engine, r.messages(), r.pages(), r.localP50Us(), r.localP99Us()));
             rows.add(String.format(Locale.ROOT, "| %s | send on A -> %s -> handler on B | %d | %d | %.0f | %.0f |",
@@ -60,12 +66,15 @@ public final class CrossNodeTool {
 
     /** On Redis, as the first releases measured. */
     public static Result run(int messages, int pageCount, int pauseMillis, boolean fsyncAlways, Path dir) throws Exception {
-        return run("redis", messages, pageCount, pauseMillis, fsyncAlways, dir);
+        return run("redis", messages, pageCount, pauseMillis, 0, fsyncAlways, dir);
     }
 
-    /** On {@code engine}: {@code redis} or {@code postgres} ({@code fsyncAlways} is for Redis only). */
-    public static Result run(String engine, int messages, int pageCount, int pauseMillis, boolean fsyncAlways, Path dir)
-            throws Exception {
+    /**
+     * On {@code engine}: {@code redis}, {@code postgres} or {@code postgres-pgbouncer} ({@code fsyncAlways} is for
+     * Redis only); each pause {@code pauseMillis} plus a random 0 to {@code jitterMillis}.
+     */
+    public static Result run(String engine, int messages, int pageCount, int pauseMillis, int jitterMillis,
+                             boolean fsyncAlways, Path dir) throws Exception {
         Histogram local = new Histogram(TimeUnit.SECONDS.toNanos(30), 3);
         Histogram remote = new Histogram(TimeUnit.SECONDS.toNanos(30), 3);
         try (AutoCloseable server = engine.equals("redis") && fsyncAlways
@@ -81,6 +90,7 @@ public final class CrossNodeTool {
             }
             pages.probe.audience(pageCount);
             int warmup = Math.max(50, messages / 10);
+            java.util.Random random = new java.util.Random(1);
             for (int i = 0; i < warmup + messages; i++) {
                 boolean fromA = i % 2 == 0;
                 Msg msg = pages.probe.next("hello from " + (fromA ? "A" : "B"));
@@ -94,8 +104,9 @@ public final class CrossNodeTool {
                 if (i >= warmup) {
                     (fromA ? remote : local).recordValue(pages.probe.fanOutNanos(msg));
                 }
-                if (pauseMillis > 0) {
-                    Thread.sleep(pauseMillis);
+                int pause = pauseMillis + (jitterMillis > 0 ? random.nextInt(jitterMillis + 1) : 0);
+                if (pause > 0) {
+                    Thread.sleep(pause);
                 }
             }
             if (pages.probe.anomalies() != 0 || pages.probe.unlockedDeliveries() != 0) {
