@@ -84,7 +84,18 @@ public final class TcpProxy implements AutoCloseable {
      * connections, and that one until the text, are forwarded as usual. Arming again replaces a fault not yet sprung.
      */
     public LostReply loseReplyAfter(String clientText) {
-        LostReply fault = new LostReply(clientText.getBytes(StandardCharsets.UTF_8));
+        LostReply fault = new LostReply(clientText.getBytes(StandardCharsets.UTF_8), false);
+        armed.set(fault);
+        return fault;
+    }
+
+    /**
+     * Arms a one-time fault, for the first connection whose server sends {@code serverText} after this call (a reply
+     * that says what was done, such as PostgreSQL's {@code COMMIT} command tag, whatever form the request took): that
+     * reply is dropped and both sides are closed, so the server has done it and the client cannot know.
+     */
+    public LostReply loseReplyHolding(String serverText) {
+        LostReply fault = new LostReply(serverText.getBytes(StandardCharsets.UTF_8), true);
         armed.set(fault);
         return fault;
     }
@@ -93,12 +104,15 @@ public final class TcpProxy implements AutoCloseable {
     public static final class LostReply {
 
         private final byte[] trigger;
+        /** Whether the trigger is in the server's reply, not in the client's request. */
+        private final boolean inReply;
         private final ByteArrayOutputStream lost = new ByteArrayOutputStream();
         private volatile byte[] request = new byte[0];
         private volatile boolean happened;
 
-        private LostReply(byte[] trigger) {
+        private LostReply(byte[] trigger, boolean inReply) {
             this.trigger = trigger;
+            this.inReply = inReply;
         }
 
         /** Whether the client sent the text and the server's answer to it was dropped. */
@@ -147,12 +161,35 @@ public final class TcpProxy implements AutoCloseable {
         volatile LostReply dropping;
         /** The client's last bytes, so a trigger split across two reads is still found. */
         byte[] tail = new byte[0];
+        /** The server's last bytes, likewise. */
+        byte[] serverTail = new byte[0];
+        /** What the client sent last, for {@link LostReply#request()}. */
+        volatile byte[] lastRequest = new byte[0];
+    }
+
+    /** Springs an armed fault whose trigger is in the server's reply: whether this read is to be dropped. */
+    private boolean watchServer(Link link, byte[] buffer, int read) {
+        LostReply fault = armed.get();
+        if (fault == null || !fault.inReply || link.dropping != null) {
+            return false;
+        }
+        byte[] window = Arrays.copyOf(link.serverTail, link.serverTail.length + read);
+        System.arraycopy(buffer, 0, window, link.serverTail.length, read);
+        int keep = Math.min(window.length, fault.trigger.length - 1);
+        link.serverTail = Arrays.copyOfRange(window, window.length - keep, window.length);
+        if (indexOf(window, fault.trigger) >= 0 && armed.compareAndSet(fault, null)) {
+            fault.request = link.lastRequest;
+            link.dropping = fault;
+            return true;
+        }
+        return false;
     }
 
     /** Springs the armed fault on this connection if the client's bytes, with those just before, hold its text. */
     private void watchClient(Link link, byte[] buffer, int read) {
+        link.lastRequest = Arrays.copyOf(buffer, read);
         LostReply fault = armed.get();
-        if (fault == null || link.dropping != null) {
+        if (fault == null || fault.inReply || link.dropping != null) {
             return;
         }
         byte[] window = Arrays.copyOf(link.tail, link.tail.length + read);
@@ -226,7 +263,7 @@ public final class TcpProxy implements AutoCloseable {
             while ((read = in.read(buffer)) >= 0) {
                 if (fromClient) {
                     watchClient(link, buffer, read);
-                } else if (link.dropping != null) {
+                } else if (link.dropping != null || watchServer(link, buffer, read)) {
                     link.dropping.drop(buffer, read);
                     break; // closes both sides: the client sees its connection drop, without the answer
                 }
