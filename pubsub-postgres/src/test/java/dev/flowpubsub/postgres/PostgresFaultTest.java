@@ -148,7 +148,7 @@ class PostgresFaultTest {
         TcpProxy bNetwork = closeLater(new TcpProxy(testbed.postgres().port()));
         UnaryOperator<PostgresTransport.Builder> short100 =
                 settings -> quick(settings).maxLength(100).trimInterval(Duration.ofMillis(100));
-        // no presence heartbeat: every number of A's sequence is a message the test sent, so missed ones are its own
+        // no presence heartbeat: A's sequence holds the test's messages, and at most one presence answer
         PostgresNode a = testbed.node(testbed.postgres().jdbcUrl(), short100,
                 hub -> hub.presenceHeartbeat(Duration.ofHours(1)));
         PostgresNode b = testbed.node("jdbc:postgresql://127.0.0.1:" + bNetwork.port() + "/postgres", short100,
@@ -170,7 +170,8 @@ class PostgresFaultTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> Sender.from(onB, "a").contains("a:2000"));
         List<Object> received = Sender.from(onB, "a");
         assertThat(received.size()).as("the log kept only its last 100 rows").isLessThanOrEqualTo(101);
-        assertThat(b.hub.stats().remoteMissed()).isEqualTo(2001 - received.size());
+        // A's answer to B's presence Sync at B's start (one number of A's sequence) may be among the trimmed too
+        assertThat(b.hub.stats().remoteMissed()).isBetween(2001L - received.size(), 2002L - received.size());
         List<Integer> numbers = received.stream().map(m -> Integer.parseInt(((String) m).substring(2))).toList();
         assertThat(numbers).isSorted().doesNotHaveDuplicates();
     }

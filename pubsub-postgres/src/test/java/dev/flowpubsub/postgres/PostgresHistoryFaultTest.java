@@ -89,4 +89,28 @@ class PostgresHistoryFaultTest {
         assertThat(late.messages).as("the next page entering reads PostgreSQL again").containsExactlyElementsOf(lastFive);
         await().atMost(Duration.ofSeconds(10)).until(() -> historyRows() == 5);
     }
+
+    /**
+     * The history thread keeps its connection between reads; PostgreSQL restarted (a failover, an idle timeout, a
+     * terminated backend) leaves it dead, and the next reads failed on it: a page entering a room this node never saw
+     * got an empty room (found by an independent review). The read is tried again on a new connection.
+     */
+    @Test
+    void aPageEnteringARoomAfterPostgresRestarted_getsTheRoomsHistory() throws Exception {
+        PostgresNode a = node();
+        a.hub.sendAllOnTopic("room:1", "old in 1");
+        a.hub.sendAllOnTopic("room:2", "old in 2");
+        await().atMost(Duration.ofSeconds(10)).until(() -> historyRows() == 2);
+        PostgresNode b = node();
+        Inbox first = enter(b, "room:1"); // b's history thread opens its connection
+        await().atMost(Duration.ofSeconds(10)).until(() -> first.messages.contains("old in 1"));
+
+        testbed.postgres().kill();
+        testbed.postgres().restart();
+        await().atMost(Duration.ofSeconds(20)).until(() -> b.hub.transportHealth().orElseThrow().up());
+        Inbox second = enter(b, "room:2");
+
+        await().atMost(HISTORY_WAIT).until(() -> !second.messages.isEmpty());
+        assertThat(second.messages).as("history of room:2 after PostgreSQL restarted").containsExactly("old in 2");
+    }
 }

@@ -136,7 +136,7 @@ class RedisFaultTest {
     @Test
     void nodeAwayLongerThanTheStreamKeepsEntries_countsWhatItMissed_andGetsTheRestInOrder() throws Exception {
         TcpProxy bNetwork = closeLater(new TcpProxy(testbed.redis().port()));
-        // no presence heartbeat: every number of A's sequence is a message the test sent, so missed ones are its own
+        // no presence heartbeat: A's sequence holds the test's messages, and at most one presence answer
         RedisNode a = testbed.node(settings -> settings.maxLength(100), hub -> hub.presenceHeartbeat(Duration.ofHours(1)));
         RedisNode b = closeLater(new RedisNode("redis://127.0.0.1:" + bNetwork.port(), settings -> settings.maxLength(100),
                 hub -> hub.presenceHeartbeat(Duration.ofHours(1))));
@@ -156,7 +156,8 @@ class RedisFaultTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> from(onB, "a").contains("a:2000"));
         List<Object> received = from(onB, "a");
         assertThat(received.size()).as("the stream kept only about its last 100-200 entries").isLessThan(500);
-        assertThat(b.hub.stats().remoteMissed()).isEqualTo(2001 - received.size());
+        // A's answer to B's presence Sync at B's start (one number of A's sequence) may be among the trimmed too
+        assertThat(b.hub.stats().remoteMissed()).isBetween(2001L - received.size(), 2002L - received.size());
         List<Integer> numbers = received.stream().map(m -> Integer.parseInt(((String) m).substring(2))).toList();
         assertThat(numbers).isSorted().doesNotHaveDuplicates();
     }

@@ -163,6 +163,36 @@ class OutboxTest {
         assertThat(outbox.dropped()).isEqualTo(9);
     }
 
+    /**
+     * One long outage, bounded in bytes, whose bytes all sit in the writer's batch that it cannot write: the outbox's
+     * queue is empty, but the outage goes on, and is logged once (it was logged again after every quiet 10 s; found by
+     * an independent review).
+     */
+    @Test
+    void oneLongOutage_withTheBytesInTheWritersUnwrittenBatch_isLoggedOnce() throws Exception {
+        RecordingLogger log = new RecordingLogger();
+        AtomicLong clock = new AtomicLong(1);
+        Outbox outbox = new Outbox("PostgreSQL", "jdbc:postgresql://h/db", 1_000, 100, log, clock::get);
+        long sequence = 0;
+        for (int i = 0; i < 10; i++) {
+            outbox.offer(envelope(++sequence)); // 100 bytes: full
+        }
+        List<TransportEnvelope> batch = new ArrayList<>();
+        batch.add(outbox.poll(0, TimeUnit.MILLISECONDS));
+        outbox.drainTo(batch, 499); // taken by the writer, which cannot write it: the engine is away
+        for (int minute = 0; minute < 3; minute++) {
+            outbox.offer(envelope(++sequence)); // does not fit
+            outbox.reportOverflow();
+            for (int second = 0; second < 60; second++) { // a quiet minute, the writer retrying every second
+                clock.addAndGet(TimeUnit.SECONDS.toNanos(1));
+                outbox.reportOverflow();
+            }
+        }
+
+        assertThat(outbox.buffered()).as("nothing was written").isEqualTo(10);
+        assertThat(log.warnings()).as("warnings in one outage").hasSize(1);
+    }
+
     private static void overflowAndWriteAll(Outbox outbox) {
         for (int n = 1; n <= 5; n++) {
             outbox.offer(envelope(n));
