@@ -98,10 +98,11 @@ final class HistoryCursor {
      * What a subscription on the hub numbered {@code hub} that last saw {@code after} is handed from the topic's
      * history {@code snapshot}. At the first attach ({@code after == null}): all of it. After an attachment that was
      * handed nothing: all of it but what this page sent to the others, or, if some has left the history meanwhile,
-     * all of it marked restarted. If the history still holds
+     * that, marked restarted. If the history still holds
      * that message, or it is the one that last left the history ({@code lastDropped}): what follows it, without the
      * messages the component's pages sent to the others ({@code sentByThisPage}), which a page is never handed. Otherwise the
-     * history has moved past it, or it is from another hub: all of it, marked restarted. A history that holds nothing
+     * history has moved past it, or it is from another hub: all of it but what its pages sent to the others, marked
+     * restarted. A history that holds nothing
      * resumes with nothing, not restarted: live messages only.
      */
     static Resumption resume(List<Envelope> snapshot, @Nullable Position after, long hub,
@@ -114,7 +115,7 @@ final class HistoryCursor {
                 // handed nothing while it was attached, so it saw what the history held then: nothing; all of it came
                 // after, unless some has left the history since
                 return lastDropped == null ? new Resumption(without(snapshot, sentByThisPage), false)
-                        : new Resumption(snapshot, true);
+                        : new Resumption(without(snapshot, sentByThisPage), true);
             }
             for (int i = snapshot.size() - 1; i >= 0; i--) {
                 if (after.is(snapshot.get(i))) {
@@ -125,7 +126,7 @@ final class HistoryCursor {
                 return new Resumption(without(snapshot, sentByThisPage), false);
             }
         }
-        return new Resumption(snapshot, true);
+        return new Resumption(without(snapshot, sentByThisPage), true);
     }
 
     private static List<Envelope> without(List<Envelope> messages, Predicate<Envelope> excluded) {

@@ -30,7 +30,7 @@ import java.util.function.Consumer;
  * each had left: that node stopped, or lost the engine.
  *
  * <p>This node's joins and leaves are told in windows of {@link #WINDOW}: what changed in a window goes out at its
- * end, one message per entry, and a join and its leave in one window go out not at all. A page that navigates in a
+ * end, one message per entry, and a join and its leave in one window go out not at all (nor a leave and its rejoin). A page that navigates in a
  * flood (each navigation a leave and a join) so sends the cluster a few messages, not one per navigation; its own
  * node's pages still see every change at once. The heartbeat and an answer to {@code Sync} tell what waits first.
  */
@@ -108,6 +108,9 @@ final class Presences {
 
     void localJoin(Member member) {
         if (add(member) && protocol != null) {
+            if (untold.remove(member.id()) instanceof PresenceMessage.Leave) {
+                return; // left and came back within the window: the other nodes still have the entry
+            }
             tell(member.id(), PresenceMessage.Join.of(member));
         }
     }
@@ -121,7 +124,7 @@ final class Presences {
         }
     }
 
-    /** Keeps an entry's latest change for the end of the window (a rejoin replaces a leave not yet told). */
+    /** Keeps an entry's change for the end of the window. */
     private void tell(String id, PresenceMessage change) {
         untold.put(id, change);
         if (!tellScheduled) {

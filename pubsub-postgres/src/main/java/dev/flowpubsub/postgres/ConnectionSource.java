@@ -1,5 +1,6 @@
 package dev.flowpubsub.postgres;
 
+import org.postgresql.Driver;
 import org.postgresql.PGConnection;
 import org.postgresql.PGProperty;
 
@@ -41,9 +42,12 @@ final class ConnectionSource {
     /** The connections of the application's pool this transport may still take; {@code null} for its own. */
     private final Semaphore permits;
     private final int maxConnections;
+    /** Whether the URL sets {@code prepareThreshold} itself: then it is the application's to choose, and stays. */
+    private final boolean ownPrepareThreshold;
 
     private ConnectionSource(DataSource dataSource, String url, Properties properties, int timeoutMillis,
-                             int maxConnections) {
+                             int maxConnections, boolean ownPrepareThreshold) {
+        this.ownPrepareThreshold = ownPrepareThreshold;
         this.dataSource = dataSource;
         this.url = url;
         this.properties = properties;
@@ -53,10 +57,12 @@ final class ConnectionSource {
     }
 
     static ConnectionSource pooled(DataSource dataSource, int timeoutMillis, int maxConnections) {
-        return new ConnectionSource(dataSource, null, null, timeoutMillis, maxConnections);
+        return new ConnectionSource(dataSource, null, null, timeoutMillis, maxConnections, false);
     }
 
     static ConnectionSource direct(String url, String username, String password, int timeoutMillis) {
+        Properties inUrl = Driver.parseURL(url, null);
+        boolean ownPrepareThreshold = inUrl != null && inUrl.containsKey(PGProperty.PREPARE_THRESHOLD.getName());
         Properties properties = new Properties();
         if (username != null) {
             properties.setProperty("user", username);
@@ -74,7 +80,7 @@ final class ConnectionSource {
         // server session; behind a pooler in transaction mode (PgBouncer before 1.21) the next transaction may run on
         // another, which has no such statement or another one of that name
         properties.setProperty("prepareThreshold", "0");
-        return new ConnectionSource(null, url, properties, timeoutMillis, 1);
+        return new ConnectionSource(null, url, properties, timeoutMillis, 1, ownPrepareThreshold);
     }
 
     /**
@@ -96,7 +102,8 @@ final class ConnectionSource {
      */
     Connection open() throws SQLException {
         if (dataSource == null) {
-            return namedStatementsIfOwnSession(prepare(DriverManager.getConnection(url, properties)));
+            Connection connection = prepare(DriverManager.getConnection(url, properties));
+            return ownPrepareThreshold ? connection : namedStatementsIfOwnSession(connection);
         }
         try {
             if (!permits.tryAcquire(2L * timeoutMillis, TimeUnit.MILLISECONDS)) {

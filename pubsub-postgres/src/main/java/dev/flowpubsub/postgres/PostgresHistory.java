@@ -9,6 +9,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -23,14 +24,18 @@ import java.util.function.UnaryOperator;
 
 /**
  * Reads topics' histories from the history table, many topics per query, on one thread with one connection: reads
- * wait in a queue (never dropped), and each turn takes up to {@value #TOPICS_PER_QUERY} of them into one query. A
+ * wait in a queue (never dropped), and each turn takes up to {@value #TOPICS_PER_QUERY} of them (and
+ * {@value #ROWS_PER_QUERY} rows) into one query. A
  * node that just started, with a page subscribing to hundreds of topics at once, so holds one connection for them,
  * not one each. Each read returns the topic's newest rows up to the log id the reader has handed to the hub (see
  * {@code Transport.history}), so nothing in it arrives again through the log.
  *
- * <p>A read fails when PostgreSQL has not answered it within the hub's history timeout of its query starting: the
- * time it waited in the queue does not count. A failed query fails its reads, with the error's text scrubbed of
- * secrets, and the connection is opened again for the next.
+ * <p>A read fails when PostgreSQL has not answered it within the hub's history timeout of its turn coming (it leaves
+ * the queue): the time it waited in the queue does not count, though a read fails anyway once it has waited and taken
+ * the history timeout plus twice the command timeout in all. A query that fails on a connection held from before is
+ * tried once more on a new one (PostgreSQL may have restarted since); one that fails again fails its reads, with the
+ * error's text scrubbed of secrets. On the application's pool the connection goes back before the reads are answered
+ * whenever no read waits or another of the transport's threads wants it.
  *
  * <p>Threading: {@link #read} from any thread; {@link #run} on the transport's history thread, which completes the
  * reads (the hub decodes them on its own threads).
@@ -39,6 +44,8 @@ final class PostgresHistory implements Runnable {
 
     /** The most topics one query reads. */
     static final int TOPICS_PER_QUERY = 500;
+    /** The most rows one query reads (the sum of its reads' limits), so one answer stays small in memory. */
+    static final int ROWS_PER_QUERY = 10_000;
 
     private final ConnectionSource source;
     private final PostgresSchema schema;
@@ -46,6 +53,8 @@ final class PostgresHistory implements Runnable {
     private final Supplier<Long> handedOver;
     private final String displayUrl;
     private final UnaryOperator<String> redactor;
+    /** How long a read may wait in the queue and take, all told. */
+    private final Duration queueBound;
     private final LinkedBlockingQueue<Read> queue = new LinkedBlockingQueue<>();
     private volatile boolean closed;
 
@@ -54,13 +63,15 @@ final class PostgresHistory implements Runnable {
     }
 
     PostgresHistory(ConnectionSource source, PostgresSchema schema, TransportContext context,
-                    Supplier<Long> handedOver, String displayUrl, UnaryOperator<String> redactor) {
+                    Supplier<Long> handedOver, String displayUrl, UnaryOperator<String> redactor,
+                    Duration commandTimeout) {
         this.source = source;
         this.schema = schema;
         this.context = context;
         this.handedOver = handedOver;
         this.displayUrl = displayUrl;
         this.redactor = redactor;
+        this.queueBound = context.historyTimeout().plus(commandTimeout.multipliedBy(2));
     }
 
     /** Queues a read of the topic's newest {@code limit} messages; the stage completes on the history thread. */
@@ -70,6 +81,8 @@ final class PostgresHistory implements Runnable {
                     new IllegalStateException("PostgreSQL " + displayUrl + " has not been reached yet"));
         }
         Read read = new Read(topic, limit, new CompletableFuture<>());
+        // bounded from the queue too: a turn that never comes (an application's pool exhausted for long) fails the read
+        var unused = read.answer.orTimeout(queueBound.toMillis(), TimeUnit.MILLISECONDS);
         queue.add(read);
         if (closed) {
             failQueued();
@@ -85,34 +98,17 @@ final class PostgresHistory implements Runnable {
             while (!closed) {
                 Read first = queue.poll(1, TimeUnit.SECONDS);
                 if (first == null) {
-                    if (source.pooled()) {
-                        ConnectionSource.closeQuietly(connection); // back to the application's pool while idle
-                        connection = null;
-                    }
+                    connection = releaseIfPooled(connection, true); // idle: back to the application's pool
                     continue;
                 }
                 batch.add(first);
-                queue.drainTo(batch, TOPICS_PER_QUERY - 1);
+                takeMore(batch);
                 long timeout = context.historyTimeout().toMillis();
                 for (Read read : batch) {
-                    var unused = read.answer.orTimeout(timeout, TimeUnit.MILLISECONDS); // from here, not from queued
+                    var unused = read.answer.orTimeout(timeout, TimeUnit.MILLISECONDS); // from its turn, not queued
                 }
-                try {
-                    connection = connection != null ? connection : source.open();
-                    answer(connection, batch);
-                } catch (SQLException | RuntimeException failure) {
-                    IllegalStateException scrubbed = new IllegalStateException("reading history from PostgreSQL "
-                            + displayUrl + " failed: " + failure.getClass().getSimpleName() + ": "
-                            + redactor.apply(String.valueOf(failure.getMessage())));
-                    batch.forEach(read -> read.answer.completeExceptionally(scrubbed));
-                    ConnectionSource.closeQuietly(connection);
-                    connection = null;
-                }
+                connection = answer(connection, batch);
                 batch.clear();
-                if (source.contended()) {
-                    ConnectionSource.closeQuietly(connection); // the writer waits for it: reads come and go
-                    connection = null;
-                }
             }
         } catch (InterruptedException interrupted) {
             // closing
@@ -123,8 +119,59 @@ final class PostgresHistory implements Runnable {
         }
     }
 
-    /** Reads every topic of the batch in one query, up to the log id handed over now, and completes each read. */
-    private void answer(Connection connection, List<Read> batch) throws SQLException {
+    /** Moves more queued reads into the batch: up to {@value #TOPICS_PER_QUERY} reads, {@value #ROWS_PER_QUERY} rows. */
+    private void takeMore(List<Read> batch) {
+        int rows = batch.getFirst().limit;
+        for (Read next; batch.size() < TOPICS_PER_QUERY && (next = queue.peek()) != null; ) {
+            if (rows + next.limit > ROWS_PER_QUERY) {
+                return;
+            }
+            rows += next.limit;
+            batch.add(queue.poll()); // this thread is the queue's only taker: the one it peeked at
+        }
+    }
+
+    /**
+     * Answers the batch, on the connection held (or a new one): a held connection that fails is tried once more on a
+     * new one (PostgreSQL may have restarted, or ended an idle session, since the last read), within the reads' time.
+     * Returns the connection to hold on to, if any.
+     */
+    private Connection answer(Connection held, List<Read> batch) {
+        Connection connection = held;
+        for (int attempt = 0; ; attempt++) {
+            boolean reused = connection != null;
+            try {
+                connection = connection != null ? connection : source.open();
+                Map<Read, List<TransportEnvelope>> answers = query(connection, batch);
+                // given back before the reads complete: whoever acts on an answer finds the connection free
+                connection = releaseIfPooled(connection, queue.isEmpty() || source.contended());
+                answers.forEach((read, newest) -> read.answer.complete(newest));
+                return connection;
+            } catch (SQLException | RuntimeException failure) {
+                ConnectionSource.closeQuietly(connection);
+                connection = null;
+                if (reused && attempt == 0 && batch.stream().anyMatch(read -> !read.answer.isDone())) {
+                    continue;
+                }
+                IllegalStateException scrubbed = new IllegalStateException("reading history from PostgreSQL "
+                        + displayUrl + " failed: " + failure.getClass().getSimpleName() + ": "
+                        + redactor.apply(String.valueOf(failure.getMessage())));
+                batch.forEach(read -> read.answer.completeExceptionally(scrubbed));
+                return null;
+            }
+        }
+    }
+
+    private Connection releaseIfPooled(Connection connection, boolean release) {
+        if (connection != null && release && source.pooled()) {
+            ConnectionSource.closeQuietly(connection);
+            return null;
+        }
+        return connection;
+    }
+
+    /** Reads every topic of the batch in one query, up to the log id handed over now: each read's newest rows. */
+    private Map<Read, List<TransportEnvelope>> query(Connection connection, List<Read> batch) throws SQLException {
         Map<String, Integer> limits = new LinkedHashMap<>();
         for (Read read : batch) {
             limits.merge(read.topic, read.limit, Math::max);
@@ -140,16 +187,22 @@ final class PostgresHistory implements Runnable {
         Array topicArray = connection.createArrayOf("bytea", topics);
         Array keepArray = connection.createArrayOf("int4", keep);
         try (PreparedStatement query = connection.prepareStatement(schema.readHistoriesSql())) {
-            query.setArray(1, topicArray);
-            query.setArray(2, keepArray);
-            query.setLong(3, handedOver.get()); // read now: everything up to it has reached the hub
+            query.setInt(1, context.maxPayloadBytes());
+            query.setArray(2, topicArray);
+            query.setArray(3, keepArray);
+            query.setLong(4, handedOver.get()); // read now: everything up to it has reached the hub
             try (ResultSet rows = query.executeQuery()) {
                 while (rows.next()) {
                     String topic = new String(rows.getBytes(1), StandardCharsets.UTF_8);
+                    byte[] payload = rows.getBytes(5);
+                    if (payload == null) {
+                        context.rejected(schema.history + ":" + topic, "history row over the size limit of "
+                                + context.maxPayloadBytes() + " bytes");
+                        continue;
+                    }
                     try {
                         kept.computeIfAbsent(topic, t -> new ArrayList<>()).add(new TransportEnvelope(
-                                rows.getString(2), rows.getLong(3), topic, rows.getBytes(5),
-                                Math.max(0, rows.getLong(4))));
+                                rows.getString(2), rows.getLong(3), topic, payload, Math.max(0, rows.getLong(4))));
                     } catch (IllegalArgumentException | NullPointerException malformed) {
                         context.rejected(schema.history + ":" + topic, "malformed history row");
                     }
@@ -159,10 +212,12 @@ final class PostgresHistory implements Runnable {
             topicArray.free();
             keepArray.free();
         }
+        Map<Read, List<TransportEnvelope>> answers = new LinkedHashMap<>(); // reads differ by their futures
         for (Read read : batch) {
             List<TransportEnvelope> newest = kept.getOrDefault(read.topic, List.of());
-            read.answer.complete(List.copyOf(newest.subList(Math.max(0, newest.size() - read.limit), newest.size())));
+            answers.put(read, List.copyOf(newest.subList(Math.max(0, newest.size() - read.limit), newest.size())));
         }
+        return answers;
     }
 
     private void failQueued() {

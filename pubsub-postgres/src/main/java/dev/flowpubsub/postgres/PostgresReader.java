@@ -194,6 +194,11 @@ final class PostgresReader implements Runnable {
                 }
             }
         }
+        try (Statement unlisten = connection.createStatement()) {
+            // the session listens, but its notifications did not come back in time: polling reads no notification,
+            // and they must not pile up in the driver until the next reconnect
+            unlisten.execute("UNLISTEN *");
+        }
         warnPolling();
         return false;
     }

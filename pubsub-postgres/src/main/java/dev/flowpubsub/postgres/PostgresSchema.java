@@ -259,13 +259,13 @@ final class PostgresSchema {
     }
 
     /**
-     * The newest rows of many topics at once, each topic's in log order, up to a log id: parameters the topics
-     * ({@code bytea[]}), how many of each to keep ({@code int[]}, in the same order) and the log id. One index scan per
-     * topic, on {@code (topic, log_id)}.
+     * The newest rows of many topics at once, each topic's in log order, up to a log id: parameters the largest
+     * payload in bytes (a row over it comes without its payload), the topics ({@code bytea[]}), how many of each to
+     * keep ({@code int[]}, in the same order) and the log id. One index scan per topic, on {@code (topic, log_id)}.
      */
     String readHistoriesSql() {
-        return "SELECT wanted.topic, kept.origin, kept.sequence, kept.sent_at, kept.payload"
-                + " FROM unnest(?::bytea[], ?::int[]) AS wanted(topic, keep)"
+        return "SELECT wanted.topic, kept.origin, kept.sequence, kept.sent_at, CASE WHEN octet_length(kept.payload) <= ?"
+                + " THEN kept.payload END FROM unnest(?::bytea[], ?::int[]) AS wanted(topic, keep)"
                 + " CROSS JOIN LATERAL (SELECT log_id, origin, sequence, sent_at, payload FROM " + history
                 + " h WHERE h.topic = wanted.topic AND h.log_id <= ? ORDER BY h.log_id DESC LIMIT wanted.keep) kept"
                 + " ORDER BY wanted.topic, kept.log_id";

@@ -162,7 +162,8 @@ public final class PostgresTransport implements Transport {
         reader = new PostgresReader(listenSource, installer, settings, state, context);
         reader.findStart();
         writer = new PostgresWriter(source, installer, settings, state, context, displayUrl);
-        history = new PostgresHistory(source, settings.schema(), context, reader::handedOver, displayUrl, redactor);
+        history = new PostgresHistory(source, settings.schema(), context, reader::handedOver, displayUrl, redactor,
+                settings.commandTimeout());
         readerThread = Thread.ofPlatform().daemon().name("flow-pubsub-postgres-reader-" + context.nodeId())
                 .inheritInheritableThreadLocals(false).start(reader);
         writerThread = Thread.ofPlatform().daemon().name("flow-pubsub-postgres-writer-" + context.nodeId())

@@ -81,6 +81,11 @@ final class PostgresUrls {
             while (parameter.find()) {
                 addSecret(secrets, parameter.group().substring(parameter.group(1).length() + 1));
             }
+            Properties parsed = Driver.parseURL(url, null); // as pgjdbc reads them: a space or an & kept, decoded
+            if (parsed != null) {
+                addSecret(secrets, parsed.getProperty("password"));
+                addSecret(secrets, parsed.getProperty("sslpassword"));
+            }
         }
         secrets.sort(Comparator.comparingInt(String::length).reversed()); // a longer form first: it may hold a shorter
         String shownUrl = display(url);

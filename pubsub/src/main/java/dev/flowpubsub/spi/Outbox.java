@@ -95,7 +95,7 @@ public final class Outbox {
     public void reportOverflow() {
         long now = dropped.get();
         if (now == droppedSeen) {
-            if (!warned || !queue.isEmpty()) {
+            if (!warned || buffered() > 0) { // a batch the writer took and cannot write is the outage going on
                 quietSinceNanos = 0;
             } else if (quietSinceNanos == 0) {
                 quietSinceNanos = nanoTime.getAsLong() | 1; // never 0, which means "not quiet"
