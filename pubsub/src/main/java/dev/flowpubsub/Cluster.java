@@ -7,6 +7,7 @@ import dev.flowpubsub.spi.Transport;
 import dev.flowpubsub.spi.TransportContext;
 import dev.flowpubsub.spi.TransportEnvelope;
 import dev.flowpubsub.spi.TransportHealth;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,6 +17,7 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
@@ -33,9 +35,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * sequence together, so this node's pages and the other nodes see this node's messages in the same order.
  * {@link #receive} is called by the transport's thread and serialized here.
  */
-final class Cluster implements TransportContext {
+final class Cluster implements Outbound, TransportContext {
 
-    private static final Logger LOG = LoggerFactory.getLogger(Cluster.class);
+    /** The cross-node log: what was missed, skipped or could not be read. */
+    private static final Logger LOG = LoggerFactory.getLogger("dev.flowpubsub.cluster");
 
     private static final long FORGET_ORIGIN_AFTER_NANOS = TimeUnit.HOURS.toNanos(1);
     private static final int LOGGED_REJECTIONS = 20;
@@ -55,7 +58,9 @@ final class Cluster implements TransportContext {
     private final Transport transport;
     private final MessageCodec codec;
     private final int maxPayloadBytes;
-    private final Dispatcher dispatcher;
+    private final Duration presenceHeartbeat;
+    /** Where this node's and the others' messages go; set by {@link #start}, before the transport starts. */
+    private volatile @Nullable Inbound inbound;
 
     /** Orders the local delivery and the transport's sequence together; never held while waiting. */
     private final ReentrantLock sendLock = new ReentrantLock();
@@ -77,36 +82,48 @@ final class Cluster implements TransportContext {
         long lastSeenNanos;
     }
 
-    Cluster(String nodeId, Transport transport, MessageCodec codec, int maxPayloadBytes, Dispatcher dispatcher) {
+    Cluster(String nodeId, Transport transport, MessageCodec codec, int maxPayloadBytes, Duration presenceHeartbeat) {
         this.nodeId = Arguments.notNull(nodeId, "nodeId");
         this.instanceId = nodeId + INSTANCE_SEPARATOR + Long.toString(System.currentTimeMillis(), 36)
                 + Integer.toString(ThreadLocalRandom.current().nextInt(36 * 36 * 36), 36);
         this.transport = Arguments.notNull(transport, "transport");
         this.codec = Arguments.notNull(codec, "codec");
         this.maxPayloadBytes = Arguments.positive(maxPayloadBytes, "maxMessageBytes");
-        this.dispatcher = dispatcher;
+        this.presenceHeartbeat = Arguments.notNull(presenceHeartbeat, "presenceHeartbeat");
     }
 
-    void start() {
+    @Override
+    public void start(Inbound to) {
+        this.inbound = to;
         transport.start(this);
+    }
+
+    private Inbound hub() {
+        Inbound hub = inbound;
+        if (hub == null) {
+            throw new IllegalStateException("the cluster was not started");
+        }
+        return hub;
     }
 
     /**
      * Sends a message from this node: encodes it first (so a message that cannot travel fails here, before any
      * delivery), then delivers it locally and hands it to the transport, in one order.
      */
-    void send(String topic, Object message, UI skip, Dispatcher.Sender sender) {
+    @Override
+    public void send(@Nullable String topic, Object message, @Nullable UI skip, Dispatcher.Sender sender) {
         byte[] payload = codec.encode(message);
         if (payload.length > maxPayloadBytes) {
             throw new IllegalArgumentException("message of type " + message.getClass().getName() + " is "
                     + payload.length + " bytes encoded, more than the limit of " + maxPayloadBytes
                     + " bytes: send less (an id to look up, say), or raise PubSubHub.builder().maxMessageBytes(...)");
         }
-        dispatcher.admit(sender); // may wait for room in the inbox: before the lock, which the fan-out needs too
+        Inbound hub = hub();
+        hub.admit(sender); // may wait for room in the inbox: before the lock, which the fan-out needs too
         sendLock.lock();
         try {
             long number = ++sequence;
-            dispatcher.publishAdmitted(new Envelope(topic, message, skip, instanceId, number, System.nanoTime()));
+            hub.publishAdmitted(new Envelope(topic, message, skip, instanceId, number, System.nanoTime()));
             transport.publish(new TransportEnvelope(instanceId, number, topic, payload, System.currentTimeMillis()));
         } finally {
             sendLock.unlock();
@@ -114,7 +131,8 @@ final class Cluster implements TransportContext {
     }
 
     /** Sends a presence protocol message to the other nodes only (this node has applied it already). */
-    void sendProtocol(PresenceMessage message) {
+    @Override
+    public void sendProtocol(PresenceMessage message) {
         byte[] payload;
         try {
             payload = codec.encode(message.toWire());
@@ -132,7 +150,8 @@ final class Cluster implements TransportContext {
     }
 
     /** Checks, at the call, that a value can travel: what a presence descriptor must pass before a join. */
-    void checkEncodable(Object value, String what) {
+    @Override
+    public void checkEncodable(Object value, String what) {
         byte[] payload;
         try {
             payload = codec.encode(value);
@@ -153,7 +172,8 @@ final class Cluster implements TransportContext {
      * transport that never answers). Never blocks: the transport answers in the background, and the answer is decoded
      * on {@code decoder}.
      */
-    CompletableFuture<List<Envelope>> history(String topic, int limit, Executor decoder) {
+    @Override
+    public CompletableFuture<@Nullable List<Envelope>> history(String topic, int limit, Executor decoder) {
         CompletableFuture<List<TransportEnvelope>> read;
         try {
             // a copy: the backstop must not complete the transport's own future
@@ -215,7 +235,22 @@ final class Cluster implements TransportContext {
 
     @Override
     public int historySize(String topic) {
-        return dispatcher.historySize(topic);
+        return hub().historySize(topic);
+    }
+
+    @Override
+    public boolean keepsHistory() {
+        return true;
+    }
+
+    @Override
+    public Optional<Duration> presenceHeartbeat() {
+        return Optional.of(presenceHeartbeat);
+    }
+
+    @Override
+    public boolean isRemote(Envelope envelope) {
+        return envelope.origin() != null && !envelope.origin().equals(instanceId);
     }
 
     /** This start's id: what the transport and the other nodes see ({@link TransportContext#nodeId()}). */
@@ -224,9 +259,14 @@ final class Cluster implements TransportContext {
         return instanceId;
     }
 
-    /** The node's configured id. */
-    String configuredNodeId() {
-        return nodeId;
+    @Override
+    public String instanceId() {
+        return instanceId;
+    }
+
+    @Override
+    public Optional<String> configuredNodeId() {
+        return Optional.of(nodeId);
     }
 
     @Override
@@ -234,6 +274,11 @@ final class Cluster implements TransportContext {
         return maxPayloadBytes;
     }
 
+    /**
+     * An envelope from the engine, in its order. This node's own are skipped: both kinds of traffic there are, page
+     * messages and the presence protocol, were applied here when sent. (A kind every node applies only in the log's
+     * order would be applied here for this node's own too.)
+     */
     @Override
     public void receive(TransportEnvelope envelope) {
         if (envelope.originNode().equals(instanceId)) {
@@ -292,9 +337,10 @@ final class Cluster implements TransportContext {
         if (!Presences.PROTOCOL_TOPIC.equals(envelope.topic())) {
             received.increment();
         }
+        Inbound hub = hub();
         long sentNanos = Presences.PROTOCOL_TOPIC.equals(envelope.topic()) ? System.nanoTime()
-                : dispatcher.latencies().received(envelope.sentAtMillis());
-        dispatcher.publishRemote(new Envelope(envelope.topic(), message, null, envelope.originNode(), envelope.sequence(),
+                : hub.latencies().received(envelope.sentAtMillis());
+        hub.publishRemote(new Envelope(envelope.topic(), message, null, envelope.originNode(), envelope.sequence(),
                 sentNanos));
     }
 
@@ -325,27 +371,19 @@ final class Cluster implements TransportContext {
         }
     }
 
-    TransportHealth health() {
-        return transport.health();
+    @Override
+    public Optional<TransportHealth> health() {
+        return Optional.of(transport.health());
     }
 
-    void close() {
+    @Override
+    public void close(Runnable leaves) {
+        leaves.run();
         transport.close();
     }
 
-    long received() {
-        return received.sum();
-    }
-
-    long rejected() {
-        return rejected.sum();
-    }
-
-    long duplicates() {
-        return duplicates.sum();
-    }
-
-    long missed() {
-        return missed.sum();
+    @Override
+    public RemoteCounts counts() {
+        return new RemoteCounts(received.sum(), rejected.sum(), duplicates.sum(), missed.sum());
     }
 }

@@ -20,14 +20,12 @@ final class Counters {
     final LongAdder pending = new LongAdder();
 
     /**
-     * A snapshot, with what others count: pages, topics, the inbox, pages waiting for a push, and the cluster's
-     * counters if there is one.
+     * A snapshot, with what others count: pages, topics, the inbox, pages waiting for a push, and what crossing nodes
+     * counted.
      */
-    PubSubStats snapshot(int pages, int topics, int inbox, int waitingForPush, Cluster cluster) {
+    PubSubStats snapshot(int pages, int topics, int inbox, int waitingForPush, Outbound.RemoteCounts remote) {
         return new PubSubStats(pages, subscriptions.sum(), topics, pending.sum(), inbox, waitingForPush, sent.sum(),
-                delivered.sum(),
-                dropped.sum(), refused.sum(), failed.sum(), batches.sum(),
-                cluster == null ? 0 : cluster.received(), cluster == null ? 0 : cluster.rejected(),
-                cluster == null ? 0 : cluster.duplicates(), cluster == null ? 0 : cluster.missed());
+                delivered.sum(), dropped.sum(), refused.sum(), failed.sum(), batches.sum(), remote.received(),
+                remote.rejected(), remote.duplicates(), remote.missed());
     }
 }

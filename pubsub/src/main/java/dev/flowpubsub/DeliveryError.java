@@ -8,7 +8,8 @@ import org.jspecify.annotations.Nullable;
  *
  * @param uiId        the id of the UI (page) whose handler threw
  * @param topic       the topic the message was sent on, or {@code null} for a broadcast ({@code sendAll}/{@code sendOthers})
- * @param messageType the class of the message
+ * @param messageType the class of the message; for a history subscription's {@code fromStart} callback, the class of
+ *                    the first message it is about to replay, or {@code Void} when there is none
  * @param cause       what the handler threw
  */
 @NullMarked

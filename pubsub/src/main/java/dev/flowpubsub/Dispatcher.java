@@ -1,46 +1,37 @@
 package dev.flowpubsub;
 
 import com.vaadin.flow.component.UI;
-import com.vaadin.flow.component.page.Push;
-import com.vaadin.flow.server.AppShellRegistry;
 import com.vaadin.flow.server.VaadinSession;
 import com.vaadin.flow.shared.Registration;
 import dev.flowpubsub.spi.Arguments;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.jspecify.annotations.Nullable;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
-import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The coordinator of a hub's delivery on this server: it takes what is sent into the inbox, fans each message out
- * to the queues of the pages subscribed to it, and hands pages with messages to the delivery lanes. Each mechanism is
- * a class of its own: {@link SubscriptionIndex} (who is subscribed to what), {@link HubInbox} (the bounded inbox),
- * {@link DeliveryLanes}, {@link BatchPacer} and {@link PushWaits} (who runs pages' batches, and when), {@link Tasks}
- * and {@link HubTimer} (the hub's threads), {@link TopicHistories}, {@link Presences} (with {@link Cluster} across nodes),
- * {@link SendBudgets} and {@link Counters}. Each page's state is its {@link UiEndpoint}. Not API: use
- * {@code PubSubHub} and {@code PubSub}.
+ * The coordinator of a hub's delivery on this server. It takes what is sent into the inbox and hands the rest to one
+ * small class each: {@link FanOut} (the inbox to pages' queues), {@link Page} (each page's subscriptions, queue,
+ * presence and access to Vaadin), {@link SubscriptionIndex} (who is subscribed to what), {@link HubInbox} (the bounded
+ * inbox), {@link DeliveryLanes}, {@link BatchPacer} and {@link PushWaits} (who runs pages' batches, and when),
+ * {@link Tasks} and {@link HubTimer} (the hub's threads), {@link TopicHistories} and {@link HistoryStarts},
+ * {@link Presences}, {@link SendBudgets}, {@link DeliveryReports} and {@link Counters}; what this node sends goes
+ * through its {@link Outbound} path first. Not API: use {@code PubSubHub} and {@code PubSub}.
  *
  * <h2>Concurrency</h2>
- * {@link #publish} may be called from any thread and only appends to the inbox (a send from server code may wait
- * for room in a full inbox, up to its timeout, holding no lock). One fan-out task at a time (on the executor) takes
- * items from the inbox in order: messages, which it appends to the queue of every subscribed page, and control
- * items (a subscription taking its snapshot, a presence change), which it runs between two messages. That gives
- * every page the same order of local messages, and snapshots taken at one point of it. Pages with messages wait for
- * one of a few delivery lanes, which runs each page's batch under its session's lock, never on the sender's thread.
- * The fan-out task owns the histories and presence state; everything else is concurrent or guarded by the page's
- * own monitor. What this gives applications is stated once, in {@code docs/guarantees.md}.
+ * Sends may come from any thread and only append to the inbox (a send from server code may wait for room in a full
+ * inbox, up to its timeout, holding no lock). One fan-out task at a time takes items from the inbox in order:
+ * messages, which it appends to the queue of every subscribed page, and control items (a subscription taking its
+ * snapshot, a presence change), which it runs between two messages. That gives every page the same order of local
+ * messages, and snapshots taken at one point of it. Pages with messages wait for one of a few delivery lanes, which
+ * runs each page's batch under its session's lock, never on the sender's thread. The fan-out task owns the histories
+ * and presence state; everything else is concurrent or guarded by the page's own monitor. What this gives
+ * applications is stated once, in {@code docs/guarantees.md}.
  */
-final class Dispatcher {
+final class Dispatcher implements Inbound {
 
-    static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
     /** Topics starting with this are the hub's own (presence); user topics may not contain it. */
     static final String INTERNAL = "\u0000";
     /**
@@ -50,85 +41,137 @@ final class Dispatcher {
     static final Duration HISTORY_TIMEOUT = Duration.ofSeconds(3);
     /** How long closing a clustered hub waits for its presence leaves to reach the transport. */
     private static final Duration LEAVE_TIMEOUT = Duration.ofSeconds(2);
-    /** Consecutive messages for the same pages are handed over together, up to this many. */
-    private static final int MAX_RUN = 64;
+    /** Hubs created in this JVM, numbered: a component's history cursor tells one hub's messages from another's. */
+    private static final AtomicLong HUBS = new AtomicLong();
 
     /** Who sends: a page on behalf of its user (budgeted, refused when the inbox is full), or server code (waits). */
     enum Sender { PAGE, SERVER }
 
-    private final int queueCapacity;
-    private final long minBatchIntervalNanos;
-    private final OverflowPolicy overflowPolicy;
-    private final DeliveryErrorHandler errorHandler;
+    private final long number = HUBS.incrementAndGet();
     private final long sendTimeoutNanos;
-    private final long disconnectGraceNanos;
-
     private final HubTimer timer = new HubTimer();
     private final Tasks tasks;
     private final DeliveryLanes lanes;
     private final BatchPacer pacer;
     private final PushWaits pushWaits;
     private final HubInbox inbox;
-    /** {@code null} when page sends are not budgeted. */
-    private final SendBudgets budgets;
+    private final @Nullable SendBudgets budgets;
     private final SubscriptionIndex index = new SubscriptionIndex();
     private final PageIds pageIds = new PageIds();
     private final TopicHistories histories;
     private final Counters counters = new Counters();
     private final Latencies latencies = new Latencies();
-    private volatile Presences presences;
-    private volatile Cluster cluster;
-    private volatile long heartbeatNanos;
+    private final Outbound outbound;
+    private final Presences presences;
+    private final FanOut fanOut;
+    private final HistoryStarts historyStarts;
+    private final PageServices pageServices;
+    private final PushCheck pushCheck = new PushCheck();
     private final AtomicLong joinIds = new AtomicLong();
-    /** Hubs created in this JVM, numbered: a component's history cursor tells one hub's messages from another's. */
-    private static final AtomicLong HUBS = new AtomicLong();
-    private final long number = HUBS.incrementAndGet();
-    private final AtomicBoolean fanOutScheduled = new AtomicBoolean();
-    private final AtomicBoolean pushChecked = new AtomicBoolean();
     /** Set when the hub starts closing: nothing new is accepted, but the hub's own work (leaves) still runs. */
     private volatile boolean closing;
     private volatile boolean closed;
 
-    Dispatcher(DispatcherSettings settings) {
-        this.queueCapacity = Arguments.positive(settings.queueCapacity(), "queueCapacity");
-        this.overflowPolicy = Arguments.notNull(settings.overflowPolicy(), "overflowPolicy");
-        this.errorHandler = Arguments.notNull(settings.errorHandler(), "errorHandler");
+    Dispatcher(DispatcherSettings settings, Outbound outbound) {
+        this.outbound = Arguments.notNull(outbound, "outbound");
+        this.sendTimeoutNanos = Arguments.notNull(settings.sendTimeout(), "sendTimeout").toNanos();
+        long disconnectGraceNanos = Arguments.notNull(settings.disconnectGrace(), "disconnectGrace").toNanos();
         this.histories = new TopicHistories(Arguments.notNull(settings.historyPolicy(), "historyPolicy"),
                 settings.historyTopics(), pageIds);
-        this.minBatchIntervalNanos = Arguments.notNull(settings.minBatchInterval(), "minBatchInterval").toNanos();
-        this.sendTimeoutNanos = Arguments.notNull(settings.sendTimeout(), "sendTimeout").toNanos();
-        this.disconnectGraceNanos = Arguments.notNull(settings.disconnectGrace(), "disconnectGrace").toNanos();
-        this.presences = new Presences(this, "local", null, 100, action -> { });
         this.tasks = new Tasks(settings.executor(), timer);
         this.lanes = new DeliveryLanes(tasks, settings.maxLanes());
         this.pacer = new BatchPacer(timer, tasks, lanes);
         this.pushWaits = new PushWaits(timer, tasks, lanes);
         this.inbox = new HubInbox(settings.inboxCapacity());
         this.budgets = settings.sendRate() > 0 ? new SendBudgets(settings.sendRate(), settings.sendBurst()) : null;
+        this.fanOut = new FanOut(inbox, index, histories, tasks, this::onRemotePresence);
+        // without other nodes there is nothing to gather presence changes for: told (to no one) at once
+        boolean clustered = outbound.presenceHeartbeat().isPresent();
+        this.presences = new Presences(fanOut::handNow, outbound.instanceId(), outbound::sendProtocol, 100,
+                clustered ? tell -> timer.schedule(() -> control(tell), Presences.WINDOW.toNanos()) : Runnable::run);
+        this.historyStarts = new HistoryStarts(histories, outbound, tasks::submit, this::control, number);
+        this.pageServices = new PageServices(Arguments.positive(settings.queueCapacity(), "queueCapacity"),
+                Arguments.notNull(settings.overflowPolicy(), "overflowPolicy"),
+                Arguments.notNull(settings.minBatchInterval(), "minBatchInterval").toNanos(), index, counters, latencies,
+                new PageServices.Runs() {
+                    @Override
+                    public void now(Page page) {
+                        lanes.schedule(page);
+                    }
+
+                    @Override
+                    public void after(Page page, long delayNanos) {
+                        pacer.holdBack(page, delayNanos);
+                    }
+
+                    @Override
+                    public void afterPush(Page page, PageAccess access) {
+                        pushWaits.await(page, access);
+                    }
+
+                    @Override
+                    public ScheduledFuture<?> afterDisconnectGrace(Runnable action) {
+                        return timer.schedule(action, disconnectGraceNanos);
+                    }
+                }, new PresenceLink(),
+                new DeliveryReports(counters, Arguments.notNull(settings.errorHandler(), "errorHandler"),
+                        settings.overflowPolicy(), outbound));
     }
 
-    int queueCapacity() {
-        return queueCapacity;
+    /** What pages' presence changes tell presence: each runs in the fan-out, after what is in the inbox now. */
+    private final class PresenceLink implements PageServices.PresenceLink {
+        @Override
+        public void leave(Presences.Member member) {
+            if (!closed) {
+                control(() -> presences.localLeave(member));
+            }
+        }
+
+        /** Only if the page still holds it then: it may have left meanwhile, or lost its connection again. */
+        @Override
+        public void rejoin(Page page, PresenceJoin join) {
+            if (!closing) {
+                control(() -> {
+                    if (page.announces(join)) {
+                        presences.localJoin(join.member);
+                    }
+                });
+            }
+        }
+
+        /** Only if it is still away then: a return that came first must not be undone by a leave queued before it. */
+        @Override
+        public void leaveWhileAway(Page page, PresenceJoin join) {
+            if (!closed) {
+                control(() -> {
+                    if (page.isAway()) {
+                        presences.localLeave(join.member);
+                    }
+                });
+            }
+        }
     }
 
-    /** The shortest time between two batches of one page, in nanoseconds; 0 when a batch may start at once. */
-    long minBatchIntervalNanos() {
-        return minBatchIntervalNanos;
+    /**
+     * Once the outbound path has started: asks the other nodes for their presence entries, and starts the heartbeat.
+     * Not sooner: a transport may only be published to once started.
+     */
+    void started() {
+        outbound.presenceHeartbeat().ifPresent(every -> {
+            long beat = every.toNanos();
+            control(presences::joinCluster);
+            timer.repeat(() -> control(() -> presences.heartbeat(System.nanoTime(), 3 * beat)), beat);
+        });
     }
 
-    OverflowPolicy overflowPolicy() {
-        return overflowPolicy;
+    private void onRemotePresence(Envelope envelope) {
+        if (Presences.PROTOCOL_TOPIC.equals(envelope.topic()) && envelope.origin() != null) {
+            long beat = outbound.presenceHeartbeat().map(Duration::toNanos).orElse(0L);
+            presences.onRemote(envelope.origin(), envelope.message(), System.nanoTime(), beat);
+        }
     }
 
-    int maxLanes() {
-        return lanes.maxLanes();
-    }
-
-    int inboxCapacity() {
-        return inbox.capacity();
-    }
-
-    // ---- subscribing ----------------------------------------------------------------------------
+    /* --- Subscribing --- */
 
     /**
      * Subscribes a handler of a page. The caller holds the page's session lock (checked by the public API).
@@ -136,147 +179,70 @@ final class Dispatcher {
      * @param topic null for a broadcast subscription
      * @param type  null for every message
      */
-    Registration subscribe(UI ui, String topic, Class<?> type, TopicMessageHandler<Object> handler) {
+    Registration subscribe(UI ui, @Nullable String topic, @Nullable Class<?> type, TopicMessageHandler<Object> handler) {
         return add(ui, topic, type, handler, true, null);
     }
 
-    private Subscription add(UI ui, String topic, Class<?> type, TopicMessageHandler<Object> handler, boolean live,
-            HistoryCursor cursor) {
+    private Subscription add(UI ui, @Nullable String topic, @Nullable Class<?> type, TopicMessageHandler<Object> handler,
+                             boolean live, @Nullable HistoryCursor cursor) {
         ensureOpen();
-        warnIfNoPush(ui);
+        pushCheck.check(ui);
         for (;;) {
-            UiEndpoint endpoint = endpointFor(ui);
-            Subscription subscription = new Subscription(endpoint, topic, type, handler, live, cursor);
-            if (endpoint.add(subscription)) {
+            Page page = pageOf(ui);
+            Subscription subscription = new Subscription(page, topic, type, handler, live, cursor);
+            if (page.add(subscription)) {
                 return subscription;
             }
-            // the endpoint closed between lookup and add (its last subscription ended): take a fresh one
+            // the page closed between lookup and add (its last subscription ended): take a fresh one
         }
     }
 
-    private UiEndpoint endpointFor(UI ui) {
-        return index.getOrCreate(ui, page -> new UiEndpoint(this, page), UiEndpoint::watchDetach);
+    private Page pageOf(UI ui) {
+        return index.getOrCreate(ui, key -> new Page(key, new VaadinPageAccess(key), pageServices), Page::watchDetach);
     }
 
     /**
      * Subscribes to a topic, first handing the handler the topic's history: the messages kept for it when the
      * subscription starts in the hub's order, then every message after that point, with no gap and no repeat. With
      * a transport, the first subscriber of a topic on this node also reads what the engine keeps of it, once, in the
-     * background (see {@link #HISTORY_TIMEOUT}), and the hub merges that with what it received.
+     * background (see {@link #HISTORY_TIMEOUT}), and the hub merges that with what it received. With a
+     * {@code cursor} (a component attached again) the history is handed from after the last message it saw, if it
+     * still holds it (see {@link HistoryCursor#resume}); the cursor is read under the page's session lock, held.
      */
-    Registration subscribeWithHistory(UI ui, String topic, Class<?> type, TopicMessageHandler<Object> handler) {
-        return subscribeWithHistory(ui, topic, type, handler, null);
-    }
-
-    /**
-     * {@link #subscribeWithHistory(UI, String, Class, TopicMessageHandler)} for a component attached again: the
-     * history is handed from after the last message {@code cursor} saw, if it still holds it (see
-     * {@link HistoryCursor#resume}). The caller holds the page's session lock, under which the cursor is read.
-     */
-    Registration subscribeWithHistory(UI ui, String topic, Class<?> type, TopicMessageHandler<Object> handler,
-            HistoryCursor cursor) {
+    Registration subscribeWithHistory(UI ui, String topic, @Nullable Class<?> type,
+                                      TopicMessageHandler<Object> handler, @Nullable HistoryCursor cursor) {
         Subscription subscription = add(ui, topic, type, handler, false, cursor);
         HistoryCursor.Position after = cursor == null ? null : cursor.follow(number, pageIds.of(ui));
-        control(() -> startHistory(topic, subscription, after));
+        control(() -> historyStarts.start(topic, subscription, after));
         return subscription;
-    }
-
-    /**
-     * Fan-out task: activates the subscription with the topic's history, or, if the engine's part of it has not
-     * been read yet, makes it wait for the one read of that topic, starting it if none is under way.
-     */
-    private void startHistory(String topic, Subscription subscription, HistoryCursor.Position after) {
-        int size = histories.size(topic);
-        Cluster clusterNow = cluster;
-        if (size <= 0 || clusterNow == null || !histories.needsRead(topic)) {
-            activate(subscription, histories.of(topic), after);
-            return;
-        }
-        if (histories.awaitRead(topic, new TopicHistories.Waiting(subscription, after))) {
-            // however the read ends (decoding can fail too), the waiting subscriptions start: with what this node
-            // has when the read failed
-            var unused = clusterNow.history(topic, size, tasks::submit)
-                    .whenComplete((older, failure) -> control(() -> finishHistory(topic, failure == null ? older : null)));
-        }
-    }
-
-    /**
-     * Fan-out task, when the engine answered (or did not, {@code older == null}): completes the topic's history and
-     * activates every subscription that waited for it. Messages that arrived meanwhile are in the history, so none
-     * is missed, up to the history's size.
-     */
-    private void finishHistory(String topic, List<Envelope> older) {
-        List<TopicHistories.Waiting> waiting = histories.readDone(topic, older);
-        List<Envelope> history = histories.of(topic);
-        for (TopicHistories.Waiting each : waiting) {
-            activate(each.subscription(), history, each.after());
-        }
     }
 
     /** Subscribes to joins and leaves on a topic, first handing the handler everyone present (PRESENT events). */
     Registration subscribePresence(UI ui, String topic, MessageHandler<PresenceEvent> handler) {
         Subscription subscription = add(ui, Presences.EVENTS_PREFIX + topic, PresenceEvent.class,
                 (eventTopic, event) -> handler.onMessage((PresenceEvent) event), false, null);
-        control(() -> activate(subscription, presences.snapshot(topic)));
+        control(() -> {
+            if (subscription.isActive()) {
+                subscription.page.enqueue(new Activation(subscription, presences.snapshot(topic), false));
+            }
+        });
         return subscription;
     }
 
     /** Makes the page present on a topic until the registration is removed or the page detaches. */
     PresenceRegistration join(UI ui, String topic, Object descriptor) {
         ensureOpen();
-        String node = cluster == null ? "local" : cluster.nodeId();
+        String node = outbound.instanceId();
         Presences.Member member = new Presences.Member(topic, node + "-" + joinIds.incrementAndGet(), descriptor,
                 System.currentTimeMillis(), node);
         for (;;) {
-            UiEndpoint endpoint = endpointFor(ui);
-            PresenceJoin join = new PresenceJoin(endpoint, member);
-            if (endpoint.addJoin(join)) {
+            Page page = pageOf(ui);
+            PresenceJoin join = new PresenceJoin(page, member);
+            if (page.addJoin(join)) {
                 control(() -> presences.localJoin(member));
                 return join;
             }
         }
-    }
-
-    void leave(Presences.Member member) {
-        if (!closed) {
-            control(() -> presences.localLeave(member));
-        }
-    }
-
-    /**
-     * Announces a page's presence again, after it had left because its push connection was lost; in the fan-out,
-     * only if the page still holds it then (it may have left meanwhile, or lost its connection again).
-     */
-    void rejoin(UiEndpoint endpoint, PresenceJoin join) {
-        if (!closing) {
-            control(() -> {
-                if (endpoint.announces(join)) {
-                    presences.localJoin(join.member);
-                }
-            });
-        }
-    }
-
-    /**
-     * Ends a page's presence because its push connection stayed lost; in the fan-out, only if it is still lost then:
-     * a return that came first must not be undone by a leave queued before it.
-     */
-    void leaveWhileAway(UiEndpoint endpoint, PresenceJoin join) {
-        if (!closed) {
-            control(() -> {
-                if (endpoint.isAway()) {
-                    presences.localLeave(join.member);
-                }
-            });
-        }
-    }
-
-    /**
-     * Runs {@code action} on the timer thread once the disconnect grace has passed: a page whose push connection was
-     * lost leaves its presence then, unless it reconnected.
-     */
-    ScheduledFuture<?> afterDisconnectGrace(Runnable action) {
-        return timer.schedule(action, disconnectGraceNanos);
     }
 
     /** Who is present on a topic, on every node, in the order they joined. */
@@ -284,113 +250,40 @@ final class Dispatcher {
         return presences.present(topic);
     }
 
-    private void activate(Subscription subscription, List<Envelope> snapshot) {
-        if (subscription.isActive()) {
-            subscription.endpoint.enqueue(new Activation(subscription, snapshot, false));
-        }
-    }
-
-    /** Activates a history subscription from after the message it last saw ({@code null}: from the start). */
-    private void activate(Subscription subscription, List<Envelope> history, HistoryCursor.Position after) {
-        if (subscription.isActive()) {
-            Set<PageIds.PageId> pages = after == null ? Set.of() : after.pages();
-            HistoryCursor.Resumption resumption = HistoryCursor.resume(history, after, number,
-                    histories.lastDropped(subscription.topic), kept -> histories.sentToOthersBy(kept, pages));
-            subscription.endpoint.enqueue(new Activation(subscription, resumption.snapshot(), resumption.restarted()));
-        }
-    }
-
-    /** How many of a topic's messages the hub keeps (for the transport, which keeps them in the engine too). */
-    int historySize(String topic) {
-        return histories.size(topic);
-    }
-
-    /**
-     * Connects presence to the other nodes: protocol messages go out through the cluster. Called before the
-     * transport starts, so that nothing it receives meets a hub that is not ready for it; nothing is sent until
-     * {@link #clusterStarted}.
-     */
-    void enableCluster(Cluster cluster, java.time.Duration heartbeatEvery) {
-        this.cluster = cluster;
-        this.heartbeatNanos = heartbeatEvery.toNanos();
-        this.presences = new Presences(this, cluster.nodeId(), cluster::sendProtocol, 100,
-                tell -> timer.schedule(() -> control(tell), Presences.WINDOW.toNanos()));
-    }
-
-    /**
-     * Once the transport has started: asks the other nodes for their presence entries, and starts the heartbeat.
-     * Not sooner: a transport may only be published to once started.
-     */
-    void clusterStarted() {
-        Presences clustered = presences;
-        long every = heartbeatNanos;
-        control(clustered::joinCluster);
-        timer.repeat(() -> control(() -> clustered.heartbeat(System.nanoTime(), 3 * every)), every);
-    }
-
     void unsubscribe(UI ui) {
-        UiEndpoint endpoint = index.get(ui);
-        if (endpoint != null) {
-            endpoint.removeBroadcast();
+        Page page = index.get(ui);
+        if (page != null) {
+            page.removeBroadcast();
         }
     }
 
     void unsubscribeTopic(UI ui, String topic) {
-        UiEndpoint endpoint = index.get(ui);
-        if (endpoint != null) {
-            endpoint.removeTopic(topic);
+        Page page = index.get(ui);
+        if (page != null) {
+            page.removeTopic(topic);
         }
     }
 
     void unsubscribeAll(UI ui) {
-        UiEndpoint endpoint = index.get(ui);
-        if (endpoint != null) {
-            endpoint.close();
+        Page page = index.get(ui);
+        if (page != null) {
+            page.close();
         }
     }
 
     /** How many handlers the page holds on this hub, over all topics. */
     int subscriptionCount(UI ui) {
-        UiEndpoint endpoint = index.get(ui);
-        return endpoint == null ? 0 : endpoint.subscriptionCount();
+        Page page = index.get(ui);
+        return page == null ? 0 : page.subscriptionCount();
     }
 
-    void forget(UiEndpoint endpoint) {
-        index.forget(endpoint);
+    /** How many of a topic's messages the hub keeps (for the transport, which keeps them in the engine too). */
+    @Override
+    public int historySize(String topic) {
+        return histories.size(topic);
     }
 
-    SubscriptionIndex index() {
-        return index;
-    }
-
-    /**
-     * Once per hub: if the application's shell has no {@code @Push} and this page has no push either, says how to
-     * turn it on. Decided from the application, not from one page: a test's mocked page has push off, and is
-     * not worth a warning (its application has no shell there). An application without a shell gets no warning
-     * either: in Vaadin 24 and later {@code @Push} goes only on a shell, so such an application configures push
-     * some other way (an init parameter, per page in code), or has chosen to run without it.
-     */
-    private void warnIfNoPush(UI ui) {
-        if (pushChecked.get() || !pushChecked.compareAndSet(false, true)) {
-            return;
-        }
-        Class<?> shell;
-        try {
-            VaadinSession session = ui.getSession();
-            shell = session == null ? null : AppShellRegistry.getInstance(session.getService().getContext()).getShell();
-        } catch (RuntimeException unusualSetup) {
-            // a session without a service or context (a hand-built test setup): no shell to judge, and a
-            // subscription must not fail for a warning
-            return;
-        }
-        if (shell != null && !shell.isAnnotationPresent(Push.class) && !ui.getPushConfiguration().getPushMode().isEnabled()) {
-            LOG.warn("flow-pubsub: the application has no server push, so messages reach a browser only with its next "
-                    + "request. Add @Push to {} (com.vaadin.flow.component.page.Push). This warning is shown once.",
-                    shell.getName());
-        }
-    }
-
-    // ---- sending --------------------------------------------------------------------------------
+    /* --- Sending --- */
 
     /**
      * Charges a page's send to its browser session's budget.
@@ -399,32 +292,28 @@ final class Dispatcher {
      */
     void chargeBudget(UI ui) {
         VaadinSession session = ui.getSession();
-        if (budgets == null || session == null) {
+        SendBudgets sessionBudgets = budgets;
+        if (sessionBudgets == null || session == null) {
             return; // a detached page has no user left to send for it
         }
-        SendBudgets.Verdict verdict = budgets.charge(session);
+        SendBudgets.Verdict verdict = sessionBudgets.charge(session);
         if (verdict == SendBudgets.Verdict.ALLOWED) {
             return;
         }
         counters.refused.increment();
         if (verdict == SendBudgets.Verdict.REFUSED_FIRST) {
-            LOG.warn("flow-pubsub: the browser session of UI {} sends more than its budget of {} messages/s (bursts "
-                    + "of {}): its sends are refused with PubSubSendRefusedException. Further refusals for this "
-                    + "session are only counted (PubSubHub.stats().refused()).", ui.getUIId(), budgets.rate(),
-                    budgets.burst());
+            Page.LOG.warn("flow-pubsub: the browser session of UI {} sends more than its budget of {} messages/s "
+                    + "(bursts of {}): its sends are refused with PubSubSendRefusedException. Further refusals for "
+                    + "this session are only counted (PubSubHub.stats().refused()).", ui.getUIId(),
+                    sessionBudgets.rate(), sessionBudgets.burst());
         }
         throw new PubSubSendRefusedException(PubSubSendRefusedException.Reason.SEND_BUDGET,
-                "UI " + ui.getUIId() + " sends too fast: its browser session may send " + budgets.rate()
-                        + " messages per second, in bursts of up to " + budgets.burst() + " (pubsub.send-budget.*)");
+                "UI " + ui.getUIId() + " sends too fast: its browser session may send " + sessionBudgets.rate()
+                        + " messages per second, in bursts of up to " + sessionBudgets.burst() + " (pubsub.send-budget.*)");
     }
 
-    /**
-     * Takes a place in the inbox for one page message: a page's send is refused when the inbox is full, a send from
-     * server code waits for room up to the send timeout. Call before {@link #publishAdmitted}, outside any lock.
-     *
-     * @throws PubSubSendRefusedException if there is no room
-     */
-    void admit(Sender sender) {
+    @Override
+    public void admit(Sender sender) {
         ensureOpen();
         if (inbox.tryReserve()) {
             return;
@@ -449,28 +338,19 @@ final class Dispatcher {
         }
     }
 
-    /** Gives back a place taken by {@link #admit} when the message is not published after all. */
-    void unadmit() {
-        inbox.release();
-    }
-
     /** Accepts a message admitted with {@link #admit} and returns at once; never runs a handler on the caller's thread. */
-    void publishAdmitted(Envelope envelope) {
+    @Override
+    public void publishAdmitted(Envelope envelope) {
         counters.sent.increment();
         enqueue(envelope);
-    }
-
-    /** {@link #admit} and {@link #publishAdmitted} in one. */
-    void publish(Envelope envelope, Sender sender) {
-        admit(sender);
-        publishAdmitted(envelope);
     }
 
     /**
      * Accepts a message that another node sent, for delivery to this node's pages. While the inbox is full this
      * waits, so the transport's reader pauses reading; the hub's own protocol never waits.
      */
-    void publishRemote(Envelope envelope) {
+    @Override
+    public void publishRemote(Envelope envelope) {
         if (closed) {
             return;
         }
@@ -487,6 +367,11 @@ final class Dispatcher {
         enqueue(envelope);
     }
 
+    @Override
+    public Latencies latencies() {
+        return latencies;
+    }
+
     /** Runs {@code action} in the fan-out task, after everything sent before and before anything sent after. */
     void control(Runnable action) {
         if (!closed) {
@@ -496,122 +381,30 @@ final class Dispatcher {
 
     private void enqueue(InboxItem item) {
         inbox.add(item);
-        if (!fanOutScheduled.get() && fanOutScheduled.compareAndSet(false, true)) {
-            tasks.submit(this::fanOut);
-        }
+        fanOut.schedule();
     }
 
-    /* --- Fan-out --- */
+    /* --- Settings, counts and lifecycle --- */
 
-    private void fanOut() {
-        try {
-            drainInbox();
-        } finally {
-            fanOutScheduled.set(false);
-            // a publisher may have added an item after the last poll and seen the flag still set; and after a fatal
-            // error the items left must still go out
-            if (!inbox.isEmpty() && !closed && fanOutScheduled.compareAndSet(false, true)) {
-                tasks.submit(this::fanOut);
-            }
-        }
+    int queueCapacity() {
+        return pageServices.queueCapacity();
     }
 
-    @SuppressWarnings("ReferenceEquality") // pages are compared by identity: a UI is one browser tab
-    private void drainInbox() {
-        List<Envelope> run = new ArrayList<>(MAX_RUN);
-        InboxItem item;
-        while ((item = inbox.poll()) != null) {
-            try {
-                switch (item) {
-                    case Control control -> control.action().run();
-                    case Envelope envelope when !envelope.isPageMessage() -> fanOutProtocol(envelope);
-                    case Envelope first -> {
-                        // a busy stream: take the following messages for the same pages too, visit each page once
-                        run.add(first);
-                        histories.remember(first);
-                        while (run.size() < MAX_RUN && inbox.peek() instanceof Envelope next && next.isPageMessage()
-                                && Objects.equals(next.topic(), first.topic()) && next.skip() == first.skip()) {
-                            inbox.poll();
-                            run.add(next);
-                            histories.remember(next);
-                        }
-                        fanOut(run);
-                    }
-                }
-            } catch (Throwable unexpected) {
-                LOG.error("flow-pubsub: fan-out of {} failed", item, unexpected);
-                if (Failures.isFatal(unexpected)) {
-                    throw unexpected;
-                }
-            } finally {
-                run.clear();
-            }
-        }
+    OverflowPolicy overflowPolicy() {
+        return pageServices.overflowPolicy();
     }
 
-    @SuppressWarnings("ReferenceEquality") // pages are compared by identity: a UI is one browser tab
-    private void fanOut(List<Envelope> run) {
-        Envelope first = run.getFirst();
-        if (run.size() == 1) {
-            fanOutNow(first);
-            return;
-        }
-        Collection<UiEndpoint> targets = targetsOf(first);
-        if (targets != null) {
-            UI skip = first.skip();
-            for (UiEndpoint endpoint : targets) {
-                if (endpoint.ui != skip) {
-                    endpoint.enqueue(run);
-                }
-            }
-        }
+    /** The shortest time between two batches of one page, in nanoseconds; 0 when a batch may start at once. */
+    long minBatchIntervalNanos() {
+        return pageServices.minBatchIntervalNanos();
     }
 
-    /** A presence protocol message from another node. */
-    private void fanOutProtocol(Envelope envelope) {
-        if (Presences.PROTOCOL_TOPIC.equals(envelope.topic()) && envelope.origin() != null) {
-            presences.onRemote(envelope.origin(), envelope.message(), System.nanoTime(), heartbeatNanos);
-        }
+    int maxLanes() {
+        return lanes.maxLanes();
     }
 
-    /** Hands a message to the queue of every page subscribed to it (fan-out task). */
-    @SuppressWarnings("ReferenceEquality") // pages are compared by identity: a UI is one browser tab
-    void fanOutNow(Envelope envelope) {
-        Collection<UiEndpoint> targets = targetsOf(envelope);
-        if (targets != null) {
-            UI skip = envelope.skip();
-            for (UiEndpoint endpoint : targets) {
-                if (endpoint.ui != skip) {
-                    endpoint.enqueue(envelope);
-                }
-            }
-        }
-    }
-
-    /** The pages subscribed to a message's topic (or to every message), or null when there are none. */
-    private Collection<UiEndpoint> targetsOf(Envelope envelope) {
-        return index.targetsOf(envelope);
-    }
-
-    /* --- Delivery --- */
-
-    /** Makes a page's batch run soon, on a delivery lane. */
-    void schedule(UiEndpoint endpoint) {
-        lanes.schedule(endpoint);
-    }
-
-    /** Like {@link #schedule} once {@code delayNanos} have passed (the minimum batch interval). */
-    void scheduleAfter(UiEndpoint endpoint, long delayNanos) {
-        pacer.holdBack(endpoint, delayNanos);
-    }
-
-    /** Like {@link #schedule} once the page's last push has been written. */
-    void scheduleAfterPush(UiEndpoint endpoint, PushWatch.WatchedPushConnection connection) {
-        pushWaits.await(endpoint, connection);
-    }
-
-    void submit(Runnable task) {
-        tasks.submit(task);
+    int inboxCapacity() {
+        return inbox.capacity();
     }
 
     /** Whether the timer thread was started; and, after close, whether it has stopped. */
@@ -624,81 +417,17 @@ final class Dispatcher {
     }
 
     /**
-     * Waits until every message published so far has been fanned out and each page's batch has either
-     * run or been handed to its session's access queue (where it runs when the session's lock holder
-     * releases it).
+     * Waits until every message published so far has been fanned out and each page's batch has either run or been
+     * handed to its session's access queue (where it runs when the session's lock holder releases it).
      */
     boolean awaitIdle(Duration timeout) throws InterruptedException {
         return tasks.awaitIdle(timeout, () -> !inbox.isEmpty() || lanes.hasWaiting());
     }
 
-    // ---- bookkeeping ----------------------------------------------------------------------------
-
-    void subscriptionAdded() {
-        counters.subscriptions.increment();
+    PubSubStats stats() {
+        return counters.snapshot(index.pageCount(), index.topicCount(), inbox.size(), pushWaits.size(),
+                outbound.counts());
     }
-
-    void subscriptionsRemoved(int count) {
-        counters.subscriptions.add(-count);
-    }
-
-    void pendingAdded() {
-        counters.pending.increment();
-    }
-
-    void pendingAdded(int count) {
-        counters.pending.add(count);
-    }
-
-    void pendingRemoved(int count) {
-        counters.pending.add(-count);
-    }
-
-    Latencies latencies() {
-        return latencies;
-    }
-
-    /** Whether a message came from another node through the transport, for the latency meters. */
-    boolean fromOtherNode(Envelope envelope) {
-        Cluster clusterNow = cluster;
-        return clusterNow != null && envelope.origin() != null && !envelope.origin().equals(clusterNow.nodeId());
-    }
-
-    void batchStarted() {
-        counters.batches.increment();
-    }
-
-    void delivered() {
-        counters.delivered.increment();
-    }
-
-    void droppedFor(UI ui, int capacity, boolean firstForThisPage) {
-        counters.dropped.increment();
-        if (firstForThisPage) {
-            LOG.warn("flow-pubsub: UI {} cannot keep up: its queue of {} pending messages is full, so messages "
-                            + "are dropped ({}). Further drops for this page are only counted (PubSubHub.stats().dropped()).",
-                    ui.getUIId(), capacity, overflowPolicy);
-        }
-    }
-
-    void handlerFailed(UI ui, Envelope envelope, Throwable failure) {
-        counters.failed.increment();
-        DeliveryError error = new DeliveryError(ui.getUIId(), envelope.topic(), envelope.message().getClass(), failure);
-        try {
-            errorHandler.onError(error);
-        } catch (Throwable handlerFailure) {
-            LOG.error("flow-pubsub: the DeliveryErrorHandler threw while reporting: " + error.describe(), handlerFailure);
-            if (Failures.isFatal(handlerFailure)) {
-                throw handlerFailure;
-            }
-        }
-    }
-
-    PubSubStats stats(Cluster cluster) {
-        return counters.snapshot(index.pageCount(), index.topicCount(), inbox.size(), pushWaits.size(), cluster);
-    }
-
-    // ---- lifecycle ------------------------------------------------------------------------------
 
     boolean isClosed() {
         return closed;
@@ -712,9 +441,9 @@ final class Dispatcher {
     }
 
     /**
-     * The first step of closing a hub with a transport: refuses new sends and subscriptions, ends every page's
-     * presence and lets the fan-out hand the leaves to the transport (waiting up to {@link #LEAVE_TIMEOUT}), so the
-     * other nodes drop this node's entries at once instead of after three missed heartbeats. Then the transport
+     * The first step of closing a hub with other nodes: refuses new sends and subscriptions, ends every page's
+     * presence and lets the fan-out hand the leaves to the outbound path (waiting up to {@link #LEAVE_TIMEOUT}), so the
+     * other nodes drop this node's entries at once instead of after three missed heartbeats. Then the outbound path
      * is closed (flushing what it holds), then {@link #close}.
      */
     void leaveAll() {
@@ -722,11 +451,10 @@ final class Dispatcher {
             return;
         }
         closing = true;
-        for (UiEndpoint endpoint : index.pages()) {
-            endpoint.leaveAll();
+        for (Page page : index.pages()) {
+            page.leaveAll();
         }
-        Presences clustered = presences;
-        control(clustered::tellNow); // now, not at the end of the window: the transport closes next
+        control(presences::tellNow); // now, not at the end of the window: the transport closes next
         try {
             awaitIdle(LEAVE_TIMEOUT);
         } catch (InterruptedException interrupted) {
@@ -743,8 +471,8 @@ final class Dispatcher {
         closed = true;
         inbox.close();
         lanes.close();
-        for (UiEndpoint endpoint : index.pages()) {
-            endpoint.close();
+        for (Page page : index.pages()) {
+            page.close();
         }
         pacer.close();
         pushWaits.close();

@@ -119,6 +119,11 @@ final class HubInbox {
         }
     }
 
+    /** Whether it was closed: the hub is closed. */
+    boolean isClosed() {
+        return closed;
+    }
+
     /** Forgets everything and wakes every waiting sender, which then gives up. */
     void close() {
         closed = true;

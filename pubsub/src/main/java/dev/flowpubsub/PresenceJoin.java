@@ -7,11 +7,11 @@ final class PresenceJoin implements PresenceRegistration {
     private static final long serialVersionUID = 1L;
 
     /** Transient, as in {@link Subscription}: after a session is read back, {@link #remove()} does nothing. */
-    final transient UiEndpoint endpoint;
+    final transient Page page;
     final transient Presences.Member member;
 
-    PresenceJoin(UiEndpoint endpoint, Presences.Member member) {
-        this.endpoint = endpoint;
+    PresenceJoin(Page page, Presences.Member member) {
+        this.page = page;
         this.member = member;
     }
 
@@ -25,8 +25,8 @@ final class PresenceJoin implements PresenceRegistration {
 
     @Override
     public void remove() {
-        if (endpoint != null) {
-            endpoint.removeJoin(this);
+        if (page != null) {
+            page.removeJoin(this);
         }
     }
 }

@@ -36,7 +36,8 @@ import java.util.function.Consumer;
  */
 final class Presences {
 
-    private static final Logger LOG = LoggerFactory.getLogger(Presences.class);
+    /** The presence log: nodes whose entries went, and why. */
+    private static final Logger LOG = LoggerFactory.getLogger("dev.flowpubsub.presence");
 
     static final String PROTOCOL_TOPIC = Dispatcher.INTERNAL + "presence";
     static final String EVENTS_PREFIX = Dispatcher.INTERNAL + "presence-events:";
@@ -52,9 +53,10 @@ final class Presences {
     private record PartialState(String stateId, List<Member> members) {
     }
 
-    private final Dispatcher dispatcher;
+    /** Hands a JOIN or LEAVE event to this node's presence subscribers, in the fan-out. */
+    private final Consumer<Envelope> events;
     private final String nodeId;
-    /** Sends a protocol message to the other nodes; {@code null} on a hub without transport. */
+    /** Sends a protocol message to the other nodes (to none, on a hub without transport). */
     private final Consumer<PresenceMessage> protocol;
     private final int maxMembersPerChunk;
 
@@ -74,9 +76,9 @@ final class Presences {
     /** Per node, the state it is sending in chunks, until the last chunk arrives; a newer state replaces it. */
     private final Map<String, PartialState> partialStates = new HashMap<>();
 
-    Presences(Dispatcher dispatcher, String nodeId, Consumer<PresenceMessage> protocol, int maxMembersPerChunk,
+    Presences(Consumer<Envelope> events, String nodeId, Consumer<PresenceMessage> protocol, int maxMembersPerChunk,
               Consumer<Runnable> afterWindow) {
-        this.dispatcher = dispatcher;
+        this.events = events;
         this.afterWindow = afterWindow;
         this.nodeId = nodeId;
         this.protocol = protocol;
@@ -107,7 +109,7 @@ final class Presences {
     // ---- this node's entries (fan-out task) ------------------------------------------------------
 
     void localJoin(Member member) {
-        if (add(member) && protocol != null) {
+        if (add(member)) {
             if (untold.remove(member.id()) instanceof PresenceMessage.Leave) {
                 return; // left and came back within the window: the other nodes still have the entry
             }
@@ -116,7 +118,7 @@ final class Presences {
     }
 
     void localLeave(Member member) {
-        if (remove(member.node(), member.id()) && protocol != null) {
+        if (remove(member.node(), member.id())) {
             if (untold.remove(member.id()) instanceof PresenceMessage.Join) {
                 return; // joined and left within the window: the other nodes need not hear of it
             }
@@ -136,7 +138,7 @@ final class Presences {
     /** Tells the other nodes this node's joins and leaves gathered so far. Fan-out task. */
     void tellNow() {
         tellScheduled = false;
-        if (protocol == null || untold.isEmpty()) {
+        if (untold.isEmpty()) {
             return;
         }
         List<PresenceMessage> changes = List.copyOf(untold.values());
@@ -151,7 +153,7 @@ final class Presences {
         }
         ofNode.put(member.id(), member);
         byTopic.computeIfAbsent(member.topic(), topic -> new ConcurrentHashMap<>()).put(member.id(), member);
-        dispatcher.fanOutNow(event(member.topic(), PresenceEvent.Kind.JOIN, member.presence()));
+        events.accept(event(member.topic(), PresenceEvent.Kind.JOIN, member.presence()));
         return true;
     }
 
@@ -168,7 +170,7 @@ final class Presences {
             members.remove(id);
             return members.isEmpty() ? null : members;
         });
-        dispatcher.fanOutNow(event(member.topic(), PresenceEvent.Kind.LEAVE, member.presence()));
+        events.accept(event(member.topic(), PresenceEvent.Kind.LEAVE, member.presence()));
         return true;
     }
 

@@ -210,7 +210,7 @@ public final class PubSub {
         Arguments.type(type);
         Arguments.handler(handler);
         return hub.dispatcher().subscribeWithHistory(allowed("subscribeTopicWithHistory", SUBSCRIBE, topic), topic, type,
-                withoutTopic(handler));
+                withoutTopic(handler), null);
     }
 
     /** {@link #subscribeTopicWithHistory(String, Class, MessageHandler)} with a handler that gets the topic too. */
@@ -219,7 +219,7 @@ public final class PubSub {
         Arguments.type(type);
         Arguments.handler(handler);
         return hub.dispatcher().subscribeWithHistory(allowed("subscribeTopicWithHistory", SUBSCRIBE, topic), topic, type,
-                withTopic(handler));
+                withTopic(handler), null);
     }
 
     /** For {@link ComponentPubSub}: a history subscription that resumes where {@code cursor} says. */

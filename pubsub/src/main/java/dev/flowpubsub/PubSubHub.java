@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -52,33 +51,35 @@ public final class PubSubHub implements AutoCloseable {
     private static final ReentrantLock CONTEXT_LOCK = new ReentrantLock();
 
     private final Dispatcher dispatcher;
-    private final @Nullable Cluster cluster;
+    /** Where this node's messages go first: to its pages only, or to them and the other nodes. Never null. */
+    private final Outbound outbound;
     private final TopicAuthorizer authorizer;
     private final boolean createdByDefault;
-    /** Numbers the messages of a hub without transport, which identify them in a topic's history. */
-    private final AtomicLong localSequence = new AtomicLong();
 
+    /** Built in one direction: the outbound path, the dispatcher on it, then the path started on the dispatcher. */
     private PubSubHub(Builder builder, boolean createdByDefault) {
-        this.dispatcher = new Dispatcher(new DispatcherSettings(builder.queueCapacity, builder.overflowPolicy, builder.executor,
-                builder.errorHandler, builder.historyPolicy, builder.minBatchInterval, builder.maxLanes,
-                builder.inboxCapacity, builder.sendTimeout, builder.sendRate, builder.sendBurst,
-                builder.presenceDisconnectGrace, builder.historyTopics));
+        Transport transport = builder.transport;
+        this.outbound = transport == null ? new LocalOutbound()
+                : new Cluster(builder.nodeId, transport, builder.codec != null ? builder.codec : JsonCodec.allowing(),
+                        builder.maxMessageBytes, builder.presenceHeartbeat);
         this.authorizer = builder.authorizer;
         this.createdByDefault = createdByDefault;
-        if (builder.transport == null) {
-            this.cluster = null;
-        } else {
-            MessageCodec codec = builder.codec != null ? builder.codec : JsonCodec.allowing();
-            this.cluster = new Cluster(builder.nodeId, builder.transport, codec, builder.maxMessageBytes, dispatcher);
-            try {
-                dispatcher.enableCluster(cluster, builder.presenceHeartbeat);
-                cluster.start();
-                dispatcher.clusterStarted();
-            } catch (RuntimeException e) {
-                dispatcher.close();
-                cluster.close(); // the hub owns its transport from the builder on, started or not
-                throw e;
-            }
+        try {
+            this.dispatcher = new Dispatcher(new DispatcherSettings(builder.queueCapacity, builder.overflowPolicy,
+                    builder.executor, builder.errorHandler, builder.historyPolicy, builder.minBatchInterval,
+                    builder.maxLanes, builder.inboxCapacity, builder.sendTimeout, builder.sendRate, builder.sendBurst,
+                    builder.presenceDisconnectGrace, builder.historyTopics), outbound);
+        } catch (RuntimeException e) {
+            outbound.close(() -> { }); // the hub owns its transport from the builder on, started or not
+            throw e;
+        }
+        try {
+            outbound.start(dispatcher);
+            dispatcher.started();
+        } catch (RuntimeException e) {
+            dispatcher.close();
+            outbound.close(() -> { });
+            throw e;
         }
     }
 
@@ -214,24 +215,19 @@ public final class PubSubHub implements AutoCloseable {
             sender = Sender.PAGE;
             dispatcher.chargeBudget(page);
         }
-        UI skip = skipPage ? page : null;
-        if (cluster == null) {
-            dispatcher.publish(Envelope.local(topic, message, skip, localSequence.incrementAndGet()), sender);
-        } else {
-            cluster.send(topic, message, skip, sender);
-        }
+        outbound.send(topic, message, skipPage ? page : null, sender);
     }
 
     /**
      * This node's id in the cluster, or empty when the hub has no transport (it is local to this server).
      */
     public Optional<String> nodeId() {
-        return cluster == null ? Optional.empty() : Optional.of(cluster.configuredNodeId());
+        return outbound.configuredNodeId();
     }
 
     /** The transport's state (reachable or not, what is buffered), or empty when the hub has no transport. */
     public Optional<TransportHealth> transportHealth() {
-        return cluster == null ? Optional.empty() : Optional.of(cluster.health());
+        return outbound.health();
     }
 
     /**
@@ -253,9 +249,7 @@ public final class PubSubHub implements AutoCloseable {
 
     /** With a transport: fails at the call if the value cannot travel to the other nodes. */
     void checkEncodable(Object value, String what) {
-        if (cluster != null) {
-            cluster.checkEncodable(value, what);
-        }
+        outbound.checkEncodable(value, what);
     }
 
     /** How many messages may wait for one page before {@link #overflowPolicy()} applies. */
@@ -296,7 +290,7 @@ public final class PubSubHub implements AutoCloseable {
 
     /** Counters and gauges of this hub, for monitoring and tests. */
     public PubSubStats stats() {
-        return dispatcher.stats(cluster);
+        return dispatcher.stats();
     }
 
     /**
@@ -323,10 +317,7 @@ public final class PubSubHub implements AutoCloseable {
      */
     @Override
     public void close() {
-        if (cluster != null) {
-            dispatcher.leaveAll(); // the other nodes hear this node's leaves before its connection goes
-            cluster.close();
-        }
+        outbound.close(dispatcher::leaveAll); // with other nodes: they hear this node's leaves before it goes
         dispatcher.close();
     }
 

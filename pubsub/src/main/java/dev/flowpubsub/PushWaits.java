@@ -33,12 +33,12 @@ final class PushWaits {
     /** A page waiting for its push; un-counted exactly once, whether it goes on or the hub closes first. */
     private final class Waiting {
         final DeliveryLanes.Page page;
-        final PushWatch.WatchedPushConnection connection;
+        final PageAccess access;
         private final AtomicBoolean finished = new AtomicBoolean();
 
-        Waiting(DeliveryLanes.Page page, PushWatch.WatchedPushConnection connection) {
+        Waiting(DeliveryLanes.Page page, PageAccess access) {
             this.page = page;
-            this.connection = connection;
+            this.access = access;
         }
 
         void finish(boolean goOn) {
@@ -62,11 +62,11 @@ final class PushWaits {
         this.lanes = lanes;
     }
 
-    /** Holds the page until its connection's push in flight is done, then hands it to the lanes. */
-    void await(DeliveryLanes.Page page, PushWatch.WatchedPushConnection connection) {
+    /** Holds the page until its push in flight is done, then hands it to the lanes. */
+    void await(DeliveryLanes.Page page, PageAccess access) {
         tasks.begin();
         count.incrementAndGet();
-        waiting.add(new Waiting(page, connection));
+        waiting.add(new Waiting(page, access));
         scheduleSweep();
     }
 
@@ -90,7 +90,7 @@ final class PushWaits {
         long now = System.nanoTime();
         for (Iterator<Waiting> it = waiting.iterator(); it.hasNext(); ) {
             Waiting entry = it.next();
-            if (closed || !entry.connection.pushInFlight(now)) {
+            if (closed || !entry.access.pushInFlight(now)) {
                 it.remove();
                 entry.finish(true);
             }

@@ -8,19 +8,19 @@ import com.vaadin.flow.shared.Registration;
  *
  * <p>A view may keep it in a field, and Vaadin may serialize the view with its session: everything live here is
  * transient, so the session serializes, and after it is read back {@code remove()} does nothing (the subscription
- * ended with the hub's state, which is not serialized; see {@link UiEndpoint}).
+ * ended with the hub's state, which is not serialized; see {@link PageDetachWatch}).
  */
 final class Subscription implements Registration {
 
     private static final long serialVersionUID = 1L;
 
-    final transient UiEndpoint endpoint;
+    final transient Page page;
     /** {@code null} for a broadcast subscription. */
     final transient String topic;
     private final transient Class<?> type;
     /** The handler as subscribed, one-argument ones adapted at the API (see {@code PubSub}). */
     private final transient TopicMessageHandler<Object> handler;
-    /** Cleared (under the endpoint's monitor) when unsubscribed; read without it before each call. */
+    /** Cleared (under the page's monitor) when unsubscribed; read without it before each call. */
     private transient volatile boolean active = true;
     /**
      * False for a subscription taken with a snapshot until its {@link Activation} is handled: it skips live
@@ -30,9 +30,9 @@ final class Subscription implements Registration {
     /** For a component's history subscription, where it got to in its topic; {@code null} otherwise. */
     private final transient HistoryCursor cursor;
 
-    Subscription(UiEndpoint endpoint, String topic, Class<?> type, TopicMessageHandler<Object> handler, boolean live,
+    Subscription(Page page, String topic, Class<?> type, TopicMessageHandler<Object> handler, boolean live,
             HistoryCursor cursor) {
-        this.endpoint = endpoint;
+        this.page = page;
         this.topic = topic;
         this.type = type;
         this.handler = handler;
@@ -80,8 +80,8 @@ final class Subscription implements Registration {
 
     @Override
     public void remove() {
-        if (endpoint != null) { // null once read back from a serialized session: it ended with the hub's state
-            endpoint.remove(this);
+        if (page != null) { // null once read back from a serialized session: it ended with the hub's state
+            page.remove(this);
         }
     }
 }

@@ -4,7 +4,7 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The counters on their own: a snapshot adds what others count, and zeros for a hub without a cluster. */
+/** The counters on their own: a snapshot adds what others count, and what crossing nodes counted (zeros for a hub without other nodes). */
 class CountersTest {
 
     @Test
@@ -19,8 +19,9 @@ class CountersTest {
         counters.subscriptions.add(11);
         counters.pending.add(5);
 
-        PubSubStats stats = counters.snapshot(4, 6, 8, 12, null);
-
-        assertThat(stats).isEqualTo(new PubSubStats(4, 11, 6, 5, 8, 12, 7, 70, 1, 2, 3, 9, 0, 0, 0, 0));
+        assertThat(counters.snapshot(4, 6, 8, 12, Outbound.RemoteCounts.NONE))
+                .isEqualTo(new PubSubStats(4, 11, 6, 5, 8, 12, 7, 70, 1, 2, 3, 9, 0, 0, 0, 0));
+        assertThat(counters.snapshot(4, 6, 8, 12, new Outbound.RemoteCounts(13, 14, 15, 16)))
+                .isEqualTo(new PubSubStats(4, 11, 6, 5, 8, 12, 7, 70, 1, 2, 3, 9, 13, 14, 15, 16));
     }
 }

@@ -1,6 +1,5 @@
 package dev.flowpubsub;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -17,26 +16,12 @@ class PresenceWindowsTest {
 
     private static final long BEAT = Duration.ofSeconds(5).toNanos();
 
-    private final Dispatcher dispatcherA = dispatcher();
-    private final Dispatcher dispatcherB = dispatcher();
     private final List<PresenceMessage> toldByA = new ArrayList<>();
     private final List<PresenceMessage> heardByB = new ArrayList<>();
     private final List<Runnable> windowsOfA = new ArrayList<>();
-    private final Presences a = new Presences(dispatcherA, "a~1", toldByA::add, 100, windowsOfA::add);
-    private final Presences b = new Presences(dispatcherB, "b~1", message -> { }, 100, window -> { });
+    private final Presences a = new Presences(event -> { }, "a~1", toldByA::add, 100, windowsOfA::add);
+    private final Presences b = new Presences(event -> { }, "b~1", message -> { }, 100, window -> { });
     private final Presences.Member ann = new Presences.Member("room", "a~1-1", "ann", 1L, "a~1");
-
-    private static Dispatcher dispatcher() {
-        return new Dispatcher(new DispatcherSettings(16, OverflowPolicy.DROP_OLDEST, null, error -> { },
-                HistoryPolicy.none(), Duration.ZERO, 4, 100, Duration.ofSeconds(1), 0, 1, Duration.ofSeconds(15),
-                10_000));
-    }
-
-    @AfterEach
-    void close() {
-        dispatcherA.close();
-        dispatcherB.close();
-    }
 
     /** The end of A's window: A tells what changed, B hears it. */
     private void endWindow() {

@@ -1,9 +1,7 @@
 package dev.flowpubsub;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -16,15 +14,8 @@ class PresencesBookkeepingTest {
 
     private static final long BEAT = TimeUnit.SECONDS.toNanos(5);
 
-    private final Dispatcher dispatcher = new Dispatcher(new DispatcherSettings(16, OverflowPolicy.DROP_OLDEST, null, error -> { },
-            HistoryPolicy.none(), Duration.ZERO, 4, 100, Duration.ofSeconds(1), 0, 1, Duration.ofSeconds(15), 10_000));
     private final List<PresenceMessage> sent = new ArrayList<>();
-    private final Presences presences = new Presences(dispatcher, "me", sent::add, 100, Runnable::run);
-
-    @AfterEach
-    void close() {
-        dispatcher.close();
-    }
+    private final Presences presences = new Presences(event -> { }, "me", sent::add, 100, Runnable::run);
 
     @Test
     void nodesThatWentSilent_leaveNothingBehind_whateverTheyLastSent() {

@@ -8,19 +8,20 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The subscription index on its own: one endpoint per page, and the pages each message goes to. */
+/** The subscription index on its own: one state per page, and the pages each message goes to. */
 class SubscriptionIndexTest {
 
+    private final PageParts parts = new PageParts();
     private final SubscriptionIndex index = new SubscriptionIndex();
     private final UI ann = new UI();
     private final UI bob = new UI();
 
     @Test
-    void aPage_getsOneEndpoint_startedOnce() {
-        List<UiEndpoint> started = new ArrayList<>();
+    void aPage_getsOneState_startedOnce() {
+        List<Page> started = new ArrayList<>();
 
-        UiEndpoint first = index.getOrCreate(ann, ui -> new UiEndpoint(null, ui), started::add);
-        UiEndpoint again = index.getOrCreate(ann, ui -> new UiEndpoint(null, ui), started::add);
+        Page first = index.getOrCreate(ann, ui -> parts.page(ui, 8), started::add);
+        Page again = index.getOrCreate(ann, ui -> parts.page(ui, 8), started::add);
 
         assertThat(again).isSameAs(first);
         assertThat(started).containsExactly(first);
@@ -29,11 +30,11 @@ class SubscriptionIndexTest {
     }
 
     @Test
-    void forgettingAnEndpoint_thatWasReplaced_leavesTheNewOne() {
-        UiEndpoint old = new UiEndpoint(null, ann);
+    void forgettingAPage_thatWasReplaced_leavesTheNewOne() {
+        Page old = parts.page(ann, 8);
         index.getOrCreate(ann, ui -> old, e -> { });
         index.forget(old);
-        UiEndpoint current = index.getOrCreate(ann, ui -> new UiEndpoint(null, ui), e -> { });
+        Page current = index.getOrCreate(ann, ui -> parts.page(ui, 8), e -> { });
 
         index.forget(old);
 
@@ -42,8 +43,8 @@ class SubscriptionIndexTest {
 
     @Test
     void aMessage_goesToThePagesOnItsTopic_andABroadcastToThePagesOnBroadcasts() {
-        UiEndpoint annPage = index.getOrCreate(ann, ui -> new UiEndpoint(null, ui), e -> { });
-        UiEndpoint bobPage = index.getOrCreate(bob, ui -> new UiEndpoint(null, ui), e -> { });
+        Page annPage = index.getOrCreate(ann, ui -> parts.page(ui, 8), e -> { });
+        Page bobPage = index.getOrCreate(bob, ui -> parts.page(ui, 8), e -> { });
         index.indexTopic("room:a", annPage);
         index.indexTopic("room:a", bobPage);
         index.indexTopic("room:b", bobPage);
@@ -58,7 +59,7 @@ class SubscriptionIndexTest {
 
     @Test
     void aTopicsLastPageLeaving_removesTheTopic() {
-        UiEndpoint annPage = index.getOrCreate(ann, ui -> new UiEndpoint(null, ui), e -> { });
+        Page annPage = index.getOrCreate(ann, ui -> parts.page(ui, 8), e -> { });
         index.indexTopic("room:a", annPage);
         index.indexBroadcast(annPage);
 
@@ -72,15 +73,15 @@ class SubscriptionIndexTest {
 
     @Test
     void pages_areVisitedInTheOrderTheyCameIn_notInHashOrder() {
-        List<UiEndpoint> made = new ArrayList<>();
+        List<Page> made = new ArrayList<>();
         for (int i = 0; i < 200; i++) {
             UI ui = new UI();
-            made.add(index.getOrCreate(ui, page -> new UiEndpoint(null, page), e -> { }));
+            made.add(index.getOrCreate(ui, page -> parts.page(page, 8), e -> { }));
         }
         // indexed in reverse, as pages of a room that joins late might be: the order they came in still wins
-        for (UiEndpoint endpoint : made.reversed()) {
-            index.indexBroadcast(endpoint);
-            index.indexTopic("room:a", endpoint);
+        for (Page page : made.reversed()) {
+            index.indexBroadcast(page);
+            index.indexTopic("room:a", page);
         }
 
         assertThat(index.targetsOf(Envelope.local(null, "hi", null, 0))).containsExactlyElementsOf(made);

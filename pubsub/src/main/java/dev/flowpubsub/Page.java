@@ -1,0 +1,490 @@
+package dev.flowpubsub;
+
+import com.vaadin.flow.shared.Registration;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Everything the hub keeps for one page (UI), coordinating four parts: its {@link PageSubscriptions}, its bounded
+ * {@link PageQueue}, its {@link PagePresence} and its {@link PageAccess} to Vaadin. It exists while the page holds at
+ * least one subscription or presence, and is dropped, queue included, when the last ends or the UI detaches.
+ *
+ * <h2>Concurrency</h2>
+ * The parts' state is guarded by this object's monitor, which is only ever held for a few field updates: never while
+ * a handler runs, a Vaadin lock is taken or the hub is told something. Messages are enqueued by the dispatcher's
+ * single fan-out task; they are handled by {@link #runBatch()} under the page's session lock, so at most one batch of
+ * a page runs at a time, in queue order.
+ */
+final class Page implements DeliveryLanes.Page, PushWatch.PushListener {
+
+    /** The delivery log: drops, failing handlers, Vaadin failing around a batch, pages away. */
+    static final Logger LOG = LoggerFactory.getLogger("dev.flowpubsub.delivery");
+
+    /** How long a page whose drain Vaadin refused waits before it is drained again. */
+    private static final long DRAIN_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+    /** Hands out {@link #order}. */
+    private static final AtomicLong CREATED = new AtomicLong();
+
+    /** What one page holds, for the log line of a session read back. */
+    record Held(int subscriptions, int presences) {
+    }
+
+    /** The page's UI, as an identity: the hub tells pages apart by it, and calls Vaadin only through {@link #access}. */
+    final Object key;
+    /**
+     * When this page was made, relative to the others: the subscription index keeps pages in this order, so a fan-out
+     * visits them in the order their objects were allocated (see {@link SubscriptionIndex}).
+     */
+    final long order = CREATED.incrementAndGet();
+
+    private final PageAccess access;
+    private final PageServices services;
+    private final PageSubscriptions subscriptions;
+    private final PageQueue queue;
+    private final PagePresence presence = new PagePresence();
+    /**
+     * With a minimum interval between batches: the {@code System.nanoTime()} before which this page's next batch does
+     * not start; 0 before the first batch. Written by the lane running a batch, read by whoever schedules the next.
+     */
+    private volatile long nextBatchAt;
+    private boolean pushFailureWarned;
+    private boolean closed;
+    private @Nullable Registration detachRegistration;
+
+    Page(Object key, PageAccess access, PageServices services) {
+        this.key = key;
+        this.access = access;
+        this.services = services;
+        this.queue = new PageQueue(services.queueCapacity(), services.overflowPolicy());
+        SubscriptionIndex index = services.index();
+        this.subscriptions = new PageSubscriptions(new PageSubscriptions.Index() {
+            @Override
+            public void indexBroadcast() {
+                index.indexBroadcast(Page.this);
+            }
+
+            @Override
+            public void unindexBroadcast() {
+                index.unindexBroadcast(Page.this);
+            }
+
+            @Override
+            public void indexTopic(String topic) {
+                index.indexTopic(topic, Page.this);
+            }
+
+            @Override
+            public void unindexTopic(String topic) {
+                index.unindexTopic(topic, Page.this);
+            }
+        });
+    }
+
+    int uiId() {
+        return access.uiId();
+    }
+
+    /** Called once, right after this page was published in the subscription index, under the UI's session lock. */
+    void watchDetach() {
+        Registration registration = access.onDetach(this);
+        boolean closedMeanwhile;
+        synchronized (this) {
+            closedMeanwhile = closed;
+            detachRegistration = registration;
+        }
+        if (closedMeanwhile) {
+            registration.remove();
+        }
+    }
+
+    /** What the page holds now. */
+    synchronized Held held() {
+        return new Held(subscriptions.count(), presence.size());
+    }
+
+    /* --- Subscriptions --- */
+
+    /** Adds a subscription; false when this page was closed meanwhile and the caller must retry with a fresh one. */
+    boolean add(Subscription subscription) {
+        synchronized (this) {
+            if (closed) {
+                return false;
+            }
+            subscriptions.add(subscription);
+        }
+        services.counters().subscriptions.increment();
+        return true;
+    }
+
+    void remove(Subscription subscription) {
+        boolean nowEmpty;
+        synchronized (this) {
+            if (closed || !subscriptions.remove(subscription)) {
+                return;
+            }
+            nowEmpty = isEmpty();
+        }
+        services.counters().subscriptions.decrement();
+        if (nowEmpty) {
+            close();
+        }
+    }
+
+    /** Flet's {@code unsubscribe()}: every broadcast handler of this page. */
+    void removeBroadcast() {
+        removed(() -> subscriptions.removeBroadcast());
+    }
+
+    /** Flet's {@code unsubscribe_topic(topic)}: every handler of this page on that topic. */
+    void removeTopic(String topic) {
+        removed(() -> subscriptions.removeTopic(topic));
+    }
+
+    private void removed(java.util.function.IntSupplier removal) {
+        int removed;
+        boolean nowEmpty;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            removed = removal.getAsInt();
+            nowEmpty = removed > 0 && isEmpty();
+        }
+        services.counters().subscriptions.add(-removed);
+        if (nowEmpty) {
+            close();
+        }
+    }
+
+    synchronized int subscriptionCount() {
+        return subscriptions.count();
+    }
+
+    /* --- Presence --- */
+
+    /**
+     * Adds a presence entry of this page; false when this page was closed meanwhile. The caller holds the page's
+     * session lock: the first entry starts watching the page's push connection.
+     */
+    boolean addJoin(PresenceJoin join) {
+        synchronized (this) {
+            if (closed) {
+                return false;
+            }
+            if (presence.add(join)) {
+                access.watchPush(this);
+            }
+            return true;
+        }
+    }
+
+    void removeJoin(PresenceJoin join) {
+        boolean nowEmpty;
+        synchronized (this) {
+            if (closed || !presence.remove(join)) {
+                return;
+            }
+            nowEmpty = isEmpty();
+        }
+        services.presence().leave(join.member);
+        if (nowEmpty) {
+            close();
+        }
+    }
+
+    /**
+     * The page's push connection closed (its browser crashed, was killed, or lost its network; or the tab is being
+     * closed). If it has presence entries, they end once the disconnect grace has passed, unless it is back by then.
+     * Called by Flow with the page's session lock held.
+     */
+    @Override
+    public void pushLost() {
+        synchronized (this) {
+            if (closed || !presence.startsGrace()) {
+                return;
+            }
+            try {
+                presence.graceStarted(services.runs().afterDisconnectGrace(this::disconnectGraceOver));
+            } catch (RejectedExecutionException hubClosed) {
+                // the hub is closing: its pages leave anyway
+            }
+        }
+    }
+
+    /** The push connection is back: within the grace nothing changes; after it, the page joins again. */
+    @Override
+    public void pushRestored() {
+        List<PresenceJoin> rejoining;
+        synchronized (this) {
+            rejoining = presence.pushRestored();
+            if (closed) {
+                return;
+            }
+        }
+        for (PresenceJoin join : rejoining) {
+            services.presence().rejoin(this, join);
+        }
+    }
+
+    /** Timer thread: the grace is over and the page is not back; it leaves, as if the tab had closed. */
+    private void disconnectGraceOver() {
+        List<PresenceJoin> leaving;
+        synchronized (this) {
+            if (closed) {
+                return; // gone anyway
+            }
+            leaving = presence.graceOver();
+        }
+        if (leaving.isEmpty()) {
+            return;
+        }
+        LOG.info("flow-pubsub: the push connection of UI {} has been lost for longer than the disconnect grace: "
+                + "its {} presence entries leave until it is back", access.uiId(), leaving.size());
+        for (PresenceJoin join : leaving) {
+            services.presence().leaveWhileAway(this, join);
+        }
+    }
+
+    /** Fan-out task: whether this page is away (its push connection stayed lost), so its presence is to end. */
+    synchronized boolean isAway() {
+        return presence.isAway() && !closed;
+    }
+
+    /** Fan-out task: whether this page holds {@code join} and is not away, so it is to be announced again. */
+    synchronized boolean announces(PresenceJoin join) {
+        return !closed && presence.announces(join);
+    }
+
+    /** Ends every presence of this page, keeping its subscriptions: the hub is closing and tells the other nodes. */
+    void leaveAll() {
+        List<PresenceJoin> leaving;
+        synchronized (this) {
+            leaving = presence.takeAll();
+        }
+        for (PresenceJoin join : leaving) {
+            services.presence().leave(join.member);
+        }
+    }
+
+    private boolean isEmpty() {
+        return subscriptions.count() == 0 && presence.isEmpty();
+    }
+
+    /* --- Closing --- */
+
+    /**
+     * Ends every subscription of this page and forgets its queue. Called when the UI detaches, on
+     * {@code unsubscribeAll()}, when the last subscription ends, and when the hub closes. Idempotent.
+     */
+    void close() {
+        Registration registration;
+        List<PresenceJoin> leaving;
+        int removed;
+        int forgotten;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            removed = subscriptions.removeAll();
+            forgotten = queue.clear();
+            registration = detachRegistration;
+            detachRegistration = null;
+            leaving = presence.takeAll();
+        }
+        services.counters().subscriptions.add(-removed);
+        services.counters().pending.add(-forgotten);
+        for (PresenceJoin join : leaving) {
+            services.presence().leave(join.member);
+        }
+        services.index().forget(this);
+        if (registration != null) {
+            access.removeUnderLock(registration);
+        }
+    }
+
+    /* --- Delivery --- */
+
+    /** Called by the dispatcher's fan-out task only, so messages of one sender enter in the order they were sent. */
+    void enqueue(Envelope envelope) {
+        PageQueue.Offered offered;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            offered = queue.offer(envelope);
+        }
+        queued(offered);
+    }
+
+    /**
+     * Like {@link #enqueue(Envelope)} for several consecutive messages with the same targets, under one lock: the
+     * fan-out of a busy stream visits each page once per run instead of once per message.
+     */
+    void enqueue(List<Envelope> run) {
+        PageQueue.Offered offered;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            offered = queue.offerAll(run);
+        }
+        queued(offered);
+    }
+
+    /**
+     * Called by the fan-out task where a subscription taken with a snapshot starts. Never dropped: it is not a
+     * message but the point where the subscription begins.
+     */
+    void enqueue(Activation activation) {
+        PageQueue.Offered offered;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            offered = queue.offer(activation);
+        }
+        queued(offered);
+    }
+
+    private void queued(PageQueue.Offered offered) {
+        services.counters().pending.add(offered.added());
+        if (offered.drainNow()) {
+            scheduleDrain();
+        }
+        for (int i = 0; i < offered.dropped(); i++) {
+            services.reports().dropped(access.uiId(), queue.capacity(), offered.firstDrop() && i == 0);
+        }
+    }
+
+    /**
+     * A delivery lane's work for this page: run the pending batch under the page's session lock (see
+     * {@link PageAccess#runLocked}). While the page's last push is still being written, the batch waits for it,
+     * collecting what arrives meanwhile.
+     */
+    @Override
+    public void drain() {
+        if (!access.inSession()) {
+            close();
+            return;
+        }
+        if (access.pushInFlight(System.nanoTime())) {
+            // one push in flight per page: this batch runs, fuller, once the last one has been written
+            services.runs().afterPush(this, access);
+            return;
+        }
+        int taken;
+        synchronized (this) {
+            taken = queue.batchesTaken();
+        }
+        try {
+            access.runLocked(this::runBatch, this::close);
+        } catch (RuntimeException vaadinFailure) {
+            recover(vaadinFailure, taken);
+        }
+    }
+
+    /**
+     * Vaadin failed around this page's batch. Having taken the session's lock, this thread also runs the session's
+     * other queued tasks and pushes its pages when releasing it; what fails there (a push on a broken connection, a
+     * session being destroyed meanwhile) is Vaadin's, and the batch ran or is still queued with the session. But if
+     * Vaadin refused before the batch ran (this thread holds another session's lock: an executor that runs tasks on
+     * the caller's thread), the page would wait for a drain that never comes: it is drained again, shortly, from the
+     * hub's timer thread.
+     */
+    private void recover(RuntimeException vaadinFailure, int taken) {
+        boolean notRun;
+        synchronized (this) {
+            notRun = !closed && queue.drainPendingSince(taken);
+        }
+        LOG.warn("flow-pubsub: Vaadin failed while running the session tasks of UI {} around a delivery{}",
+                access.uiId(), notRun ? "; the delivery is tried again shortly" : "", vaadinFailure);
+        if (notRun) {
+            services.runs().after(this, DRAIN_RETRY_NANOS);
+            return;
+        }
+        try {
+            access.purgeAccessQueue();
+        } catch (RuntimeException again) {
+            LOG.warn("flow-pubsub: and again; the delivery runs with the session's next request", again);
+        }
+    }
+
+    /**
+     * Hands this page to a delivery lane: at once, or, with a minimum interval between batches, when the interval
+     * since the last batch has passed (messages arriving meanwhile join the waiting batch).
+     */
+    private void scheduleDrain() {
+        long earliest = nextBatchAt;
+        if (earliest != 0) {
+            long wait = earliest - System.nanoTime();
+            if (wait > 0) {
+                services.runs().after(this, wait);
+                return;
+            }
+        }
+        services.runs().now(this);
+    }
+
+    /**
+     * Runs with the page's session lock held. Handles what is queued now, in order (see {@link PageBatch}). However
+     * the batch ends (a fatal error included), the drain is settled in {@code finally}, so the page is never left
+     * waiting for a drain that will not come.
+     */
+    private void runBatch() {
+        ArrayDeque<PageItem> batch;
+        synchronized (this) {
+            batch = queue.takeBatch();
+            if (closed || batch == null) {
+                if (batch != null) {
+                    queue.batchEnded();
+                }
+                return;
+            }
+        }
+        services.counters().pending.add(-batch.size());
+        try {
+            long interval = services.minBatchIntervalNanos();
+            if (interval > 0) {
+                nextBatchAt = (System.nanoTime() + interval) | 1; // never 0, which means "no batch yet"
+            }
+            new PageBatch(this, subscriptions, services).run(batch);
+            if (access.pushesManually()) {
+                pushManually();
+            }
+        } finally {
+            boolean again;
+            synchronized (this) {
+                again = queue.batchEnded() && !closed;
+            }
+            if (again) {
+                // a new access per round, so a steady stream cannot hold this session's lock and push forever
+                scheduleDrain();
+            }
+        }
+    }
+
+    /** In manual push mode the batch's changes go out only with a push; a broken one must not stop the next batch. */
+    private void pushManually() {
+        try {
+            access.push();
+        } catch (RuntimeException failure) {
+            boolean first;
+            synchronized (this) {
+                first = !pushFailureWarned;
+                pushFailureWarned = true;
+            }
+            if (first) {
+                LOG.warn("flow-pubsub: pushing UI {} failed after a delivery; its changes reach the browser "
+                        + "with its next request (logged once per page)", access.uiId(), failure);
+            }
+        }
+    }
+}
