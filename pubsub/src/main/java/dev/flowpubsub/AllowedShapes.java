@@ -70,7 +70,8 @@ final class AllowedShapes {
 
     private final Set<Class<?>> allowed;
     private final Set<Class<?>> checked = new HashSet<>();
-    private Class<?> outer;
+    /** The allowed type being checked, whose members are walked; set before each one. */
+    private Class<?> outer = Object.class;
 
     private AllowedShapes(Set<Class<?>> allowed) {
         this.allowed = allowed;

@@ -3,6 +3,7 @@ package dev.flowpubsub;
 import com.vaadin.flow.component.Component;
 import com.vaadin.flow.component.UI;
 import com.vaadin.flow.shared.Registration;
+import org.jspecify.annotations.Nullable;
 
 import java.io.Serial;
 import java.util.function.Function;
@@ -26,10 +27,10 @@ final class AttachedSubscription implements Registration {
     private static final long serialVersionUID = 1L;
 
     /** Takes the subscription on an attached page; {@code null} once read back from a serialized session. */
-    private final transient Function<PubSub, Registration> start;
-    private transient Registration current;
+    private final transient @Nullable Function<PubSub, Registration> start;
+    private transient @Nullable Registration current;
     /** The page {@link #current} was taken on. */
-    private transient UI currentPage;
+    private transient @Nullable UI currentPage;
     private final Registration onAttach;
     private final Registration onDetach;
     private boolean removed;

@@ -9,7 +9,6 @@ import dev.flowpubsub.spi.TransportEnvelope;
 import dev.flowpubsub.spi.TransportHealth;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,8 +36,7 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class Cluster implements Outbound, TransportContext {
 
-    /** The cross-node log: what was missed, skipped or could not be read. */
-    private static final Logger LOG = LoggerFactory.getLogger("dev.flowpubsub.cluster");
+    private static final Logger LOG = Logs.CLUSTER;
 
     private static final long FORGET_ORIGIN_AFTER_NANOS = TimeUnit.HOURS.toNanos(1);
     private static final int LOGGED_REJECTIONS = 20;

@@ -133,7 +133,7 @@ final class Dispatcher implements Inbound {
             if (!closing) {
                 control(() -> {
                     if (page.announces(join)) {
-                        presences.localJoin(join.member);
+                        presences.localJoin(join.member());
                     }
                 });
             }
@@ -145,7 +145,7 @@ final class Dispatcher implements Inbound {
             if (!closed) {
                 control(() -> {
                     if (page.isAway()) {
-                        presences.localLeave(join.member);
+                        presences.localLeave(join.member());
                     }
                 });
             }
@@ -223,7 +223,7 @@ final class Dispatcher implements Inbound {
                 (eventTopic, event) -> handler.onMessage((PresenceEvent) event), false, null);
         control(() -> {
             if (subscription.isActive()) {
-                subscription.page.enqueue(new Activation(subscription, presences.snapshot(topic), false));
+                subscription.page().enqueue(new Activation(subscription, presences.snapshot(topic), false));
             }
         });
         return subscription;

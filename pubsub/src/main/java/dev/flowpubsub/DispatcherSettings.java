@@ -1,11 +1,12 @@
 package dev.flowpubsub;
 
+import org.jspecify.annotations.Nullable;
 
 import java.time.Duration;
 import java.util.concurrent.Executor;
 
 /**
- * What an {@link Engine} is built with; checked by the hub's builder.
+ * What a {@link Dispatcher} is built with; checked by the hub's builder.
  *
  * @param executor         where the fan-out task, the lanes and the watchdog run; {@code null} for virtual threads
  *                         owned (and shut down) by the dispatcher
@@ -18,7 +19,7 @@ import java.util.concurrent.Executor;
  * @param disconnectGrace  how long a page's push connection may be lost before its presence ends
  * @param historyTopics    how many topics' histories are kept at most
  */
-record DispatcherSettings(int queueCapacity, OverflowPolicy overflowPolicy, Executor executor,
+record DispatcherSettings(int queueCapacity, OverflowPolicy overflowPolicy, @Nullable Executor executor,
                              DeliveryErrorHandler errorHandler, HistoryPolicy historyPolicy, Duration minBatchInterval,
                              int maxLanes, int inboxCapacity, Duration sendTimeout, double sendRate, int sendBurst,
                              Duration disconnectGrace, int historyTopics) {

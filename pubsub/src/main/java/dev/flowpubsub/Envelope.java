@@ -1,6 +1,7 @@
 package dev.flowpubsub;
 
 import com.vaadin.flow.component.UI;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One message on its way through the hub: the unit that is queued, fanned out, kept in history and delivered.
@@ -14,11 +15,12 @@ import com.vaadin.flow.component.UI;
  * @param sentNanos      the {@code System.nanoTime()} at which it was sent: by this node's send call, or, for a
  *                       message from another node, estimated from the origin's clock; only to measure how late it is
  */
-record Envelope(String topic, Object message, UI skip, String origin, long originSequence, long sentNanos)
+record Envelope(@Nullable String topic, Object message, @Nullable UI skip, @Nullable String origin,
+                long originSequence, long sentNanos)
         implements InboxItem, PageItem {
 
     /** A message sent now on a hub without transport, numbered by the hub. */
-    static Envelope local(String topic, Object message, UI skip, long sequence) {
+    static Envelope local(@Nullable String topic, Object message, @Nullable UI skip, long sequence) {
         return new Envelope(topic, message, skip, null, sequence, System.nanoTime());
     }
 

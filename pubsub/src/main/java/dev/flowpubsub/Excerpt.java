@@ -1,5 +1,7 @@
 package dev.flowpubsub;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Text read from the network (an entry id, a type name, a reason that quotes a payload), made fit for a log line or an
  * exception message: at most {@link #MAX_CODE_POINTS} characters, with control, format, separator and unassigned
@@ -14,7 +16,7 @@ final class Excerpt {
     }
 
     /** A short, single-line excerpt of {@code text}; {@code "null"} for null. */
-    static String of(String text) {
+    static String of(@Nullable String text) {
         String all = String.valueOf(text);
         StringBuilder excerpt = new StringBuilder(MAX_CODE_POINTS + 30);
         all.codePoints().limit(MAX_CODE_POINTS).map(c -> isPlain(c) ? c : '?').forEach(excerpt::appendCodePoint);

@@ -39,7 +39,7 @@ final class HistoryStarts {
     void start(String topic, Subscription subscription, HistoryCursor.@Nullable Position after) {
         int size = histories.size(topic);
         if (size <= 0 || !outbound.keepsHistory() || !histories.needsRead(topic)) {
-            activate(subscription, histories.of(topic), after);
+            activate(topic, subscription, histories.of(topic), after);
             return;
         }
         if (histories.awaitRead(topic, new TopicHistories.Waiting(subscription, after))) {
@@ -59,17 +59,18 @@ final class HistoryStarts {
         List<TopicHistories.Waiting> waiting = histories.readDone(topic, older);
         List<Envelope> history = histories.of(topic);
         for (TopicHistories.Waiting each : waiting) {
-            activate(each.subscription(), history, each.after());
+            activate(topic, each.subscription(), history, each.after());
         }
     }
 
     /** Activates a subscription from after the message it last saw ({@code null}: from the start). */
-    private void activate(Subscription subscription, List<Envelope> history, HistoryCursor.@Nullable Position after) {
+    private void activate(String topic, Subscription subscription, List<Envelope> history,
+                          HistoryCursor.@Nullable Position after) {
         if (subscription.isActive()) {
             Set<PageIds.PageId> pages = after == null ? Set.of() : after.pages();
             HistoryCursor.Resumption resumption = HistoryCursor.resume(history, after, hub,
-                    histories.lastDropped(subscription.topic), kept -> histories.sentToOthersBy(kept, pages));
-            subscription.page.enqueue(new Activation(subscription, resumption.snapshot(), resumption.restarted()));
+                    histories.lastDropped(topic), kept -> histories.sentToOthersBy(kept, pages));
+            subscription.page().enqueue(new Activation(subscription, resumption.snapshot(), resumption.restarted()));
         }
     }
 }

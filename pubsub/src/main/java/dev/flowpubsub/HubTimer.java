@@ -1,8 +1,8 @@
 package dev.flowpubsub;
 
 import com.google.errorprone.annotations.CanIgnoreReturnValue;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -20,10 +20,10 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class HubTimer {
 
-    private static final Logger LOG = LoggerFactory.getLogger(HubTimer.class);
+    private static final Logger LOG = Logs.DELIVERY;
 
     private final ReentrantLock lock = new ReentrantLock();
-    private volatile ScheduledExecutorService scheduler;
+    private volatile @Nullable ScheduledExecutorService scheduler;
     private boolean closed;
 
     /**

@@ -2,7 +2,6 @@ package dev.flowpubsub;
 
 import com.vaadin.flow.shared.Registration;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -17,7 +16,7 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 final class Latencies {
 
-    private static final Logger LOG = LoggerFactory.getLogger(Latencies.class);
+    private static final Logger LOG = Logs.DELIVERY;
     private static final Entry[] NONE = {};
 
     /** A send time a batch has not seen: larger than any {@code System.nanoTime()} it compares it with. */

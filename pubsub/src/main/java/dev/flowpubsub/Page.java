@@ -3,7 +3,6 @@ package dev.flowpubsub;
 import com.vaadin.flow.shared.Registration;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.util.ArrayDeque;
 import java.util.List;
@@ -25,7 +24,7 @@ import java.util.concurrent.atomic.AtomicLong;
 final class Page implements DeliveryLanes.Page, PushWatch.PushListener {
 
     /** The delivery log: drops, failing handlers, Vaadin failing around a batch, pages away. */
-    static final Logger LOG = LoggerFactory.getLogger("dev.flowpubsub.delivery");
+    static final Logger LOG = Logs.DELIVERY;
 
     /** How long a page whose drain Vaadin refused waits before it is drained again. */
     private static final long DRAIN_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
@@ -193,7 +192,7 @@ final class Page implements DeliveryLanes.Page, PushWatch.PushListener {
             }
             nowEmpty = isEmpty();
         }
-        services.presence().leave(join.member);
+        services.presence().leave(join.member());
         if (nowEmpty) {
             close();
         }
@@ -269,7 +268,7 @@ final class Page implements DeliveryLanes.Page, PushWatch.PushListener {
             leaving = presence.takeAll();
         }
         for (PresenceJoin join : leaving) {
-            services.presence().leave(join.member);
+            services.presence().leave(join.member());
         }
     }
 
@@ -302,7 +301,7 @@ final class Page implements DeliveryLanes.Page, PushWatch.PushListener {
         services.counters().subscriptions.add(-removed);
         services.counters().pending.add(-forgotten);
         for (PresenceJoin join : leaving) {
-            services.presence().leave(join.member);
+            services.presence().leave(join.member());
         }
         services.index().forget(this);
         if (registration != null) {

@@ -29,11 +29,13 @@ final class PagePresence {
 
     /** Adds an entry; returns whether it is the page's first (then its push connection is to be watched). */
     boolean add(PresenceJoin join) {
-        boolean first = joins == null;
-        if (first) {
-            joins = new ArrayList<>(2);
+        List<PresenceJoin> held = joins;
+        boolean first = held == null;
+        if (held == null) {
+            held = new ArrayList<>(2);
+            joins = held;
         }
-        joins.add(join);
+        held.add(join);
         return first;
     }
 

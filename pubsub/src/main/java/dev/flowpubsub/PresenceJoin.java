@@ -1,5 +1,6 @@
 package dev.flowpubsub;
 
+import org.jspecify.annotations.Nullable;
 
 /** A page's presence on a topic; {@link #remove()} leaves, and so does the page detaching. */
 final class PresenceJoin implements PresenceRegistration {
@@ -7,12 +8,21 @@ final class PresenceJoin implements PresenceRegistration {
     private static final long serialVersionUID = 1L;
 
     /** Transient, as in {@link Subscription}: after a session is read back, {@link #remove()} does nothing. */
-    final transient Page page;
-    final transient Presences.Member member;
+    final transient @Nullable Page page;
+    final transient Presences.@Nullable Member member;
 
-    PresenceJoin(Page page, Presences.Member member) {
+    PresenceJoin(@Nullable Page page, Presences.Member member) {
         this.page = page;
         this.member = member;
+    }
+
+    /** The entry; there is one while it is live (none once read back from a session). */
+    Presences.Member member() {
+        Presences.Member live = member;
+        if (live == null) {
+            throw new IllegalStateException("this presence ended when its session was serialized; join again");
+        }
+        return live;
     }
 
     @Override

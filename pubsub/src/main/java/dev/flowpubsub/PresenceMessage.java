@@ -1,5 +1,7 @@
 package dev.flowpubsub;
 
+import org.jspecify.annotations.Nullable;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,7 +36,7 @@ sealed interface PresenceMessage {
             return fields;
         }
 
-        private static Join read(Map<?, ?> fields) {
+        private static @Nullable Join read(Map<?, ?> fields) {
             if (fields.get("topic") instanceof String topic && fields.get("id") instanceof String id
                     && fields.get("at") instanceof Long joinedAt && fields.get("d") != null) {
                 return new Join(topic, id, fields.get("d"), joinedAt);
@@ -86,7 +88,7 @@ sealed interface PresenceMessage {
     Map<String, Object> toWire();
 
     /** What another node sent, or {@code null} if it is malformed or of a kind this node does not know (newer). */
-    static PresenceMessage fromWire(Object decoded) {
+    static @Nullable PresenceMessage fromWire(Object decoded) {
         if (!(decoded instanceof Map<?, ?> fields) || !(fields.get("k") instanceof String kind)) {
             return null;
         }
@@ -102,7 +104,7 @@ sealed interface PresenceMessage {
         };
     }
 
-    private static State readState(Map<?, ?> fields) {
+    private static @Nullable State readState(Map<?, ?> fields) {
         if (!(fields.get("sid") instanceof String stateId) || !(fields.get("i") instanceof Long chunk)
                 || !(fields.get("of") instanceof Long chunks) || !(fields.get("m") instanceof List<?> members)) {
             return null;

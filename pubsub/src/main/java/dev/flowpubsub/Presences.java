@@ -1,7 +1,6 @@
 package dev.flowpubsub;
 
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -36,8 +35,7 @@ import java.util.function.Consumer;
  */
 final class Presences {
 
-    /** The presence log: nodes whose entries went, and why. */
-    private static final Logger LOG = LoggerFactory.getLogger("dev.flowpubsub.presence");
+    private static final Logger LOG = Logs.PRESENCE;
 
     static final String PROTOCOL_TOPIC = Dispatcher.INTERNAL + "presence";
     static final String EVENTS_PREFIX = Dispatcher.INTERNAL + "presence-events:";
@@ -160,7 +158,7 @@ final class Presences {
     private boolean remove(String node, String id) {
         Map<String, Member> ofNode = byNode.get(node);
         Member member = ofNode == null ? null : ofNode.remove(id);
-        if (member == null) {
+        if (ofNode == null || member == null) {
             return false;
         }
         if (ofNode.isEmpty() && !node.equals(nodeId)) {

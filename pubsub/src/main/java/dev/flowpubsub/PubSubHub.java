@@ -11,7 +11,6 @@ import dev.flowpubsub.spi.Transport;
 import dev.flowpubsub.spi.TransportHealth;
 import org.jspecify.annotations.NullMarked;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.List;
@@ -612,7 +611,7 @@ public final class PubSubHub implements AutoCloseable {
         }
 
         private static void logError(DeliveryError error) {
-            LoggerFactory.getLogger(PubSubHub.class).error("flow-pubsub: " + error.describe(), error.cause());
+            Logs.DELIVERY.error("flow-pubsub: " + error.describe(), error.cause());
         }
     }
 }

@@ -3,8 +3,8 @@ package dev.flowpubsub;
 import com.vaadin.flow.component.UI;
 import com.vaadin.flow.server.communication.AtmospherePushConnection;
 import com.vaadin.flow.server.communication.PushConnection;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.lang.reflect.Field;
 import java.util.concurrent.ExecutionException;
@@ -31,19 +31,19 @@ import java.util.concurrent.TimeoutException;
  */
 final class PushWatch {
 
-    private static final Logger LOG = LoggerFactory.getLogger(PushWatch.class);
+    private static final Logger LOG = Logs.PUSH;
     /** A push not written after this long is taken as lost (the browser stopped reading): the page goes on. */
     static final long ABANDON_NANOS = TimeUnit.SECONDS.toNanos(10);
     /**
      * Flow's private field holding Atmosphere's future of the connection's last push; {@code null} if a Vaadin
      * upgrade renamed it, and then no page waits for its pushes (logged once).
      */
-    private static final Field OUTGOING = outgoingField();
+    private static final @Nullable Field OUTGOING = outgoingField();
 
     private PushWatch() {
     }
 
-    private static Field outgoingField() {
+    private static @Nullable Field outgoingField() {
         try {
             Field field = AtmospherePushConnection.class.getDeclaredField("outgoingMessage");
             field.setAccessible(true);
@@ -57,7 +57,7 @@ final class PushWatch {
     }
 
     /** The page's watched push connection, or {@code null}; any thread (a racy read of the UI's field is fine). */
-    static WatchedPushConnection connection(UI ui) {
+    static @Nullable WatchedPushConnection connection(UI ui) {
         return ui.getInternals().getPushConnection() instanceof WatchedPushConnection watched ? watched : null;
     }
 
@@ -78,7 +78,7 @@ final class PushWatch {
      * holds the page's session lock. A page whose connection is not a watched one (push off, another library's
      * connection) is not watched.
      */
-    static void listen(UI ui, PushListener listener) {
+    static void listen(UI ui, @Nullable PushListener listener) {
         if (ui.getPushConfiguration().getPushMode().isEnabled()
                 && ui.getInternals().getPushConnection() instanceof WatchedPushConnection watched) {
             watched.listener = listener;
@@ -97,11 +97,11 @@ final class PushWatch {
 
         private static final long serialVersionUID = 1L;
 
-        transient volatile PushListener listener;
+        transient volatile @Nullable PushListener listener;
         /** True inside {@link #connect}, which drops the previous connection first: not a loss the hub must hear of. */
         private transient boolean connecting;
         /** Atmosphere's future of the last push, until it is seen written; {@code null} when none is in flight. */
-        private transient volatile Future<?> inFlight;
+        private transient volatile @Nullable Future<?> inFlight;
         private transient volatile long inFlightSince;
 
         WatchedPushConnection(UI ui) {

@@ -1,6 +1,7 @@
 package dev.flowpubsub;
 
 import com.vaadin.flow.shared.Registration;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One subscribed handler of one page. It is its own {@link Registration}: {@code remove()} unsubscribes
@@ -14,10 +15,10 @@ final class Subscription implements Registration {
 
     private static final long serialVersionUID = 1L;
 
-    final transient Page page;
+    final transient @Nullable Page page;
     /** {@code null} for a broadcast subscription. */
-    final transient String topic;
-    private final transient Class<?> type;
+    final transient @Nullable String topic;
+    private final transient @Nullable Class<?> type;
     /** The handler as subscribed, one-argument ones adapted at the API (see {@code PubSub}). */
     private final transient TopicMessageHandler<Object> handler;
     /** Cleared (under the page's monitor) when unsubscribed; read without it before each call. */
@@ -28,10 +29,10 @@ final class Subscription implements Registration {
      */
     private transient boolean live;
     /** For a component's history subscription, where it got to in its topic; {@code null} otherwise. */
-    private final transient HistoryCursor cursor;
+    private final transient @Nullable HistoryCursor cursor;
 
-    Subscription(Page page, String topic, Class<?> type, TopicMessageHandler<Object> handler, boolean live,
-            HistoryCursor cursor) {
+    Subscription(@Nullable Page page, @Nullable String topic, @Nullable Class<?> type, TopicMessageHandler<Object> handler,
+            boolean live, @Nullable HistoryCursor cursor) {
         this.page = page;
         this.topic = topic;
         this.type = type;
@@ -60,8 +61,18 @@ final class Subscription implements Registration {
         return type == null || type.isInstance(message);
     }
 
-    void invoke(String envelopeTopic, Object message) {
-        handler.onMessage(envelopeTopic, message);
+    /** Calls the handler; a broadcast's handlers ignore the topic, which a broadcast has none of. */
+    void invoke(@Nullable String envelopeTopic, Object message) {
+        handler.onMessage(envelopeTopic == null ? "" : envelopeTopic, message);
+    }
+
+    /** The page it was taken on; there is one while it is live (it has none once read back from a session). */
+    Page page() {
+        Page live = page;
+        if (live == null) {
+            throw new IllegalStateException("this subscription ended when its session was serialized");
+        }
+        return live;
     }
 
     /** The page's batch hands this subscription a message (it may skip it for its type). Session lock held. */

@@ -1,6 +1,7 @@
 package dev.flowpubsub;
 
 import com.vaadin.flow.component.UI;
+import org.jspecify.annotations.Nullable;
 
 import java.util.Collection;
 import java.util.Comparator;
@@ -33,7 +34,7 @@ final class SubscriptionIndex {
     }
 
     /** The page of {@code ui}, or {@code null} if it holds nothing. */
-    Page get(UI ui) {
+    @Nullable Page get(UI ui) {
         return pages.get(ui);
     }
 
@@ -94,7 +95,7 @@ final class SubscriptionIndex {
     }
 
     /** The pages subscribed to a message's topic (or to every message, for a broadcast), or null when none are. */
-    Collection<Page> targetsOf(Envelope envelope) {
+    @Nullable Collection<Page> targetsOf(Envelope envelope) {
         return envelope.topic() == null ? broadcast : byTopic.get(envelope.topic());
     }
 }

@@ -1,7 +1,7 @@
 package dev.flowpubsub;
 
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.concurrent.Executor;
@@ -26,13 +26,13 @@ import java.util.function.BooleanSupplier;
  */
 final class Tasks {
 
-    private static final Logger LOG = LoggerFactory.getLogger(Tasks.class);
+    private static final Logger LOG = Logs.DELIVERY;
     private static final long FIRST_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
     private static final long LAST_RETRY_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final Executor executor;
     /** The default executor, owned and shut down by the hub; {@code null} when the application gave its own. */
-    private final ExecutorService owned;
+    private final @Nullable ExecutorService owned;
     private final HubTimer timer;
     /** Tasks submitted and not yet finished (waiting for a retry included). */
     private final AtomicInteger busy = new AtomicInteger();
@@ -43,7 +43,7 @@ final class Tasks {
     private volatile boolean closed;
 
     /** @param executor the application's executor, or {@code null} for virtual threads owned by the hub */
-    Tasks(Executor executor, HubTimer timer) {
+    Tasks(@Nullable Executor executor, HubTimer timer) {
         this.timer = timer;
         if (executor == null) {
             // no inheritable thread-locals: a sender's security context must never reach another user's handler

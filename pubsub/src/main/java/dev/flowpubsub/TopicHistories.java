@@ -1,8 +1,8 @@
 package dev.flowpubsub;
 
+import com.vaadin.flow.component.UI;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -26,7 +26,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class TopicHistories {
 
-    private static final Logger LOG = LoggerFactory.getLogger(TopicHistories.class);
+    private static final Logger LOG = Logs.DELIVERY;
     /** Topics beyond this many by default: the least recently used one's history goes. */
     static final int MAX_TOPICS = 10_000;
 
@@ -73,7 +73,7 @@ final class TopicHistories {
     }
 
     /** How many of a topic's messages are kept; 0 for none, for the hub's own topics, and where the policy throws. */
-    int size(String topic) {
+    int size(@Nullable String topic) {
         if (topic == null || topic.startsWith(Dispatcher.INTERNAL)) {
             return 0;
         }
@@ -94,20 +94,22 @@ final class TopicHistories {
 
     /** Keeps a message, if its topic keeps history. */
     void remember(Envelope envelope) {
-        int size = size(envelope.topic());
-        if (size <= 0) {
+        String topic = envelope.topic();
+        int size = size(topic);
+        if (topic == null || size <= 0) {
             return;
         }
-        ArrayDeque<Envelope> history = histories.computeIfAbsent(envelope.topic(), t -> new ArrayDeque<>());
+        ArrayDeque<Envelope> history = histories.computeIfAbsent(topic, t -> new ArrayDeque<>());
         // without the sender's UI (sendOthers): history must not keep a page reachable
-        Envelope kept = new Envelope(envelope.topic(), envelope.message(), null, envelope.origin(),
-                envelope.originSequence(), envelope.sentNanos());
+        Envelope kept = new Envelope(topic, envelope.message(), null, envelope.origin(), envelope.originSequence(),
+                envelope.sentNanos());
         history.addLast(kept);
-        if (envelope.skip() != null) {
-            sentToOthersBy.put(kept, pageIds.of(envelope.skip()));
+        UI sender = envelope.skip();
+        if (sender != null) {
+            sentToOthersBy.put(kept, pageIds.of(sender));
         }
         while (history.size() > size) {
-            drop(envelope.topic(), history.pollFirst());
+            drop(topic, history.removeFirst());
         }
     }
 
@@ -158,7 +160,7 @@ final class TopicHistories {
      * skipping what it has, and returns the subscriptions that waited. A topic whose read failed is read again for its
      * next subscriber.
      */
-    List<Waiting> readDone(String topic, List<Envelope> older) {
+    List<Waiting> readDone(String topic, @Nullable List<Envelope> older) {
         List<Waiting> waiting = reads.remove(topic);
         if (older != null) {
             complete(topic, older);

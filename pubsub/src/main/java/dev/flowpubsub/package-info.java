@@ -5,4 +5,7 @@
  * <p>Start with {@link dev.flowpubsub.PubSub#of(com.vaadin.flow.component.UI)} in a view, and
  * {@link dev.flowpubsub.PubSubHub} to send from code that has no page.
  */
+@NullMarked
 package dev.flowpubsub;
+
+import org.jspecify.annotations.NullMarked;

@@ -59,7 +59,7 @@ public final class RedisServer implements AutoCloseable {
         return launch(password, List.of(), false);
     }
 
-    /** A TLS-only server with the given PEM certificate and key (see {@link TestCertificates}). */
+    /** A TLS-only server with the given PEM certificate and key (pubsub-redis's tests make them: TestCertificates). */
     public static RedisServer startTls(Path certificate, Path key) {
         return launch(null, List.of("--tls-cert-file", certificate.toString(), "--tls-key-file", key.toString(),
                 "--tls-ca-cert-file", certificate.toString(), "--tls-auth-clients", "no"), true);
