@@ -1,14 +1,12 @@
 package dev.flowpubsub;
 
 import com.vaadin.flow.component.UI;
-import com.vaadin.flow.server.VaadinSession;
 import com.vaadin.flow.shared.Registration;
 import dev.flowpubsub.spi.Arguments;
 import org.jspecify.annotations.Nullable;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -48,14 +46,13 @@ final class Dispatcher implements Inbound {
     enum Sender { PAGE, SERVER }
 
     private final long number = HUBS.incrementAndGet();
-    private final long sendTimeoutNanos;
     private final HubTimer timer = new HubTimer();
     private final Tasks tasks;
     private final DeliveryLanes lanes;
     private final BatchPacer pacer;
     private final PushWaits pushWaits;
     private final HubInbox inbox;
-    private final @Nullable SendBudgets budgets;
+    private final SendGate gate;
     private final SubscriptionIndex index = new SubscriptionIndex();
     private final PageIds pageIds = new PageIds();
     private final TopicHistories histories;
@@ -74,7 +71,6 @@ final class Dispatcher implements Inbound {
 
     Dispatcher(DispatcherSettings settings, Outbound outbound) {
         this.outbound = Arguments.notNull(outbound, "outbound");
-        this.sendTimeoutNanos = Arguments.notNull(settings.sendTimeout(), "sendTimeout").toNanos();
         long disconnectGraceNanos = Arguments.notNull(settings.disconnectGrace(), "disconnectGrace").toNanos();
         this.histories = new TopicHistories(Arguments.notNull(settings.historyPolicy(), "historyPolicy"),
                 settings.historyTopics(), pageIds);
@@ -83,7 +79,8 @@ final class Dispatcher implements Inbound {
         this.pacer = new BatchPacer(timer, tasks, lanes);
         this.pushWaits = new PushWaits(timer, tasks, lanes);
         this.inbox = new HubInbox(settings.inboxCapacity());
-        this.budgets = settings.sendRate() > 0 ? new SendBudgets(settings.sendRate(), settings.sendBurst()) : null;
+        this.gate = new SendGate(settings.sendRate() > 0 ? new SendBudgets(settings.sendRate(), settings.sendBurst()) : null,
+                inbox, counters, Arguments.notNull(settings.sendTimeout(), "sendTimeout").toNanos(), () -> closing);
         this.fanOut = new FanOut(inbox, index, histories, tasks, this::onRemotePresence);
         // without other nodes there is nothing to gather presence changes for: told (to no one) at once
         boolean clustered = outbound.presenceHeartbeat().isPresent();
@@ -93,63 +90,10 @@ final class Dispatcher implements Inbound {
         this.pageServices = new PageServices(Arguments.positive(settings.queueCapacity(), "queueCapacity"),
                 Arguments.notNull(settings.overflowPolicy(), "overflowPolicy"),
                 Arguments.notNull(settings.minBatchInterval(), "minBatchInterval").toNanos(), index, counters, latencies,
-                new PageServices.Runs() {
-                    @Override
-                    public void now(Page page) {
-                        lanes.schedule(page);
-                    }
-
-                    @Override
-                    public void after(Page page, long delayNanos) {
-                        pacer.holdBack(page, delayNanos);
-                    }
-
-                    @Override
-                    public void afterPush(Page page, PageAccess access) {
-                        pushWaits.await(page, access);
-                    }
-
-                    @Override
-                    public ScheduledFuture<?> afterDisconnectGrace(Runnable action) {
-                        return timer.schedule(action, disconnectGraceNanos);
-                    }
-                }, new PresenceLink(),
+                new PageRuns(lanes, pacer, pushWaits, timer, disconnectGraceNanos),
+                new PresenceLinks(presences, this::control, () -> closing, () -> closed),
                 new DeliveryReports(counters, Arguments.notNull(settings.errorHandler(), "errorHandler"),
                         settings.overflowPolicy(), outbound));
-    }
-
-    /** What pages' presence changes tell presence: each runs in the fan-out, after what is in the inbox now. */
-    private final class PresenceLink implements PageServices.PresenceLink {
-        @Override
-        public void leave(Presences.Member member) {
-            if (!closed) {
-                control(() -> presences.localLeave(member));
-            }
-        }
-
-        /** Only if the page still holds it then: it may have left meanwhile, or lost its connection again. */
-        @Override
-        public void rejoin(Page page, PresenceJoin join) {
-            if (!closing) {
-                control(() -> {
-                    if (page.announces(join)) {
-                        presences.localJoin(join.member());
-                    }
-                });
-            }
-        }
-
-        /** Only if it is still away then: a return that came first must not be undone by a leave queued before it. */
-        @Override
-        public void leaveWhileAway(Page page, PresenceJoin join) {
-            if (!closed) {
-                control(() -> {
-                    if (page.isAway()) {
-                        presences.localLeave(join.member());
-                    }
-                });
-            }
-        }
     }
 
     /**
@@ -291,51 +235,12 @@ final class Dispatcher implements Inbound {
      * @throws PubSubSendRefusedException if the session has used up its budget
      */
     void chargeBudget(UI ui) {
-        VaadinSession session = ui.getSession();
-        SendBudgets sessionBudgets = budgets;
-        if (sessionBudgets == null || session == null) {
-            return; // a detached page has no user left to send for it
-        }
-        SendBudgets.Verdict verdict = sessionBudgets.charge(session);
-        if (verdict == SendBudgets.Verdict.ALLOWED) {
-            return;
-        }
-        counters.refused.increment();
-        if (verdict == SendBudgets.Verdict.REFUSED_FIRST) {
-            Page.LOG.warn("flow-pubsub: the browser session of UI {} sends more than its budget of {} messages/s "
-                    + "(bursts of {}): its sends are refused with PubSubSendRefusedException. Further refusals for "
-                    + "this session are only counted (PubSubHub.stats().refused()).", ui.getUIId(),
-                    sessionBudgets.rate(), sessionBudgets.burst());
-        }
-        throw new PubSubSendRefusedException(PubSubSendRefusedException.Reason.SEND_BUDGET,
-                "UI " + ui.getUIId() + " sends too fast: its browser session may send " + sessionBudgets.rate()
-                        + " messages per second, in bursts of up to " + sessionBudgets.burst() + " (pubsub.send-budget.*)");
+        gate.charge(ui);
     }
 
     @Override
     public void admit(Sender sender) {
-        ensureOpen();
-        if (inbox.tryReserve()) {
-            return;
-        }
-        boolean admitted = false;
-        if (sender == Sender.SERVER) {
-            try {
-                admitted = inbox.reserve(sendTimeoutNanos);
-            } catch (InterruptedException interrupted) {
-                Thread.currentThread().interrupt();
-            }
-            ensureOpen();
-        }
-        if (!admitted) {
-            counters.refused.increment();
-            throw new PubSubSendRefusedException(PubSubSendRefusedException.Reason.INBOX_FULL, sender == Sender.PAGE
-                    ? "the hub's inbox is full (" + inbox.capacity() + " messages): it cannot take messages this fast; "
-                            + "try again in a moment"
-                    : "the hub's inbox stayed full (" + inbox.capacity() + " messages) for "
-                            + Duration.ofNanos(sendTimeoutNanos).toMillis() + " ms: the fan-out cannot keep up with "
-                            + "what is sent (pubsub.inbox-capacity, pubsub.send-timeout)");
-        }
+        gate.admit(sender);
     }
 
     /** Accepts a message admitted with {@link #admit} and returns at once; never runs a handler on the caller's thread. */
@@ -434,10 +339,7 @@ final class Dispatcher implements Inbound {
     }
 
     private void ensureOpen() {
-        if (closing) {
-            throw new IllegalStateException("this PubSub hub is closed (its Vaadin service was destroyed, or close() "
-                    + "was called): nothing can be sent or subscribed through it any more");
-        }
+        gate.ensureOpen();
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.flowpubsub;
 
 import com.vaadin.flow.shared.Registration;
+import dev.flowpubsub.internal.PushWatch;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 

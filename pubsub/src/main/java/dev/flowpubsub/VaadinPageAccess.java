@@ -5,6 +5,7 @@ import com.vaadin.flow.component.UIDetachedException;
 import com.vaadin.flow.server.VaadinSession;
 import com.vaadin.flow.shared.Registration;
 import com.vaadin.flow.shared.communication.PushMode;
+import dev.flowpubsub.internal.PushWatch;
 
 /**
  * A page's {@link PageAccess} to Vaadin: its UI, session lock, push connection ({@link PushWatch}) and detach listener

@@ -2,8 +2,8 @@ package dev.flowpubsub.chat;
 
 import com.vaadin.flow.server.VaadinServletService;
 import com.vaadin.flow.spring.SpringServlet;
-import dev.flowpubsub.LongPollCompletion;
 import dev.flowpubsub.PubSubHub;
+import dev.flowpubsub.internal.LongPollCompletion;
 import dev.flowpubsub.testsupport.Atmospheres;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;

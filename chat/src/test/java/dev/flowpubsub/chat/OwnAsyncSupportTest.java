@@ -1,7 +1,7 @@
 package dev.flowpubsub.chat;
 
 import com.vaadin.flow.spring.SpringServlet;
-import dev.flowpubsub.LongPollCompletion;
+import dev.flowpubsub.internal.LongPollCompletion;
 import dev.flowpubsub.testsupport.Atmospheres;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;

@@ -20,7 +20,7 @@ import static org.awaitility.Awaitility.await;
  * A browser that goes away without saying so: killed (SIGKILL, so no unload, no beacon; the kernel closes its
  * sockets), or cut off from the server for a moment. The first leaves the room once the disconnect grace has passed
  * (8 s in these tests, see {@link ChatOnRandomPort}); the second, back within the grace, changes nothing. Also checks,
- * on every Vaadin upgrade, the push-connection hook these rely on ({@code dev.flowpubsub.PushWatch}).
+ * on every Vaadin upgrade, the push-connection hook these rely on ({@code dev.flowpubsub.internal.PushWatch}).
  */
 @ChatOnRandomPort
 class PushWatchBrowserTest {

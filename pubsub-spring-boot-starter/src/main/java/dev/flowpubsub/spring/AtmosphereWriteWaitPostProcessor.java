@@ -1,7 +1,7 @@
 package dev.flowpubsub.spring;
 
 import com.vaadin.flow.spring.SpringServlet;
-import dev.flowpubsub.AtmosphereWriteWait;
+import dev.flowpubsub.internal.AtmosphereWriteWait;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.context.properties.bind.Binder;

@@ -1,8 +1,8 @@
 package dev.flowpubsub.spring;
 
-import dev.flowpubsub.AtmosphereWriteWait;
 import dev.flowpubsub.OverflowPolicy;
 import dev.flowpubsub.PubSubHub;
+import dev.flowpubsub.internal.AtmosphereWriteWait;
 import dev.flowpubsub.postgres.PostgresTransport;
 import dev.flowpubsub.redis.RedisTransport;
 import org.springframework.boot.context.properties.ConfigurationProperties;

@@ -1,4 +1,4 @@
-package dev.flowpubsub;
+package dev.flowpubsub.internal;
 
 import jakarta.servlet.ServletException;
 import org.atmosphere.container.JSR356AsyncSupport;
@@ -15,6 +15,7 @@ import org.atmosphere.cpr.AtmosphereResponse;
 import org.atmosphere.cpr.FrameworkConfig;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 
@@ -43,7 +44,7 @@ import java.io.IOException;
  */
 public final class LongPollCompletion extends AtmosphereFrameworkListenerAdapter {
 
-    private static final Logger LOG = Logs.PUSH;
+    private static final Logger LOG = LoggerFactory.getLogger("dev.flowpubsub.push");
 
     /** Called by Atmosphere's service loading; applications have no use for it. */
     public LongPollCompletion() {

@@ -1,8 +1,9 @@
-package dev.flowpubsub;
+package dev.flowpubsub.internal;
 
 import com.github.mvysny.fakeservlet.FakeServletConfig;
 import com.vaadin.flow.server.VaadinServletService;
 import com.vaadin.flow.server.communication.PushRequestHandler;
+import dev.flowpubsub.VaadinApp;
 import dev.flowpubsub.testsupport.Atmospheres;
 import org.atmosphere.cpr.DefaultBroadcaster;
 import org.junit.jupiter.api.AfterEach;

@@ -1,9 +1,10 @@
-package dev.flowpubsub;
+package dev.flowpubsub.internal;
 
 import com.vaadin.flow.server.communication.PushAtmosphereHandler;
 import org.atmosphere.cpr.AtmosphereFramework;
 import org.atmosphere.cpr.AtmosphereFrameworkListenerAdapter;
 import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Sets Atmosphere's write wait on Vaadin's push, so that one message to many pages leaves at once. Not API: Atmosphere
@@ -32,7 +33,7 @@ public final class AtmosphereWriteWait extends AtmosphereFrameworkListenerAdapte
     /** What is set when nothing says otherwise. */
     public static final int DEFAULT_MILLIS = 1;
 
-    private static final Logger LOG = Logs.PUSH;
+    private static final Logger LOG = LoggerFactory.getLogger("dev.flowpubsub.push");
 
     /** Called by Atmosphere's service loading; applications have no use for it. */
     public AtmosphereWriteWait() {
@@ -75,6 +76,6 @@ public final class AtmosphereWriteWait extends AtmosphereFrameworkListenerAdapte
             // said below
         }
         throw new IllegalArgumentException("servlet init parameter " + PARAMETER + " must be a whole number of "
-                + "milliseconds, 0 or more, or empty for Atmosphere's own wait (got '" + Excerpt.of(value) + "')");
+                + "milliseconds, 0 or more, or empty for Atmosphere's own wait (got '" + (value.length() > 40 ? value.substring(0, 40) + "..." : value) + "')");
     }
 }

@@ -1,6 +1,11 @@
-package dev.flowpubsub;
+package dev.flowpubsub.internal;
 
 import com.vaadin.flow.component.UI;
+import dev.flowpubsub.Presence;
+import dev.flowpubsub.PresenceEvent;
+import dev.flowpubsub.PubSub;
+import dev.flowpubsub.PubSubHub;
+import dev.flowpubsub.VaadinApp;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 

@@ -1,10 +1,11 @@
-package dev.flowpubsub;
+package dev.flowpubsub.internal;
 
 import com.vaadin.flow.component.UI;
 import com.vaadin.flow.server.communication.AtmospherePushConnection;
 import com.vaadin.flow.server.communication.PushConnection;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.lang.reflect.Field;
 import java.util.concurrent.ExecutionException;
@@ -24,16 +25,16 @@ import java.util.concurrent.TimeoutException;
  * Vaadin upgrade.
  *
  * <p>The same connection keeps the future Atmosphere answers each push with, so the hub can hold a page's next batch
- * while its last push is still being written ({@link PushWaits}): under load a page then gets fewer, fuller pushes
+ * while its last push is still being written (the hub's {@code PushWaits}): under load a page then gets fewer, fuller pushes
  * instead of a growing queue of them inside Atmosphere.
  *
  * <p>Threading: {@link #watch} runs while the UI is bootstrapped, with its session locked.
  */
-final class PushWatch {
+public final class PushWatch {
 
-    private static final Logger LOG = Logs.PUSH;
+    private static final Logger LOG = LoggerFactory.getLogger("dev.flowpubsub.push");
     /** A push not written after this long is taken as lost (the browser stopped reading): the page goes on. */
-    static final long ABANDON_NANOS = TimeUnit.SECONDS.toNanos(10);
+    public static final long ABANDON_NANOS = TimeUnit.SECONDS.toNanos(10);
     /**
      * Flow's private field holding Atmosphere's future of the connection's last push; {@code null} if a Vaadin
      * upgrade renamed it, and then no page waits for its pushes (logged once).
@@ -57,12 +58,12 @@ final class PushWatch {
     }
 
     /** The page's watched push connection, or {@code null}; any thread (a racy read of the UI's field is fine). */
-    static @Nullable WatchedPushConnection connection(UI ui) {
+    public static @Nullable WatchedPushConnection connection(UI ui) {
         return ui.getInternals().getPushConnection() instanceof WatchedPushConnection watched ? watched : null;
     }
 
     /** Makes the UI's push connections, the present one and those Vaadin creates later, watched ones. */
-    static void watch(UI ui) {
+    public static void watch(UI ui) {
         ui.getPushConfiguration().setPushConnectionFactory(WatchedPushConnection::new);
         if (ui.getPushConfiguration().getPushMode().isEnabled()) {
             PushConnection current = ui.getInternals().getPushConnection();
@@ -78,7 +79,7 @@ final class PushWatch {
      * holds the page's session lock. A page whose connection is not a watched one (push off, another library's
      * connection) is not watched.
      */
-    static void listen(UI ui, @Nullable PushListener listener) {
+    public static void listen(UI ui, @Nullable PushListener listener) {
         if (ui.getPushConfiguration().getPushMode().isEnabled()
                 && ui.getInternals().getPushConnection() instanceof WatchedPushConnection watched) {
             watched.listener = listener;
@@ -86,14 +87,14 @@ final class PushWatch {
     }
 
     /** Told about a page's push connection; called with the page's session lock held, must not block. */
-    interface PushListener {
+    public interface PushListener {
         void pushLost();
 
         void pushRestored();
     }
 
     /** Flow's Atmosphere push connection, telling its listener when it is lost and when it connects again. */
-    static final class WatchedPushConnection extends AtmospherePushConnection {
+    public static final class WatchedPushConnection extends AtmospherePushConnection {
 
         private static final long serialVersionUID = 1L;
 
@@ -104,7 +105,7 @@ final class PushWatch {
         private transient volatile @Nullable Future<?> inFlight;
         private transient volatile long inFlightSince;
 
-        WatchedPushConnection(UI ui) {
+        public WatchedPushConnection(UI ui) {
             super(ui);
         }
 
@@ -134,7 +135,7 @@ final class PushWatch {
          * once the connection it went to is gone, and after {@link #ABANDON_NANOS}. Any thread, never blocks.
          */
         @SuppressWarnings("ReferenceEquality") // clears the very future it looked at, not a newer push's
-        boolean pushInFlight(long now) {
+        public boolean pushInFlight(long now) {
             Future<?> future = inFlight;
             if (future == null) {
                 return false;
