@@ -18,6 +18,8 @@ import java.util.Map;
  * service ({@link AtmosphereWriteWait}) reads the same parameters without Spring; setting Atmosphere's own parameter
  * here too keeps the setting if another library's Atmosphere service file hides flow-pubsub's.
  *
+ * A value that is no duration in whole milliseconds fails the startup, explained by {@link PubSubFailureAnalyzer}.
+ *
  * <p>Threading: Spring calls it while it creates beans, before the web server starts the servlet.
  */
 final class AtmosphereWriteWaitPostProcessor implements BeanPostProcessor {
@@ -62,8 +64,10 @@ final class AtmosphereWriteWaitPostProcessor implements BeanPostProcessor {
         return (int) wait.toMillis();
     }
 
-    private static IllegalStateException invalid(String value, @Nullable Exception cause) {
-        return new IllegalStateException(PROPERTY + " must be a duration in whole milliseconds, 0 or more, such as "
-                + "1ms, or empty for Atmosphere's own wait (got '" + value + "')", cause);
+    /** A refusal that names the value: a duration is no secret, and seeing it helps. */
+    private static PubSubConfigurationException invalid(String value, @Nullable Exception cause) {
+        return new PubSubConfigurationException.InvalidProperty(PROPERTY, PROPERTY + " must be a duration in whole "
+                + "milliseconds, 0 or more, such as 1ms, or empty for Atmosphere's own wait (got '" + value + "')",
+                cause);
     }
 }

@@ -4,6 +4,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionMessage;
 import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
 import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
 import org.springframework.context.annotation.ConditionContext;
+import org.springframework.core.env.PropertyResolver;
 import org.springframework.core.type.AnnotatedTypeMetadata;
 import org.springframework.util.StringUtils;
 
@@ -19,8 +20,13 @@ class OnRedisUriCondition extends SpringBootCondition {
     @Override
     public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
         ConditionMessage.Builder message = ConditionMessage.forCondition(PROPERTY + " with text");
-        return StringUtils.hasText(context.getEnvironment().getProperty(PROPERTY))
+        return isSet(context.getEnvironment())
                 ? ConditionOutcome.match(message.foundExactly(PROPERTY))
                 : ConditionOutcome.noMatch(message.didNotFind(PROPERTY + " with text").atAll());
+    }
+
+    /** Whether the properties choose Redis; {@link PubSubEngine} reads them the same way. */
+    static boolean isSet(PropertyResolver properties) {
+        return StringUtils.hasText(properties.getProperty(PROPERTY));
     }
 }

@@ -6,9 +6,11 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.flowpubsub.PubSub;
 import dev.flowpubsub.PubSubHub;
 import dev.flowpubsub.postgres.PostgresTransport;
-import dev.flowpubsub.redis.RedisTransport;
+import dev.flowpubsub.spring.health.PubSubHealthContributorAutoConfiguration;
+import dev.flowpubsub.spring.metrics.PubSubMetricsAutoConfiguration;
 import dev.flowpubsub.testsupport.MockVaadinApp;
 import dev.flowpubsub.testsupport.PostgresServer;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.health.contributor.Health;
@@ -16,20 +18,14 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
-import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.ApplicationContext;
 
-import java.io.File;
-import java.net.URL;
-import java.net.URLClassLoader;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -40,7 +36,6 @@ import java.util.stream.IntStream;
 import javax.sql.DataSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -48,6 +43,7 @@ import static org.awaitility.Awaitility.await;
  * application's DataSource is the one a Spring Boot application has: Spring Boot's auto-configuration makes it, a
  * HikariCP pool, from {@code spring.datasource.*} or from a service connection (Docker Compose, Testcontainers).
  */
+@Tag("integration")
 class PubSubPostgresAutoConfigurationTest {
 
     /** The application's pool: small, so that a transport taking more than its share would show. */
@@ -56,12 +52,14 @@ class PubSubPostgresAutoConfigurationTest {
     private static final int BURST = 2_000;
 
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
-            .withConfiguration(AutoConfigurations.of(PubSubAutoConfiguration.class))
+            .withConfiguration(AutoConfigurations.of(PubSubAutoConfiguration.class,
+                    PubSubHealthContributorAutoConfiguration.class, PubSubMetricsAutoConfiguration.class))
             .withPropertyValues("pubsub.allowed-types=" + PubSubAutoConfigurationTest.Price.class.getName());
 
     /** An application with Spring Boot's DataSource auto-configuration (spring-boot-starter-jdbc): a HikariCP pool. */
     private final ApplicationContextRunner bootApp = new ApplicationContextRunner()
-            .withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class, PubSubAutoConfiguration.class))
+            .withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class, PubSubAutoConfiguration.class,
+                    PubSubHealthContributorAutoConfiguration.class, PubSubMetricsAutoConfiguration.class))
             .withPropertyValues("pubsub.allowed-types=" + PubSubAutoConfigurationTest.Price.class.getName(),
                     "pubsub.postgres.enabled=true", "pubsub.history.size=5", "pubsub.history.topic-prefixes=room:",
                     "spring.datasource.hikari.maximum-pool-size=" + POOL_SIZE,
@@ -81,7 +79,8 @@ class PubSubPostgresAutoConfigurationTest {
         return bootApp.withBean(JdbcConnectionDetails.class, () -> new ServiceConnection(jdbcUrl));
     }
 
-    private record ServiceConnection(String jdbcUrl) implements JdbcConnectionDetails {
+    /** A JDBC service connection to {@code jdbcUrl}, as user postgres without a password. */
+    record ServiceConnection(String jdbcUrl) implements JdbcConnectionDetails {
 
         @Override
         public String getJdbcUrl() {
@@ -104,7 +103,7 @@ class PubSubPostgresAutoConfigurationTest {
     }
 
     private static HealthIndicator transportHealth(ApplicationContext context) {
-        return context.getBean(PubSubAutoConfiguration.TRANSPORT_HEALTH + "HealthIndicator", HealthIndicator.class);
+        return context.getBean("pubsubTransportHealthIndicator", HealthIndicator.class);
     }
 
     private static void crossesBetween(PubSubHub a, PubSubHub b, HealthIndicator bHealth) {
@@ -131,7 +130,7 @@ class PubSubPostgresAutoConfigurationTest {
                         .containsEntry("log", "public.chat_bus_log")
                         .containsEntry("node", b.nodeId().orElseThrow());
                 assertThat(health.toString()).doesNotContain("pw-of-the-db");
-                assertThat(nodeB.getBean(PubSubAutoConfiguration.TRANSPORT_HEALTH + "HealthIndicator",
+                assertThat(nodeB.getBean("pubsubTransportHealthIndicator",
                         HealthIndicator.class).health().getStatus()).isEqualTo(Status.UP);
             }));
         }
@@ -284,15 +283,6 @@ class PubSubPostgresAutoConfigurationTest {
         }
     }
 
-    @Test
-    void maxPoolConnectionsOne_withoutAListenerUrl_failsStartup_sayingTheReaderHoldsOneOfThem() {
-        onServiceConnection("jdbc:postgresql://127.0.0.1:1/app")
-                .withPropertyValues("pubsub.postgres.max-pool-connections=1")
-                .run(context -> assertThat(context).hasFailed().getFailure().rootCause()
-                        .hasMessageContaining("maxPoolConnections (1) must be at least 2")
-                        .hasMessageContaining("without a listenerUrl the reader holds one of the pool's connections"));
-    }
-
     private static int count(DataSource dataSource, String sql) throws SQLException {
         try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement();
              ResultSet rows = statement.executeQuery(sql)) {
@@ -360,70 +350,5 @@ class PubSubPostgresAutoConfigurationTest {
                 Thread.currentThread().interrupt();
             }
         }
-    }
-
-    @Test
-    void redisAndPostgresBothConfigured_failStartup_sayingToChooseOne() {
-        runner.withPropertyValues("pubsub.redis.uri=redis://127.0.0.1:1", "pubsub.postgres.enabled=true",
-                        "pubsub.postgres.url=jdbc:postgresql://127.0.0.1:1/app")
-                .run(context -> assertThat(context).hasFailed().getFailure().rootCause()
-                        .hasMessageContaining("pubsub.redis.uri and pubsub.postgres.enabled=true are both set"));
-    }
-
-    @Test
-    void postgresEnabled_withoutDataSourceOrUrl_failsStartupSayingWhatItNeeds() {
-        runner.withPropertyValues("pubsub.postgres.enabled=true")
-                .run(context -> assertThat(context).hasFailed().getFailure().rootCause()
-                        .hasMessageContaining("pubsub.postgres.url"));
-    }
-
-    @Test
-    void postgresEnabled_withoutThePostgresModule_failsStartupSayingWhatToAdd() {
-        runner.withClassLoader(new FilteredClassLoader(PostgresTransport.class))
-                .withPropertyValues("pubsub.postgres.enabled=true")
-                .run(context -> assertThat(context).hasFailed().getFailure().rootCause()
-                        .hasMessageContaining("dev.flowpubsub:flow-pubsub-postgres"));
-    }
-
-    /**
-     * {@link PubSubProperties} takes the engines' defaults from their builders. javac copies a constant (a number, a
-     * string) into it; any other default, such as a {@code Duration}, would load the optional module's class when the
-     * properties are made, and fail the startup of every application without that module.
-     */
-    @Test
-    void properties_loadWithoutTheOptionalEngineModules() throws Exception {
-        String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        List<URL> withoutEngines = new ArrayList<>();
-        for (String entry : classPath.split(File.pathSeparator, -1)) {
-            Path path = Path.of(entry);
-            boolean engine = false;
-            for (String module : List.of("pubsub-postgres", "pubsub-redis")) {
-                // the reactor's classes folder, or the jar from the local repository
-                engine |= path.endsWith(Path.of(module, "target", "classes"))
-                        || String.valueOf(path.getFileName()).startsWith("flow-" + module + "-");
-            }
-            if (!engine) {
-                withoutEngines.add(path.toUri().toURL());
-            }
-        }
-        try (URLClassLoader loader = new URLClassLoader(withoutEngines.toArray(URL[]::new),
-                ClassLoader.getPlatformClassLoader())) {
-            assertThatThrownBy(() -> Class.forName(PostgresTransport.class.getName(), false, loader))
-                    .isInstanceOf(ClassNotFoundException.class);
-            Object properties = Class.forName(PubSubProperties.class.getName(), true, loader)
-                    .getConstructor().newInstance();
-            Object postgres = properties.getClass().getMethod("getPostgres").invoke(properties);
-            assertThat(postgres.getClass().getMethod("getMaxPoolConnections").invoke(postgres))
-                    .isEqualTo(PostgresTransport.Builder.DEFAULT_MAX_POOL_CONNECTIONS);
-            Object redis = properties.getClass().getMethod("getRedis").invoke(properties);
-            assertThat(redis.getClass().getMethod("getStream").invoke(redis))
-                    .isEqualTo(RedisTransport.Builder.DEFAULT_STREAM);
-        }
-    }
-
-    @Test
-    void postgresNotEnabled_leavesTheHubLocal() {
-        runner.withPropertyValues("pubsub.postgres.url=jdbc:postgresql://127.0.0.1:1/app")
-                .run(context -> assertThat(context.getBean(PubSubHub.class).transportHealth()).isEmpty());
     }
 }

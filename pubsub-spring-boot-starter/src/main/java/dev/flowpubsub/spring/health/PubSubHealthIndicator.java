@@ -1,4 +1,4 @@
-package dev.flowpubsub.spring;
+package dev.flowpubsub.spring.health;
 
 import dev.flowpubsub.PubSubHub;
 import dev.flowpubsub.PubSubStats;

@@ -1,4 +1,4 @@
-package dev.flowpubsub.spring;
+package dev.flowpubsub.spring.health;
 
 import dev.flowpubsub.PubSubHub;
 import dev.flowpubsub.spi.TransportHealth;
@@ -13,8 +13,8 @@ import java.util.Optional;
  * so a readiness group may include it on every server, with or without Redis.
  *
  * <p>It is meant for a readiness group only, and the starter keeps it out of the root {@code /actuator/health}
- * (see {@link PubSubAutoConfiguration}), so that losing Redis takes a node out of the load balancer only where the
- * application asks for that:
+ * (see {@link PubSubHealthContributorAutoConfiguration}), so that losing Redis takes a node out of the load balancer
+ * only where the application asks for that:
  * <pre>
  * management.endpoint.health.group.readiness.include=readinessState,pubsubTransport
  * </pre>

@@ -1,4 +1,4 @@
-package dev.flowpubsub.spring;
+package dev.flowpubsub.spring.health;
 
 import org.springframework.boot.actuate.endpoint.EndpointId;
 import org.springframework.boot.actuate.endpoint.SecurityContext;
