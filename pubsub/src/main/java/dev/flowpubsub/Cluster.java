@@ -1,12 +1,12 @@
 package dev.flowpubsub;
 
 import com.vaadin.flow.component.UI;
-import dev.flowpubsub.spi.Arguments;
 import dev.flowpubsub.spi.MessageCodec;
 import dev.flowpubsub.spi.Transport;
 import dev.flowpubsub.spi.TransportContext;
 import dev.flowpubsub.spi.TransportEnvelope;
 import dev.flowpubsub.spi.TransportHealth;
+import dev.flowpubsub.spi.support.Arguments;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 

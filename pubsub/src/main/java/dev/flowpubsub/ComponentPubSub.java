@@ -5,7 +5,7 @@ import com.vaadin.flow.component.UI;
 import com.vaadin.flow.function.SerializableRunnable;
 import com.vaadin.flow.server.VaadinService;
 import com.vaadin.flow.shared.Registration;
-import dev.flowpubsub.spi.Arguments;
+import dev.flowpubsub.spi.support.Arguments;
 import org.jspecify.annotations.NullMarked;
 import org.jspecify.annotations.Nullable;
 

@@ -1,6 +1,6 @@
 package dev.flowpubsub;
 
-import dev.flowpubsub.spi.Arguments;
+import dev.flowpubsub.spi.support.Arguments;
 
 import java.time.Duration;
 import java.util.Set;

@@ -2,7 +2,7 @@ package dev.flowpubsub;
 
 import com.vaadin.flow.component.UI;
 import com.vaadin.flow.shared.Registration;
-import dev.flowpubsub.spi.Arguments;
+import dev.flowpubsub.spi.support.Arguments;
 import org.jspecify.annotations.Nullable;
 
 import java.time.Duration;

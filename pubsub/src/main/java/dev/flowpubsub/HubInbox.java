@@ -1,6 +1,6 @@
 package dev.flowpubsub;
 
-import dev.flowpubsub.spi.Arguments;
+import dev.flowpubsub.spi.support.Arguments;
 
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;

@@ -1,7 +1,7 @@
 package dev.flowpubsub;
 
-import dev.flowpubsub.spi.Arguments;
 import dev.flowpubsub.spi.MessageCodec;
+import dev.flowpubsub.spi.support.Arguments;
 import org.jspecify.annotations.NullMarked;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;

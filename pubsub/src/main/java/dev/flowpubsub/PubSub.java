@@ -4,7 +4,7 @@ import com.vaadin.flow.component.Component;
 import com.vaadin.flow.component.UI;
 import com.vaadin.flow.server.VaadinSession;
 import com.vaadin.flow.shared.Registration;
-import dev.flowpubsub.spi.Arguments;
+import dev.flowpubsub.spi.support.Arguments;
 import org.jspecify.annotations.NullMarked;
 import org.jspecify.annotations.Nullable;
 

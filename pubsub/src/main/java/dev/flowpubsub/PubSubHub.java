@@ -5,10 +5,10 @@ import com.vaadin.flow.server.VaadinContext;
 import com.vaadin.flow.server.VaadinService;
 import com.vaadin.flow.shared.Registration;
 import dev.flowpubsub.Dispatcher.Sender;
-import dev.flowpubsub.spi.Arguments;
 import dev.flowpubsub.spi.MessageCodec;
 import dev.flowpubsub.spi.Transport;
 import dev.flowpubsub.spi.TransportHealth;
+import dev.flowpubsub.spi.support.Arguments;
 import org.jspecify.annotations.NullMarked;
 import org.jspecify.annotations.Nullable;
 

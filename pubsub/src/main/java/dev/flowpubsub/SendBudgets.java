@@ -1,7 +1,7 @@
 package dev.flowpubsub;
 
 import com.vaadin.flow.server.VaadinSession;
-import dev.flowpubsub.spi.Arguments;
+import dev.flowpubsub.spi.support.Arguments;
 
 import java.util.Map;
 import java.util.WeakHashMap;

@@ -56,7 +56,18 @@ final class ConnectionSource {
         this.permits = dataSource == null ? null : new Semaphore(maxConnections, true);
     }
 
-    static ConnectionSource pooled(DataSource dataSource, int timeoutMillis, int maxConnections) {
+    /**
+     * Connections from the application's pool, at most {@code maxConnections} at once: at least 2 when the reader
+     * takes one of them too ({@code readerHasItsOwn} false), as writes and history reads need another.
+     */
+    static ConnectionSource pooled(DataSource dataSource, int timeoutMillis, int maxConnections,
+                                   boolean readerHasItsOwn) {
+        int least = readerHasItsOwn ? 1 : 2;
+        if (maxConnections < least) {
+            throw new IllegalArgumentException("maxPoolConnections (" + maxConnections + ") must be at least " + least
+                    + (readerHasItsOwn ? "" : ": without a listenerUrl the reader holds one of the pool's connections, "
+                    + "and writes and history reads need another"));
+        }
         return new ConnectionSource(dataSource, null, null, timeoutMillis, maxConnections, false);
     }
 

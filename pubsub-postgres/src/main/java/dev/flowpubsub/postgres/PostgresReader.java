@@ -1,8 +1,10 @@
 package dev.flowpubsub.postgres;
 
-import dev.flowpubsub.spi.EngineConnection;
 import dev.flowpubsub.spi.TransportContext;
 import dev.flowpubsub.spi.TransportEnvelope;
+import dev.flowpubsub.spi.support.Backoff;
+import dev.flowpubsub.spi.support.EngineConnection;
+import dev.flowpubsub.spi.support.EngineLoop;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 import org.slf4j.Logger;
@@ -47,7 +49,7 @@ final class PostgresReader implements Runnable {
     private final PostgresSchema schema;
     private final EngineConnection state;
     private final TransportContext context;
-    private final Backoff backoff = new Backoff();
+    private final EngineLoop loop;
     private Connection firstConnection;
     /**
      * The log id of the last row this node has handed to the hub (or skipped), from the one it started reading after:
@@ -56,8 +58,14 @@ final class PostgresReader implements Runnable {
     private volatile Long handedOver;
     private volatile String wakeUp = "not connected yet";
     private volatile boolean closed;
-    /** The connection the loop uses now, so {@link #close} can abort a wait for a notification. */
-    private volatile Connection current;
+    /**
+     * Reader thread: the connection it reads on, {@code null} after a failure; volatile so that {@link #close} can
+     * abort a wait for a notification on it.
+     */
+    private volatile Connection connection;
+    /** Reader thread: whether {@link #connection} gets notifications, and whether that was found out yet. */
+    private boolean listening;
+    private boolean probed;
     private long lastId;
     private boolean probeFailedLogged;
 
@@ -69,6 +77,8 @@ final class PostgresReader implements Runnable {
         this.schema = settings.schema();
         this.state = state;
         this.context = context;
+        this.loop = new EngineLoop(state, EngineConnection.Side.READER, Backoff.RECONNECT, () -> closed,
+                this::dropConnection);
     }
 
     /**
@@ -107,58 +117,45 @@ final class PostgresReader implements Runnable {
 
     @Override
     public void run() {
-        Connection connection = firstConnection;
+        connection = firstConnection;
         firstConnection = null;
-        boolean listening = false;
-        boolean probed = false;
-        while (!closed) {
-            try {
-                if (connection == null) {
-                    connection = installer.open(source);
-                    listening = false;
-                    probed = false;
-                }
-                current = connection;
-                if (handedOver == null) {
-                    lastId = newestId(connection);
-                    handedOver = lastId;
-                }
-                if (settings.listen() && !probed) {
-                    // once per connection: a failed probe means this connection never gets notifications (a pooler
-                    // in transaction mode), and probing again at every poll would add its wait to every read
-                    probed = true;
-                    listening = listen(connection);
-                }
-                wakeUp = listening ? "listen" : "poll";
-                while (readBatch(connection) == READ_BATCH && !closed) {
-                    state.up(EngineConnection.Side.READER); // a long catch-up is not an outage
-                }
-                state.up(EngineConnection.Side.READER);
-                backoff.reset();
-                if (listening) {
-                    connection.unwrap(PGConnection.class).getNotifications((int) settings.pollInterval().toMillis());
-                } else {
-                    Thread.sleep(settings.pollInterval());
-                }
-            } catch (InterruptedException interrupted) {
-                break;
-            } catch (SQLException | RuntimeException failure) {
-                if (closed) {
-                    break;
-                }
-                state.down(EngineConnection.Side.READER, failure);
-                giveBack(connection);
-                connection = null;
-                backoff.pause();
-            } catch (Error fatal) {
-                // this thread ends: health must say so rather than stay UP for a reader that is gone
-                state.down(EngineConnection.Side.READER,
-                        new IllegalStateException("the reader stopped: " + fatal, fatal));
-                ConnectionSource.closeQuietly(connection);
-                throw fatal;
-            }
-        }
+        loop.run(() -> !closed, this::readOnce);
         giveBack(connection); // not listening any more, if it goes back to the application's pool
+    }
+
+    /** Reads what was appended since {@link #lastId}, then waits for a notification or the poll interval. */
+    private void readOnce() throws SQLException, InterruptedException {
+        if (connection == null) {
+            connection = installer.open(source);
+            listening = false;
+            probed = false;
+        }
+        if (handedOver == null) {
+            lastId = newestId(connection);
+            handedOver = lastId;
+        }
+        if (settings.listen() && !probed) {
+            // once per connection: a failed probe means this connection never gets notifications (a pooler
+            // in transaction mode), and probing again at every poll would add its wait to every read
+            probed = true;
+            listening = listen(connection);
+        }
+        wakeUp = listening ? "listen" : "poll";
+        while (readBatch(connection) == READ_BATCH && !closed) {
+            loop.up(); // a long catch-up is not an outage
+        }
+        loop.succeeded();
+        if (listening) {
+            connection.unwrap(PGConnection.class).getNotifications((int) settings.pollInterval().toMillis());
+        } else {
+            Thread.sleep(settings.pollInterval());
+        }
+    }
+
+    /** After a failure: the next turn opens a new connection (and listens again). */
+    private void dropConnection() {
+        giveBack(connection);
+        connection = null;
     }
 
     /** LISTENs, then checks a notification of its own comes back (see the class comment). */
@@ -292,7 +289,7 @@ final class PostgresReader implements Runnable {
      */
     void close() {
         closed = true;
-        Connection connection = current;
+        Connection connection = this.connection;
         if (connection != null && !source.pooled()) {
             try {
                 connection.abort(Runnable::run);

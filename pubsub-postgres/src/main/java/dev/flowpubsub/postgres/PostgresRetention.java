@@ -39,9 +39,9 @@ final class PostgresRetention {
                 mine = result.next() && result.getBoolean(1);
             }
             if (mine) {
-                update(connection, schema.trimLogByAgeSql(), settings.retention().toMillis());
-                update(connection, schema.trimLogByCountSql(), settings.maxLength() - 1);
-                update(connection, schema.trimHistoryByAgeSql(), settings.historyRetention().toMillis());
+                update(connection, schema.trimLogByAgeSql(), settings.engine().retention().toMillis());
+                update(connection, schema.trimLogByCountSql(), settings.engine().maxLength() - 1);
+                update(connection, schema.trimHistoryByAgeSql(), settings.engine().historyRetention().toMillis());
             }
             connection.commit();
             return mine;

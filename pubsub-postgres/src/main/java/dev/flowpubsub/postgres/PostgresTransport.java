@@ -1,11 +1,13 @@
 package dev.flowpubsub.postgres;
 
-import dev.flowpubsub.spi.Arguments;
-import dev.flowpubsub.spi.EngineConnection;
 import dev.flowpubsub.spi.Transport;
 import dev.flowpubsub.spi.TransportContext;
 import dev.flowpubsub.spi.TransportEnvelope;
 import dev.flowpubsub.spi.TransportHealth;
+import dev.flowpubsub.spi.support.Arguments;
+import dev.flowpubsub.spi.support.EngineConnection;
+import dev.flowpubsub.spi.support.EngineSettings;
+import dev.flowpubsub.spi.support.EngineThreads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -79,6 +81,8 @@ import javax.sql.DataSource;
 public final class PostgresTransport implements Transport {
 
     private static final Logger LOG = LoggerFactory.getLogger(PostgresTransport.class);
+    /** How long closing waits for each of the threads to end. */
+    private static final Duration CLOSE_WAIT = Duration.ofSeconds(3);
 
     private final PostgresSettings settings;
     private final ConnectionSource source;
@@ -99,26 +103,13 @@ public final class PostgresTransport implements Transport {
 
     private PostgresTransport(Builder builder) {
         PostgresSchema schema = new PostgresSchema(builder.schema, builder.table);
-        if (builder.pollInterval.compareTo(builder.commandTimeout) >= 0) {
-            throw new IllegalArgumentException("pollInterval (" + builder.pollInterval + ") must be shorter than "
-                    + "commandTimeout (" + builder.commandTimeout + "): the reader waits that long for a notification");
-        }
-        this.settings = new PostgresSettings(schema, builder.retention, builder.maxLength, builder.historyRetention,
-                builder.outboxCapacity, builder.outboxMaxBytes, builder.commandTimeout, builder.pollInterval,
-                builder.listen, builder.createSchema, builder.trimInterval);
-        int timeoutMillis = (int) Math.min(Integer.MAX_VALUE, builder.commandTimeout.toMillis());
+        this.settings = new PostgresSettings(schema, builder.engine, builder.pollInterval, builder.listen,
+                builder.createSchema, builder.trimInterval);
+        int timeoutMillis = (int) Math.min(Integer.MAX_VALUE, builder.engine.commandTimeout().toMillis());
         ConnectionSource direct = builder.url == null ? null
                 : ConnectionSource.direct(builder.url, builder.username, builder.password, timeoutMillis);
-        if (builder.dataSource != null) {
-            int least = direct == null ? 2 : 1;
-            if (builder.maxPoolConnections < least) {
-                throw new IllegalArgumentException("maxPoolConnections (" + builder.maxPoolConnections + ") must be at "
-                        + "least " + least + (direct == null ? ": without a listenerUrl the reader holds one of the "
-                        + "pool's connections, and writes and history reads need another" : ""));
-            }
-        }
-        this.source = builder.dataSource != null
-                ? ConnectionSource.pooled(builder.dataSource, timeoutMillis, builder.maxPoolConnections) : direct;
+        this.source = builder.dataSource == null ? direct : ConnectionSource.pooled(builder.dataSource, timeoutMillis,
+                builder.maxPoolConnections, direct != null);
         this.listenSource = direct != null ? direct : source;
         this.displayUrl = builder.url != null ? PostgresUrls.display(builder.url) : "(the application's DataSource)";
         this.redactor = PostgresUrls.redactor(builder.url, builder.password);
@@ -163,13 +154,10 @@ public final class PostgresTransport implements Transport {
         reader.findStart();
         writer = new PostgresWriter(source, installer, settings, state, context, displayUrl);
         history = new PostgresHistory(source, settings.schema(), context, reader::handedOver, displayUrl, redactor,
-                settings.commandTimeout());
-        readerThread = Thread.ofPlatform().daemon().name("flow-pubsub-postgres-reader-" + context.nodeId())
-                .inheritInheritableThreadLocals(false).start(reader);
-        writerThread = Thread.ofPlatform().daemon().name("flow-pubsub-postgres-writer-" + context.nodeId())
-                .inheritInheritableThreadLocals(false).start(writer);
-        historyThread = Thread.ofPlatform().daemon().name("flow-pubsub-postgres-history-" + context.nodeId())
-                .inheritInheritableThreadLocals(false).start(history);
+                settings.engine().commandTimeout());
+        readerThread = EngineThreads.start("flow-pubsub-postgres-reader-" + context.nodeId(), reader);
+        writerThread = EngineThreads.start("flow-pubsub-postgres-writer-" + context.nodeId(), writer);
+        historyThread = EngineThreads.start("flow-pubsub-postgres-history-" + context.nodeId(), history);
         LOG.info("flow-pubsub: node {} on PostgreSQL {} (log {})", context.nodeId(), displayUrl, settings.schema().log);
     }
 
@@ -218,22 +206,15 @@ public final class PostgresTransport implements Transport {
         closed = true;
         if (writer != null) {
             writer.close();
-            join(writerThread, 3_000); // lets the writer flush what it can for a moment
+            EngineThreads.join(writerThread, CLOSE_WAIT); // lets the writer flush what it can for a moment
             reader.close();
             readerThread.interrupt();
             // a reader on the application's pool is not aborted: it ends within a poll interval, giving its connection back
-            join(readerThread, Math.max(3_000, settings.pollInterval().toMillis() + 1_000));
+            EngineThreads.join(readerThread, Duration.ofMillis(Math.max(CLOSE_WAIT.toMillis(),
+                    settings.pollInterval().toMillis() + 1_000)));
             history.close();
             historyThread.interrupt();
-            join(historyThread, 3_000);
-        }
-    }
-
-    private static void join(Thread thread, long millis) {
-        try {
-            thread.join(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            EngineThreads.join(historyThread, CLOSE_WAIT);
         }
     }
 
@@ -250,17 +231,17 @@ public final class PostgresTransport implements Transport {
         /** Default prefix of the tables' names: {@code flow_pubsub_log} and {@code flow_pubsub_history}. */
         public static final String DEFAULT_TABLE = "flow_pubsub";
         /** Default time rows stay in the log for nodes that reconnect. */
-        public static final Duration DEFAULT_RETENTION = Duration.ofMinutes(5);
+        public static final Duration DEFAULT_RETENTION = EngineSettings.DEFAULT_RETENTION;
         /** Default number of rows the log keeps at most. */
-        public static final long DEFAULT_MAX_LENGTH = 100_000;
+        public static final long DEFAULT_MAX_LENGTH = EngineSettings.DEFAULT_MAX_LENGTH;
         /** Default time a topic's history stays after its last message. */
-        public static final Duration DEFAULT_HISTORY_RETENTION = Duration.ofDays(1);
+        public static final Duration DEFAULT_HISTORY_RETENTION = EngineSettings.DEFAULT_HISTORY_RETENTION;
         /** Default number of messages a node keeps for the others while PostgreSQL is unreachable. */
-        public static final int DEFAULT_OUTBOX_CAPACITY = 50_000;
+        public static final int DEFAULT_OUTBOX_CAPACITY = EngineSettings.DEFAULT_OUTBOX_CAPACITY;
         /** Default payload bytes a node keeps for the others while PostgreSQL is unreachable (64 MiB). */
-        public static final long DEFAULT_OUTBOX_MAX_BYTES = 64L * 1024 * 1024;
+        public static final long DEFAULT_OUTBOX_MAX_BYTES = EngineSettings.DEFAULT_OUTBOX_MAX_BYTES;
         /** Default time one call to PostgreSQL may take. */
-        public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofSeconds(5);
+        public static final Duration DEFAULT_COMMAND_TIMEOUT = EngineSettings.DEFAULT_COMMAND_TIMEOUT;
         /** Default time between two reads of the log without a notification. */
         public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(1);
         /** Default number of the application's pool connections a transport on a DataSource holds at most at once. */
@@ -272,12 +253,7 @@ public final class PostgresTransport implements Transport {
         private String password;
         private String schema = DEFAULT_SCHEMA;
         private String table = DEFAULT_TABLE;
-        private Duration retention = DEFAULT_RETENTION;
-        private long maxLength = DEFAULT_MAX_LENGTH;
-        private Duration historyRetention = DEFAULT_HISTORY_RETENTION;
-        private int outboxCapacity = DEFAULT_OUTBOX_CAPACITY;
-        private long outboxMaxBytes = DEFAULT_OUTBOX_MAX_BYTES;
-        private Duration commandTimeout = DEFAULT_COMMAND_TIMEOUT;
+        private EngineSettings engine = EngineSettings.DEFAULTS;
         private Duration pollInterval = DEFAULT_POLL_INTERVAL;
         private boolean listen = true;
         private boolean createSchema = true;
@@ -289,18 +265,7 @@ public final class PostgresTransport implements Transport {
         }
 
         private Builder url(String jdbcUrl) {
-            Objects.requireNonNull(jdbcUrl,
-                    "jdbcUrl must not be null: pass jdbc:postgresql://host:5432/database");
-            String text = jdbcUrl.strip();
-            if (!text.startsWith("jdbc:postgresql:")) {
-                throw new IllegalArgumentException("a PostgreSQL JDBC URL must start with jdbc:postgresql:, such as "
-                        + "jdbc:postgresql://host:5432/database (the URL is not shown, as it may hold a password)");
-            }
-            String problem = PostgresUrls.problem(text);
-            if (problem != null) {
-                throw new IllegalArgumentException(problem);
-            }
-            this.url = text;
+            this.url = PostgresUrls.checked(jdbcUrl);
             return this;
         }
 
@@ -346,37 +311,37 @@ public final class PostgresTransport implements Transport {
 
         /** How long rows stay in the log for nodes that reconnect; at least 1 second. Default 5 minutes. */
         public Builder retention(Duration retention) {
-            this.retention = Arguments.atLeast(retention, Duration.ofSeconds(1), "retention");
+            this.engine = engine.withRetention(retention);
             return this;
         }
 
         /** How many rows the log keeps at most (trimmed every few seconds). Default 100,000. */
         public Builder maxLength(long maxLength) {
-            this.maxLength = Arguments.positive(maxLength, "maxLength");
+            this.engine = engine.withMaxLength(maxLength);
             return this;
         }
 
         /** How long a topic's history stays after its last message. Default 1 day. */
         public Builder historyRetention(Duration historyRetention) {
-            this.historyRetention = Arguments.atLeast(historyRetention, Duration.ofSeconds(1), "historyRetention");
+            this.engine = engine.withHistoryRetention(historyRetention);
             return this;
         }
 
         /** How many messages a node keeps for the other nodes while PostgreSQL is unreachable. Default 50,000. */
         public Builder outboxCapacity(int outboxCapacity) {
-            this.outboxCapacity = Arguments.positive(outboxCapacity, "outboxCapacity");
+            this.engine = engine.withOutboxCapacity(outboxCapacity);
             return this;
         }
 
         /** How many bytes of messages a node keeps for the others while PostgreSQL is unreachable. Default 64 MiB. */
         public Builder outboxMaxBytes(long outboxMaxBytes) {
-            this.outboxMaxBytes = Arguments.positive(outboxMaxBytes, "outboxMaxBytes");
+            this.engine = engine.withOutboxMaxBytes(outboxMaxBytes);
             return this;
         }
 
         /** How long one call may take before the connection is taken as lost. Default 5 seconds. */
         public Builder commandTimeout(Duration commandTimeout) {
-            this.commandTimeout = Arguments.atLeast(commandTimeout, Duration.ofMillis(100), "commandTimeout");
+            this.engine = engine.withCommandTimeout(commandTimeout, Duration.ofMillis(100));
             return this;
         }
 

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Objects;
 import java.util.Properties;
 import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
@@ -34,6 +35,25 @@ final class PostgresUrls {
     private static final String MASK = "****";
 
     private PostgresUrls() {
+    }
+
+    /**
+     * {@code jdbcUrl} without surrounding white space, if it is a PostgreSQL JDBC URL that pgjdbc can use.
+     *
+     * @throws IllegalArgumentException if it is not, with a message that does not quote it (it may hold a password)
+     */
+    static String checked(String jdbcUrl) {
+        Objects.requireNonNull(jdbcUrl, "jdbcUrl must not be null: pass jdbc:postgresql://host:5432/database");
+        String text = jdbcUrl.strip();
+        if (!text.startsWith(PREFIX)) {
+            throw new IllegalArgumentException("a PostgreSQL JDBC URL must start with jdbc:postgresql:, such as "
+                    + "jdbc:postgresql://host:5432/database (the URL is not shown, as it may hold a password)");
+        }
+        String problem = problem(text);
+        if (problem != null) {
+            throw new IllegalArgumentException(problem);
+        }
+        return text;
     }
 
     /**

@@ -1,9 +1,11 @@
 package dev.flowpubsub.postgres;
 
-import dev.flowpubsub.spi.EngineConnection;
-import dev.flowpubsub.spi.Outbox;
 import dev.flowpubsub.spi.TransportContext;
 import dev.flowpubsub.spi.TransportEnvelope;
+import dev.flowpubsub.spi.support.Backoff;
+import dev.flowpubsub.spi.support.EngineConnection;
+import dev.flowpubsub.spi.support.EngineLoop;
+import dev.flowpubsub.spi.support.Outbox;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,8 +65,13 @@ final class PostgresWriter implements Runnable {
     private final String displayUrl;
     private final PostgresRetention retention;
     private final Outbox outbox;
-    private final Backoff backoff = new Backoff();
+    private final EngineLoop loop;
+    /** Writer thread: the envelopes taken from the outbox and not appended yet, in order. */
+    private final List<TransportEnvelope> batch = new ArrayList<>(WRITE_BATCH);
     private volatile boolean closed;
+    /** Writer thread: the connection it holds, {@code null} after a failure or given back to the application's pool. */
+    private Connection connection;
+    private long lastCheckNanos;
 
     PostgresWriter(ConnectionSource source, SchemaInstaller installer, PostgresSettings settings,
                    EngineConnection state, TransportContext context, String displayUrl) {
@@ -76,7 +83,10 @@ final class PostgresWriter implements Runnable {
         this.context = context;
         this.displayUrl = displayUrl;
         this.retention = new PostgresRetention(settings);
-        this.outbox = new Outbox("PostgreSQL", displayUrl, settings.outboxCapacity(), settings.outboxMaxBytes(), LOG);
+        this.outbox = new Outbox("PostgreSQL", displayUrl, settings.engine().outboxCapacity(),
+                settings.engine().outboxMaxBytes(), LOG);
+        this.loop = new EngineLoop(state, EngineConnection.Side.WRITER, Backoff.RECONNECT, this::stopping,
+                this::dropConnection);
     }
 
     /** Queues an envelope for PostgreSQL; drops and counts it if the outbox is full (in number or in bytes). */
@@ -104,64 +114,56 @@ final class PostgresWriter implements Runnable {
 
     @Override
     public void run() {
-        Connection connection = null;
-        List<TransportEnvelope> batch = new ArrayList<>(WRITE_BATCH);
-        long lastCheckNanos = 0;
-        while (!closed || ((!batch.isEmpty() || !outbox.isEmpty())
-                && state.writer() == EngineConnection.State.UP)) {
-            try {
-                outbox.reportOverflow(); // here, not on the sender's thread: once per outage or overload
-                if (batch.isEmpty()) {
-                    TransportEnvelope first = outbox.poll(200, TimeUnit.MILLISECONDS);
-                    if (first == null) {
-                        if (System.nanoTime() - lastCheckNanos > IDLE_CHECK_NANOS) {
-                            lastCheckNanos = System.nanoTime();
-                            connection = connection != null ? connection : installer.open(source);
-                            check(connection); // keeps health true to the facts while nothing is sent
-                            state.up(EngineConnection.Side.WRITER);
-                            retention.maybeTrim(connection);
-                            connection = releaseIfPooled(connection);
-                        }
-                        continue;
-                    }
-                    batch.add(first);
-                    outbox.drainTo(batch, WRITE_BATCH - 1);
-                }
-                connection = connection != null ? connection : installer.open(source);
-                append(connection, batch);
-                outbox.written(batch, batch.size());
-                state.up(EngineConnection.Side.WRITER);
-                backoff.reset();
-                retention.maybeTrim(connection);
-                if (outbox.isEmpty() || source.contended()) {
-                    connection = releaseIfPooled(connection); // idle, or history reads wait for it
-                }
-            } catch (InterruptedException interrupted) {
-                break;
-            } catch (SQLException | RuntimeException failure) {
-                if (closed && state.writer() != EngineConnection.State.UP) {
-                    break;
-                }
-                state.down(EngineConnection.Side.WRITER, failure);
-                ConnectionSource.closeQuietly(connection);
-                connection = null;
-                if (closed) {
-                    break;
-                }
-                backoff.pause();
-            } catch (Error fatal) {
-                // this thread ends: health must say so rather than stay UP for a writer that is gone
-                state.down(EngineConnection.Side.WRITER,
-                        new IllegalStateException("the writer stopped: " + fatal, fatal));
-                ConnectionSource.closeQuietly(connection);
-                throw fatal;
-            }
-        }
+        loop.run(() -> !closed || ((!batch.isEmpty() || !outbox.isEmpty())
+                && state.writer() == EngineConnection.State.UP), this::writeOnce);
         if (!batch.isEmpty() || !outbox.isEmpty()) {
             LOG.warn("flow-pubsub: closing with {} message(s) not yet written to PostgreSQL {}",
                     batch.size() + outbox.size(), displayUrl);
         }
         ConnectionSource.closeQuietly(connection);
+    }
+
+    /** Appends the next batch, or checks PostgreSQL while there is none; see the class comment. */
+    private void writeOnce() throws SQLException, InterruptedException {
+        outbox.reportOverflow(); // here, not on the sender's thread: once per outage or overload
+        if (batch.isEmpty()) {
+            TransportEnvelope first = outbox.poll(200, TimeUnit.MILLISECONDS);
+            if (first == null) {
+                if (System.nanoTime() - lastCheckNanos > IDLE_CHECK_NANOS) {
+                    lastCheckNanos = System.nanoTime();
+                    connection = connection != null ? connection : installer.open(source);
+                    check(connection); // keeps health true to the facts while nothing is sent
+                    loop.up();
+                    retention.maybeTrim(connection);
+                    connection = releaseIfPooled(connection);
+                }
+                return;
+            }
+            batch.add(first);
+            outbox.drainTo(batch, WRITE_BATCH - 1);
+        }
+        connection = connection != null ? connection : installer.open(source);
+        append(connection, batch);
+        outbox.written(batch, batch.size());
+        loop.succeeded();
+        retention.maybeTrim(connection);
+        if (outbox.isEmpty() || source.contended()) {
+            connection = releaseIfPooled(connection); // idle, or history reads wait for it
+        }
+    }
+
+    /**
+     * Whether a failure ends the loop rather than counting as an outage: while closing, unless PostgreSQL was up until
+     * then (that failure is told, and then the loop ends without retrying).
+     */
+    private boolean stopping() {
+        return closed && state.writer() != EngineConnection.State.UP;
+    }
+
+    /** After a failure: the next turn opens a new connection. */
+    private void dropConnection() {
+        ConnectionSource.closeQuietly(connection);
+        connection = null;
     }
 
     private static void check(Connection connection) throws SQLException {
@@ -185,7 +187,7 @@ final class PostgresWriter implements Runnable {
         try {
             try (Statement lock = connection.createStatement()) {
                 // the lock is held until the commit, and the NOTIFY in the same statement goes out with it
-                lock.execute(schema.appendLockSql(settings.commandTimeout().toMillis()));
+                lock.execute(schema.appendLockSql(settings.engine().commandTimeout().toMillis()));
             }
             Map<String, Integer> historyTopics = new LinkedHashMap<>();
             try (PreparedStatement insert = connection.prepareStatement(schema.insertSql())) {

@@ -1,8 +1,10 @@
 package dev.flowpubsub.redis;
 
-import dev.flowpubsub.spi.EngineConnection;
 import dev.flowpubsub.spi.TransportContext;
 import dev.flowpubsub.spi.TransportEnvelope;
+import dev.flowpubsub.spi.support.Backoff;
+import dev.flowpubsub.spi.support.EngineConnection;
+import dev.flowpubsub.spi.support.EngineLoop;
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
 import io.lettuce.core.RedisClient;
@@ -39,8 +41,12 @@ final class RedisReader implements Runnable {
     private final EngineConnection state;
     private final TransportContext context;
     private final byte[] streamKey;
-    private final Backoff backoff = new Backoff();
+    private final EngineLoop loop;
     private StatefulRedisConnection<byte[], byte[]> firstConnection;
+    /** Reader thread: the connection it reads on, {@code null} after a failure. */
+    private StatefulRedisConnection<byte[], byte[]> connection;
+    /** Reader thread: the id of the last entry read. */
+    private String lastId;
     /**
      * The id of the last entry this node has handed to the hub (or skipped), from the one it started reading after:
      * what a history read reaches up to, so that everything later comes through the stream.
@@ -53,6 +59,8 @@ final class RedisReader implements Runnable {
         this.state = state;
         this.context = context;
         this.streamKey = RedisEntries.bytes(stream);
+        this.loop = new EngineLoop(state, EngineConnection.Side.READER, Backoff.RECONNECT, () -> closed,
+                this::dropConnection);
     }
 
     /**
@@ -83,46 +91,39 @@ final class RedisReader implements Runnable {
     }
 
     @Override
-    @SuppressWarnings("unchecked") // Lettuce's xread takes the stream offsets as generic varargs
     public void run() {
-        StatefulRedisConnection<byte[], byte[]> connection = firstConnection;
-        String lastId = handedOver;
-        while (!closed) {
-            try {
-                if (connection == null || !connection.isOpen()) {
-                    RedisWriter.closeQuietly(connection);
-                    connection = client.connect(ByteArrayCodec.INSTANCE);
-                }
-                if (lastId == null) {
-                    lastId = newestId(connection);
-                    handedOver = lastId;
-                }
-                List<StreamMessage<byte[], byte[]>> entries = connection.sync().xread(
-                        XReadArgs.Builder.block(BLOCK_MILLIS).count(READ_BATCH),
-                        XReadArgs.StreamOffset.from(streamKey, lastId));
-                state.up(EngineConnection.Side.READER);
-                backoff.reset();
-                for (StreamMessage<byte[], byte[]> entry : entries) {
-                    lastId = entry.getId();
-                    receive(entry);
-                    handedOver = lastId;
-                }
-            } catch (RuntimeException failure) {
-                if (closed) {
-                    break;
-                }
-                state.down(EngineConnection.Side.READER, failure);
-                RedisWriter.closeQuietly(connection);
-                connection = null;
-                backoff.pause();
-            } catch (Error fatal) {
-                // this thread ends: health must say so rather than stay UP for a reader that is gone
-                state.down(EngineConnection.Side.READER, new IllegalStateException("the reader stopped: " + fatal, fatal));
-                RedisWriter.closeQuietly(connection);
-                throw fatal;
-            }
-        }
+        connection = firstConnection;
+        lastId = handedOver;
+        loop.run(() -> !closed, this::readOnce);
         RedisWriter.closeQuietly(connection);
+    }
+
+    /** Reads the next entries after {@link #lastId}, waiting up to {@link #BLOCK_MILLIS}, and hands them over. */
+    @SuppressWarnings("unchecked") // Lettuce's xread takes the stream offsets as generic varargs
+    private void readOnce() {
+        if (connection == null || !connection.isOpen()) {
+            RedisWriter.closeQuietly(connection);
+            connection = client.connect(ByteArrayCodec.INSTANCE);
+        }
+        if (lastId == null) {
+            lastId = newestId(connection);
+            handedOver = lastId;
+        }
+        List<StreamMessage<byte[], byte[]>> entries = connection.sync().xread(
+                XReadArgs.Builder.block(BLOCK_MILLIS).count(READ_BATCH),
+                XReadArgs.StreamOffset.from(streamKey, lastId));
+        loop.succeeded();
+        for (StreamMessage<byte[], byte[]> entry : entries) {
+            lastId = entry.getId();
+            receive(entry);
+            handedOver = lastId;
+        }
+    }
+
+    /** After a failure: the next turn connects again. */
+    private void dropConnection() {
+        RedisWriter.closeQuietly(connection);
+        connection = null;
     }
 
     private void receive(StreamMessage<byte[], byte[]> entry) {

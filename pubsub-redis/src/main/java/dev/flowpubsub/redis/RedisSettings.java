@@ -1,9 +1,12 @@
 package dev.flowpubsub.redis;
 
-import java.nio.file.Path;
-import java.time.Duration;
+import dev.flowpubsub.spi.support.EngineSettings;
 
-/** What a {@link RedisTransport} was built with; checked by its builder, whose javadoc says what each means. */
-record RedisSettings(String stream, Duration retention, long maxLength, int outboxCapacity, long outboxMaxBytes,
-                     Duration commandTimeout, Path trustedCertificate, Duration historyRetention, int formatVersion) {
+import java.nio.file.Path;
+
+/**
+ * What a {@link RedisTransport} was built with: the settings every engine transport has, and Redis's own; checked by
+ * its builder, whose javadoc says what each means.
+ */
+record RedisSettings(String stream, EngineSettings engine, Path trustedCertificate, int formatVersion) {
 }

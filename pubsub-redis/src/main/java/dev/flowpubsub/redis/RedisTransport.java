@@ -1,11 +1,13 @@
 package dev.flowpubsub.redis;
 
-import dev.flowpubsub.spi.Arguments;
-import dev.flowpubsub.spi.EngineConnection;
 import dev.flowpubsub.spi.Transport;
 import dev.flowpubsub.spi.TransportContext;
 import dev.flowpubsub.spi.TransportEnvelope;
 import dev.flowpubsub.spi.TransportHealth;
+import dev.flowpubsub.spi.support.Arguments;
+import dev.flowpubsub.spi.support.EngineConnection;
+import dev.flowpubsub.spi.support.EngineSettings;
+import dev.flowpubsub.spi.support.EngineThreads;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
@@ -81,6 +83,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class RedisTransport implements Transport {
 
     private static final Logger LOG = LoggerFactory.getLogger(RedisTransport.class);
+    /** How long closing waits for each of the threads to end. */
+    private static final Duration CLOSE_WAIT = Duration.ofSeconds(3);
 
     private final RedisURI uri;
     private final String displayUri;
@@ -100,12 +104,11 @@ public final class RedisTransport implements Transport {
     private RedisTransport(Builder builder) {
         this.uri = builder.uri;
         this.displayUri = RedisUris.display(builder.uri);
-        this.settings = new RedisSettings(builder.stream, builder.retention, builder.maxLength, builder.outboxCapacity,
-                builder.outboxMaxBytes, builder.commandTimeout, builder.trustedCertificate, builder.historyRetention,
+        this.settings = new RedisSettings(builder.stream, builder.engine, builder.trustedCertificate,
                 builder.formatVersion);
         this.state = new EngineConnection("Redis", displayUri, message -> RedisUris.redact(message, uri),
                 LOG);
-        Duration commandTimeout = Duration.ofMillis(RedisReader.BLOCK_MILLIS).plus(settings.commandTimeout());
+        Duration commandTimeout = Duration.ofMillis(RedisReader.BLOCK_MILLIS).plus(settings.engine().commandTimeout());
         this.uri.setTimeout(commandTimeout);
         this.ownsResources = builder.resources == null;
         this.resources = ownsResources
@@ -144,10 +147,8 @@ public final class RedisTransport implements Transport {
         reader.findStart();
         writer = new RedisWriter(client, settings, state, context, displayUri, uri.getTimeout().toMillis());
         history = new RedisHistory(client, uri, settings.stream(), context, reader::handedOver, displayUri);
-        readerThread = Thread.ofPlatform().daemon().name("flow-pubsub-redis-reader-" + context.nodeId())
-                .inheritInheritableThreadLocals(false).start(reader);
-        writerThread = Thread.ofPlatform().daemon().name("flow-pubsub-redis-writer-" + context.nodeId())
-                .inheritInheritableThreadLocals(false).start(writer);
+        readerThread = EngineThreads.start("flow-pubsub-redis-reader-" + context.nodeId(), reader);
+        writerThread = EngineThreads.start("flow-pubsub-redis-writer-" + context.nodeId(), writer);
         LOG.info("flow-pubsub: node {} on Redis {} (stream '{}')", context.nodeId(), displayUri, settings.stream());
     }
 
@@ -190,23 +191,15 @@ public final class RedisTransport implements Transport {
         closed = true;
         if (writer != null) {
             writer.close();
-            join(writerThread, 3_000); // lets the writer flush what it can for a moment
+            EngineThreads.join(writerThread, CLOSE_WAIT); // lets the writer flush what it can for a moment
             reader.close();
             readerThread.interrupt();
-            join(readerThread, 3_000);
+            EngineThreads.join(readerThread, CLOSE_WAIT);
             history.close();
         }
         client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
         if (ownsResources) {
             resources.shutdown(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
-        }
-    }
-
-    private static void join(Thread thread, long millis) {
-        try {
-            thread.join(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 
@@ -221,27 +214,22 @@ public final class RedisTransport implements Transport {
         /** Default stream (key) that carries the messages. */
         public static final String DEFAULT_STREAM = "flow-pubsub:messages";
         /** Default time entries stay in the stream for nodes that reconnect. */
-        public static final Duration DEFAULT_RETENTION = Duration.ofMinutes(5);
+        public static final Duration DEFAULT_RETENTION = EngineSettings.DEFAULT_RETENTION;
         /** Default number of entries the stream keeps at most (about). */
-        public static final long DEFAULT_MAX_LENGTH = 100_000;
+        public static final long DEFAULT_MAX_LENGTH = EngineSettings.DEFAULT_MAX_LENGTH;
         /** Default number of messages a node keeps for the others while Redis is unreachable. */
-        public static final int DEFAULT_OUTBOX_CAPACITY = 50_000;
+        public static final int DEFAULT_OUTBOX_CAPACITY = EngineSettings.DEFAULT_OUTBOX_CAPACITY;
         /** Default payload bytes a node keeps for the others while Redis is unreachable (64 MiB). */
-        public static final long DEFAULT_OUTBOX_MAX_BYTES = 64L * 1024 * 1024;
+        public static final long DEFAULT_OUTBOX_MAX_BYTES = EngineSettings.DEFAULT_OUTBOX_MAX_BYTES;
         /** Default time one Redis command may take. */
-        public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofSeconds(5);
+        public static final Duration DEFAULT_COMMAND_TIMEOUT = EngineSettings.DEFAULT_COMMAND_TIMEOUT;
         /** Default time a topic's history stays in Redis after its last message. */
-        public static final Duration DEFAULT_HISTORY_RETENTION = Duration.ofDays(1);
+        public static final Duration DEFAULT_HISTORY_RETENTION = EngineSettings.DEFAULT_HISTORY_RETENTION;
 
         private final RedisURI uri;
         private String stream = DEFAULT_STREAM;
-        private Duration retention = DEFAULT_RETENTION;
-        private long maxLength = DEFAULT_MAX_LENGTH;
-        private int outboxCapacity = DEFAULT_OUTBOX_CAPACITY;
-        private long outboxMaxBytes = DEFAULT_OUTBOX_MAX_BYTES;
-        private Duration commandTimeout = DEFAULT_COMMAND_TIMEOUT;
+        private EngineSettings engine = EngineSettings.DEFAULTS;
         private Path trustedCertificate;
-        private Duration historyRetention = DEFAULT_HISTORY_RETENTION;
         private ClientResources resources;
         private int formatVersion = RedisEntries.FORMAT_VERSION;
 
@@ -270,7 +258,7 @@ public final class RedisTransport implements Transport {
 
         /** How long entries stay in the stream for nodes that reconnect; at least 1 second. Default 5 minutes. */
         public Builder retention(Duration retention) {
-            this.retention = Arguments.atLeast(retention, Duration.ofSeconds(1), "retention");
+            this.engine = engine.withRetention(retention);
             return this;
         }
 
@@ -279,13 +267,13 @@ public final class RedisTransport implements Transport {
          * With the largest message size this bounds the stream's memory in Redis (see the class javadoc).
          */
         public Builder maxLength(long maxLength) {
-            this.maxLength = Arguments.positive(maxLength, "maxLength");
+            this.engine = engine.withMaxLength(maxLength);
             return this;
         }
 
         /** How many messages a node keeps for the other nodes while Redis is unreachable. Default 50,000. */
         public Builder outboxCapacity(int outboxCapacity) {
-            this.outboxCapacity = Arguments.positive(outboxCapacity, "outboxCapacity");
+            this.engine = engine.withOutboxCapacity(outboxCapacity);
             return this;
         }
 
@@ -294,13 +282,13 @@ public final class RedisTransport implements Transport {
          * number: the outbox's bound in the JVM's memory. Default 64 MiB.
          */
         public Builder outboxMaxBytes(long outboxMaxBytes) {
-            this.outboxMaxBytes = Arguments.positive(outboxMaxBytes, "outboxMaxBytes");
+            this.engine = engine.withOutboxMaxBytes(outboxMaxBytes);
             return this;
         }
 
         /** How long one Redis command may take before the connection is taken as lost. Default 5 seconds. */
         public Builder commandTimeout(Duration commandTimeout) {
-            this.commandTimeout = Arguments.atLeast(commandTimeout, Duration.ofMillis(1), "commandTimeout");
+            this.engine = engine.withCommandTimeout(commandTimeout, Duration.ofMillis(1));
             return this;
         }
 
@@ -309,7 +297,7 @@ public final class RedisTransport implements Transport {
          * {@code HistoryPolicy}). Default 1 day.
          */
         public Builder historyRetention(Duration historyRetention) {
-            this.historyRetention = Arguments.atLeast(historyRetention, Duration.ofSeconds(1), "historyRetention");
+            this.engine = engine.withHistoryRetention(historyRetention);
             return this;
         }
 

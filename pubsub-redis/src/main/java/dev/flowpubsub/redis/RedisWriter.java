@@ -1,9 +1,11 @@
 package dev.flowpubsub.redis;
 
-import dev.flowpubsub.spi.EngineConnection;
-import dev.flowpubsub.spi.Outbox;
 import dev.flowpubsub.spi.TransportContext;
 import dev.flowpubsub.spi.TransportEnvelope;
+import dev.flowpubsub.spi.support.Backoff;
+import dev.flowpubsub.spi.support.EngineConnection;
+import dev.flowpubsub.spi.support.EngineLoop;
+import dev.flowpubsub.spi.support.Outbox;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.ScriptOutputType;
@@ -82,8 +84,15 @@ final class RedisWriter implements Runnable {
     private final byte[] historyTtl;
     private final long replyTimeoutMillis;
     private final Outbox outbox;
-    private final Backoff backoff = new Backoff();
+    private final EngineLoop loop;
+    /** Writer thread: the envelopes taken from the outbox and not appended yet, in order. */
+    private final List<TransportEnvelope> batch = new ArrayList<>(WRITE_BATCH);
     private volatile boolean closed;
+    /** Writer thread: the connection it appends on, {@code null} after a failure. */
+    private StatefulRedisConnection<byte[], byte[]> connection;
+    /** Writer thread: the SHA of {@link #APPEND} on that connection's server. */
+    private String script;
+    private long lastCheckNanos;
     private String newestWrittenId;
     private long lastTrimNanos = System.nanoTime();
 
@@ -97,11 +106,15 @@ final class RedisWriter implements Runnable {
         this.replyTimeoutMillis = replyTimeoutMillis;
         this.streamKey = bytes(settings.stream());
         this.writerKey = bytes(settings.stream() + ":writer:" + context.nodeId());
-        this.maxLength = bytes(Long.toString(settings.maxLength()));
+        this.maxLength = bytes(Long.toString(settings.engine().maxLength()));
         this.version = bytes(Integer.toString(settings.formatVersion()));
-        this.writerKeyTtl = bytes(Long.toString(Math.max(WRITER_KEY_MIN_TTL_MILLIS, 2 * settings.retention().toMillis())));
-        this.historyTtl = bytes(Long.toString(settings.historyRetention().toMillis()));
-        this.outbox = new Outbox("Redis", displayUri, settings.outboxCapacity(), settings.outboxMaxBytes(), LOG);
+        this.writerKeyTtl = bytes(Long.toString(
+                Math.max(WRITER_KEY_MIN_TTL_MILLIS, 2 * settings.engine().retention().toMillis())));
+        this.historyTtl = bytes(Long.toString(settings.engine().historyRetention().toMillis()));
+        this.outbox = new Outbox("Redis", displayUri, settings.engine().outboxCapacity(),
+                settings.engine().outboxMaxBytes(), LOG);
+        this.loop = new EngineLoop(state, EngineConnection.Side.WRITER, Backoff.RECONNECT, () -> closed,
+                this::dropConnection);
     }
 
     /** Queues an envelope for Redis; drops and counts it if the outbox is full (in number or in bytes). */
@@ -125,61 +138,8 @@ final class RedisWriter implements Runnable {
 
     @Override
     public void run() {
-        StatefulRedisConnection<byte[], byte[]> connection = null;
-        String script = null;
-        List<TransportEnvelope> batch = new ArrayList<>(WRITE_BATCH);
-        long lastCheckNanos = 0;
-        while (!closed || ((!batch.isEmpty() || !outbox.isEmpty()) && state.writer() == EngineConnection.State.UP)) {
-            try {
-                outbox.reportOverflow(); // here, not on the sender's thread: once per outage or overload
-                if (connection == null || !connection.isOpen()) {
-                    connection = client.connect(ByteArrayCodec.INSTANCE);
-                    script = connection.sync().scriptLoad(APPEND);
-                    state.up(EngineConnection.Side.WRITER);
-                }
-                if (batch.isEmpty()) {
-                    TransportEnvelope first = outbox.poll(200, TimeUnit.MILLISECONDS);
-                    if (first == null) {
-                        if (System.nanoTime() - lastCheckNanos > IDLE_CHECK_NANOS) {
-                            lastCheckNanos = System.nanoTime();
-                            connection.sync().ping(); // keeps health true to the facts while nothing is sent
-                            state.up(EngineConnection.Side.WRITER);
-                            trimOldEntries(connection);
-                        }
-                        continue;
-                    }
-                    batch.add(first);
-                    outbox.drainTo(batch, WRITE_BATCH - 1);
-                }
-                int written = append(connection, script, batch);
-                outbox.written(batch, written);
-                if (!batch.isEmpty()) {
-                    continue; // a gap: Redis refused an earlier one; the rest goes again, from the first not appended
-                }
-                state.up(EngineConnection.Side.WRITER);
-                backoff.reset();
-                trimOldEntries(connection);
-            } catch (InterruptedException interrupted) {
-                break;
-            } catch (AppendRefused refused) {
-                outbox.written(batch, refused.written);
-                fail(refused.cause);
-                closeQuietly(connection);
-                connection = null;
-            } catch (RuntimeException failure) {
-                if (closed) {
-                    break;
-                }
-                fail(failure);
-                closeQuietly(connection);
-                connection = null;
-            } catch (Error fatal) {
-                // this thread ends: health must say so rather than stay UP for a writer that is gone
-                state.down(EngineConnection.Side.WRITER, new IllegalStateException("the writer stopped: " + fatal, fatal));
-                closeQuietly(connection);
-                throw fatal;
-            }
-        }
+        loop.run(() -> !closed || ((!batch.isEmpty() || !outbox.isEmpty())
+                && state.writer() == EngineConnection.State.UP), this::writeOnce);
         if (!batch.isEmpty() || !outbox.isEmpty()) {
             LOG.warn("flow-pubsub: closing with {} message(s) not yet written to Redis {}", batch.size() + outbox.size(),
                     displayUri);
@@ -187,9 +147,47 @@ final class RedisWriter implements Runnable {
         closeQuietly(connection);
     }
 
-    private void fail(RuntimeException failure) {
-        state.down(EngineConnection.Side.WRITER, failure);
-        backoff.pause();
+    /** Writes the next batch, or checks Redis while there is none; see the class comment. */
+    private void writeOnce() throws InterruptedException {
+        outbox.reportOverflow(); // here, not on the sender's thread: once per outage or overload
+        if (connection == null || !connection.isOpen()) {
+            connection = client.connect(ByteArrayCodec.INSTANCE);
+            script = connection.sync().scriptLoad(APPEND);
+            loop.up();
+        }
+        if (batch.isEmpty()) {
+            TransportEnvelope first = outbox.poll(200, TimeUnit.MILLISECONDS);
+            if (first == null) {
+                if (System.nanoTime() - lastCheckNanos > IDLE_CHECK_NANOS) {
+                    lastCheckNanos = System.nanoTime();
+                    connection.sync().ping(); // keeps health true to the facts while nothing is sent
+                    loop.up();
+                    trimOldEntries(connection);
+                }
+                return;
+            }
+            batch.add(first);
+            outbox.drainTo(batch, WRITE_BATCH - 1);
+        }
+        int written;
+        try {
+            written = append(connection, script, batch);
+        } catch (AppendRefused refused) {
+            outbox.written(batch, refused.written);
+            throw refused.cause;
+        }
+        outbox.written(batch, written);
+        if (!batch.isEmpty()) {
+            return; // a gap: Redis refused an earlier one; the rest goes again, from the first not appended
+        }
+        loop.succeeded();
+        trimOldEntries(connection);
+    }
+
+    /** After a failure: the next turn connects again. */
+    private void dropConnection() {
+        closeQuietly(connection);
+        connection = null;
     }
 
     /**
@@ -264,7 +262,7 @@ final class RedisWriter implements Runnable {
         }
         lastTrimNanos = now;
         long newestMillis = Long.parseLong(newest.substring(0, newest.indexOf('-')));
-        long oldestKept = newestMillis - settings.retention().toMillis();
+        long oldestKept = newestMillis - settings.engine().retention().toMillis();
         if (oldestKept > 0) {
             connection.sync().xtrim(streamKey, new XTrimArgs().minId(oldestKept + "-0").approximateTrimming());
         }

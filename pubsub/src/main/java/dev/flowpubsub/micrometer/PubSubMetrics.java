@@ -3,7 +3,7 @@ package dev.flowpubsub.micrometer;
 import dev.flowpubsub.LatencyListener;
 import dev.flowpubsub.PubSubHub;
 import dev.flowpubsub.PubSubStats;
-import dev.flowpubsub.spi.Arguments;
+import dev.flowpubsub.spi.support.Arguments;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;

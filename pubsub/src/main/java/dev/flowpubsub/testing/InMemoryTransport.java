@@ -1,10 +1,10 @@
 package dev.flowpubsub.testing;
 
-import dev.flowpubsub.spi.Arguments;
 import dev.flowpubsub.spi.Transport;
 import dev.flowpubsub.spi.TransportContext;
 import dev.flowpubsub.spi.TransportEnvelope;
 import dev.flowpubsub.spi.TransportHealth;
+import dev.flowpubsub.spi.support.Arguments;
 import org.jspecify.annotations.Nullable;
 
 import java.util.ArrayDeque;

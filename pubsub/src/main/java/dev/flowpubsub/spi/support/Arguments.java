@@ -1,4 +1,4 @@
-package dev.flowpubsub.spi;
+package dev.flowpubsub.spi.support;
 
 import java.time.Duration;
 import java.util.Objects;

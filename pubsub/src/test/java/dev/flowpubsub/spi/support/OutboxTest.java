@@ -1,5 +1,6 @@
-package dev.flowpubsub.spi;
+package dev.flowpubsub.spi.support;
 
+import dev.flowpubsub.spi.TransportEnvelope;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Marker;
 import org.slf4j.event.Level;

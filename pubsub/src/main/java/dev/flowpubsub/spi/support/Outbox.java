@@ -1,5 +1,7 @@
-package dev.flowpubsub.spi;
+package dev.flowpubsub.spi.support;
 
+import dev.flowpubsub.spi.Transport;
+import dev.flowpubsub.spi.TransportEnvelope;
 import org.jspecify.annotations.NullMarked;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;

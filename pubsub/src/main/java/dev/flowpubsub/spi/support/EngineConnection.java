@@ -1,5 +1,6 @@
-package dev.flowpubsub.spi;
+package dev.flowpubsub.spi.support;
 
+import dev.flowpubsub.spi.TransportHealth;
 import org.jspecify.annotations.NullMarked;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
