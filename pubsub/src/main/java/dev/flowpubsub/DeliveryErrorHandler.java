@@ -4,7 +4,7 @@ import org.jspecify.annotations.NullMarked;
 
 /**
  * Told about every handler that throws. The default logs the error with the UI id, the topic and the
- * message type; set another with {@link PubSubHub.Builder#errorHandler(DeliveryErrorHandler)}.
+ * message type; set another with {@link PubSubHubBuilder#errorHandler(DeliveryErrorHandler)}.
  *
  * <p>Called inside the {@code ui.access(...)} of the page whose handler threw, right after the failure,
  * before the next handler runs. It must not throw; if it does, that is logged and delivery goes on.

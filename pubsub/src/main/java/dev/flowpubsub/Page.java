@@ -5,21 +5,20 @@ import dev.flowpubsub.internal.PushWatch;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 
-import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Everything the hub keeps for one page (UI), coordinating four parts: its {@link PageSubscriptions}, its bounded
- * {@link PageQueue}, its {@link PagePresence} and its {@link PageAccess} to Vaadin. It exists while the page holds at
+ * Everything the hub keeps for one page (UI), coordinating its parts: its {@link PageSubscriptions}, its
+ * {@link PagePresence}, its delivery ({@link PageDrain}, with its bounded {@link PageQueue}) and its
+ * {@link PageAccess} to Vaadin. It exists while the page holds at
  * least one subscription or presence, and is dropped, queue included, when the last ends or the UI detaches.
  *
  * <h2>Concurrency</h2>
  * The parts' state is guarded by this object's monitor, which is only ever held for a few field updates: never while
  * a handler runs, a Vaadin lock is taken or the hub is told something. Messages are enqueued by the dispatcher's
- * single fan-out task; they are handled by {@link #runBatch()} under the page's session lock, so at most one batch of
+ * single fan-out task; they are handled in batches under the page's session lock, so at most one batch of
  * a page runs at a time, in queue order.
  */
 final class Page implements DeliveryLanes.Page, PushWatch.PushListener {
@@ -27,8 +26,6 @@ final class Page implements DeliveryLanes.Page, PushWatch.PushListener {
     /** The delivery log: drops, failing handlers, Vaadin failing around a batch, pages away. */
     static final Logger LOG = Logs.DELIVERY;
 
-    /** How long a page whose drain Vaadin refused waits before it is drained again. */
-    private static final long DRAIN_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
     /** Hands out {@link #order}. */
     private static final AtomicLong CREATED = new AtomicLong();
 
@@ -47,14 +44,8 @@ final class Page implements DeliveryLanes.Page, PushWatch.PushListener {
     private final PageAccess access;
     private final PageServices services;
     private final PageSubscriptions subscriptions;
-    private final PageQueue queue;
+    private final PageDrain delivery;
     private final PagePresence presence = new PagePresence();
-    /**
-     * With a minimum interval between batches: the {@code System.nanoTime()} before which this page's next batch does
-     * not start; 0 before the first batch. Written by the lane running a batch, read by whoever schedules the next.
-     */
-    private volatile long nextBatchAt;
-    private boolean pushFailureWarned;
     private boolean closed;
     private @Nullable Registration detachRegistration;
 
@@ -62,7 +53,6 @@ final class Page implements DeliveryLanes.Page, PushWatch.PushListener {
         this.key = key;
         this.access = access;
         this.services = services;
-        this.queue = new PageQueue(services.queueCapacity(), services.overflowPolicy());
         SubscriptionIndex index = services.index();
         this.subscriptions = new PageSubscriptions(new PageSubscriptions.Index() {
             @Override
@@ -85,6 +75,7 @@ final class Page implements DeliveryLanes.Page, PushWatch.PushListener {
                 index.unindexTopic(topic, Page.this);
             }
         });
+        this.delivery = new PageDrain(this, access, services, subscriptions);
     }
 
     int uiId() {
@@ -294,7 +285,7 @@ final class Page implements DeliveryLanes.Page, PushWatch.PushListener {
             }
             closed = true;
             removed = subscriptions.removeAll();
-            forgotten = queue.clear();
+            forgotten = delivery.clear();
             registration = detachRegistration;
             detachRegistration = null;
             leaving = presence.takeAll();
@@ -310,181 +301,31 @@ final class Page implements DeliveryLanes.Page, PushWatch.PushListener {
         }
     }
 
-    /* --- Delivery --- */
+    /* --- Delivery (PageDrain) --- */
 
     /** Called by the dispatcher's fan-out task only, so messages of one sender enter in the order they were sent. */
     void enqueue(Envelope envelope) {
-        PageQueue.Offered offered;
-        synchronized (this) {
-            if (closed) {
-                return;
-            }
-            offered = queue.offer(envelope);
-        }
-        queued(offered);
+        delivery.enqueue(envelope);
     }
 
-    /**
-     * Like {@link #enqueue(Envelope)} for several consecutive messages with the same targets, under one lock: the
-     * fan-out of a busy stream visits each page once per run instead of once per message.
-     */
+    /** Several consecutive messages with the same targets, under one lock (a busy stream's run). Fan-out task. */
     void enqueue(List<Envelope> run) {
-        PageQueue.Offered offered;
-        synchronized (this) {
-            if (closed) {
-                return;
-            }
-            offered = queue.offerAll(run);
-        }
-        queued(offered);
+        delivery.enqueue(run);
     }
 
-    /**
-     * Called by the fan-out task where a subscription taken with a snapshot starts. Never dropped: it is not a
-     * message but the point where the subscription begins.
-     */
+    /** Where a subscription taken with a snapshot starts; never dropped. Fan-out task. */
     void enqueue(Activation activation) {
-        PageQueue.Offered offered;
-        synchronized (this) {
-            if (closed) {
-                return;
-            }
-            offered = queue.offer(activation);
-        }
-        queued(offered);
+        delivery.enqueue(activation);
     }
 
-    private void queued(PageQueue.Offered offered) {
-        services.counters().pending.add(offered.added());
-        if (offered.drainNow()) {
-            scheduleDrain();
-        }
-        for (int i = 0; i < offered.dropped(); i++) {
-            services.reports().dropped(access.uiId(), queue.capacity(), offered.firstDrop() && i == 0);
-        }
-    }
-
-    /**
-     * A delivery lane's work for this page: run the pending batch under the page's session lock (see
-     * {@link PageAccess#runLocked}). While the page's last push is still being written, the batch waits for it,
-     * collecting what arrives meanwhile.
-     */
+    /** A delivery lane's work for this page (see {@link PageDrain#drain}). */
     @Override
     public void drain() {
-        if (!access.inSession()) {
-            close();
-            return;
-        }
-        if (access.pushInFlight(System.nanoTime())) {
-            // one push in flight per page: this batch runs, fuller, once the last one has been written
-            services.runs().afterPush(this, access);
-            return;
-        }
-        int taken;
-        synchronized (this) {
-            taken = queue.batchesTaken();
-        }
-        try {
-            access.runLocked(this::runBatch, this::close);
-        } catch (RuntimeException vaadinFailure) {
-            recover(vaadinFailure, taken);
-        }
+        delivery.drain();
     }
 
-    /**
-     * Vaadin failed around this page's batch. Having taken the session's lock, this thread also runs the session's
-     * other queued tasks and pushes its pages when releasing it; what fails there (a push on a broken connection, a
-     * session being destroyed meanwhile) is Vaadin's, and the batch ran or is still queued with the session. But if
-     * Vaadin refused before the batch ran (this thread holds another session's lock: an executor that runs tasks on
-     * the caller's thread), the page would wait for a drain that never comes: it is drained again, shortly, from the
-     * hub's timer thread.
-     */
-    private void recover(RuntimeException vaadinFailure, int taken) {
-        boolean notRun;
-        synchronized (this) {
-            notRun = !closed && queue.drainPendingSince(taken);
-        }
-        LOG.warn("flow-pubsub: Vaadin failed while running the session tasks of UI {} around a delivery{}",
-                access.uiId(), notRun ? "; the delivery is tried again shortly" : "", vaadinFailure);
-        if (notRun) {
-            services.runs().after(this, DRAIN_RETRY_NANOS);
-            return;
-        }
-        try {
-            access.purgeAccessQueue();
-        } catch (RuntimeException again) {
-            LOG.warn("flow-pubsub: and again; the delivery runs with the session's next request", again);
-        }
-    }
-
-    /**
-     * Hands this page to a delivery lane: at once, or, with a minimum interval between batches, when the interval
-     * since the last batch has passed (messages arriving meanwhile join the waiting batch).
-     */
-    private void scheduleDrain() {
-        long earliest = nextBatchAt;
-        if (earliest != 0) {
-            long wait = earliest - System.nanoTime();
-            if (wait > 0) {
-                services.runs().after(this, wait);
-                return;
-            }
-        }
-        services.runs().now(this);
-    }
-
-    /**
-     * Runs with the page's session lock held. Handles what is queued now, in order (see {@link PageBatch}). However
-     * the batch ends (a fatal error included), the drain is settled in {@code finally}, so the page is never left
-     * waiting for a drain that will not come.
-     */
-    private void runBatch() {
-        ArrayDeque<PageItem> batch;
-        synchronized (this) {
-            batch = queue.takeBatch();
-            if (closed || batch == null) {
-                if (batch != null) {
-                    queue.batchEnded();
-                }
-                return;
-            }
-        }
-        services.counters().pending.add(-batch.size());
-        try {
-            long interval = services.minBatchIntervalNanos();
-            if (interval > 0) {
-                nextBatchAt = (System.nanoTime() + interval) | 1; // never 0, which means "no batch yet"
-            }
-            new PageBatch(this, subscriptions, services).run(batch);
-            if (access.pushesManually()) {
-                pushManually();
-            }
-        } finally {
-            boolean again;
-            synchronized (this) {
-                again = queue.batchEnded() && !closed;
-            }
-            if (again) {
-                // a new access per round, so a steady stream cannot hold this session's lock and push forever
-                scheduleDrain();
-            }
-        }
-    }
-
-    /** In manual push mode the batch's changes go out only with a push; a broken one must not stop the next batch. */
-    private void pushManually() {
-        try {
-            access.push();
-        } catch (RuntimeException failure) {
-            boolean first;
-            synchronized (this) {
-                first = !pushFailureWarned;
-                pushFailureWarned = true;
-            }
-            if (first) {
-                LOG.warn("flow-pubsub: pushing UI {} failed after a delivery; its changes reach the browser "
-                        + "with its next request (logged once per page)", access.uiId(), failure);
-            }
-        }
+    /** Whether the page is closed; its monitor held. */
+    boolean isClosedHeld() {
+        return closed;
     }
 }

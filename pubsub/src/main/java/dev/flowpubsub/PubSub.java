@@ -30,7 +30,7 @@ import static dev.flowpubsub.TopicAuthorizer.Action.SUBSCRIBE;
  * <li>Sending returns at once and never runs a handler on the sender's thread, so a send from a click
  * listener cannot deadlock with other pages' session locks nor wait for slow pages.</li>
  * <li>Sends are charged to the page's browser session, whose budget all its tabs share (by default 10 messages a
- * second in bursts of 20, see {@link PubSubHub.Builder#sendBudget}): a send over budget, or one that finds the
+ * second in bursts of 20, see {@link PubSubHubBuilder#sendBudget}): a send over budget, or one that finds the
  * hub's inbox full, throws {@link PubSubSendRefusedException} before anything is delivered. Server code sends
  * through {@link PubSubHub}, which is not budgeted.</li>
  * <li>{@code sendAll*} reaches the sending page too; {@code sendOthers*} skips only the sending page (another
@@ -350,9 +350,7 @@ public final class PubSub {
      */
     public <T> void sendAllOnTopic(Topic<T> topic, T message) {
         Arguments.notNull(topic, "topic");
-        topic.check(message);
-        hub.authorize(ui, SEND, topic.name());
-        hub.send(ui, topic.name(), message, false);
+        sendAllOnTopic(topic.name(), topic.check(message));
     }
 
     /**
@@ -364,9 +362,7 @@ public final class PubSub {
      */
     public <T> void sendOthersOnTopic(Topic<T> topic, T message) {
         Arguments.notNull(topic, "topic");
-        topic.check(message);
-        hub.authorize(ui, SEND, topic.name());
-        hub.send(ui, topic.name(), message, true);
+        sendOthersOnTopic(topic.name(), topic.check(message));
     }
 
     // ---- unsubscribe ----------------------------------------------------------------------------

@@ -23,9 +23,9 @@ public class PubSubSendRefusedException extends IllegalStateException {
 
     /** Why a send was refused. */
     public enum Reason {
-        /** The page's browser session used up its send budget ({@link PubSubHub.Builder#sendBudget}). */
+        /** The page's browser session used up its send budget ({@link PubSubHubBuilder#sendBudget}). */
         SEND_BUDGET,
-        /** The hub's inbox was full ({@link PubSubHub.Builder#inboxCapacity}): it cannot take messages this fast. */
+        /** The hub's inbox was full ({@link PubSubHubBuilder#inboxCapacity}): it cannot take messages this fast. */
         INBOX_FULL
     }
 

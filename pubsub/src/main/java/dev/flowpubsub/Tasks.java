@@ -72,7 +72,7 @@ final class Tasks {
             }
             if (rejectionWarned.compareAndSet(false, true)) {
                 LOG.warn("flow-pubsub: the executor refused a delivery task; it is retried until accepted (give the "
-                        + "hub an executor that can run its lanes, see PubSubHub.Builder.executor)", rejected);
+                        + "hub an executor that can run its lanes, see PubSubHubBuilder.executor)", rejected);
             }
             long pause = Math.min(LAST_RETRY_NANOS, FIRST_RETRY_NANOS << Math.min(retries, 10));
             try {

@@ -261,7 +261,7 @@ class DeliveryFaultsTest {
         PubSubHub hub = PubSubHub.builder().build();
         try {
             assertThat(hub.maxLanes())
-                    .isEqualTo(PubSubHub.Builder.DEFAULT_LANES_PER_CORE * Runtime.getRuntime().availableProcessors());
+                    .isEqualTo(PubSubHubBuilder.DEFAULT_LANES_PER_CORE * Runtime.getRuntime().availableProcessors());
         } finally {
             hub.close();
         }

@@ -1,6 +1,7 @@
 package dev.flowpubsub.chat;
 
 import dev.flowpubsub.PubSubHub;
+import dev.flowpubsub.PubSubHubBuilder;
 import dev.flowpubsub.testsupport.PushClient;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -124,8 +125,8 @@ class FloodTest {
         long floodAccepted = hub.stats().sent() - sentBefore - sent;
         assertThat(floodAccepted).as("the flooder's sends that got through, of %d asked for",
                         floodRequests.get() * SENDS_PER_REQUEST)
-                .isLessThanOrEqualTo(PubSubHub.Builder.DEFAULT_SEND_BURST
-                        + (long) Math.ceil(PubSubHub.Builder.DEFAULT_SEND_RATE * floodSeconds) + 10);
+                .isLessThanOrEqualTo(PubSubHubBuilder.DEFAULT_SEND_BURST
+                        + (long) Math.ceil(PubSubHubBuilder.DEFAULT_SEND_RATE * floodSeconds) + 10);
         assertThat(Duration.ofNanos(slowest(sent))).as("slowest delivery of a person's message to a person")
                 .isLessThan(Duration.ofSeconds(1));
         assertThat(lateHeap).as("heap after GC at the end of the flood (%d MB early on)", earlyHeap >> 20)

@@ -5,6 +5,7 @@ import dev.flowpubsub.Inbox;
 import dev.flowpubsub.JsonCodec;
 import dev.flowpubsub.PubSub;
 import dev.flowpubsub.PubSubHub;
+import dev.flowpubsub.PubSubHubBuilder;
 import dev.flowpubsub.VaadinApp;
 
 import java.util.function.UnaryOperator;
@@ -17,7 +18,7 @@ final class PostgresNode implements AutoCloseable {
     final PubSubHub hub;
 
     PostgresNode(String jdbcUrl, UnaryOperator<PostgresTransport.Builder> settings,
-                 UnaryOperator<PubSubHub.Builder> hubSettings) {
+                 UnaryOperator<PubSubHubBuilder> hubSettings) {
         this(settings.apply(PostgresTransport.builder(jdbcUrl).username("postgres")).build(), hubSettings);
     }
 
@@ -25,7 +26,7 @@ final class PostgresNode implements AutoCloseable {
         this(transport, hubSettings -> hubSettings);
     }
 
-    PostgresNode(PostgresTransport transport, UnaryOperator<PubSubHub.Builder> hubSettings) {
+    PostgresNode(PostgresTransport transport, UnaryOperator<PubSubHubBuilder> hubSettings) {
         this.transport = transport;
         hub = hubSettings.apply(PubSubHub.builder().transport(transport).codec(JsonCodec.allowing())
                 .queueCapacity(100_000)).install(app.service);

@@ -1,6 +1,6 @@
 package dev.flowpubsub.postgres;
 
-import dev.flowpubsub.PubSubHub;
+import dev.flowpubsub.PubSubHubBuilder;
 import dev.flowpubsub.testsupport.PostgresServer;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
@@ -47,7 +47,7 @@ final class PostgresTestbed implements BeforeEachCallback, AfterEachCallback {
 
     /** A node on the PostgreSQL at {@code jdbcUrl} (a proxy in front of this test's), closed after the test. */
     PostgresNode node(String jdbcUrl, UnaryOperator<PostgresTransport.Builder> settings,
-                      UnaryOperator<PubSubHub.Builder> hubSettings) {
+                      UnaryOperator<PubSubHubBuilder> hubSettings) {
         return closeLater(new PostgresNode(jdbcUrl, settings, hubSettings));
     }
 

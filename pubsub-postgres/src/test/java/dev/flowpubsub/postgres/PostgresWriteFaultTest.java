@@ -4,7 +4,7 @@ import ch.qos.logback.classic.Level;
 import dev.flowpubsub.HistoryPolicy;
 import dev.flowpubsub.Inbox;
 import dev.flowpubsub.JsonCodec;
-import dev.flowpubsub.PubSubHub;
+import dev.flowpubsub.PubSubHubBuilder;
 import dev.flowpubsub.testsupport.LogCapture;
 import dev.flowpubsub.testsupport.TcpProxy;
 import org.junit.jupiter.api.Test;
@@ -41,7 +41,7 @@ class PostgresWriteFaultTest {
     }
 
     /** No presence heartbeat while the test runs: every sequence number of a node is a message the test sent. */
-    private static PubSubHub.Builder quiet(PubSubHub.Builder hub) {
+    private static PubSubHubBuilder quiet(PubSubHubBuilder hub) {
         return hub.presenceHeartbeat(Duration.ofHours(1));
     }
 

@@ -59,7 +59,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * and trims entries older than {@link Builder#retention(Duration) retention} (default 5 minutes). A node away
  * for longer misses what was trimmed: the hub counts it ({@code PubSubStats.remoteMissed()}) and logs it. Redis
  * cannot trim by size: at worst the stream holds {@code maxLength} times the largest message
- * ({@code PubSubHub.Builder.maxMessageBytes}, 64 KiB by default), so lower one of them if Redis's memory is tight.</li>
+ * ({@code PubSubHubBuilder.maxMessageBytes}, 64 KiB by default), so lower one of them if Redis's memory is tight.</li>
  * <li><b>Node restarts.</b> A node starts reading at the stream's end when it first reaches Redis: a restarted
  * node (new pages anyway) does not replay old messages. A node restarted with the same id is a new instance to the
  * others (its id carries the epoch of its start), so its messages and presence are taken at once.</li>

@@ -5,6 +5,7 @@ import dev.flowpubsub.Inbox;
 import dev.flowpubsub.JsonCodec;
 import dev.flowpubsub.PubSub;
 import dev.flowpubsub.PubSubHub;
+import dev.flowpubsub.PubSubHubBuilder;
 import dev.flowpubsub.VaadinApp;
 
 import java.util.function.UnaryOperator;
@@ -24,7 +25,7 @@ final class RedisNode implements AutoCloseable {
         this(uri, settings, hubSettings -> hubSettings);
     }
 
-    RedisNode(String uri, UnaryOperator<RedisTransport.Builder> settings, UnaryOperator<PubSubHub.Builder> hubSettings) {
+    RedisNode(String uri, UnaryOperator<RedisTransport.Builder> settings, UnaryOperator<PubSubHubBuilder> hubSettings) {
         transport = settings.apply(RedisTransport.builder(uri)).build();
         hub = hubSettings.apply(PubSubHub.builder().transport(transport).codec(JsonCodec.allowing())
                 .queueCapacity(100_000)).install(app.service);

@@ -1,6 +1,6 @@
 package dev.flowpubsub.redis;
 
-import dev.flowpubsub.PubSubHub;
+import dev.flowpubsub.PubSubHubBuilder;
 import dev.flowpubsub.testsupport.RedisServer;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
@@ -37,11 +37,11 @@ final class RedisTestbed implements BeforeEachCallback, AfterEachCallback {
     }
 
     /** A node on this test's Redis with its own hub settings, closed after the test. */
-    RedisNode node(UnaryOperator<PubSubHub.Builder> hubSettings) {
+    RedisNode node(UnaryOperator<PubSubHubBuilder> hubSettings) {
         return node(transport -> transport, hubSettings);
     }
 
-    RedisNode node(UnaryOperator<RedisTransport.Builder> settings, UnaryOperator<PubSubHub.Builder> hubSettings) {
+    RedisNode node(UnaryOperator<RedisTransport.Builder> settings, UnaryOperator<PubSubHubBuilder> hubSettings) {
         return closeLater(new RedisNode(redis.uri(), settings, hubSettings));
     }
 

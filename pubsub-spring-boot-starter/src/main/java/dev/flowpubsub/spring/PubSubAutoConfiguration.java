@@ -5,6 +5,7 @@ import dev.flowpubsub.DeliveryErrorHandler;
 import dev.flowpubsub.HistoryPolicy;
 import dev.flowpubsub.JsonCodec;
 import dev.flowpubsub.PubSubHub;
+import dev.flowpubsub.PubSubHubBuilder;
 import dev.flowpubsub.TopicAuthorizer;
 import dev.flowpubsub.spi.MessageCodec;
 import dev.flowpubsub.spi.Transport;
@@ -69,7 +70,7 @@ public class PubSubAutoConfiguration {
                                ObjectProvider<Transport> transport, ObjectProvider<MessageCodec> codec,
                                ObjectProvider<HistoryPolicy> historyPolicy, ObjectProvider<TopicAuthorizer> authorizer,
                                ObjectProvider<PubSubHubBuilderCustomizer> customizers) {
-        PubSubHub.Builder builder = PubSubHub.builder();
+        PubSubHubBuilder builder = PubSubHub.builder();
         PropertyMapper map = PropertyMapper.get();
         map.from(properties::getQueueCapacity).to(property("pubsub.queue-capacity", builder::queueCapacity));
         map.from(properties::getOverflowPolicy).to(property("pubsub.overflow-policy", builder::overflowPolicy));

@@ -1,6 +1,7 @@
 package dev.flowpubsub.spring;
 
 import dev.flowpubsub.PubSubHub;
+import dev.flowpubsub.PubSubHubBuilder;
 
 /**
  * Adjusts the starter's {@link PubSubHub} beyond its {@code pubsub.*} properties: every bean of this type is applied,
@@ -17,5 +18,5 @@ import dev.flowpubsub.PubSubHub;
 public interface PubSubHubBuilderCustomizer {
 
     /** Called once, on the thread that creates the hub bean. */
-    void customize(PubSubHub.Builder builder);
+    void customize(PubSubHubBuilder builder);
 }

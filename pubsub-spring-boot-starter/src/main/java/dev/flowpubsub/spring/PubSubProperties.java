@@ -2,6 +2,7 @@ package dev.flowpubsub.spring;
 
 import dev.flowpubsub.OverflowPolicy;
 import dev.flowpubsub.PubSubHub;
+import dev.flowpubsub.PubSubHubBuilder;
 import dev.flowpubsub.internal.AtmosphereWriteWait;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.NestedConfigurationProperty;
@@ -23,7 +24,7 @@ import java.util.List;
 public class PubSubProperties {
 
     /** How many messages may wait for one page before the overflow policy applies. */
-    private int queueCapacity = PubSubHub.Builder.DEFAULT_QUEUE_CAPACITY;
+    private int queueCapacity = PubSubHubBuilder.DEFAULT_QUEUE_CAPACITY;
 
     /** What a full page queue does with a new message: DROP_OLDEST or DROP_NEWEST. */
     private OverflowPolicy overflowPolicy = OverflowPolicy.DROP_OLDEST;
@@ -41,7 +42,7 @@ public class PubSubProperties {
     private List<Class<?>> allowedTypes = new ArrayList<>();
 
     /** The largest encoded message sent across nodes, in bytes. */
-    private int maxMessageBytes = PubSubHub.Builder.DEFAULT_MAX_MESSAGE_BYTES;
+    private int maxMessageBytes = PubSubHubBuilder.DEFAULT_MAX_MESSAGE_BYTES;
 
     /** This node's id in the cluster; random per start when empty. Must be unique among running nodes. */
     private String nodeId;
@@ -49,7 +50,7 @@ public class PubSubProperties {
     private final History history = new History();
 
     /** With a transport: how often each node announces its presence entries; silent nodes' go after three. */
-    private Duration presenceHeartbeat = PubSubHub.Builder.DEFAULT_PRESENCE_HEARTBEAT;
+    private Duration presenceHeartbeat = PubSubHubBuilder.DEFAULT_PRESENCE_HEARTBEAT;
 
     /** The Redis transport (flow-pubsub-redis). */
     @NestedConfigurationProperty
@@ -66,10 +67,10 @@ public class PubSubProperties {
     private Integer maxLanes;
 
     /** The most messages the hub's inbox holds; beyond, pages' sends are refused and server sends wait. */
-    private int inboxCapacity = PubSubHub.Builder.DEFAULT_INBOX_CAPACITY;
+    private int inboxCapacity = PubSubHubBuilder.DEFAULT_INBOX_CAPACITY;
 
     /** How long a send from server code waits for room in a full inbox before it fails. */
-    private Duration sendTimeout = PubSubHub.Builder.DEFAULT_SEND_TIMEOUT;
+    private Duration sendTimeout = PubSubHubBuilder.DEFAULT_SEND_TIMEOUT;
 
     private final SendBudget sendBudget = new SendBudget();
 
@@ -127,10 +128,10 @@ public class PubSubProperties {
         private boolean enabled = true;
 
         /** Messages per second, once the burst is used up. */
-        private double rate = PubSubHub.Builder.DEFAULT_SEND_RATE;
+        private double rate = PubSubHubBuilder.DEFAULT_SEND_RATE;
 
         /** Messages at once. */
-        private int burst = PubSubHub.Builder.DEFAULT_SEND_BURST;
+        private int burst = PubSubHubBuilder.DEFAULT_SEND_BURST;
 
         public boolean isEnabled() {
             return enabled;
@@ -184,7 +185,7 @@ public class PubSubProperties {
          * How long a page's push connection may be lost (a browser crashed, was killed or lost its network) before
          * its presence entries end; a reconnect within it changes nothing.
          */
-        private Duration disconnectGrace = PubSubHub.Builder.DEFAULT_PRESENCE_DISCONNECT_GRACE;
+        private Duration disconnectGrace = PubSubHubBuilder.DEFAULT_PRESENCE_DISCONNECT_GRACE;
 
         public Duration getDisconnectGrace() {
             return disconnectGrace;

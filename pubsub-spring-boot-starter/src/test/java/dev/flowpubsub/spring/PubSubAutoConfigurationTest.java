@@ -12,6 +12,7 @@ import dev.flowpubsub.DeliveryErrorHandler;
 import dev.flowpubsub.OverflowPolicy;
 import dev.flowpubsub.PubSub;
 import dev.flowpubsub.PubSubHub;
+import dev.flowpubsub.PubSubHubBuilder;
 import dev.flowpubsub.TopicAuthorizer;
 import dev.flowpubsub.internal.AtmosphereWriteWait;
 import dev.flowpubsub.micrometer.PubSubMetrics;
@@ -74,7 +75,7 @@ class PubSubAutoConfigurationTest {
 
             assertThat(PubSubHub.get(VaadinService.getCurrent())).isSameAs(bean);
             assertThat(PubSub.of(UI.getCurrent()).getHub()).isSameAs(bean);
-            assertThat(bean.queueCapacity()).isEqualTo(PubSubHub.Builder.DEFAULT_QUEUE_CAPACITY);
+            assertThat(bean.queueCapacity()).isEqualTo(PubSubHubBuilder.DEFAULT_QUEUE_CAPACITY);
             assertThat(bean.overflowPolicy()).isEqualTo(OverflowPolicy.DROP_OLDEST);
         });
     }
@@ -157,7 +158,7 @@ class PubSubAutoConfigurationTest {
     record OrderedCustomizer(int order, int capacity) implements PubSubHubBuilderCustomizer,
             org.springframework.core.Ordered {
         @Override
-        public void customize(PubSubHub.Builder builder) {
+        public void customize(PubSubHubBuilder builder) {
             builder.queueCapacity(capacity);
         }
 

@@ -7,7 +7,7 @@ import org.jspecify.annotations.NullMarked;
 /**
  * Vaadin runs this for every service, with or without Spring (it is listed in {@code META-INF/services}): it watches
  * each page's push connection, so that a page whose browser vanished without saying goodbye leaves its presence
- * (see {@link dev.flowpubsub.PubSubHub.Builder#presenceDisconnectGrace}). There is nothing to call; it is public only because Vaadin
+ * (see {@link dev.flowpubsub.PubSubHubBuilder#presenceDisconnectGrace}). There is nothing to call; it is public only because Vaadin
  * finds it with a {@code ServiceLoader}.
  */
 @NullMarked
