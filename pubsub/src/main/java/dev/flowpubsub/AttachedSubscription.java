@@ -31,11 +31,13 @@ final class AttachedSubscription implements Registration {
     private transient @Nullable Registration current;
     /** The page {@link #current} was taken on. */
     private transient @Nullable UI currentPage;
+    private final Component component;
     private final Registration onAttach;
     private final Registration onDetach;
     private boolean removed;
 
     private AttachedSubscription(Component component, Function<PubSub, Registration> start) {
+        this.component = component;
         this.start = start;
         this.onAttach = component.addAttachListener(event -> start(event.getUI()));
         this.onDetach = component.addDetachListener(event -> stop());
@@ -45,7 +47,7 @@ final class AttachedSubscription implements Registration {
      * Binds {@code start} to the component: run now if the component is attached (failing here, at the caller's
      * call, if it cannot be taken), and at each later attach. The caller holds the session lock.
      */
-    static Registration bind(Component component, Function<PubSub, Registration> start) {
+    static AttachedSubscription bind(Component component, Function<PubSub, Registration> start) {
         AttachedSubscription binding = new AttachedSubscription(component, start);
         if (component.isAttached()) {
             UI ui = component.getUI().orElseThrow();
@@ -56,7 +58,7 @@ final class AttachedSubscription implements Registration {
                 throw refused;
             }
         }
-        return binding;
+        return TakenDuring.note(binding);
     }
 
     @SuppressWarnings("ReferenceEquality") // a page is one UI object
@@ -67,8 +69,24 @@ final class AttachedSubscription implements Registration {
             return;
         }
         stop();
-        current = start.apply(PubSub.of(ui));
+        Function<PubSub, Registration> take = start;
+        current = TakenDuring.unrecorded(() -> take.apply(PubSub.of(ui)));
         currentPage = ui;
+    }
+
+    /**
+     * Takes it again now if the component is attached (what {@code start} takes may have changed: see
+     * {@link Retargetable}), after removing what it held; detached, the next attach takes it. A failure to take it is
+     * thrown here, with nothing held. The caller holds the session lock.
+     */
+    void restart() {
+        if (removed || start == null) {
+            return;
+        }
+        stop();
+        if (component.isAttached()) {
+            start(component.getUI().orElseThrow());
+        }
     }
 
     private void stop() {

@@ -2,6 +2,7 @@ package dev.flowpubsub;
 
 import com.vaadin.flow.component.Component;
 import com.vaadin.flow.component.UI;
+import com.vaadin.flow.function.SerializableBiConsumer;
 import com.vaadin.flow.function.SerializableRunnable;
 import com.vaadin.flow.server.VaadinService;
 import com.vaadin.flow.shared.Registration;
@@ -139,6 +140,26 @@ public final class ComponentPubSub implements Serializable {
         Arguments.handler(handler);
         authorizeAhead(SUBSCRIBE, topic.name());
         return AttachedSubscription.bind(component, pubsub -> pubsub.subscribePresence(topic.name(), handler));
+    }
+
+    /**
+     * Subscriptions that follow the component and a target that changes while it stays attached, such as the room a
+     * route parameter names: {@code subscriptions} takes them through the page's {@link PubSub} for a target, and
+     * {@link Retargetable#retarget} moves them to another. Call it once, where the component is built; nothing is
+     * taken until a target is set. See {@link Retargetable}.
+     *
+     * <pre>{@code
+     * private final Retargetable<String> room = PubSub.whileAttached(this).retargetable((pubsub, name) -> {
+     *     messages.removeAll();
+     *     pubsub.subscribeTopicWithHistory("room:" + name, ChatMessage.class, this::show);
+     * });
+     * }</pre>
+     *
+     * @param <K> the target: a room's name, a document's id
+     */
+    public <K> Retargetable<K> retargetable(SerializableBiConsumer<PubSub, ? super K> subscriptions) {
+        Arguments.notNull(subscriptions, "subscriptions");
+        return new Retargetable<>(component, subscriptions);
     }
 
     /**

@@ -135,7 +135,7 @@ final class Dispatcher implements Inbound {
             Page page = pageOf(ui);
             Subscription subscription = new Subscription(page, topic, type, handler, live, cursor);
             if (page.add(subscription)) {
-                return subscription;
+                return TakenDuring.note(subscription);
             }
             // the page closed between lookup and add (its last subscription ended): take a fresh one
         }
@@ -184,7 +184,7 @@ final class Dispatcher implements Inbound {
             PresenceJoin join = new PresenceJoin(page, member);
             if (page.addJoin(join)) {
                 control(() -> presences.localJoin(member));
-                return join;
+                return TakenDuring.note(join);
             }
         }
     }

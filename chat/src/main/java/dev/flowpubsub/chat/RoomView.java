@@ -1,7 +1,5 @@
 package dev.flowpubsub.chat;
 
-import com.vaadin.flow.component.AttachEvent;
-import com.vaadin.flow.component.DetachEvent;
 import com.vaadin.flow.component.Key;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
@@ -20,21 +18,20 @@ import com.vaadin.flow.router.Route;
 import com.vaadin.flow.router.RouteParameters;
 import com.vaadin.flow.router.RouterLink;
 import com.vaadin.flow.server.VaadinSession;
-import com.vaadin.flow.shared.Registration;
 import dev.flowpubsub.PresenceEvent;
-import dev.flowpubsub.PresenceRegistration;
 import dev.flowpubsub.PubSub;
 import dev.flowpubsub.PubSubSendRefusedException;
+import dev.flowpubsub.Retargetable;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * One room: its last messages and then live ones, who is here, and a message field. Being in a room is
- * three registrations of this view (present on the room's topic, following who comes and goes, and its
- * messages with their history), combined into one: it ends when the view leaves the room for another one
- * (Vaadin keeps this view and calls {@link #beforeEnter} again) or is detached (another view, tab closed,
- * session ended).
+ * One room: its last messages and then live ones, who is here, and a message field. Being in a room is what
+ * {@link #enter} takes for it (present on the room's topic, following who comes and goes, and its messages with their
+ * history), held by a {@link Retargetable} that follows the room of the route: Vaadin keeps this view when only the
+ * room changes and calls {@link #beforeEnter} again, which moves it to the new room; leaving for another view, closing
+ * the tab or ending the session detaches it, which leaves the room.
  */
 @Route("rooms/:" + RoomView.ROOM)
 public final class RoomView extends VerticalLayout implements BeforeEnterObserver, HasDynamicTitle {
@@ -50,9 +47,7 @@ public final class RoomView extends VerticalLayout implements BeforeEnterObserve
     private final Map<String, Span> present = new LinkedHashMap<>();
     private final TextField message = Limits.limited(new TextField(), Limits.MAX_MESSAGE);
     private final Notification tooFast = Limits.tooFastNotice();
-    private String room;
-    private String name;
-    private Registration inRoom;
+    private final Retargetable<Seat> seat = PubSub.whileAttached(this).retargetable(this::enter);
     /** This page's own presence entry in the room: shown in bold. */
     private String me;
 
@@ -91,9 +86,13 @@ public final class RoomView extends VerticalLayout implements BeforeEnterObserve
         expand(body);
     }
 
+    /** Who sits where: the room, and the name one is in it under. */
+    private record Seat(String room, String name) {
+    }
+
     /**
      * Entering from elsewhere, or from another room of this same view: the latter leaves that room first.
-     * Following the link of the room one is in changes nothing.
+     * Following the link of the room one is in changes nothing (the seat is the same).
      */
     @Override
     public void beforeEnter(BeforeEnterEvent event) {
@@ -103,47 +102,23 @@ public final class RoomView extends VerticalLayout implements BeforeEnterObserve
             event.forwardTo(RoomsView.class); // an unknown room, or no name asked yet
             return;
         }
-        boolean moving = !wanted.equals(room) || !chosenName.equals(name);
-        room = wanted;
-        name = chosenName;
-        if (isAttached() && moving) {
-            leave();
-            enter();
-        }
+        seat.retarget(new Seat(wanted, chosenName));
     }
 
-    @Override
-    protected void onAttach(AttachEvent attach) {
-        enter();
-    }
-
-    @Override
-    protected void onDetach(DetachEvent detach) {
-        leave();
-    }
-
-    private void enter() {
-        String topic = topic();
-        title.setText("# " + room);
-        you.setText("You are " + name + ".");
-        links.forEach((other, link) -> link.getStyle().set("font-weight", other.equals(room) ? "bold" : "normal"));
+    /** Takes a seat: run when the view attaches and when the seat changes while it is attached. */
+    private void enter(PubSub page, Seat taken) {
+        String topic = topic(taken.room());
+        title.setText("# " + taken.room());
+        you.setText("You are " + taken.name() + ".");
+        links.forEach((other, link) -> link.getStyle().set("font-weight",
+                other.equals(taken.room()) ? "bold" : "normal"));
         messages.removeAll();
         people.removeAll();
         present.clear();
         // Joining before following presence makes this page one of those PRESENT, so it announces no one.
-        PresenceRegistration here = pubsub.join(topic, name);
-        me = here.presence().id();
-        inRoom = Registration.combine(
-                here,
-                pubsub.subscribePresence(topic, this::presenceChanged),
-                pubsub.subscribeTopicWithHistory(topic, ChatMessage.class, this::show));
-    }
-
-    private void leave() {
-        if (inRoom != null) {
-            inRoom.remove();
-            inRoom = null;
-        }
+        me = page.join(topic, taken.name()).presence().id();
+        page.subscribePresence(topic, this::presenceChanged);
+        page.subscribeTopicWithHistory(topic, ChatMessage.class, this::show);
     }
 
     private void presenceChanged(PresenceEvent event) {
@@ -190,8 +165,12 @@ public final class RoomView extends VerticalLayout implements BeforeEnterObserve
         if (text.isEmpty()) {
             return;
         }
+        Seat here = seat.target();
+        if (here == null) {
+            return;
+        }
         try {
-            pubsub.sendAllOnTopic(topic(), new ChatMessage(name, text));
+            pubsub.sendAllOnTopic(topic(here.room()), new ChatMessage(here.name(), text));
         } catch (PubSubSendRefusedException refused) {
             Limits.show(tooFast);
             return;
@@ -200,12 +179,13 @@ public final class RoomView extends VerticalLayout implements BeforeEnterObserve
         message.focus();
     }
 
-    private String topic() {
+    private static String topic(String room) {
         return "room:" + room;
     }
 
     @Override
     public String getPageTitle() {
-        return "# " + room;
+        Seat here = seat.target();
+        return here == null ? "Rooms" : "# " + here.room();
     }
 }

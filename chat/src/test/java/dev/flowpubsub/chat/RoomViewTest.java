@@ -222,6 +222,30 @@ class RoomViewTest {
     }
 
     @Test
+    void comingBackToARoom_showsItsWholeHistory_withWhatWasSaidMeanwhile_andSeatsOneOnceMore() {
+        try (ChatUser bob = new ChatUser()) {
+            enter("Ann", "general");
+            say("before Ann leaves");
+            bob.does(() -> enter("Bob", "general"));
+            goTo("random");
+            say("Ann in random");
+            bob.does(() -> say("while Ann is in random"));
+
+            goTo("general");
+
+            assertThat(title()).isEqualTo("# general");
+            assertThat(messages()).as("general's history, nothing of random, once")
+                    .containsExactly("Ann: before Ann leaves", "Bob: while Ann is in random");
+            assertThat(people()).containsExactly("Bob", "Ann");
+            assertThat(myself()).isEqualTo("Ann");
+            assertThat(bob.does(RoomViewTest::messages)).endsWith("Ann left", "Bob: while Ann is in random",
+                    "Ann joined");
+            assertThat(presentOnTheServer("general")).containsExactly("Bob", "Ann");
+            assertThat(presentOnTheServer("random")).isEmpty();
+        }
+    }
+
+    @Test
     void followingTheLinkOfTheRoomOneIsIn_changesNothing() {
         try (ChatUser bob = new ChatUser()) {
             enter("Ann", "general");

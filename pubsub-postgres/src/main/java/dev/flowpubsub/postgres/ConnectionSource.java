@@ -1,5 +1,6 @@
 package dev.flowpubsub.postgres;
 
+import org.jspecify.annotations.Nullable;
 import org.postgresql.Driver;
 import org.postgresql.PGConnection;
 import org.postgresql.PGProperty;
@@ -35,17 +36,20 @@ final class ConnectionSource {
 
     private static final Executor DIRECT = Runnable::run;
 
-    private final DataSource dataSource;
-    private final String url;
-    private final Properties properties;
+    /** The application's pool; {@code null} for connections of the transport's own. */
+    private final @Nullable DataSource dataSource;
+    /** The URL of the transport's own connections; {@code null} on the application's pool. */
+    private final @Nullable String url;
+    private final @Nullable Properties properties;
     private final int timeoutMillis;
     /** The connections of the application's pool this transport may still take; {@code null} for its own. */
-    private final Semaphore permits;
+    private final @Nullable Semaphore permits;
     private final int maxConnections;
     /** Whether the URL sets {@code prepareThreshold} itself: then it is the application's to choose, and stays. */
     private final boolean ownPrepareThreshold;
 
-    private ConnectionSource(DataSource dataSource, String url, Properties properties, int timeoutMillis,
+    private ConnectionSource(@Nullable DataSource dataSource, @Nullable String url, @Nullable Properties properties,
+                             int timeoutMillis,
                              int maxConnections, boolean ownPrepareThreshold) {
         this.ownPrepareThreshold = ownPrepareThreshold;
         this.dataSource = dataSource;
@@ -71,7 +75,8 @@ final class ConnectionSource {
         return new ConnectionSource(dataSource, null, null, timeoutMillis, maxConnections, false);
     }
 
-    static ConnectionSource direct(String url, String username, String password, int timeoutMillis) {
+    static ConnectionSource direct(String url, @Nullable String username, @Nullable String password,
+                                   int timeoutMillis) {
         Properties inUrl = Driver.parseURL(url, null);
         boolean ownPrepareThreshold = inUrl != null && inUrl.containsKey(PGProperty.PREPARE_THRESHOLD.getName());
         Properties properties = new Properties();
@@ -112,12 +117,14 @@ final class ConnectionSource {
      * the transport's permits first (as long as two calls may take, the longest another of its threads holds one).
      */
     Connection open() throws SQLException {
-        if (dataSource == null) {
+        DataSource pool = dataSource;
+        Semaphore limit = permits;
+        if (pool == null || limit == null) {
             Connection connection = prepare(DriverManager.getConnection(url, properties));
             return ownPrepareThreshold ? connection : namedStatementsIfOwnSession(connection);
         }
         try {
-            if (!permits.tryAcquire(2L * timeoutMillis, TimeUnit.MILLISECONDS)) {
+            if (!limit.tryAcquire(2L * timeoutMillis, TimeUnit.MILLISECONDS)) {
                 throw new SQLTransientConnectionException("the " + maxConnections + " connection(s) of the "
                         + "application's pool this transport may hold stayed in use for " + 2L * timeoutMillis + " ms");
             }
@@ -126,9 +133,9 @@ final class ConnectionSource {
             throw new SQLTransientConnectionException("interrupted while waiting for a connection", e);
         }
         try {
-            return permitted(prepare(dataSource.getConnection()));
+            return permitted(prepare(pool.getConnection()), limit);
         } catch (SQLException | RuntimeException | Error e) {
-            permits.release();
+            limit.release();
             throw e;
         }
     }
@@ -166,7 +173,7 @@ final class ConnectionSource {
     }
 
     /** The pool's connection, giving its permit back when closed or aborted (once). */
-    private Connection permitted(Connection pooled) {
+    private static Connection permitted(Connection pooled, Semaphore permits) {
         AtomicBoolean released = new AtomicBoolean();
         return (Connection) Proxy.newProxyInstance(ConnectionSource.class.getClassLoader(),
                 new Class<?>[] {Connection.class}, (proxy, method, arguments) -> {
@@ -183,7 +190,7 @@ final class ConnectionSource {
                 });
     }
 
-    static void closeQuietly(AutoCloseable closeable) {
+    static void closeQuietly(@Nullable AutoCloseable closeable) {
         if (closeable != null) {
             try {
                 closeable.close();

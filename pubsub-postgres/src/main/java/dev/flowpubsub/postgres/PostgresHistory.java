@@ -2,6 +2,7 @@ package dev.flowpubsub.postgres;
 
 import dev.flowpubsub.spi.TransportContext;
 import dev.flowpubsub.spi.TransportEnvelope;
+import org.jspecify.annotations.Nullable;
 
 import java.nio.charset.StandardCharsets;
 import java.sql.Array;
@@ -50,7 +51,7 @@ final class PostgresHistory implements Runnable {
     private final ConnectionSource source;
     private final PostgresSchema schema;
     private final TransportContext context;
-    private final Supplier<Long> handedOver;
+    private final Supplier<@Nullable Long> handedOver;
     private final String displayUrl;
     private final UnaryOperator<String> redactor;
     /** How long a read may wait in the queue and take, all told. */
@@ -63,7 +64,7 @@ final class PostgresHistory implements Runnable {
     }
 
     PostgresHistory(ConnectionSource source, PostgresSchema schema, TransportContext context,
-                    Supplier<Long> handedOver, String displayUrl, UnaryOperator<String> redactor,
+                    Supplier<@Nullable Long> handedOver, String displayUrl, UnaryOperator<String> redactor,
                     Duration commandTimeout) {
         this.source = source;
         this.schema = schema;
@@ -92,7 +93,7 @@ final class PostgresHistory implements Runnable {
 
     @Override
     public void run() {
-        Connection connection = null;
+        Connection connection = null; // held between reads (on the application's pool, only while reads wait)
         List<Read> batch = new ArrayList<>(TOPICS_PER_QUERY);
         try {
             while (!closed) {
@@ -136,17 +137,18 @@ final class PostgresHistory implements Runnable {
      * new one (PostgreSQL may have restarted, or ended an idle session, since the last read), within the reads' time.
      * Returns the connection to hold on to, if any.
      */
-    private Connection answer(Connection held, List<Read> batch) {
+    private @Nullable Connection answer(@Nullable Connection held, List<Read> batch) {
         Connection connection = held;
         for (int attempt = 0; ; attempt++) {
             boolean reused = connection != null;
             try {
-                connection = connection != null ? connection : source.open();
-                Map<Read, List<TransportEnvelope>> answers = query(connection, batch);
+                Connection open = connection != null ? connection : source.open();
+                connection = open;
+                Map<Read, List<TransportEnvelope>> answers = query(open, batch);
                 // given back before the reads complete: whoever acts on an answer finds the connection free
-                connection = releaseIfPooled(connection, queue.isEmpty() || source.contended());
+                Connection kept = releaseIfPooled(open, queue.isEmpty() || source.contended());
                 answers.forEach((read, newest) -> read.answer.complete(newest));
-                return connection;
+                return kept;
             } catch (SQLException | RuntimeException failure) {
                 ConnectionSource.closeQuietly(connection);
                 connection = null;
@@ -162,7 +164,7 @@ final class PostgresHistory implements Runnable {
         }
     }
 
-    private Connection releaseIfPooled(Connection connection, boolean release) {
+    private @Nullable Connection releaseIfPooled(@Nullable Connection connection, boolean release) {
         if (connection != null && release && source.pooled()) {
             ConnectionSource.closeQuietly(connection);
             return null;
@@ -190,7 +192,11 @@ final class PostgresHistory implements Runnable {
             query.setInt(1, context.maxPayloadBytes());
             query.setArray(2, topicArray);
             query.setArray(3, keepArray);
-            query.setLong(4, handedOver.get()); // read now: everything up to it has reached the hub
+            Long position = handedOver.get(); // read now: everything up to it has reached the hub
+            if (position == null) {
+                throw new SQLException("PostgreSQL " + displayUrl + " has not been reached yet");
+            }
+            query.setLong(4, position);
             try (ResultSet rows = query.executeQuery()) {
                 while (rows.next()) {
                     String topic = new String(rows.getBytes(1), StandardCharsets.UTF_8);

@@ -5,6 +5,7 @@ import dev.flowpubsub.spi.TransportEnvelope;
 import dev.flowpubsub.spi.support.Backoff;
 import dev.flowpubsub.spi.support.EngineConnection;
 import dev.flowpubsub.spi.support.EngineLoop;
+import org.jspecify.annotations.Nullable;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 import org.slf4j.Logger;
@@ -50,19 +51,19 @@ final class PostgresReader implements Runnable {
     private final EngineConnection state;
     private final TransportContext context;
     private final EngineLoop loop;
-    private Connection firstConnection;
+    private @Nullable Connection firstConnection;
     /**
      * The log id of the last row this node has handed to the hub (or skipped), from the one it started reading after:
      * what a history read reaches up to, so that everything later comes through the log.
      */
-    private volatile Long handedOver;
+    private volatile @Nullable Long handedOver;
     private volatile String wakeUp = "not connected yet";
     private volatile boolean closed;
     /**
      * Reader thread: the connection it reads on, {@code null} after a failure; volatile so that {@link #close} can
      * abort a wait for a notification on it.
      */
-    private volatile Connection connection;
+    private volatile @Nullable Connection connection;
     /** Reader thread: whether {@link #connection} gets notifications, and whether that was found out yet. */
     private boolean listening;
     private boolean probed;
@@ -87,8 +88,9 @@ final class PostgresReader implements Runnable {
      */
     void findStart() {
         try {
-            firstConnection = installer.open(source);
-            lastId = newestId(firstConnection);
+            Connection first = installer.open(source);
+            firstConnection = first;
+            lastId = newestId(first);
             handedOver = lastId;
         } catch (SQLException | RuntimeException unreachable) {
             state.down(EngineConnection.Side.READER, unreachable);
@@ -98,7 +100,7 @@ final class PostgresReader implements Runnable {
     }
 
     /** The log id of the last row handed to the hub, or {@code null} before this node first reached PostgreSQL. */
-    Long handedOver() {
+    @Nullable Long handedOver() {
         return handedOver;
     }
 
@@ -125,28 +127,30 @@ final class PostgresReader implements Runnable {
 
     /** Reads what was appended since {@link #lastId}, then waits for a notification or the poll interval. */
     private void readOnce() throws SQLException, InterruptedException {
-        if (connection == null) {
-            connection = installer.open(source);
+        Connection open = connection;
+        if (open == null) {
+            open = installer.open(source);
+            connection = open;
             listening = false;
             probed = false;
         }
         if (handedOver == null) {
-            lastId = newestId(connection);
+            lastId = newestId(open);
             handedOver = lastId;
         }
         if (settings.listen() && !probed) {
             // once per connection: a failed probe means this connection never gets notifications (a pooler
             // in transaction mode), and probing again at every poll would add its wait to every read
             probed = true;
-            listening = listen(connection);
+            listening = listen(open);
         }
         wakeUp = listening ? "listen" : "poll";
-        while (readBatch(connection) == READ_BATCH && !closed) {
+        while (readBatch(open) == READ_BATCH && !closed) {
             loop.up(); // a long catch-up is not an outage
         }
         loop.succeeded();
         if (listening) {
-            connection.unwrap(PGConnection.class).getNotifications((int) settings.pollInterval().toMillis());
+            open.unwrap(PGConnection.class).getNotifications((int) settings.pollInterval().toMillis());
         } else {
             Thread.sleep(settings.pollInterval());
         }
@@ -267,7 +271,7 @@ final class PostgresReader implements Runnable {
      * it still works, it must not go on listening there, where notifications would pile up in a connection the
      * application uses; one that cannot even stop listening is broken, and the pool drops it.
      */
-    private void giveBack(Connection connection) {
+    private void giveBack(@Nullable Connection connection) {
         if (connection != null && source.pooled()) {
             try (Statement unlisten = connection.createStatement()) {
                 unlisten.execute("UNLISTEN *");

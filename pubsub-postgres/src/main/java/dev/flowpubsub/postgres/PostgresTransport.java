@@ -8,6 +8,7 @@ import dev.flowpubsub.spi.support.Arguments;
 import dev.flowpubsub.spi.support.EngineConnection;
 import dev.flowpubsub.spi.support.EngineSettings;
 import dev.flowpubsub.spi.support.EngineThreads;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.UnaryOperator;
@@ -94,22 +96,24 @@ public final class PostgresTransport implements Transport {
     private final SchemaInstaller installer;
     private final AtomicBoolean started = new AtomicBoolean();
     private volatile boolean closed;
-    private PostgresReader reader;
-    private PostgresWriter writer;
-    private PostgresHistory history;
-    private Thread readerThread;
-    private Thread writerThread;
-    private Thread historyThread;
+    /** The parts {@link #start} made; null before. */
+    private volatile @Nullable Running running;
 
     private PostgresTransport(Builder builder) {
         PostgresSchema schema = new PostgresSchema(builder.schema, builder.table);
         this.settings = new PostgresSettings(schema, builder.engine, builder.pollInterval, builder.listen,
                 builder.createSchema, builder.trimInterval);
         int timeoutMillis = (int) Math.min(Integer.MAX_VALUE, builder.engine.commandTimeout().toMillis());
-        ConnectionSource direct = builder.url == null ? null
-                : ConnectionSource.direct(builder.url, builder.username, builder.password, timeoutMillis);
-        this.source = builder.dataSource == null ? direct : ConnectionSource.pooled(builder.dataSource, timeoutMillis,
-                builder.maxPoolConnections, direct != null);
+        String url = builder.url;
+        DataSource pool = builder.dataSource;
+        ConnectionSource direct = url == null ? null
+                : ConnectionSource.direct(url, builder.username, builder.password, timeoutMillis);
+        ConnectionSource main = pool != null
+                ? ConnectionSource.pooled(pool, timeoutMillis, builder.maxPoolConnections, direct != null) : direct;
+        if (main == null) {
+            throw new IllegalStateException("a PostgresTransport needs a URL or a DataSource"); // the builders give one
+        }
+        this.source = main;
         this.listenSource = direct != null ? direct : source;
         this.displayUrl = builder.url != null ? PostgresUrls.display(builder.url) : "(the application's DataSource)";
         this.redactor = PostgresUrls.redactor(builder.url, builder.password);
@@ -150,27 +154,31 @@ public final class PostgresTransport implements Transport {
             throw new IllegalStateException("this PostgresTransport was started already: give each hub its own");
         }
         Objects.requireNonNull(context, "context must not be null");
-        reader = new PostgresReader(listenSource, installer, settings, state, context);
+        PostgresReader reader = new PostgresReader(listenSource, installer, settings, state, context);
         reader.findStart();
-        writer = new PostgresWriter(source, installer, settings, state, context, displayUrl);
-        history = new PostgresHistory(source, settings.schema(), context, reader::handedOver, displayUrl, redactor,
-                settings.engine().commandTimeout());
-        readerThread = EngineThreads.start("flow-pubsub-postgres-reader-" + context.nodeId(), reader);
-        writerThread = EngineThreads.start("flow-pubsub-postgres-writer-" + context.nodeId(), writer);
-        historyThread = EngineThreads.start("flow-pubsub-postgres-history-" + context.nodeId(), history);
+        PostgresWriter writer = new PostgresWriter(source, installer, settings, state, context, displayUrl);
+        PostgresHistory history = new PostgresHistory(source, settings.schema(), context, reader::handedOver,
+                displayUrl, redactor, settings.engine().commandTimeout());
+        running = new Running(reader, writer, history,
+                EngineThreads.start("flow-pubsub-postgres-reader-" + context.nodeId(), reader),
+                EngineThreads.start("flow-pubsub-postgres-writer-" + context.nodeId(), writer),
+                EngineThreads.start("flow-pubsub-postgres-history-" + context.nodeId(), history));
         LOG.info("flow-pubsub: node {} on PostgreSQL {} (log {})", context.nodeId(), displayUrl, settings.schema().log);
     }
 
     @Override
     public void publish(TransportEnvelope envelope) {
-        if (!closed) {
-            writer.offer(envelope);
+        Running parts = running;
+        if (!closed && parts != null) {
+            parts.writer.offer(envelope);
         }
     }
 
     @Override
     public CompletionStage<List<TransportEnvelope>> history(String topic, int limit) {
-        return history.read(topic, limit);
+        Running parts = running;
+        return parts == null ? CompletableFuture.failedFuture(new IllegalStateException("not started"))
+                : parts.history.read(topic, limit);
     }
 
     @Override
@@ -181,10 +189,11 @@ public final class PostgresTransport implements Transport {
         details.put("log", settings.schema().log);
         details.put("reader", state.reader().name());
         details.put("writer", state.writer().name());
-        details.put("wakeUp", reader == null ? "not started" : reader.wakeUp());
-        details.put("buffered", writer == null ? 0 : writer.buffered());
-        details.put("bufferedBytes", writer == null ? 0L : writer.bufferedBytes());
-        details.put("droppedWhileDown", writer == null ? 0L : writer.dropped());
+        Running parts = running;
+        details.put("wakeUp", parts == null ? "not started" : parts.reader.wakeUp());
+        details.put("buffered", parts == null ? 0 : parts.writer.buffered());
+        details.put("bufferedBytes", parts == null ? 0L : parts.writer.bufferedBytes());
+        details.put("droppedWhileDown", parts == null ? 0L : parts.writer.dropped());
         String lastError = state.lastError();
         if (lastError != null) {
             details.put("lastError", lastError);
@@ -195,7 +204,8 @@ public final class PostgresTransport implements Transport {
 
     /** How many of this node's messages wait in the outbox's queue, not yet taken into the writer's batch. */
     int outboxWaiting() {
-        return writer == null ? 0 : writer.waiting();
+        Running parts = running;
+        return parts == null ? 0 : parts.writer.waiting();
     }
 
     @Override
@@ -204,23 +214,29 @@ public final class PostgresTransport implements Transport {
             return;
         }
         closed = true;
-        if (writer != null) {
-            writer.close();
-            EngineThreads.join(writerThread, CLOSE_WAIT); // lets the writer flush what it can for a moment
-            reader.close();
-            readerThread.interrupt();
+        Running parts = running;
+        if (parts != null) {
+            parts.writer.close();
+            EngineThreads.join(parts.writerThread, CLOSE_WAIT); // lets the writer flush what it can for a moment
+            parts.reader.close();
+            parts.readerThread.interrupt();
             // a reader on the application's pool is not aborted: it ends within a poll interval, giving its connection back
-            EngineThreads.join(readerThread, Duration.ofMillis(Math.max(CLOSE_WAIT.toMillis(),
+            EngineThreads.join(parts.readerThread, Duration.ofMillis(Math.max(CLOSE_WAIT.toMillis(),
                     settings.pollInterval().toMillis() + 1_000)));
-            history.close();
-            historyThread.interrupt();
-            EngineThreads.join(historyThread, CLOSE_WAIT);
+            parts.history.close();
+            parts.historyThread.interrupt();
+            EngineThreads.join(parts.historyThread, CLOSE_WAIT);
         }
     }
 
     @Override
     public String toString() {
         return "PostgresTransport[" + displayUrl + ", log " + settings.schema().log + "]";
+    }
+
+    /** What a started transport runs: its three mechanisms and their threads. */
+    private record Running(PostgresReader reader, PostgresWriter writer, PostgresHistory history, Thread readerThread,
+                           Thread writerThread, Thread historyThread) {
     }
 
     /** Settings of a {@link PostgresTransport}; each has a default fit for most applications. */
@@ -247,10 +263,10 @@ public final class PostgresTransport implements Transport {
         /** Default number of the application's pool connections a transport on a DataSource holds at most at once. */
         public static final int DEFAULT_MAX_POOL_CONNECTIONS = 2;
 
-        private final DataSource dataSource;
-        private String url;
-        private String username;
-        private String password;
+        private final @Nullable DataSource dataSource;
+        private @Nullable String url;
+        private @Nullable String username;
+        private @Nullable String password;
         private String schema = DEFAULT_SCHEMA;
         private String table = DEFAULT_TABLE;
         private EngineSettings engine = EngineSettings.DEFAULTS;
@@ -260,7 +276,7 @@ public final class PostgresTransport implements Transport {
         private Duration trimInterval = Duration.ofSeconds(10);
         private int maxPoolConnections = DEFAULT_MAX_POOL_CONNECTIONS;
 
-        private Builder(DataSource dataSource) {
+        private Builder(@Nullable DataSource dataSource) {
             this.dataSource = dataSource;
         }
 
@@ -282,14 +298,17 @@ public final class PostgresTransport implements Transport {
             return url(jdbcUrl);
         }
 
-        /** The user of the transport's own connections. */
-        public Builder username(String username) {
+        /** The user of the transport's own connections; null: the one the URL names, if any. */
+        public Builder username(@Nullable String username) {
             this.username = username;
             return this;
         }
 
-        /** The password of the transport's own connections; never shown in logs or health. */
-        public Builder password(String password) {
+        /**
+         * The password of the transport's own connections, never shown in logs or health; null: the one the URL
+         * names, if any.
+         */
+        public Builder password(@Nullable String password) {
             this.password = password;
             return this;
         }

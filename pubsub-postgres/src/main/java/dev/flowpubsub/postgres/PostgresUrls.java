@@ -1,5 +1,6 @@
 package dev.flowpubsub.postgres;
 
+import org.jspecify.annotations.Nullable;
 import org.postgresql.Driver;
 
 import java.net.URLDecoder;
@@ -60,7 +61,7 @@ final class PostgresUrls {
      * Why pgjdbc could not use {@code url}, without quoting it; {@code null} if it can. A URL with user information
      * is refused too: pgjdbc would take {@code user:password@host} for a host name, and show it in its errors.
      */
-    static String problem(String url) {
+    static @Nullable String problem(String url) {
         Properties parsed = Driver.parseURL(url, null);
         if (parsed == null) {
             return "pgjdbc cannot read this JDBC URL (not shown, as it may hold a password): check its host, its port "
@@ -78,7 +79,7 @@ final class PostgresUrls {
      * {@code jdbc:postgresql://host:port/database}, without the parameters the URL had after it; a placeholder for a
      * URL pgjdbc cannot read or that holds user information.
      */
-    static String display(String url) {
+    static String display(@Nullable String url) {
         if (url == null || problem(url) != null) {
             return NOT_SHOWN;
         }
@@ -93,7 +94,7 @@ final class PostgresUrls {
      * parameters masked, and every password known here ({@code password}, and those in {@code url}) masked as
      * written and percent-decoded.
      */
-    static UnaryOperator<String> redactor(String url, String password) {
+    static UnaryOperator<String> redactor(@Nullable String url, @Nullable String password) {
         List<String> secrets = new ArrayList<>();
         addSecret(secrets, password);
         if (url != null) {
@@ -111,9 +112,6 @@ final class PostgresUrls {
         String shownUrl = display(url);
         List<String> forms = List.copyOf(secrets);
         return text -> {
-            if (text == null) {
-                return null;
-            }
             String scrubbed = url == null || url.isEmpty() ? text : text.replace(url, shownUrl);
             scrubbed = QUOTED_URL.matcher(scrubbed).replaceAll(quoted -> Matcher.quoteReplacement(
                     quoted.group().equals(shownUrl) ? shownUrl : display(quoted.group())));
@@ -125,7 +123,7 @@ final class PostgresUrls {
         };
     }
 
-    private static void addSecret(List<String> secrets, String secret) {
+    private static void addSecret(List<String> secrets, @Nullable String secret) {
         if (secret == null || secret.isEmpty()) {
             return;
         }

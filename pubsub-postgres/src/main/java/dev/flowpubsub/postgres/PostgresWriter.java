@@ -6,6 +6,7 @@ import dev.flowpubsub.spi.support.Backoff;
 import dev.flowpubsub.spi.support.EngineConnection;
 import dev.flowpubsub.spi.support.EngineLoop;
 import dev.flowpubsub.spi.support.Outbox;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,7 +71,7 @@ final class PostgresWriter implements Runnable {
     private final List<TransportEnvelope> batch = new ArrayList<>(WRITE_BATCH);
     private volatile boolean closed;
     /** Writer thread: the connection it holds, {@code null} after a failure or given back to the application's pool. */
-    private Connection connection;
+    private @Nullable Connection connection;
     private long lastCheckNanos;
 
     PostgresWriter(ConnectionSource source, SchemaInstaller installer, PostgresSettings settings,
@@ -131,25 +132,35 @@ final class PostgresWriter implements Runnable {
             if (first == null) {
                 if (System.nanoTime() - lastCheckNanos > IDLE_CHECK_NANOS) {
                     lastCheckNanos = System.nanoTime();
-                    connection = connection != null ? connection : installer.open(source);
-                    check(connection); // keeps health true to the facts while nothing is sent
+                    Connection open = opened();
+                    check(open); // keeps health true to the facts while nothing is sent
                     loop.up();
-                    retention.maybeTrim(connection);
-                    connection = releaseIfPooled(connection);
+                    retention.maybeTrim(open);
+                    connection = releaseIfPooled(open);
                 }
                 return;
             }
             batch.add(first);
             outbox.drainTo(batch, WRITE_BATCH - 1);
         }
-        connection = connection != null ? connection : installer.open(source);
-        append(connection, batch);
+        Connection open = opened();
+        append(open, batch);
         outbox.written(batch, batch.size());
         loop.succeeded();
-        retention.maybeTrim(connection);
+        retention.maybeTrim(open);
         if (outbox.isEmpty() || source.contended()) {
-            connection = releaseIfPooled(connection); // idle, or history reads wait for it
+            connection = releaseIfPooled(open); // idle, or history reads wait for it
         }
+    }
+
+    /** The connection held, or a new one (the tables known to exist on it). */
+    private Connection opened() throws SQLException {
+        Connection open = connection;
+        if (open == null) {
+            open = installer.open(source);
+            connection = open;
+        }
+        return open;
     }
 
     /**
@@ -173,7 +184,7 @@ final class PostgresWriter implements Runnable {
         }
     }
 
-    private Connection releaseIfPooled(Connection connection) {
+    private @Nullable Connection releaseIfPooled(Connection connection) {
         if (source.pooled()) {
             ConnectionSource.closeQuietly(connection); // back to the application's pool
             return null;

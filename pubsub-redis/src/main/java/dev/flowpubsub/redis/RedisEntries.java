@@ -1,6 +1,7 @@
 package dev.flowpubsub.redis;
 
 import dev.flowpubsub.spi.TransportEnvelope;
+import org.jspecify.annotations.Nullable;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -54,7 +55,7 @@ final class RedisEntries {
     /** One element of a history list, as the append script writes it; {@code null} where malformed. */
     record HistoryEntry(String id, TransportEnvelope envelope) {
 
-        static HistoryEntry parse(byte[] raw, String topic) {
+        static @Nullable HistoryEntry parse(byte[] raw, String topic) {
             int first = indexOf(raw, 0);
             int second = first < 0 ? -1 : indexOf(raw, first + 1);
             int third = second < 0 ? -1 : indexOf(raw, second + 1);

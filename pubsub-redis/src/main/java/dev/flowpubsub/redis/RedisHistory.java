@@ -6,6 +6,7 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
+import org.jspecify.annotations.Nullable;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -31,7 +32,7 @@ final class RedisHistory {
     private final TransportContext context;
     private final Supplier<String> handedOver;
     private final String displayUri;
-    private final AtomicReference<CompletableFuture<StatefulRedisConnection<byte[], byte[]>>> connection =
+    private final AtomicReference<@Nullable CompletableFuture<StatefulRedisConnection<byte[], byte[]>>> connection =
             new AtomicReference<>();
     private volatile boolean closed;
 

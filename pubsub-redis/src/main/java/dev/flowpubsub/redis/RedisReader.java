@@ -12,6 +12,7 @@ import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XReadArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
+import org.jspecify.annotations.Nullable;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -42,16 +43,16 @@ final class RedisReader implements Runnable {
     private final TransportContext context;
     private final byte[] streamKey;
     private final EngineLoop loop;
-    private StatefulRedisConnection<byte[], byte[]> firstConnection;
+    private @Nullable StatefulRedisConnection<byte[], byte[]> firstConnection;
     /** Reader thread: the connection it reads on, {@code null} after a failure. */
-    private StatefulRedisConnection<byte[], byte[]> connection;
+    private @Nullable StatefulRedisConnection<byte[], byte[]> connection;
     /** Reader thread: the id of the last entry read. */
-    private String lastId;
+    private @Nullable String lastId;
     /**
      * The id of the last entry this node has handed to the hub (or skipped), from the one it started reading after:
      * what a history read reaches up to, so that everything later comes through the stream.
      */
-    private volatile String handedOver;
+    private volatile @Nullable String handedOver;
     private volatile boolean closed;
 
     RedisReader(RedisClient client, EngineConnection state, TransportContext context, String stream) {
@@ -69,8 +70,9 @@ final class RedisReader implements Runnable {
      */
     void findStart() {
         try {
-            firstConnection = client.connect(ByteArrayCodec.INSTANCE);
-            handedOver = newestId(firstConnection);
+            StatefulRedisConnection<byte[], byte[]> first = client.connect(ByteArrayCodec.INSTANCE);
+            firstConnection = first;
+            handedOver = newestId(first);
         } catch (RuntimeException unreachable) {
             state.down(EngineConnection.Side.READER, unreachable);
             RedisWriter.closeQuietly(firstConnection);
@@ -79,7 +81,7 @@ final class RedisReader implements Runnable {
     }
 
     /** The id of the last entry handed to the hub, or {@code null} before this node first reached Redis. */
-    String handedOver() {
+    @Nullable String handedOver() {
         return handedOver;
     }
 
@@ -101,17 +103,21 @@ final class RedisReader implements Runnable {
     /** Reads the next entries after {@link #lastId}, waiting up to {@link #BLOCK_MILLIS}, and hands them over. */
     @SuppressWarnings("unchecked") // Lettuce's xread takes the stream offsets as generic varargs
     private void readOnce() {
-        if (connection == null || !connection.isOpen()) {
-            RedisWriter.closeQuietly(connection);
-            connection = client.connect(ByteArrayCodec.INSTANCE);
+        StatefulRedisConnection<byte[], byte[]> open = connection;
+        if (open == null || !open.isOpen()) {
+            RedisWriter.closeQuietly(open);
+            open = client.connect(ByteArrayCodec.INSTANCE);
+            connection = open;
         }
-        if (lastId == null) {
-            lastId = newestId(connection);
-            handedOver = lastId;
+        String after = lastId;
+        if (after == null) {
+            after = newestId(open);
+            lastId = after;
+            handedOver = after;
         }
-        List<StreamMessage<byte[], byte[]>> entries = connection.sync().xread(
+        List<StreamMessage<byte[], byte[]>> entries = open.sync().xread(
                 XReadArgs.Builder.block(BLOCK_MILLIS).count(READ_BATCH),
-                XReadArgs.StreamOffset.from(streamKey, lastId));
+                XReadArgs.StreamOffset.from(streamKey, after));
         loop.succeeded();
         for (StreamMessage<byte[], byte[]> entry : entries) {
             lastId = entry.getId();
@@ -176,14 +182,14 @@ final class RedisReader implements Runnable {
             envelope = new TransportEnvelope(new String(origin, StandardCharsets.UTF_8), number,
                     topic == null ? null : new String(topic, StandardCharsets.UTF_8), payload, sentAtMillis(sentAt));
         } catch (IllegalArgumentException e) {
-            context.rejected(entry.getId(), e.getMessage());
+            context.rejected(entry.getId(), String.valueOf(e.getMessage()));
             return;
         }
         context.receive(envelope);
     }
 
     /** The origin's send time, or 0 (not known) when absent or not a plausible time: it only measures lateness. */
-    private static long sentAtMillis(byte[] sentAt) {
+    private static long sentAtMillis(byte @Nullable [] sentAt) {
         if (sentAt == null || sentAt.length == 0 || sentAt.length > 18) {
             return 0;
         }

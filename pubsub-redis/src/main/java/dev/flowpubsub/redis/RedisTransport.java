@@ -15,6 +15,7 @@ import io.lettuce.core.SslOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,6 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -95,11 +97,11 @@ public final class RedisTransport implements Transport {
     private final EngineConnection state;
     private final AtomicBoolean started = new AtomicBoolean();
     private volatile boolean closed;
-    private RedisReader reader;
-    private RedisWriter writer;
-    private RedisHistory history;
-    private Thread readerThread;
-    private Thread writerThread;
+    private @Nullable RedisReader reader;
+    private @Nullable RedisWriter writer;
+    private @Nullable RedisHistory history;
+    private @Nullable Thread readerThread;
+    private @Nullable Thread writerThread;
 
     private RedisTransport(Builder builder) {
         this.uri = builder.uri;
@@ -110,16 +112,18 @@ public final class RedisTransport implements Transport {
                 LOG);
         Duration commandTimeout = Duration.ofMillis(RedisReader.BLOCK_MILLIS).plus(settings.engine().commandTimeout());
         this.uri.setTimeout(commandTimeout);
-        this.ownsResources = builder.resources == null;
-        this.resources = ownsResources
+        ClientResources given = builder.resources;
+        this.ownsResources = given == null;
+        this.resources = given == null
                 ? DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2).build()
-                : builder.resources;
+                : given;
         this.client = RedisClient.create(resources, uri);
         ClientOptions.Builder options = ClientOptions.builder()
                 .autoReconnect(false) // the reader and writer reconnect themselves, with their own backoff
                 .timeoutOptions(TimeoutOptions.enabled(commandTimeout));
-        if (settings.trustedCertificate() != null) {
-            options.sslOptions(SslOptions.builder().trustManager(settings.trustedCertificate().toFile()).build());
+        Path trusted = settings.trustedCertificate();
+        if (trusted != null) {
+            options.sslOptions(SslOptions.builder().trustManager(trusted.toFile()).build());
         }
         client.setOptions(options.build());
     }
@@ -143,25 +147,30 @@ public final class RedisTransport implements Transport {
             throw new IllegalStateException("this RedisTransport was started already: give each hub its own");
         }
         Objects.requireNonNull(context, "context must not be null");
-        reader = new RedisReader(client, state, context, settings.stream());
-        reader.findStart();
-        writer = new RedisWriter(client, settings, state, context, displayUri, uri.getTimeout().toMillis());
-        history = new RedisHistory(client, uri, settings.stream(), context, reader::handedOver, displayUri);
-        readerThread = EngineThreads.start("flow-pubsub-redis-reader-" + context.nodeId(), reader);
-        writerThread = EngineThreads.start("flow-pubsub-redis-writer-" + context.nodeId(), writer);
+        RedisReader newReader = new RedisReader(client, state, context, settings.stream());
+        newReader.findStart();
+        RedisWriter newWriter = new RedisWriter(client, settings, state, context, displayUri, uri.getTimeout().toMillis());
+        reader = newReader;
+        writer = newWriter;
+        history = new RedisHistory(client, uri, settings.stream(), context, newReader::handedOver, displayUri);
+        readerThread = EngineThreads.start("flow-pubsub-redis-reader-" + context.nodeId(), newReader);
+        writerThread = EngineThreads.start("flow-pubsub-redis-writer-" + context.nodeId(), newWriter);
         LOG.info("flow-pubsub: node {} on Redis {} (stream '{}')", context.nodeId(), displayUri, settings.stream());
     }
 
     @Override
     public void publish(TransportEnvelope envelope) {
-        if (!closed) {
-            writer.offer(envelope);
+        RedisWriter current = writer;
+        if (!closed && current != null) {
+            current.offer(envelope);
         }
     }
 
     @Override
     public CompletionStage<List<TransportEnvelope>> history(String topic, int limit) {
-        return history.read(topic, limit);
+        RedisHistory current = history;
+        return current == null ? CompletableFuture.failedFuture(new IllegalStateException("not started"))
+                : current.read(topic, limit);
     }
 
     @Override
@@ -172,9 +181,10 @@ public final class RedisTransport implements Transport {
         details.put("stream", settings.stream());
         details.put("reader", state.reader().name());
         details.put("writer", state.writer().name());
-        details.put("buffered", writer == null ? 0 : writer.buffered());
-        details.put("bufferedBytes", writer == null ? 0L : writer.bufferedBytes());
-        details.put("droppedWhileDown", writer == null ? 0L : writer.dropped());
+        RedisWriter current = writer;
+        details.put("buffered", current == null ? 0 : current.buffered());
+        details.put("bufferedBytes", current == null ? 0L : current.bufferedBytes());
+        details.put("droppedWhileDown", current == null ? 0L : current.dropped());
         String lastError = state.lastError();
         if (lastError != null) {
             details.put("lastError", lastError);
@@ -189,13 +199,19 @@ public final class RedisTransport implements Transport {
             return;
         }
         closed = true;
-        if (writer != null) {
-            writer.close();
-            EngineThreads.join(writerThread, CLOSE_WAIT); // lets the writer flush what it can for a moment
-            reader.close();
-            readerThread.interrupt();
-            EngineThreads.join(readerThread, CLOSE_WAIT);
-            history.close();
+        RedisWriter startedWriter = writer;
+        RedisReader startedReader = reader;
+        Thread writing = writerThread;
+        Thread reading = readerThread;
+        RedisHistory startedHistory = history;
+        if (startedWriter != null && startedReader != null && writing != null && reading != null
+                && startedHistory != null) {
+            startedWriter.close();
+            EngineThreads.join(writing, CLOSE_WAIT); // lets the writer flush what it can for a moment
+            startedReader.close();
+            reading.interrupt();
+            EngineThreads.join(reading, CLOSE_WAIT);
+            startedHistory.close();
         }
         client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
         if (ownsResources) {
@@ -229,8 +245,8 @@ public final class RedisTransport implements Transport {
         private final RedisURI uri;
         private String stream = DEFAULT_STREAM;
         private EngineSettings engine = EngineSettings.DEFAULTS;
-        private Path trustedCertificate;
-        private ClientResources resources;
+        private @Nullable Path trustedCertificate;
+        private @Nullable ClientResources resources;
         private int formatVersion = RedisEntries.FORMAT_VERSION;
 
         private Builder(String uri) {

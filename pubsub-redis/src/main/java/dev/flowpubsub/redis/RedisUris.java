@@ -39,9 +39,6 @@ final class RedisUris {
 
     /** {@code text} (an error from the client, say) with the URI's password removed in every form it may take. */
     static String redact(String text, RedisURI uri) {
-        if (text == null) {
-            return null;
-        }
         char[] password = uri.getCredentialsProvider() == null ? null : passwordOf(uri);
         if (password == null || password.length == 0) {
             return text;

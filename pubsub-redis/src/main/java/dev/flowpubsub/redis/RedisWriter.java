@@ -12,6 +12,7 @@ import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.XTrimArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -89,11 +90,11 @@ final class RedisWriter implements Runnable {
     private final List<TransportEnvelope> batch = new ArrayList<>(WRITE_BATCH);
     private volatile boolean closed;
     /** Writer thread: the connection it appends on, {@code null} after a failure. */
-    private StatefulRedisConnection<byte[], byte[]> connection;
+    private @Nullable StatefulRedisConnection<byte[], byte[]> connection;
     /** Writer thread: the SHA of {@link #APPEND} on that connection's server. */
-    private String script;
+    private @Nullable String script;
     private long lastCheckNanos;
-    private String newestWrittenId;
+    private @Nullable String newestWrittenId;
     private long lastTrimNanos = System.nanoTime();
 
     RedisWriter(RedisClient client, RedisSettings settings, EngineConnection state, TransportContext context,
@@ -150,9 +151,13 @@ final class RedisWriter implements Runnable {
     /** Writes the next batch, or checks Redis while there is none; see the class comment. */
     private void writeOnce() throws InterruptedException {
         outbox.reportOverflow(); // here, not on the sender's thread: once per outage or overload
-        if (connection == null || !connection.isOpen()) {
-            connection = client.connect(ByteArrayCodec.INSTANCE);
-            script = connection.sync().scriptLoad(APPEND);
+        StatefulRedisConnection<byte[], byte[]> open = connection;
+        String loaded = script;
+        if (open == null || !open.isOpen() || loaded == null) {
+            open = client.connect(ByteArrayCodec.INSTANCE);
+            connection = open;
+            loaded = open.sync().scriptLoad(APPEND);
+            script = loaded;
             loop.up();
         }
         if (batch.isEmpty()) {
@@ -160,9 +165,9 @@ final class RedisWriter implements Runnable {
             if (first == null) {
                 if (System.nanoTime() - lastCheckNanos > IDLE_CHECK_NANOS) {
                     lastCheckNanos = System.nanoTime();
-                    connection.sync().ping(); // keeps health true to the facts while nothing is sent
+                    open.sync().ping(); // keeps health true to the facts while nothing is sent
                     loop.up();
-                    trimOldEntries(connection);
+                    trimOldEntries(open);
                 }
                 return;
             }
@@ -171,7 +176,7 @@ final class RedisWriter implements Runnable {
         }
         int written;
         try {
-            written = append(connection, script, batch);
+            written = append(open, loaded, batch);
         } catch (AppendRefused refused) {
             outbox.written(batch, refused.written);
             throw refused.cause;
@@ -181,7 +186,7 @@ final class RedisWriter implements Runnable {
             return; // a gap: Redis refused an earlier one; the rest goes again, from the first not appended
         }
         loop.succeeded();
-        trimOldEntries(connection);
+        trimOldEntries(open);
     }
 
     /** After a failure: the next turn connects again. */
@@ -201,9 +206,10 @@ final class RedisWriter implements Runnable {
         byte[] previous = new byte[0]; // the first of a batch is taken whatever the writer key says
         for (TransportEnvelope envelope : batch) {
             byte[] sequence = Long.toString(envelope.sequence()).getBytes(StandardCharsets.US_ASCII);
-            byte[] topic = envelope.topic() == null ? new byte[0] : bytes(envelope.topic());
-            int keep = envelope.topic() == null ? 0 : context.historySize(envelope.topic());
-            byte[][] keys = keep > 0 ? new byte[][] {streamKey, writerKey, historyKey(envelope.topic())}
+            String topicName = envelope.topic();
+            byte[] topic = topicName == null ? new byte[0] : bytes(topicName);
+            int keep = topicName == null ? 0 : context.historySize(topicName);
+            byte[][] keys = topicName != null && keep > 0 ? new byte[][] {streamKey, writerKey, historyKey(topicName)}
                     : new byte[][] {streamKey, writerKey};
             replies.add(connection.async().evalsha(script, ScriptOutputType.VALUE, keys, maxLength,
                     bytes(envelope.originNode()), sequence, previous, topic, envelope.payload(), version, writerKeyTtl,
@@ -273,7 +279,7 @@ final class RedisWriter implements Runnable {
         closed = true;
     }
 
-    static void closeQuietly(StatefulRedisConnection<?, ?> connection) {
+    static void closeQuietly(@Nullable StatefulRedisConnection<?, ?> connection) {
         if (connection != null) {
             try {
                 connection.close();

@@ -14,6 +14,7 @@ import org.springframework.context.annotation.DependsOn;
 import org.springframework.core.env.Environment;
 import org.springframework.util.StringUtils;
 
+import java.util.Objects;
 import javax.sql.DataSource;
 
 import static dev.flowpubsub.spring.BuilderProperties.property;
@@ -67,7 +68,7 @@ class PostgresTransportConfiguration {
     private static PostgresTransport.Builder ownDatabase(PubSubPostgresProperties postgres) {
         PostgresTransport.Builder builder;
         try {
-            builder = PostgresTransport.builder(postgres.getUrl());
+            builder = PostgresTransport.builder(Objects.requireNonNull(postgres.getUrl(), "pubsub.postgres.url"));
         } catch (IllegalArgumentException refusal) {
             // the builder's message never quotes the URL, which may hold a password
             throw PubSubConfigurationException.InvalidProperty.refused("pubsub.postgres.url", refusal);

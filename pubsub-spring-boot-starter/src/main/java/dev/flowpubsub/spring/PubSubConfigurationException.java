@@ -150,7 +150,7 @@ abstract sealed class PubSubConfigurationException extends RuntimeException
 
         @Override
         String description() {
-            return getMessage();
+            return String.valueOf(getMessage()); // always set by the factories above
         }
 
         @Override

@@ -1,5 +1,7 @@
 package dev.flowpubsub.spring;
 
+import org.jspecify.annotations.Nullable;
+
 import java.time.Duration;
 
 /**
@@ -20,13 +22,13 @@ public class PubSubPostgresProperties {
     private boolean enabled = false;
 
     /** A separate database for the hub, such as jdbc:postgresql://db:5432/app; empty: the application's DataSource. */
-    private String url;
+    private @Nullable String url;
 
     /** The user for url (and for the listening connection beside the application's DataSource). */
-    private String username;
+    private @Nullable String username;
 
     /** The password for url; never shown in logs or health. */
-    private String password;
+    private @Nullable String password;
 
     /** The schema of the transport's tables (a plain lower-case identifier). */
     private String schema = "public";
@@ -87,27 +89,27 @@ public class PubSubPostgresProperties {
         this.enabled = enabled;
     }
 
-    public String getUrl() {
+    public @Nullable String getUrl() {
         return url;
     }
 
-    public void setUrl(String url) {
+    public void setUrl(@Nullable String url) {
         this.url = url;
     }
 
-    public String getUsername() {
+    public @Nullable String getUsername() {
         return username;
     }
 
-    public void setUsername(String username) {
+    public void setUsername(@Nullable String username) {
         this.username = username;
     }
 
-    public String getPassword() {
+    public @Nullable String getPassword() {
         return password;
     }
 
-    public void setPassword(String password) {
+    public void setPassword(@Nullable String password) {
         this.password = password;
     }
 

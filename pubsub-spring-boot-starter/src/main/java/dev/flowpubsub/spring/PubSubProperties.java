@@ -4,6 +4,7 @@ import dev.flowpubsub.OverflowPolicy;
 import dev.flowpubsub.PubSubHub;
 import dev.flowpubsub.PubSubHubBuilder;
 import dev.flowpubsub.internal.AtmosphereWriteWait;
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.NestedConfigurationProperty;
 
@@ -45,7 +46,7 @@ public class PubSubProperties {
     private int maxMessageBytes = PubSubHubBuilder.DEFAULT_MAX_MESSAGE_BYTES;
 
     /** This node's id in the cluster; random per start when empty. Must be unique among running nodes. */
-    private String nodeId;
+    private @Nullable String nodeId;
 
     private final History history = new History();
 
@@ -64,7 +65,7 @@ public class PubSubProperties {
      * The most delivery lanes that run at once (a watchdog adds lanes when all are stuck on slow pages); empty for
      * 8 per available processor.
      */
-    private Integer maxLanes;
+    private @Nullable Integer maxLanes;
 
     /** The most messages the hub's inbox holds; beyond, pages' sends are refused and server sends wait. */
     private int inboxCapacity = PubSubHubBuilder.DEFAULT_INBOX_CAPACITY;
@@ -82,11 +83,11 @@ public class PubSubProperties {
         return history;
     }
 
-    public Integer getMaxLanes() {
+    public @Nullable Integer getMaxLanes() {
         return maxLanes;
     }
 
-    public void setMaxLanes(Integer maxLanes) {
+    public void setMaxLanes(@Nullable Integer maxLanes) {
         this.maxLanes = maxLanes;
     }
 
@@ -244,11 +245,11 @@ public class PubSubProperties {
         this.maxMessageBytes = maxMessageBytes;
     }
 
-    public String getNodeId() {
+    public @Nullable String getNodeId() {
         return nodeId;
     }
 
-    public void setNodeId(String nodeId) {
+    public void setNodeId(@Nullable String nodeId) {
         this.nodeId = nodeId;
     }
 

@@ -1,5 +1,7 @@
 package dev.flowpubsub.spring;
 
+import org.jspecify.annotations.Nullable;
+
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -17,7 +19,7 @@ public class PubSubRedisProperties {
      * Redis to run the hub on, such as redis://:password@host:6379 or rediss://host:6380; none: single server.
      * An empty or blank value is the same as none, so PUBSUB_REDIS_URI= turns Redis off.
      */
-    private String uri;
+    private @Nullable String uri;
 
     /** The stream (key) that carries the messages; nodes of one application share it. */
     private String stream = "flow-pubsub:messages";
@@ -41,13 +43,13 @@ public class PubSubRedisProperties {
     private Duration historyRetention = Duration.ofDays(1);
 
     /** A PEM file of certificates to trust for rediss:// (a private CA or a self-signed certificate). */
-    private Path trustedCertificate;
+    private @Nullable Path trustedCertificate;
 
-    public String getUri() {
+    public @Nullable String getUri() {
         return uri;
     }
 
-    public void setUri(String uri) {
+    public void setUri(@Nullable String uri) {
         this.uri = uri;
     }
 
@@ -107,11 +109,11 @@ public class PubSubRedisProperties {
         this.historyRetention = historyRetention;
     }
 
-    public Path getTrustedCertificate() {
+    public @Nullable Path getTrustedCertificate() {
         return trustedCertificate;
     }
 
-    public void setTrustedCertificate(Path trustedCertificate) {
+    public void setTrustedCertificate(@Nullable Path trustedCertificate) {
         this.trustedCertificate = trustedCertificate;
     }
 }

@@ -13,6 +13,8 @@ import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.DependsOn;
 
+import java.util.Objects;
+
 import static dev.flowpubsub.spring.BuilderProperties.property;
 
 /**
@@ -48,7 +50,7 @@ class RedisTransportConfiguration {
     Transport pubSubRedisTransport(PubSubProperties properties, ClientResources clientResources,
                                    ObjectProvider<RedisTransportBuilderCustomizer> customizers) {
         PubSubRedisProperties redis = properties.getRedis();
-        RedisTransport.Builder builder = from("pubsub.redis.uri", redis.getUri());
+        RedisTransport.Builder builder = from("pubsub.redis.uri", Objects.requireNonNull(redis.getUri(), "pubsub.redis.uri")); // set: OnRedisUriCondition
         builder.clientResources(clientResources);
         PropertyMapper map = PropertyMapper.get();
         map.from(redis::getStream).to(property("pubsub.redis.stream", builder::stream));

@@ -5,4 +5,7 @@
  * {@link dev.flowpubsub.spring.metrics}. The public types are the properties, the auto-configuration and the
  * builder customizers; the rest is package-private.
  */
+@NullMarked
 package dev.flowpubsub.spring;
+
+import org.jspecify.annotations.NullMarked;

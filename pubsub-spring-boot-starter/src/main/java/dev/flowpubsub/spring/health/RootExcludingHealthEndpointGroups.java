@@ -1,5 +1,6 @@
 package dev.flowpubsub.spring.health;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.actuate.endpoint.EndpointId;
 import org.springframework.boot.actuate.endpoint.SecurityContext;
 import org.springframework.boot.actuate.endpoint.web.AdditionalPathsMapper;
@@ -42,12 +43,12 @@ final class RootExcludingHealthEndpointGroups implements HealthEndpointGroups, A
     }
 
     @Override
-    public HealthEndpointGroup get(String name) {
+    public @Nullable HealthEndpointGroup get(String name) {
         return groups.get(name);
     }
 
     @Override
-    public HealthEndpointGroup get(AdditionalHealthEndpointPath path) {
+    public @Nullable HealthEndpointGroup get(AdditionalHealthEndpointPath path) {
         return groups.get(path);
     }
 
@@ -57,7 +58,7 @@ final class RootExcludingHealthEndpointGroups implements HealthEndpointGroups, A
     }
 
     @Override
-    public List<String> getAdditionalPaths(EndpointId endpointId, WebServerNamespace namespace) {
+    public @Nullable List<String> getAdditionalPaths(EndpointId endpointId, WebServerNamespace namespace) {
         return groups instanceof AdditionalPathsMapper mapper ? mapper.getAdditionalPaths(endpointId, namespace)
                 : List.of();
     }
@@ -91,7 +92,7 @@ final class RootExcludingHealthEndpointGroups implements HealthEndpointGroups, A
         }
 
         @Override
-        public AdditionalHealthEndpointPath getAdditionalPath() {
+        public @Nullable AdditionalHealthEndpointPath getAdditionalPath() {
             return group.getAdditionalPath();
         }
     }
