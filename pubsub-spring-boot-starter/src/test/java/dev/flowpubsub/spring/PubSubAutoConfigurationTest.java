@@ -47,6 +47,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** The starter gives Spring apps the hub as a bean, configured from properties, shared with the pages. */
+@org.junit.jupiter.api.Tag("integration")
 class PubSubAutoConfigurationTest {
 
     private final ApplicationContextRunner runner = new ApplicationContextRunner()

@@ -48,6 +48,7 @@ import static org.awaitility.Awaitility.await;
  * application's DataSource is the one a Spring Boot application has: Spring Boot's auto-configuration makes it, a
  * HikariCP pool, from {@code spring.datasource.*} or from a service connection (Docker Compose, Testcontainers).
  */
+@org.junit.jupiter.api.Tag("integration")
 class PubSubPostgresAutoConfigurationTest {
 
     /** The application's pool: small, so that a transport taking more than its share would show. */
