@@ -5,6 +5,7 @@ import dev.flowpubsub.benchmarks.crossnode.CrossNodeTool;
 import dev.flowpubsub.benchmarks.memory.MemoryTool;
 import dev.flowpubsub.benchmarks.throughput.ThroughputTool;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.io.File;
@@ -14,7 +15,11 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The memory, cross-node and throughput tools, tiny: they must run and measure something. */
+/**
+ * The memory, cross-node and throughput tools, tiny: they must run and measure something. The memory tool runs in the
+ * fast loop; the others start redis-server or PostgreSQL (and the throughput tool node JVMs), so they are integration
+ * tests.
+ */
 class ToolsSmokeTest {
 
     @Test
@@ -31,6 +36,7 @@ class ToolsSmokeTest {
     }
 
     @Test
+    @Tag("integration")
     void crossNode_measuresBothPaths_onARealRedis() throws Exception {
         requireRedisServer();
 
@@ -42,6 +48,7 @@ class ToolsSmokeTest {
     }
 
     @Test
+    @Tag("integration")
     void crossNode_measuresBothPaths_onARealPostgres() throws Exception {
         dev.flowpubsub.testsupport.PostgresServer.requirePostgres();
 
@@ -52,6 +59,7 @@ class ToolsSmokeTest {
     }
 
     @Test
+    @Tag("integration")
     void throughput_twoNodeProcesses_receiveEachOthersMessages_throughOnePostgresLog() throws Exception {
         dev.flowpubsub.testsupport.PostgresServer.requirePostgres();
 
@@ -63,6 +71,7 @@ class ToolsSmokeTest {
     }
 
     @Test
+    @Tag("integration")
     void throughput_twoNodeProcesses_receiveEachOthersMessages_throughOneStream() throws Exception {
         requireRedisServer();
 

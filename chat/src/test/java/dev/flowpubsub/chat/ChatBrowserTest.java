@@ -5,6 +5,7 @@ import dev.flowpubsub.PubSubStats;
 import dev.flowpubsub.testsupport.Browsers;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -29,6 +30,7 @@ import static org.awaitility.Awaitility.await;
  * (see {@link ChatOnRandomPort}).
  */
 @ChatOnRandomPort
+@Tag("integration")
 class ChatBrowserTest {
 
     private static final Duration FEW_SECONDS = Duration.ofSeconds(5);

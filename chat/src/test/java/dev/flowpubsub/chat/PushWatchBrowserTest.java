@@ -5,6 +5,7 @@ import dev.flowpubsub.testsupport.BrowserTab;
 import dev.flowpubsub.testsupport.Browsers;
 import dev.flowpubsub.testsupport.TcpProxy;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -23,6 +24,7 @@ import static org.awaitility.Awaitility.await;
  * on every Vaadin upgrade, the push-connection hook these rely on ({@code dev.flowpubsub.internal.PushWatch}).
  */
 @ChatOnRandomPort
+@Tag("integration")
 class PushWatchBrowserTest {
 
     private static final Duration GRACE = Duration.ofSeconds(8);

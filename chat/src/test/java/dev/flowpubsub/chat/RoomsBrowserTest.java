@@ -5,6 +5,7 @@ import dev.flowpubsub.testsupport.BrowserTab;
 import dev.flowpubsub.testsupport.Browsers;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -26,6 +27,7 @@ import static org.awaitility.Awaitility.await;
  * {@code general} only sees people come and go, which leaves no history).
  */
 @ChatOnRandomPort
+@Tag("integration")
 class RoomsBrowserTest {
 
     @RegisterExtension

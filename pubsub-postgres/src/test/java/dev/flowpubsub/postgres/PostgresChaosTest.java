@@ -3,6 +3,7 @@ package dev.flowpubsub.postgres;
 import dev.flowpubsub.ClusterChaosSuite;
 import dev.flowpubsub.spi.Transport;
 import dev.flowpubsub.testsupport.PostgresServer;
+import org.junit.jupiter.api.Tag;
 
 import java.time.Duration;
 
@@ -15,6 +16,7 @@ import java.time.Duration;
  * -Dtest=PostgresChaosTest -Dflowpubsub.test.chaosSeconds=300 -Dsurefire.failIfNoSpecifiedTests=false}, with any
  * {@code -Dflowpubsub.test.chaosSeed}.
  */
+@Tag("integration")
 class PostgresChaosTest extends ClusterChaosSuite {
 
     private PostgresServer postgres;

@@ -1,6 +1,7 @@
 package dev.flowpubsub.postgres;
 
 import dev.flowpubsub.Inbox;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -15,6 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * without the append lock, and a reader reading {@code id > last} would then pass rows that commit late. Every page
  * must get every message exactly once, each sender's in order.
  */
+@Tag("integration")
 class PostgresConcurrentWritersTest {
 
     private static final int NODES = 4;

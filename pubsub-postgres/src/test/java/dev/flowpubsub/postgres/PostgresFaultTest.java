@@ -2,6 +2,7 @@ package dev.flowpubsub.postgres;
 
 import dev.flowpubsub.Inbox;
 import dev.flowpubsub.testsupport.TcpProxy;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -17,6 +18,7 @@ import static org.awaitility.Awaitility.await;
  * one node's network cut, a node away for longer than the log keeps rows. Every message is checked: none lost, none
  * twice, each sender's in order.
  */
+@Tag("integration")
 class PostgresFaultTest {
 
     /**

@@ -4,6 +4,7 @@ import com.vaadin.flow.component.UI;
 import dev.flowpubsub.HistoryPolicy;
 import dev.flowpubsub.Inbox;
 import dev.flowpubsub.PubSub;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -24,6 +25,7 @@ import static org.awaitility.Awaitility.await;
  * entering a room (they get what this node has after the read times out) nor anyone else; the history table keeps
  * each topic's last messages only.
  */
+@Tag("integration")
 class PostgresHistoryFaultTest {
 
     private static final HistoryPolicy ROOMS = HistoryPolicy.keep(5, "room:");

@@ -6,6 +6,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.flowpubsub.HistoryPolicy;
 import dev.flowpubsub.Inbox;
 import dev.flowpubsub.PubSub;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -27,6 +28,7 @@ import static org.awaitility.Awaitility.await;
  * its own, up to the server's limit, and most timed out (issue 19, item 3: 600 topics, 190 connections, 600 reads
  * timed out). They are queued, read many topics per query, on a bounded number of connections.
  */
+@Tag("integration")
 class PostgresHistoryReadsTest {
 
     private static final int TOPICS = 600;

@@ -3,6 +3,7 @@ package dev.flowpubsub.postgres;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.flowpubsub.Inbox;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -22,6 +23,7 @@ import static org.awaitility.Awaitility.await;
  * The transport on the application's own pool (HikariCP, as Spring Boot applications have), with no listener URL:
  * the reader holds one of the pool's connections, and what it gives back must be fit for the application.
  */
+@Tag("integration")
 class PostgresOnApplicationPoolTest {
 
     @RegisterExtension

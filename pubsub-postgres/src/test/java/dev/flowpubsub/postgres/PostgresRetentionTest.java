@@ -4,6 +4,7 @@ import com.vaadin.flow.component.UI;
 import dev.flowpubsub.HistoryPolicy;
 import dev.flowpubsub.Inbox;
 import dev.flowpubsub.PubSub;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -23,6 +24,7 @@ import static org.awaitility.Awaitility.await;
  * How the nodes trim what PostgreSQL keeps: a topic's history a day after its last message, and the log to
  * {@code maxLength} rows, by one node at a time (the trim lock).
  */
+@Tag("integration")
 class PostgresRetentionTest {
 
     private static final HistoryPolicy ROOMS = HistoryPolicy.keep(5, "room:");

@@ -4,6 +4,7 @@ import ch.qos.logback.classic.Level;
 import dev.flowpubsub.Inbox;
 import dev.flowpubsub.JsonCodec;
 import dev.flowpubsub.testsupport.LogCapture;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -22,6 +23,7 @@ import static org.awaitility.Awaitility.await;
  * What a node does with rows in the log that it did not expect (written by another release, or by hand): count them
  * ({@code remoteRejected}), log each once with its id, skip them and read on.
  */
+@Tag("integration")
 class PostgresRowsTest {
 
     @RegisterExtension

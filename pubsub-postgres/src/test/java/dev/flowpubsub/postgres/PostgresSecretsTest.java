@@ -3,6 +3,7 @@ package dev.flowpubsub.postgres;
 import ch.qos.logback.classic.Level;
 import dev.flowpubsub.testsupport.LogCapture;
 import dev.flowpubsub.testsupport.PostgresServer;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -18,6 +19,7 @@ import static org.awaitility.Awaitility.await;
  * No secret of a PostgreSQL URL or password reaches health, {@code toString}, an error message or any line of
  * flow-pubsub's loggers, captured at DEBUG: in whatever form the URL carries it (issue 19, item 4).
  */
+@Tag("integration")
 class PostgresSecretsTest {
 
     /** Every secret below contains this; none of its forms may be shown. */

@@ -2,6 +2,7 @@ package dev.flowpubsub.postgres;
 
 import dev.flowpubsub.Inbox;
 import dev.flowpubsub.testsupport.PostgresServer;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -17,6 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** The transport's options on a real PostgreSQL: polling only, other names, a schema the team manages, secrets. */
+@Tag("integration")
 class PostgresSettingsTest {
 
     @RegisterExtension

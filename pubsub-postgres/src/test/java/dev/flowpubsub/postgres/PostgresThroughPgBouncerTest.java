@@ -7,6 +7,7 @@ import dev.flowpubsub.testsupport.PgBouncerServer;
 import dev.flowpubsub.testsupport.PostgresServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -31,6 +32,7 @@ import static org.awaitility.Awaitility.await;
  * server-side prepared statement; behind PgBouncer 1.18 in transaction mode, that statement lives on whichever
  * server connection prepared it, not on the one the next transaction gets.
  */
+@Tag("integration")
 class PostgresThroughPgBouncerTest extends TransportConformanceSuite {
 
     private static final Duration POLL = Duration.ofMillis(100);

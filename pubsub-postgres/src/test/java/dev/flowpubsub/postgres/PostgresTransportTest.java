@@ -5,8 +5,10 @@ import dev.flowpubsub.spi.Transport;
 import dev.flowpubsub.testsupport.PostgresServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 
 /** The shared transport suite on a real PostgreSQL server: what every transport must do, PostgreSQL does. */
+@Tag("integration")
 class PostgresTransportTest extends TransportConformanceSuite {
 
     private PostgresServer postgres;

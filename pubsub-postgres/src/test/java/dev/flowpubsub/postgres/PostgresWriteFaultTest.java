@@ -7,6 +7,7 @@ import dev.flowpubsub.JsonCodec;
 import dev.flowpubsub.PubSubHubBuilder;
 import dev.flowpubsub.testsupport.LogCapture;
 import dev.flowpubsub.testsupport.TcpProxy;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -26,6 +27,7 @@ import static org.awaitility.Awaitility.await;
  * PostgreSQL (bounded in messages and in bytes, the rest counted), and a {@code COMMIT} whose reply is lost, which the
  * writer retries without inserting anything twice.
  */
+@Tag("integration")
 class PostgresWriteFaultTest {
 
     @RegisterExtension

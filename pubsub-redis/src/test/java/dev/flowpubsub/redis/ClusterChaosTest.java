@@ -3,6 +3,7 @@ package dev.flowpubsub.redis;
 import dev.flowpubsub.ClusterChaosSuite;
 import dev.flowpubsub.spi.Transport;
 import dev.flowpubsub.testsupport.RedisServer;
+import org.junit.jupiter.api.Tag;
 
 /**
  * The shared chaos suite on a real redis-server: page churn, failing handlers, Redis killed, frozen, a node cut off
@@ -13,6 +14,7 @@ import dev.flowpubsub.testsupport.RedisServer;
  * -Dflowpubsub.test.chaosSeconds=300 -Dsurefire.failIfNoSpecifiedTests=false}, with any
  * {@code -Dflowpubsub.test.chaosSeed}.
  */
+@Tag("integration")
 class ClusterChaosTest extends ClusterChaosSuite {
 
     private RedisServer redis;

@@ -4,6 +4,7 @@ import dev.flowpubsub.Inbox;
 import dev.flowpubsub.testsupport.RedisServer;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
@@ -18,6 +19,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /** How nodes connect: few connections, passwords kept secret, TLS. */
+@Tag("integration")
 class RedisConnectionTest {
 
     private static long clientCount(RedisServer redis) {

@@ -2,6 +2,7 @@ package dev.flowpubsub.redis;
 
 import dev.flowpubsub.Inbox;
 import dev.flowpubsub.testsupport.TcpProxy;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -18,6 +19,7 @@ import static org.awaitility.Awaitility.await;
  * for 30 seconds, a node away for longer than the stream keeps entries. Every message is checked: none lost, none
  * twice, each sender's in order.
  */
+@Tag("integration")
 class RedisFaultTest {
 
     /** The outage a node must survive without loss; the guarantee is 30 seconds. */

@@ -4,6 +4,7 @@ import com.vaadin.flow.component.UI;
 import dev.flowpubsub.HistoryPolicy;
 import dev.flowpubsub.Inbox;
 import dev.flowpubsub.PubSub;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -19,6 +20,7 @@ import static org.awaitility.Awaitility.await;
  * A topic's history is read from Redis once, in the background: a frozen Redis delays neither the pages entering a
  * room (they get what this node has after the read times out) nor anyone else.
  */
+@Tag("integration")
 class RedisHistoryFaultTest {
 
     private static final HistoryPolicy ROOMS = HistoryPolicy.keep(50, "room:");

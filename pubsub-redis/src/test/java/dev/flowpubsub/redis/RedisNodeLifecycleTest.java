@@ -4,6 +4,7 @@ import com.vaadin.flow.component.UI;
 import dev.flowpubsub.Inbox;
 import dev.flowpubsub.Presence;
 import dev.flowpubsub.PubSub;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -14,6 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** Nodes that stop and start again, as in a rolling restart or a Kubernetes StatefulSet. */
+@Tag("integration")
 class RedisNodeLifecycleTest {
 
     @RegisterExtension

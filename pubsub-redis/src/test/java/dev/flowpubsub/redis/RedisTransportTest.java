@@ -5,8 +5,10 @@ import dev.flowpubsub.spi.Transport;
 import dev.flowpubsub.testsupport.RedisServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 
 /** The shared transport suite on a real redis-server: what every transport must do, Redis does. */
+@Tag("integration")
 class RedisTransportTest extends TransportConformanceSuite {
 
     private RedisServer redis;

@@ -3,6 +3,7 @@ package dev.flowpubsub.redis;
 import dev.flowpubsub.Inbox;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -16,6 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** Writes Redis refuses (out of memory) and an outbox that fills while Redis is away. */
+@Tag("integration")
 class RedisWriteFaultTest {
 
     @RegisterExtension

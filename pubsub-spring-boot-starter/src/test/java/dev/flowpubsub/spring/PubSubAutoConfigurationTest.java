@@ -46,6 +46,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The starter gives Spring apps the hub as a bean, configured from properties, shared with the pages. */
+@org.junit.jupiter.api.Tag("integration")
 class PubSubAutoConfigurationTest {
 
     private final ApplicationContextRunner runner = new ApplicationContextRunner()

@@ -43,6 +43,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The starter's health: "pubsub" says whether this node's hub works (local delivery does without Redis), and
  * "pubsubTransport", meant for a readiness group, whether the hub reaches the other nodes.
  */
+@org.junit.jupiter.api.Tag("integration")
 class PubSubHealthTest {
 
     private final ApplicationContextRunner runner = new ApplicationContextRunner()

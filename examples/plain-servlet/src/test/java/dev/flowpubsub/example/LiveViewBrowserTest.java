@@ -4,6 +4,7 @@ import dev.flowpubsub.testsupport.Browsers;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -17,6 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * VaadinServlet (no Spring), two real headless Chromium browsers (two people, two Vaadin sessions), push over
  * WebSocket. Neither page asks the server for anything while it waits: only push brings the clock and the words.
  */
+@Tag("integration")
 class LiveViewBrowserTest {
 
     @RegisterExtension
