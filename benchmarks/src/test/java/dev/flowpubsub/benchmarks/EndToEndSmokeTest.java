@@ -4,6 +4,7 @@ import dev.flowpubsub.benchmarks.e2e.AppServer;
 import dev.flowpubsub.benchmarks.e2e.EndToEndTool;
 import dev.flowpubsub.chat.Application;
 import dev.flowpubsub.stockapp.StockApplication;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.SpringApplication;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -18,6 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The end-to-end tool, tiny: a few protocol clients on each contender's application (each started in this JVM in
  * its turn, production mode), a second of messages each. Every message must reach every client, through push.
  */
+@Tag("slow") // starts no process, but floods for seconds: run in verify, out of the fast loop
 class EndToEndSmokeTest {
 
     @Test

@@ -3,6 +3,7 @@ package dev.flowpubsub.chat;
 import dev.flowpubsub.PubSubHub;
 import dev.flowpubsub.PubSubHubBuilder;
 import dev.flowpubsub.testsupport.PushClient;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -33,6 +34,7 @@ import static org.awaitility.Awaitility.await;
  * {@code ./mvnw -pl chat -am test -Dtest=FloodTest -Dflowpubsub.test.floodSeconds=60 -Dsurefire.failIfNoSpecifiedTests=false}).
  */
 @ChatOnRandomPort
+@Tag("slow") // starts no process, but floods for seconds: run in verify, out of the fast loop
 class FloodTest {
 
     private static final Duration FLOOD = Duration.ofSeconds(Long.getLong("flowpubsub.test.floodSeconds", 12));

@@ -9,6 +9,7 @@ import dev.flowpubsub.Topic;
 import dev.flowpubsub.spi.Transport;
 import dev.flowpubsub.testing.InMemoryTransport;
 import dev.flowpubsub.testsupport.PushClient;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
@@ -34,6 +35,7 @@ import static org.awaitility.Awaitility.await;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "vaadin.devmode.devTools.enabled=false", "pubsub.presence.disconnect-grace=8s"})
 @Import(PresenceFloodTest.SecondNode.class)
+@Tag("slow") // starts no process, but floods for seconds: run in verify, out of the fast loop
 class PresenceFloodTest {
 
     private static final InMemoryTransport.Bus ENGINE = new InMemoryTransport.Bus();
