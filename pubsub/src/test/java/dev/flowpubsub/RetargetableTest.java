@@ -50,13 +50,18 @@ class RetargetableTest {
 
     /** The room view of the chat, in short: entering clears what it showed, joins, and follows the messages. */
     private Retargetable<String> roomView() {
-        AtomicReference<Retargetable<String>> room = new AtomicReference<>();
-        ui.accessSynchronously(() -> room.set(PubSub.whileAttached(view).retargetable((pubsub, name) -> {
-            shown.add("entered " + name);
-            pubsub.join("room:" + name, "Ann");
-            pubsub.subscribeTopicWithHistory("room:" + name, String.class, shown::add);
-        })));
-        return room.get();
+        AtomicReference<Retargetable<String>> following = new AtomicReference<>();
+        ui.accessSynchronously(() -> {
+            // snippet:retarget
+            Retargetable<String> room = PubSub.whileAttached(view).retargetable((pubsub, name) -> {
+                shown.add("entered " + name);
+                pubsub.join("room:" + name, "Ann");
+                pubsub.subscribeTopicWithHistory("room:" + name, String.class, shown::add);
+            });
+            // end:retarget
+            following.set(room);
+        });
+        return following.get();
     }
 
     private void retarget(Retargetable<String> room, String name) {
