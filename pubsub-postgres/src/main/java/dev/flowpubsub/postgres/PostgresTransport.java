@@ -7,7 +7,6 @@ import dev.flowpubsub.spi.TransportHealth;
 import dev.flowpubsub.spi.support.Arguments;
 import dev.flowpubsub.spi.support.EngineConnection;
 import dev.flowpubsub.spi.support.EngineSettings;
-import dev.flowpubsub.spi.support.EngineThreads;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -83,8 +82,6 @@ import javax.sql.DataSource;
 public final class PostgresTransport implements Transport {
 
     private static final Logger LOG = LoggerFactory.getLogger(PostgresTransport.class);
-    /** How long closing waits for each of the threads to end. */
-    private static final Duration CLOSE_WAIT = Duration.ofSeconds(3);
 
     private final PostgresSettings settings;
     private final ConnectionSource source;
@@ -97,7 +94,7 @@ public final class PostgresTransport implements Transport {
     private final AtomicBoolean started = new AtomicBoolean();
     private volatile boolean closed;
     /** The parts {@link #start} made; null before. */
-    private volatile @Nullable Running running;
+    private volatile @Nullable PostgresRunning running;
 
     private PostgresTransport(Builder builder) {
         PostgresSchema schema = new PostgresSchema(builder.schema, builder.table);
@@ -159,26 +156,23 @@ public final class PostgresTransport implements Transport {
         PostgresWriter writer = new PostgresWriter(source, installer, settings, state, context, displayUrl);
         PostgresHistory history = new PostgresHistory(source, settings.schema(), context, reader::handedOver,
                 displayUrl, redactor, settings.engine().commandTimeout());
-        running = new Running(reader, writer, history,
-                EngineThreads.start("flow-pubsub-postgres-reader-" + context.nodeId(), reader),
-                EngineThreads.start("flow-pubsub-postgres-writer-" + context.nodeId(), writer),
-                EngineThreads.start("flow-pubsub-postgres-history-" + context.nodeId(), history));
+        running = PostgresRunning.start(reader, writer, history, context.nodeId());
         LOG.info("flow-pubsub: node {} on PostgreSQL {} (log {})", context.nodeId(), displayUrl, settings.schema().log);
     }
 
     @Override
     public void publish(TransportEnvelope envelope) {
-        Running parts = running;
+        PostgresRunning parts = running;
         if (!closed && parts != null) {
-            parts.writer.offer(envelope);
+            parts.writer().offer(envelope);
         }
     }
 
     @Override
     public CompletionStage<List<TransportEnvelope>> history(String topic, int limit) {
-        Running parts = running;
+        PostgresRunning parts = running;
         return parts == null ? CompletableFuture.failedFuture(new IllegalStateException("not started"))
-                : parts.history.read(topic, limit);
+                : parts.history().read(topic, limit);
     }
 
     @Override
@@ -189,11 +183,12 @@ public final class PostgresTransport implements Transport {
         details.put("log", settings.schema().log);
         details.put("reader", state.reader().name());
         details.put("writer", state.writer().name());
-        Running parts = running;
-        details.put("wakeUp", parts == null ? "not started" : parts.reader.wakeUp());
-        details.put("buffered", parts == null ? 0 : parts.writer.buffered());
-        details.put("bufferedBytes", parts == null ? 0L : parts.writer.bufferedBytes());
-        details.put("droppedWhileDown", parts == null ? 0L : parts.writer.dropped());
+        PostgresRunning parts = running;
+        if (parts != null) {
+            parts.describe(details);
+        } else {
+            details.put("wakeUp", "not started");
+        }
         String lastError = state.lastError();
         if (lastError != null) {
             details.put("lastError", lastError);
@@ -204,8 +199,8 @@ public final class PostgresTransport implements Transport {
 
     /** How many of this node's messages wait in the outbox's queue, not yet taken into the writer's batch. */
     int outboxWaiting() {
-        Running parts = running;
-        return parts == null ? 0 : parts.writer.waiting();
+        PostgresRunning parts = running;
+        return parts == null ? 0 : parts.writer().waiting();
     }
 
     @Override
@@ -214,29 +209,15 @@ public final class PostgresTransport implements Transport {
             return;
         }
         closed = true;
-        Running parts = running;
+        PostgresRunning parts = running;
         if (parts != null) {
-            parts.writer.close();
-            EngineThreads.join(parts.writerThread, CLOSE_WAIT); // lets the writer flush what it can for a moment
-            parts.reader.close();
-            parts.readerThread.interrupt();
-            // a reader on the application's pool is not aborted: it ends within a poll interval, giving its connection back
-            EngineThreads.join(parts.readerThread, Duration.ofMillis(Math.max(CLOSE_WAIT.toMillis(),
-                    settings.pollInterval().toMillis() + 1_000)));
-            parts.history.close();
-            parts.historyThread.interrupt();
-            EngineThreads.join(parts.historyThread, CLOSE_WAIT);
+            parts.stop(settings.pollInterval());
         }
     }
 
     @Override
     public String toString() {
         return "PostgresTransport[" + displayUrl + ", log " + settings.schema().log + "]";
-    }
-
-    /** What a started transport runs: its three mechanisms and their threads. */
-    private record Running(PostgresReader reader, PostgresWriter writer, PostgresHistory history, Thread readerThread,
-                           Thread writerThread, Thread historyThread) {
     }
 
     /** Settings of a {@link PostgresTransport}; each has a default fit for most applications. */

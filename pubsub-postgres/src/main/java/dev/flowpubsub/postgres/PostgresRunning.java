@@ -1,0 +1,51 @@
+package dev.flowpubsub.postgres;
+
+import dev.flowpubsub.spi.support.EngineThreads;
+
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * What a started {@link PostgresTransport} runs: its three mechanisms, each on a platform thread of its own.
+ *
+ * <p>Made once by {@link PostgresTransport#start}, stopped once by {@link PostgresTransport#close}; immutable.
+ */
+record PostgresRunning(PostgresReader reader, PostgresWriter writer, PostgresHistory history, Thread readerThread,
+                       Thread writerThread, Thread historyThread) {
+
+    /** How long closing waits for each of the threads to end. */
+    private static final Duration CLOSE_WAIT = Duration.ofSeconds(3);
+
+    /** Starts the threads of {@code reader}, {@code writer} and {@code history}, named after {@code nodeId}. */
+    static PostgresRunning start(PostgresReader reader, PostgresWriter writer, PostgresHistory history,
+                                 String nodeId) {
+        return new PostgresRunning(reader, writer, history,
+                EngineThreads.start("flow-pubsub-postgres-reader-" + nodeId, reader),
+                EngineThreads.start("flow-pubsub-postgres-writer-" + nodeId, writer),
+                EngineThreads.start("flow-pubsub-postgres-history-" + nodeId, history));
+    }
+
+    /** Adds what the mechanisms report to a health's {@code details}; any thread. */
+    void describe(Map<String, Object> details) {
+        details.put("wakeUp", reader.wakeUp());
+        details.put("buffered", writer.buffered());
+        details.put("bufferedBytes", writer.bufferedBytes());
+        details.put("droppedWhileDown", writer.dropped());
+    }
+
+    /**
+     * Stops the mechanisms: the writer first, given a moment to flush what it can, then the reader (which on the
+     * application's pool ends within a {@code pollInterval}, giving its connection back) and the history reader.
+     */
+    void stop(Duration pollInterval) {
+        writer.close();
+        EngineThreads.join(writerThread, CLOSE_WAIT);
+        reader.close();
+        readerThread.interrupt();
+        EngineThreads.join(readerThread, Duration.ofMillis(Math.max(CLOSE_WAIT.toMillis(),
+                pollInterval.toMillis() + 1_000)));
+        history.close();
+        historyThread.interrupt();
+        EngineThreads.join(historyThread, CLOSE_WAIT);
+    }
+}
