@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.function.BiFunction;
 import java.util.stream.Stream;
 
@@ -26,6 +27,8 @@ public final class Browser {
     private final Path profile;
     private final List<BrowserTab> tabs = new ArrayList<>();
     private boolean closed;
+    /** Set when its Chromium was killed: such a browser is closed, never reused. */
+    private boolean killed;
 
     Browser(ChromeDriver driver, Path profile) {
         this.driver = driver;
@@ -105,7 +108,37 @@ public final class Browser {
             process.descendants().forEach(ProcessHandle::destroyForcibly);
             process.destroyForcibly(); // SIGKILL: the kernel closes its sockets at once, even before it is reaped
         }
+        killed = true;
         tabs.clear();
+    }
+
+    /**
+     * Makes this browser fit for the next test, as another person on the same machine: one new empty tab (a new
+     * {@code window.name}, no {@code sessionStorage}), every other tab closed (running its unload handlers), and
+     * no cookies, so the next page gets a Vaadin session of its own. What stays is Chromium's cache: the app's
+     * scripts load from disk. Returns false, having closed it, when this browser cannot be reused (killed, closed,
+     * or failing to reset).
+     */
+    boolean reset() {
+        if (closed || killed) {
+            close();
+            return false;
+        }
+        try {
+            tabs.clear();
+            String fresh = driver.switchTo().newWindow(WindowType.TAB).getWindowHandle();
+            for (String handle : driver.getWindowHandles()) {
+                if (!handle.equals(fresh)) {
+                    driver.switchTo().window(handle).close();
+                }
+            }
+            driver.switchTo().window(fresh);
+            driver.executeCdpCommand("Network.clearBrowserCookies", Map.of());
+            return true;
+        } catch (RuntimeException broken) {
+            close();
+            return false;
+        }
     }
 
     /** Ends this browser (Chromium and its ChromeDriver) and deletes its profile. Idempotent. */

@@ -1,5 +1,6 @@
 package dev.flowpubsub.testsupport;
 
+import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ConditionEvaluationResult;
@@ -14,8 +15,10 @@ import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,8 +36,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Real browsers for end-to-end tests: headless Chromium and ChromeDriver from the system's packages. Each
- * {@link #open()} starts a separate browser with a fresh profile, so its own cookies and its own Vaadin
- * session, as if another person opened the app on another machine.
+ * {@link #open()} gives a separate browser, a Chromium process with its own profile, so its own cookies and its
+ * own Vaadin session, as if another person opened the app on another machine.
  *
  * <pre>{@code
  * @RegisterExtension
@@ -45,14 +48,17 @@ import static org.junit.jupiter.api.Assertions.fail;
  *
  * <p>As a JUnit extension it skips the test class when Chromium or ChromeDriver is missing, with one line
  * saying what to install, except with {@code CI=true}, where a missing browser fails the tests so CI never
- * goes green without running them. After each test it ends whatever browsers the test left open.
+ * goes green without running them. After each test it takes back whatever browsers the test left open: each is
+ * {@linkplain Browser#reset() reset} (tabs closed, cookies cleared) and handed out again by a later {@link #open()}
+ * of the same test class, so a test does not wait for Chromium to start and load the app's scripts again; after
+ * the class they are ended. A browser that was killed or that fails to reset is ended at once.
  *
  * <p>Both paths are given to Selenium explicitly, so Selenium Manager never tries to download a browser or
  * a driver. Profiles and Chromium's own temp files go under the {@code target/} of the module whose test
  * class registered the extension. A module using it declares {@code selenium-chrome-driver},
  * {@code selenium-support} and {@code assertj-core} itself (optional here, to keep them out of the benchmarks).
  */
-public final class Browsers implements ExecutionCondition, BeforeAllCallback, AfterEachCallback {
+public final class Browsers implements ExecutionCondition, BeforeAllCallback, AfterEachCallback, AfterAllCallback {
 
     public static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     public static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
@@ -71,6 +77,8 @@ public final class Browsers implements ExecutionCondition, BeforeAllCallback, Af
     }
 
     private final List<Browser> open = new ArrayList<>();
+    /** Browsers reset after an earlier test of the class, to be handed out again; guarded by {@link #open}. */
+    private final Deque<Browser> idle = new ArrayDeque<>();
     private volatile Path target;
     private static boolean logsOfEarlierRunsDeleted;
 
@@ -93,11 +101,21 @@ public final class Browsers implements ExecutionCondition, BeforeAllCallback, Af
         return ConditionEvaluationResult.disabled(INSTALL_HINT);
     }
 
-    /** Starts a new browser: its own Chromium process, profile and cookies, so its own Vaadin session. */
+    /**
+     * A browser of its own: its own Chromium process and cookies, so its own Vaadin session. One an earlier test of
+     * the class left behind, reset, or else a new one with a new profile.
+     */
     public Browser open() {
         Path target = this.target;
         if (target == null) {
             throw new IllegalStateException("register Browsers as a static @RegisterExtension field of the test class");
+        }
+        synchronized (open) {
+            Browser reused = idle.poll();
+            if (reused != null) {
+                open.add(reused);
+                return reused;
+            }
         }
         Path profile;
         Path tmp;
@@ -205,10 +223,19 @@ public final class Browsers implements ExecutionCondition, BeforeAllCallback, Af
         forEachOpen(Browser::leaveAllPages);
     }
 
-    /** Closes every browser opened since the last call. Pages still open are not told: leave them first. */
+    /**
+     * Takes back every browser opened since the last call: reset for a later test of the class, or ended. Its
+     * pages are closed as their tabs close; leave them first to wait for the server to drop them.
+     */
     public void closeAll() {
         try {
-            forEachOpen(Browser::close);
+            forEachOpen(browser -> {
+                if (browser.reset()) {
+                    synchronized (open) {
+                        idle.add(browser);
+                    }
+                }
+            });
         } finally {
             synchronized (open) {
                 open.clear();
@@ -239,10 +266,21 @@ public final class Browsers implements ExecutionCondition, BeforeAllCallback, Af
         }
     }
 
-    /** A safety net: whatever browsers a test left open are ended, so no Chromium outlives its test. */
+    /** A safety net: whatever browsers a test left open are taken back (see {@link #closeAll()}). */
     @Override
     public void afterEach(ExtensionContext context) {
         closeAll();
+    }
+
+    /** Ends the browsers kept for reuse, so no Chromium outlives its test class. */
+    @Override
+    public void afterAll(ExtensionContext context) {
+        List<Browser> kept;
+        synchronized (open) {
+            kept = List.copyOf(idle);
+            idle.clear();
+        }
+        kept.forEach(Browser::close);
     }
 
     /**
