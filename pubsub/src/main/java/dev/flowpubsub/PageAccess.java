@@ -1,5 +1,6 @@
 package dev.flowpubsub;
 
+import com.vaadin.flow.server.Command;
 import com.vaadin.flow.shared.Registration;
 
 /**
@@ -20,10 +21,11 @@ interface PageAccess {
      * Runs {@code batch} with the page's session lock held: here and now if the lock is free (then the session's other
      * queued tasks run, and the page is pushed, when it is released), else queued to run right after the lock's
      * holder, never waiting for it. {@code whenDetached} runs instead if the page detaches first. A delivery lane.
+     * Both are Vaadin's {@link Command}, made once per page, so the hot path neither allocates nor wraps them.
      *
      * @throws RuntimeException when Vaadin fails around the batch (see {@link Page#drain})
      */
-    void runLocked(Runnable batch, Runnable whenDetached);
+    void runLocked(Command batch, Command whenDetached);
 
     /** Whether the page's last push is still being written (one push in flight per page). Any thread, never blocks. */
     boolean pushInFlight(long nowNanos);

@@ -1,5 +1,7 @@
 package dev.flowpubsub;
 
+import com.vaadin.flow.server.Command;
+
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -21,7 +23,6 @@ final class PageDrain {
     private final Page page;
     private final PageAccess access;
     private final PageServices services;
-    private final PageSubscriptions subscriptions;
     /** Guarded by the page's monitor. */
     private final PageQueue queue;
     /**
@@ -30,13 +31,19 @@ final class PageDrain {
      */
     private volatile long nextBatchAt;
     private boolean pushFailureWarned;
+    /** {@link #runBatch} and the page's close as Vaadin commands, made once: a drain allocates none. */
+    private final Command batchCommand = this::runBatch;
+    private final Command closeCommand;
+    /** Runs a batch; holds no state of its own between batches. */
+    private final PageBatch batches;
 
     PageDrain(Page page, PageAccess access, PageServices services, PageSubscriptions subscriptions) {
         this.page = page;
         this.access = access;
         this.services = services;
-        this.subscriptions = subscriptions;
         this.queue = new PageQueue(services.queueCapacity(), services.overflowPolicy());
+        this.closeCommand = page::close;
+        this.batches = new PageBatch(page, subscriptions, services);
     }
 
     /** Forgets what is pending; returns how much. The page's monitor held. */
@@ -116,7 +123,7 @@ final class PageDrain {
             taken = queue.batchesTaken();
         }
         try {
-            access.runLocked(this::runBatch, page::close);
+            access.runLocked(batchCommand, closeCommand);
         } catch (RuntimeException vaadinFailure) {
             recover(vaadinFailure, taken);
         }
@@ -186,7 +193,7 @@ final class PageDrain {
             if (interval > 0) {
                 nextBatchAt = (System.nanoTime() + interval) | 1; // never 0, which means "no batch yet"
             }
-            new PageBatch(page, subscriptions, services).run(batch);
+            batches.run(batch);
             if (access.pushesManually()) {
                 pushManually();
             }

@@ -2,6 +2,7 @@ package dev.flowpubsub;
 
 import com.vaadin.flow.component.UI;
 import com.vaadin.flow.component.UIDetachedException;
+import com.vaadin.flow.server.Command;
 import com.vaadin.flow.server.VaadinSession;
 import com.vaadin.flow.shared.Registration;
 import com.vaadin.flow.shared.communication.PushMode;
@@ -38,22 +39,22 @@ final class VaadinPageAccess implements PageAccess {
      * rather than reporting a {@code UIDetachedException} to Vaadin's error handler.
      */
     @Override
-    public void runLocked(Runnable batch, Runnable whenDetached) {
+    public void runLocked(Command batch, Command whenDetached) {
         VaadinSession session = ui.getSession();
         if (session == null) {
-            whenDetached.run();
+            whenDetached.execute();
             return;
         }
         if (session.getLockInstance().tryLock()) {
             try {
-                ui.accessSynchronously(batch::run);
+                ui.accessSynchronously(batch);
             } catch (UIDetachedException detached) {
-                whenDetached.run();
+                whenDetached.execute();
             } finally {
                 session.unlock(); // as at the end of a request: runs the session's queued tasks, pushes
             }
         } else {
-            ui.accessLater(batch::run, whenDetached::run).run();
+            ui.accessLater(batch::execute, whenDetached::execute).run();
         }
     }
 

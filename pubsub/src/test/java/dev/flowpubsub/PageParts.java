@@ -1,5 +1,6 @@
 package dev.flowpubsub;
 
+import com.vaadin.flow.server.Command;
 import com.vaadin.flow.shared.Registration;
 
 import java.util.ArrayList;
@@ -24,7 +25,7 @@ final class PageParts {
         RuntimeException refuse;
         /** Whether {@link #runLocked} queues the batch (the session's lock is held elsewhere) instead of running it. */
         boolean lockHeldElsewhere;
-        final List<Runnable> queuedBatches = new ArrayList<>();
+        final List<Command> queuedBatches = new ArrayList<>();
         int pushes;
         RuntimeException pushFailure;
         int purges;
@@ -42,25 +43,25 @@ final class PageParts {
         }
 
         @Override
-        public void runLocked(Runnable batch, Runnable whenDetached) {
+        public void runLocked(Command batch, Command whenDetached) {
             if (refuse != null) {
                 throw refuse;
             }
             if (!inSession) {
-                whenDetached.run();
+                whenDetached.execute();
             } else if (lockHeldElsewhere) {
                 queuedBatches.add(batch);
             } else {
-                batch.run();
+                batch.execute();
             }
         }
 
         /** The session's lock is released: what was queued runs. */
         void release() {
             lockHeldElsewhere = false;
-            List<Runnable> queued = List.copyOf(queuedBatches);
+            List<Command> queued = List.copyOf(queuedBatches);
             queuedBatches.clear();
-            queued.forEach(Runnable::run);
+            queued.forEach(Command::execute);
         }
 
         @Override
