@@ -188,6 +188,72 @@ class RetargetableTest {
     }
 
     @Test
+    void aRetargetThatFailed_isTriedAgain_whenRetargetedToTheSameTarget() {
+        Retargetable<String> room = roomView();
+        ui.accessSynchronously(() -> ui.add(view));
+        retarget(room, "a");
+        AtomicReference<Boolean> refuse = new AtomicReference<>(true);
+        AtomicReference<Retargetable<String>> flaky = new AtomicReference<>();
+        Div other = new Div();
+        ui.accessSynchronously(() -> {
+            ui.add(other);
+            flaky.set(PubSub.whileAttached(other).retargetable((pubsub, name) -> {
+                if (refuse.get()) {
+                    throw new IllegalStateException("not yet");
+                }
+                pubsub.join("room:" + name, "Bob");
+            }));
+        });
+
+        ui.accessSynchronously(() -> assertThatThrownBy(() -> flaky.get().retarget("b"))
+                .hasMessage("not yet"));
+        refuse.set(false);
+        retarget(flaky.get(), "b"); // the user clicks the same room again
+
+        assertThat(hub.presence("room:b")).extracting(Presence::descriptor).containsExactly("Bob");
+    }
+
+    @Test
+    void retargetWithoutTheSessionLock_failsBeforeLeavingTheRoomItFollows() {
+        Retargetable<String> room = roomView();
+        ui.accessSynchronously(() -> ui.add(view));
+        retarget(room, "a");
+
+        assertThatThrownBy(() -> room.retarget("b"))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("session lock");
+        app.deliver();
+
+        assertThat(room.target()).isEqualTo("a");
+        assertThat(hub.presence("room:a")).extracting(Presence::descriptor).containsExactly("Ann");
+        assertThat(PubSub.of(ui).subscriptionCount()).isEqualTo(1);
+    }
+
+    @Test
+    void aCheckedExceptionThrownSneakilyByTheFunction_stillRemovesWhatItTook() {
+        Div other = new Div();
+        ui.accessSynchronously(() -> {
+            ui.add(other);
+            Retargetable<String> sneaky = PubSub.whileAttached(other).retargetable((pubsub, name) -> {
+                pubsub.join("room:" + name, "Cid");
+                pubsub.subscribeTopic("room:" + name, message -> { });
+                RetargetableTest.<RuntimeException>sneakyThrow(new java.io.IOException("as Kotlin or Lombok may"));
+            });
+            assertThatThrownBy(() -> sneaky.retarget("a")).isInstanceOf(java.io.IOException.class);
+        });
+        app.deliver();
+
+        assertThat(hub.presence("room:a")).isEmpty();
+        assertThat(PubSub.of(ui).subscriptionCount()).isZero();
+    }
+
+    /** Throws a checked exception where none is declared, as Kotlin code or Lombok's {@code @SneakyThrows} does. */
+    @SuppressWarnings("unchecked")
+    private static <T extends Throwable> void sneakyThrow(Throwable checked) throws T {
+        throw (T) checked;
+    }
+
+    @Test
     void remove_endsItForGood() {
         Retargetable<String> room = roomView();
         ui.accessSynchronously(() -> ui.add(view));
