@@ -2,6 +2,7 @@ package dev.flowpubsub;
 
 import com.vaadin.flow.component.Component;
 import com.vaadin.flow.component.UI;
+import com.vaadin.flow.server.VaadinSession;
 import com.vaadin.flow.shared.Registration;
 import org.jspecify.annotations.Nullable;
 
@@ -53,7 +54,7 @@ final class AttachedSubscription implements Registration {
             UI ui = component.getUI().orElseThrow();
             try {
                 binding.start(ui);
-            } catch (RuntimeException | Error refused) {
+            } catch (Throwable refused) { // checked ones too, thrown undeclared
                 binding.remove();
                 throw refused;
             }
@@ -72,6 +73,26 @@ final class AttachedSubscription implements Registration {
         Function<PubSub, Registration> take = start;
         current = TakenDuring.unrecorded(() -> take.apply(PubSub.of(ui)));
         currentPage = ui;
+    }
+
+    /**
+     * Fails, changing nothing, when the component is attached and this thread does not hold its session lock: what
+     * {@link #restart} would do must not half happen. Any thread.
+     */
+    void checkLocked(String call) {
+        component.getUI().ifPresent(ui -> {
+            VaadinSession session = ui.getSession();
+            if (session != null && !session.hasLock()) {
+                throw new IllegalStateException(call + " needs the session lock of UI " + ui.getUIId()
+                        + ": call it from a UI thread (a listener, beforeEnter, onAttach) or wrap it in "
+                        + "ui.access(...)");
+            }
+        });
+    }
+
+    /** Whether the component is attached but holds nothing: its last start failed. Session lock held. */
+    boolean failedWhileAttached() {
+        return !removed && current == null && component.isAttached();
     }
 
     /**

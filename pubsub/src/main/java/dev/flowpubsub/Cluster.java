@@ -376,8 +376,11 @@ final class Cluster implements Outbound, TransportContext {
 
     @Override
     public void close(Runnable leaves) {
-        leaves.run();
-        transport.close();
+        try {
+            leaves.run();
+        } finally {
+            transport.close();
+        }
     }
 
     @Override

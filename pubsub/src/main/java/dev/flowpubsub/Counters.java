@@ -4,7 +4,9 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The hub's counters and the gauges it keeps by counting ({@code subscriptions}, {@code pending}), for
- * {@link PubSubStats}. Adders, so counting on the delivery path costs no contention.
+ * {@link PubSubStats}. Adders, so counting on the delivery path costs no contention. {@code pending} is counted
+ * outside the pages' monitors, so a lane may take a batch off before its enqueuer has counted it in: the sum can be
+ * below zero for a moment, and is shown as at least 0.
  *
  * <p>Threading: any thread.
  */
@@ -24,7 +26,7 @@ final class Counters {
      * counted.
      */
     PubSubStats snapshot(int pages, int topics, int inbox, int waitingForPush, Outbound.RemoteCounts remote) {
-        return new PubSubStats(pages, subscriptions.sum(), topics, pending.sum(), inbox, waitingForPush, sent.sum(),
+        return new PubSubStats(pages, subscriptions.sum(), topics, Math.max(0, pending.sum()), inbox, waitingForPush, sent.sum(),
                 delivered.sum(), dropped.sum(), refused.sum(), failed.sum(), batches.sum(), remote.received(),
                 remote.rejected(), remote.duplicates(), remote.missed());
     }

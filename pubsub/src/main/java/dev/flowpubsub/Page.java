@@ -16,8 +16,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * least one subscription or presence, and is dropped, queue included, when the last ends or the UI detaches.
  *
  * <h2>Concurrency</h2>
- * The parts' state is guarded by this object's monitor, which is only ever held for a few field updates: never while
- * a handler runs, a Vaadin lock is taken or the hub is told something. Messages are enqueued by the dispatcher's
+ * The parts' state is guarded by this object's monitor, which is only ever held for a few field updates and calls
+ * that never block (the subscription index, scheduling the grace timer, listening to the push connection): never
+ * while a handler runs or a Vaadin lock is taken. Messages are enqueued by the dispatcher's
  * single fan-out task; they are handled in batches under the page's session lock, so at most one batch of
  * a page runs at a time, in queue order.
  */

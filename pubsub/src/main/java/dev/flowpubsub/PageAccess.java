@@ -21,7 +21,7 @@ interface PageAccess {
      * Runs {@code batch} with the page's session lock held: here and now if the lock is free (then the session's other
      * queued tasks run, and the page is pushed, when it is released), else queued to run right after the lock's
      * holder, never waiting for it. {@code whenDetached} runs instead if the page detaches first. A delivery lane.
-     * Both are Vaadin's {@link Command}, made once per page, so the hot path neither allocates nor wraps them.
+     * Both are Vaadin's {@link Command}, made once per page, so a drain whose lock is free allocates none.
      *
      * @throws RuntimeException when Vaadin fails around the batch (see {@link Page#drain})
      */

@@ -74,11 +74,15 @@ public final class Retargetable<K> implements Registration {
      * it for the new one; detached, the next attach takes it. {@code null} takes nothing (the view is in no room).
      * The target already held changes nothing. After {@link #remove()}, does nothing.
      *
-     * @throws RuntimeException what the function threw (such as a {@link TopicAuthorizer} refusal); then nothing is
-     *                          held, and the next attach runs the function for the new target again
+     * @throws IllegalStateException if the component is attached and the caller does not hold its session lock;
+     *                               then nothing changed
+     * @throws RuntimeException      what the function threw (such as a {@link TopicAuthorizer} refusal); then nothing
+     *                               is held, and the next attach, or a retarget to the same target, runs the function
+     *                               for it again
      */
     public void retarget(@Nullable K newTarget) {
-        if (Objects.equals(newTarget, target)) {
+        binding.checkLocked("retarget");
+        if (Objects.equals(newTarget, target) && !binding.failedWhileAttached()) {
             return;
         }
         target = newTarget;

@@ -33,11 +33,11 @@ final class TakenDuring {
         RECORDING.set(taken);
         try {
             code.run();
-        } catch (RuntimeException | Error failure) {
+        } catch (Throwable failure) { // checked ones too: Kotlin and Lombok's @SneakyThrows throw them undeclared
             restore(outer);
             try {
                 removeAll(taken);
-            } catch (RuntimeException alsoFailed) {
+            } catch (RuntimeException | Error alsoFailed) {
                 failure.addSuppressed(alsoFailed);
             }
             throw failure;

@@ -1,6 +1,7 @@
 package dev.flowpubsub.postgres;
 
 import dev.flowpubsub.spi.support.EngineThreads;
+import org.jspecify.annotations.Nullable;
 
 import java.time.Duration;
 import java.util.Map;
@@ -25,12 +26,12 @@ record PostgresRunning(PostgresReader reader, PostgresWriter writer, PostgresHis
                 EngineThreads.start("flow-pubsub-postgres-history-" + nodeId, history));
     }
 
-    /** Adds what the mechanisms report to a health's {@code details}; any thread. */
-    void describe(Map<String, Object> details) {
-        details.put("wakeUp", reader.wakeUp());
-        details.put("buffered", writer.buffered());
-        details.put("bufferedBytes", writer.bufferedBytes());
-        details.put("droppedWhileDown", writer.dropped());
+    /** Adds what the mechanisms report to a health's {@code details}, zeros before start; any thread. */
+    static void describe(@Nullable PostgresRunning running, Map<String, Object> details) {
+        details.put("wakeUp", running == null ? "not started" : running.reader.wakeUp());
+        details.put("buffered", running == null ? 0 : running.writer.buffered());
+        details.put("bufferedBytes", running == null ? 0L : running.writer.bufferedBytes());
+        details.put("droppedWhileDown", running == null ? 0L : running.writer.dropped());
     }
 
     /**

@@ -184,11 +184,7 @@ public final class PostgresTransport implements Transport {
         details.put("reader", state.reader().name());
         details.put("writer", state.writer().name());
         PostgresRunning parts = running;
-        if (parts != null) {
-            parts.describe(details);
-        } else {
-            details.put("wakeUp", "not started");
-        }
+        PostgresRunning.describe(parts, details);
         String lastError = state.lastError();
         if (lastError != null) {
             details.put("lastError", lastError);

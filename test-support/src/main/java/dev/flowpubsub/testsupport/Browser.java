@@ -114,10 +114,11 @@ public final class Browser {
 
     /**
      * Makes this browser fit for the next test, as another person on the same machine: one new empty tab (a new
-     * {@code window.name}, no {@code sessionStorage}), every other tab closed (running its unload handlers), and
-     * no cookies, so the next page gets a Vaadin session of its own. What stays is Chromium's cache: the app's
-     * scripts load from disk. Returns false, having closed it, when this browser cannot be reused (killed, closed,
-     * or failing to reset).
+     * {@code window.name}, no {@code sessionStorage}), every other tab left for {@code about:blank} (its page's
+     * unload handlers run while its cookies still stand, so the server closes its UI) and closed, and then no
+     * cookies, so the next page gets a Vaadin session of its own. What stays is Chromium's cache, so the app's
+     * scripts load from disk, and {@code localStorage}. Returns false, having closed it, when this browser cannot be
+     * reused (killed, closed, or failing to reset).
      */
     boolean reset() {
         if (closed || killed) {
@@ -129,7 +130,8 @@ public final class Browser {
             String fresh = driver.switchTo().newWindow(WindowType.TAB).getWindowHandle();
             for (String handle : driver.getWindowHandles()) {
                 if (!handle.equals(fresh)) {
-                    driver.switchTo().window(handle).close();
+                    driver.switchTo().window(handle).get("about:blank");
+                    driver.close();
                 }
             }
             driver.switchTo().window(fresh);
@@ -137,6 +139,19 @@ public final class Browser {
             return true;
         } catch (RuntimeException broken) {
             close();
+            return false;
+        }
+    }
+
+    /** Whether its Chromium still answers; false once closed or killed. */
+    boolean answers() {
+        if (closed || killed) {
+            return false;
+        }
+        try {
+            driver.getWindowHandle();
+            return true;
+        } catch (RuntimeException gone) {
             return false;
         }
     }

@@ -110,12 +110,21 @@ public final class Browsers implements ExecutionCondition, BeforeAllCallback, Af
         if (target == null) {
             throw new IllegalStateException("register Browsers as a static @RegisterExtension field of the test class");
         }
-        synchronized (open) {
-            Browser reused = idle.poll();
-            if (reused != null) {
-                open.add(reused);
+        Browser reused;
+        while (true) {
+            synchronized (open) {
+                reused = idle.poll();
+            }
+            if (reused == null) {
+                break;
+            }
+            if (reused.answers()) {
+                synchronized (open) {
+                    open.add(reused);
+                }
                 return reused;
             }
+            reused.close();
         }
         Path profile;
         Path tmp;
@@ -272,13 +281,19 @@ public final class Browsers implements ExecutionCondition, BeforeAllCallback, Af
         closeAll();
     }
 
-    /** Ends the browsers kept for reuse, so no Chromium outlives its test class. */
+    /**
+     * Ends the browsers kept for reuse and any still open (one opened in an {@code @AfterAll}, say), so no Chromium
+     * outlives its test class. Browsers are per test: one opened in a {@code @BeforeAll} is taken back after the
+     * first test like the others.
+     */
     @Override
     public void afterAll(ExtensionContext context) {
-        List<Browser> kept;
+        List<Browser> kept = new ArrayList<>();
         synchronized (open) {
-            kept = List.copyOf(idle);
+            kept.addAll(idle);
+            kept.addAll(open);
             idle.clear();
+            open.clear();
         }
         kept.forEach(Browser::close);
     }
