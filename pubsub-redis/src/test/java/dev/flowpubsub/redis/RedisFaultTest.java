@@ -22,8 +22,12 @@ import static org.awaitility.Awaitility.await;
 @Tag("integration")
 class RedisFaultTest {
 
-    /** The outage a node must survive without loss; the guarantee is 30 seconds. */
-    private static final Duration OUTAGE = Duration.ofSeconds(Long.getLong("flowpubsub.test.outageSeconds", 30));
+    /**
+     * The outage a node must survive without loss: 5 seconds in the normal build, as on PostgreSQL, longer on its own
+     * ({@code -Dflowpubsub.test.outageSeconds=120}, README). What it survives is bounded by the stream's retention
+     * (5 minutes), not by this.
+     */
+    private static final Duration OUTAGE = Duration.ofSeconds(Long.getLong("flowpubsub.test.outageSeconds", 5));
 
     @RegisterExtension
     final RedisTestbed testbed = new RedisTestbed();
@@ -108,7 +112,7 @@ class RedisFaultTest {
     }
 
     @Test
-    void nodeCutOffFromRedisFor30Seconds_getsEverythingPublishedMeanwhile_onceAndInOrder() throws Exception {
+    void nodeCutOffFromRedis_getsEverythingPublishedMeanwhile_onceAndInOrder() throws Exception {
         TcpProxy bNetwork = closeLater(new TcpProxy(testbed.redis().port()));
         RedisNode a = testbed.node();
         RedisNode b = closeLater(new RedisNode("redis://127.0.0.1:" + bNetwork.port()));
