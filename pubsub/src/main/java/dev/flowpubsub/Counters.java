@@ -26,8 +26,8 @@ final class Counters {
      * counted.
      */
     PubSubStats snapshot(int pages, int topics, int inbox, int waitingForPush, Outbound.RemoteCounts remote) {
-        return new PubSubStats(pages, subscriptions.sum(), topics, Math.max(0, pending.sum()), inbox, waitingForPush, sent.sum(),
-                delivered.sum(), dropped.sum(), refused.sum(), failed.sum(), batches.sum(), remote.received(),
-                remote.rejected(), remote.duplicates(), remote.missed());
+        return new PubSubStats(pages, subscriptions.sum(), topics, Math.max(0, pending.sum()), inbox, waitingForPush,
+                sent.sum(), delivered.sum(), dropped.sum(), refused.sum(), failed.sum(), batches.sum(),
+                remote.received(), remote.rejected(), remote.duplicates(), remote.missed());
     }
 }
