@@ -79,13 +79,15 @@ public final class PushClient {
     private final Receipts receipts;
     private final Duration timeout;
     private final Channel channel;
-    private final Frames frames = new Frames();
+    private final AtmosphereFrames frames = new AtmosphereFrames(this::onPayload);
+    /** The tracking id Atmosphere's handshake gave; null before it, or if it gave none. */
+    private volatile String handshakeTrackingId;
     private volatile boolean closed;
     private final DeflateSockets deflateSockets;
     private volatile DeflateSockets.Socket deflateSocket;
     private volatile CompletableFuture<?> poll = CompletableFuture.completedFuture(null);
     private final AtomicLong polls = new AtomicLong();
-    private final Sequence sequence = new Sequence();
+    private final UidlSequence sequence = new UidlSequence(MAX_MESSAGE_SUSPEND, () -> closed, this::resynchronize);
     private final AtomicLong resyncs = new AtomicLong();
     private final AtomicLong pushesSeen = new AtomicLong();
     private volatile String lastPollStatus = "none";
@@ -221,7 +223,7 @@ public final class PushClient {
             }
             String next = response.headers().firstValue("X-Atmosphere-tracking-id").orElse(trackingId);
             frames.accept(response.body());
-            String given = frames.trackingId;
+            String given = handshakeTrackingId;
             pollNext(given != null ? given : next);
         });
     }
@@ -290,7 +292,7 @@ public final class PushClient {
         String polling = channel != Channel.LONG_POLLING ? ""
                 : ", " + polls.get() + " polls, the last " + (poll.isDone() ? "answered " + lastPollStatus : "waiting");
         return "client " + index + " (" + channel + polling + ", " + pushesSeen.get() + " pushes, " + resyncs.get()
-                + " resynchronizations, tracking id " + frames.trackingId + ")";
+                + " resynchronizations, tracking id " + handshakeTrackingId + ")";
     }
 
     /** How many times this client had to ask for the whole page again because an update never came. */
@@ -312,63 +314,6 @@ public final class PushClient {
                         track(response.body());
                     }
                 });
-    }
-
-    /**
-     * The order of the server's UIDL messages (responses and pushes share one sequence of sync ids). A message that
-     * comes before an earlier one opens a gap; if the gap is still open after {@link #MAX_MESSAGE_SUSPEND}
-     * (Vaadin's {@code maxMessageSuspendTimeout}), the client resynchronizes, as Vaadin's does: under load Atmosphere
-     * can lose a push written to a long poll that has just ended.
-     */
-    private final class Sequence {
-        private long handled = -1;
-        private final java.util.TreeSet<Long> ahead = new java.util.TreeSet<>();
-        private boolean watching;
-
-        synchronized long handled() {
-            return handled;
-        }
-
-        synchronized void seen(long id) {
-            if (handled < 0 || id == handled + 1) {
-                handled = id;
-                while (!ahead.isEmpty() && ahead.first() == handled + 1) {
-                    handled = ahead.pollFirst();
-                }
-            } else if (id > handled + 1) {
-                ahead.add(id);
-                if (!watching) {
-                    watchGap();
-                }
-            }
-        }
-
-        synchronized void resynchronized(long id) {
-            handled = id;
-            ahead.removeIf(each -> each <= id);
-        }
-
-        /** Under this monitor: gives the message after {@code handled} its time to come. */
-        private void watchGap() {
-            watching = true;
-            long waitingFor = handled + 1;
-            var unused = CompletableFuture.runAsync(() -> giveUpWaiting(waitingFor),
-                    CompletableFuture.delayedExecutor(MAX_MESSAGE_SUSPEND.toMillis(), TimeUnit.MILLISECONDS));
-        }
-
-        private void giveUpWaiting(long waitingFor) {
-            boolean lost;
-            synchronized (this) {
-                watching = false;
-                lost = handled < waitingFor && !closed;
-                if (!lost && !ahead.isEmpty()) { // a later gap opened meanwhile: watch that one
-                    watchGap();
-                }
-            }
-            if (lost) {
-                resynchronize();
-            }
-        }
     }
 
     /** This client's number. */
@@ -451,7 +396,7 @@ public final class PushClient {
     /**
      * Reads what a UIDL message tells this client: the ids to answer with next, and the message markers it shows.
      * Markers count when seen, even in a message that came before an earlier one (Vaadin's client would wait for the
-     * earlier one); a message that never comes is recovered as Vaadin's client does, see {@link #sequence}.
+     * earlier one); a message that never comes is recovered as Vaadin's client does, see {@link UidlSequence}.
      */
     private void track(String uidl) {
         Matcher sync = SYNC_ID.matcher(uidl);
@@ -522,48 +467,18 @@ public final class PushClient {
     }
 
     /**
-     * Atmosphere frames each message as {@code LENGTH|payload} (length in UTF-16 units); one may span WebSocket
-     * frames, and one long poll's answer may hold several. The first is Atmosphere's handshake, whose payload starts
-     * with the tracking id. Called by one thread at a time.
+     * One message out of Atmosphere's frames: the first is Atmosphere's handshake, whose payload starts with the
+     * tracking id; a UIDL message after it is a push. Called by one thread at a time.
      */
-    private final class Frames {
-        private final StringBuilder buffer = new StringBuilder();
-        private volatile String trackingId;
-
-        void accept(CharSequence data) {
-            buffer.append(data);
-            for (;;) {
-                int start = 0; // a long poll's first answer starts with Atmosphere's padding: blanks before the frame
-                while (start < buffer.length() && Character.isWhitespace(buffer.charAt(start))) {
-                    start++;
-                }
-                buffer.delete(0, start);
-                int bar = buffer.indexOf("|");
-                if (bar < 0) {
-                    break;
-                }
-                int length;
-                try {
-                    length = Integer.parseInt(buffer, 0, bar, 10);
-                } catch (NumberFormatException e) {
-                    buffer.setLength(0); // not Atmosphere's framing; drop what we cannot read
-                    break;
-                }
-                if (buffer.length() < bar + 1 + length) {
-                    break;
-                }
-                String payload = buffer.substring(bar + 1, bar + 1 + length);
-                buffer.delete(0, bar + 1 + length);
-                if (!handshake.isDone()) {
-                    int end = payload.indexOf('|'); // the first message: Atmosphere's handshake
-                    trackingId = end > 0 ? payload.substring(0, end) : null;
-                    handshake.complete(null);
-                } else if (payload.startsWith("{") || payload.startsWith("for(;;);")) {
-                    receipts.pushed(index);
-                    pushesSeen.incrementAndGet();
-                    track(payload);
-                }
-            }
+    private void onPayload(String payload) {
+        if (!handshake.isDone()) {
+            int end = payload.indexOf('|'); // the first message: Atmosphere's handshake
+            handshakeTrackingId = end > 0 ? payload.substring(0, end) : null;
+            handshake.complete(null);
+        } else if (payload.startsWith("{") || payload.startsWith("for(;;);")) {
+            receipts.pushed(index);
+            pushesSeen.incrementAndGet();
+            track(payload);
         }
     }
 

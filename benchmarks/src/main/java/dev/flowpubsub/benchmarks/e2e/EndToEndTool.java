@@ -12,14 +12,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * End to end: K protocol-level push clients ({@link PushClient}) on a chat page, while some of them type and send
@@ -166,9 +163,10 @@ public final class EndToEndTool {
         Config config = Config.from(args);
         double idleSeconds = args.number("idle-seconds", 0);
         if (idleSeconds > 0) {
-            List<Idle> idle = idle(servers(args), config, Duration.ofMillis((long) (idleSeconds * 1000)), System.out);
+            List<IdleCost.Idle> idle = IdleCost.measure(servers(args), config,
+                    Duration.ofMillis((long) (idleSeconds * 1000)), System.out);
             System.out.println();
-            System.out.println(idleTable(idle));
+            System.out.println(IdleCost.table(idle));
             System.exit(0);
         }
         List<Step> steps = run(servers(args), config, System.out);
@@ -177,68 +175,13 @@ public final class EndToEndTool {
         System.exit(0);
     }
 
-    /** What K open, idle pages cost a contender's server. */
-    public record Idle(String contender, int clients, double seconds, long serverCpuMs) {
-        /** Server CPU per second of idleness, in milliseconds (1,000 is one core kept busy). */
-        public double cpuMsPerSecond() {
-            return serverCpuMs / seconds;
-        }
-    }
-
-    /**
-     * {@code --idle-seconds N}: per contender, K pages open and nothing sent for N seconds (after 5 s to settle), and
-     * the server's CPU time over those seconds: what open pages cost, push's heartbeats and write threads included.
-     */
-    public static List<Idle> idle(Servers servers, Config config, Duration window, java.io.PrintStream log)
-            throws Exception {
-        List<Idle> results = new ArrayList<>();
-        ExecutorService callbacks = Executors.newVirtualThreadPerTaskExecutor();
-        Connections connections = Connections.open(config, callbacks);
-        try {
-            for (String contender : config.contenders()) {
-                try (AppServer server = servers.open(contender)) {
-                    Tracker tracker = new Tracker(config.clients());
-                    List<PushClient> clients = openAll(connections, server, "", tracker, config, log, contender);
-                    try {
-                        Thread.sleep(5_000);
-                        long before = server.cpuMillis();
-                        Thread.sleep(window.toMillis());
-                        long cpu = before < 0 ? -1 : server.cpuMillis() - before;
-                        Idle idle = new Idle(contender, clients.size(), window.toMillis() / 1000.0, cpu);
-                        log.printf(Locale.ROOT, "%s idle K=%d for %.0f s: server CPU %d ms (%.1f ms per second)%n",
-                                contender, idle.clients(), idle.seconds(), cpu, idle.cpuMsPerSecond());
-                        results.add(idle);
-                    } finally {
-                        closeAll(clients);
-                    }
-                }
-            }
-        } finally {
-            connections.close();
-            callbacks.shutdownNow();
-        }
-        return results;
-    }
-
-    static String idleTable(List<Idle> results) {
-        StringBuilder out = new StringBuilder("""
-                | contender | K open, idle pages | seconds | server CPU ms | CPU ms per second |
-                |---|---:|---:|---:|---:|
-                """);
-        for (Idle idle : results) {
-            out.append(String.format(Locale.ROOT, "| %s | %,d | %.0f | %d | %.1f |%n", idle.contender(), idle.clients(),
-                    idle.seconds(), idle.serverCpuMs(), idle.cpuMsPerSecond()));
-        }
-        return out.toString();
-    }
-
     /**
      * The load generator's HTTP clients, and Jetty's WebSocket clients when pushes come compressed. One JDK
      * HttpClient reads all of its WebSockets on one selector thread: with 1,000 sockets on one client that thread,
      * not the server, decides when the last page has read a push. A client per 50 sockets; a Jetty client (with its
      * own selectors and threads) per 250.
      */
-    private record Connections(List<HttpClient> https, List<DeflateSockets> deflating) implements AutoCloseable {
+    record Connections(List<HttpClient> https, List<DeflateSockets> deflating) implements AutoCloseable {
 
         static Connections open(Config config, ExecutorService callbacks) {
             int clients = config.clients();
@@ -315,7 +258,7 @@ public final class EndToEndTool {
         return steps;
     }
 
-    private static List<PushClient> openAll(Connections connections, AppServer server, String route, Tracker tracker,
+    static List<PushClient> openAll(Connections connections, AppServer server, String route, Tracker tracker,
                                             Config config, java.io.PrintStream log, String contender) throws Exception {
         int count = config.clients();
         long start = System.nanoTime();
@@ -342,7 +285,7 @@ public final class EndToEndTool {
         return clients;
     }
 
-    private static void closeAll(List<PushClient> clients) throws InterruptedException {
+    static void closeAll(List<PushClient> clients) throws InterruptedException {
         Semaphore concurrency = new Semaphore(16); // 1,000 unload requests at once time out
         List<CompletableFuture<?>> closing = new ArrayList<>();
         for (PushClient client : clients) {
@@ -465,168 +408,5 @@ public final class EndToEndTool {
 
     private static String trim(double rate) {
         return rate == Math.rint(rate) ? Long.toString((long) rate) : Double.toString(rate);
-    }
-
-    /** The most threads and resident memory the server had while a step ran, looked at four times a second. */
-    private static final class Peaks {
-        private final AppServer server;
-        private final Thread watcher;
-        private volatile boolean stopped;
-        private volatile long threads = -1;
-        private volatile long residentKb = -1;
-
-        private Peaks(AppServer server) {
-            this.server = server;
-            this.watcher = Thread.ofVirtual().unstarted(this::watch);
-        }
-
-        static Peaks watch(AppServer server) {
-            Peaks peaks = new Peaks(server);
-            peaks.watcher.start();
-            return peaks;
-        }
-
-        private void watch() {
-            while (!stopped) {
-                look();
-                try {
-                    Thread.sleep(250);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        }
-
-        private void look() {
-            long[] now = server.threadsAndResidentKb();
-            threads = Math.max(threads, now[0]);
-            residentKb = Math.max(residentKb, now[1]);
-        }
-
-        void stop() throws InterruptedException {
-            stopped = true;
-            watcher.interrupt();
-            watcher.join();
-            look();
-        }
-
-        long threads() {
-            return threads;
-        }
-
-        long residentMb() {
-            return residentKb < 0 ? -1 : residentKb / 1024;
-        }
-    }
-
-    /** Receipts per message: when each was sent and when the last of the K pages got it. */
-    static final class Tracker implements PushClient.Receipts {
-        private final int clients;
-        private final ConcurrentHashMap<Long, long[]> inFlight = new ConcurrentHashMap<>(); // {sentNanos, count}
-        private final Histogram lastRecipient = new Histogram(TimeUnit.MINUTES.toNanos(5), 3);
-        private final Histogram firstRecipient = new Histogram(TimeUnit.MINUTES.toNanos(5), 3);
-        private final AtomicInteger pending = new AtomicInteger();
-        private final LongAdder pushes = new LongAdder();
-        private final Object done = new Object();
-        private final java.util.concurrent.atomic.AtomicIntegerArray receiptsByClient;
-
-        Tracker(int clients) {
-            this.clients = clients;
-            this.receiptsByClient = new java.util.concurrent.atomic.AtomicIntegerArray(clients);
-        }
-
-        /** Clients that saw fewer than {@code sent} of this step's messages. */
-        List<Integer> behind(int sent) {
-            List<Integer> behind = new ArrayList<>();
-            for (int i = 0; i < clients; i++) {
-                if (receiptsByClient.get(i) < sent) {
-                    behind.add(i);
-                }
-            }
-            return behind;
-        }
-
-        synchronized void reset() {
-            for (int i = 0; i < clients; i++) {
-                receiptsByClient.set(i, 0);
-            }
-            inFlight.clear();
-            lastRecipient.reset();
-            firstRecipient.reset();
-            pending.set(0);
-            pushes.reset();
-        }
-
-        void sending(long seq, long nanos) {
-            pending.incrementAndGet();
-            inFlight.put(seq, new long[]{nanos, 0});
-        }
-
-        void cancel(long seq) {
-            if (inFlight.remove(seq) != null) {
-                pending.decrementAndGet();
-            }
-        }
-
-        @Override
-        public void received(int client, long seq, long nanos) {
-            long[] track = inFlight.get(seq);
-            if (track == null) {
-                return; // a message of an earlier step or of the warm-up
-            }
-            receiptsByClient.incrementAndGet(client);
-            boolean last;
-            boolean first;
-            synchronized (track) {
-                first = track[1] == 0;
-                last = ++track[1] == clients;
-            }
-            if (first) {
-                synchronized (this) {
-                    firstRecipient.recordValue(Math.max(0, nanos - track[0]));
-                }
-            }
-            if (last && inFlight.remove(seq) != null) {
-                synchronized (this) {
-                    lastRecipient.recordValue(Math.max(0, nanos - track[0]));
-                }
-                if (pending.decrementAndGet() == 0) {
-                    synchronized (done) {
-                        done.notifyAll();
-                    }
-                }
-            }
-        }
-
-        @Override
-        public void pushed(int client) {
-            pushes.increment();
-        }
-
-        long pushes() {
-            return pushes.sum();
-        }
-
-        boolean awaitAll(Duration timeout) throws InterruptedException {
-            long deadline = System.nanoTime() + timeout.toNanos();
-            synchronized (done) {
-                while (pending.get() > 0) {
-                    long left = deadline - System.nanoTime();
-                    if (left <= 0) {
-                        return false;
-                    }
-                    TimeUnit.NANOSECONDS.timedWait(done, Math.min(left, TimeUnit.MILLISECONDS.toNanos(50)));
-                }
-            }
-            return true;
-        }
-
-        synchronized Histogram firstRecipient() {
-            return firstRecipient.copy();
-        }
-
-        synchronized Histogram lastRecipient() {
-            return lastRecipient.copy();
-        }
     }
 }
