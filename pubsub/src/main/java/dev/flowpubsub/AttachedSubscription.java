@@ -82,10 +82,8 @@ final class AttachedSubscription implements Registration {
     void checkLocked(String call) {
         component.getUI().ifPresent(ui -> {
             VaadinSession session = ui.getSession();
-            if (session != null && !session.hasLock()) {
-                throw new IllegalStateException(call + " needs the session lock of UI " + ui.getUIId()
-                        + ": call it from a UI thread (a listener, beforeEnter, onAttach) or wrap it in "
-                        + "ui.access(...)");
+            if (session != null) {
+                VaadinPageAccess.requireSessionLock(ui, session, call);
             }
         });
     }

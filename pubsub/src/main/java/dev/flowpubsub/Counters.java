@@ -4,9 +4,8 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The hub's counters and the gauges it keeps by counting ({@code subscriptions}, {@code pending}), for
- * {@link PubSubStats}. Adders, so counting on the delivery path costs no contention. {@code pending} is counted
- * outside the pages' monitors, so a lane may take a batch off before its enqueuer has counted it in: the sum can be
- * below zero for a moment, and is shown as at least 0.
+ * {@link PubSubStats}. Adders, so counting on the delivery path costs no contention. {@code pending} is counted under
+ * each page's monitor, where its queue changes; as an adder's sum is no atomic snapshot, it is shown as at least 0.
  *
  * <p>Threading: any thread.
  */

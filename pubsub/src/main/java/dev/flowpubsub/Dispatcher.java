@@ -60,6 +60,8 @@ final class Dispatcher implements Inbound {
     private final Latencies latencies = new Latencies();
     private final Outbound outbound;
     private final Presences presences;
+    /** With other nodes: how often this node tells them it is alive; 0 alone. */
+    private final long heartbeatNanos;
     private final FanOut fanOut;
     private final HistoryStarts historyStarts;
     private final PageServices pageServices;
@@ -83,7 +85,8 @@ final class Dispatcher implements Inbound {
                 inbox, counters, Arguments.notNull(settings.sendTimeout(), "sendTimeout").toNanos(), () -> closing);
         this.fanOut = new FanOut(inbox, index, histories, tasks, this::onRemotePresence);
         // without other nodes there is nothing to gather presence changes for: told (to no one) at once
-        boolean clustered = outbound.presenceHeartbeat().isPresent();
+        this.heartbeatNanos = outbound.presenceHeartbeat().map(Duration::toNanos).orElse(0L);
+        boolean clustered = heartbeatNanos > 0;
         this.presences = new Presences(fanOut::handNow, outbound.instanceId(), outbound::sendProtocol, 100,
                 clustered ? tell -> timer.schedule(() -> control(tell), Presences.WINDOW.toNanos()) : Runnable::run);
         this.historyStarts = new HistoryStarts(histories, outbound, tasks::submit, this::control, number);
@@ -101,17 +104,16 @@ final class Dispatcher implements Inbound {
      * Not sooner: a transport may only be published to once started.
      */
     void started() {
-        outbound.presenceHeartbeat().ifPresent(every -> {
-            long beat = every.toNanos();
+        if (heartbeatNanos > 0) {
             control(presences::joinCluster);
+            long beat = heartbeatNanos;
             timer.repeat(() -> control(() -> presences.heartbeat(System.nanoTime(), 3 * beat)), beat);
-        });
+        }
     }
 
     private void onRemotePresence(Envelope envelope) {
         if (Presences.PROTOCOL_TOPIC.equals(envelope.topic()) && envelope.origin() != null) {
-            long beat = outbound.presenceHeartbeat().map(Duration::toNanos).orElse(0L);
-            presences.onRemote(envelope.origin(), envelope.message(), System.nanoTime(), beat);
+            presences.onRemote(envelope.origin(), envelope.message(), System.nanoTime(), heartbeatNanos);
         }
     }
 

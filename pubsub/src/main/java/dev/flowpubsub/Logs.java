@@ -16,8 +16,6 @@ final class Logs {
     static final Logger CLUSTER = LoggerFactory.getLogger("dev.flowpubsub.cluster");
     /** Presence: pages away past the disconnect grace, nodes whose entries went. */
     static final Logger PRESENCE = LoggerFactory.getLogger("dev.flowpubsub.presence");
-    /** Push: the settings flow-pubsub gives Atmosphere, and what it finds in Vaadin's push connection. */
-    static final Logger PUSH = LoggerFactory.getLogger("dev.flowpubsub.push");
 
     private Logs() {
     }

@@ -279,20 +279,18 @@ final class Page implements DeliveryLanes.Page, PushWatch.PushListener {
         Registration registration;
         List<PresenceJoin> leaving;
         int removed;
-        int forgotten;
         synchronized (this) {
             if (closed) {
                 return;
             }
             closed = true;
             removed = subscriptions.removeAll();
-            forgotten = delivery.clear();
+            services.counters().pending.add(-delivery.clear());
             registration = detachRegistration;
             detachRegistration = null;
             leaving = presence.takeAll();
         }
         services.counters().subscriptions.add(-removed);
-        services.counters().pending.add(-forgotten);
         for (PresenceJoin join : leaving) {
             services.presence().leave(join.member());
         }

@@ -59,6 +59,7 @@ final class PageDrain {
                 return;
             }
             offered = queue.offer(envelope);
+            services.counters().pending.add(offered.added());
         }
         queued(offered);
     }
@@ -74,6 +75,7 @@ final class PageDrain {
                 return;
             }
             offered = queue.offerAll(run);
+            services.counters().pending.add(offered.added());
         }
         queued(offered);
     }
@@ -89,12 +91,12 @@ final class PageDrain {
                 return;
             }
             offered = queue.offer(activation);
+            services.counters().pending.add(offered.added());
         }
         queued(offered);
     }
 
     private void queued(PageQueue.Offered offered) {
-        services.counters().pending.add(offered.added());
         if (offered.drainNow()) {
             scheduleDrain();
         }
@@ -186,8 +188,8 @@ final class PageDrain {
                 }
                 return;
             }
+            services.counters().pending.add(-batch.size());
         }
-        services.counters().pending.add(-batch.size());
         try {
             long interval = services.minBatchIntervalNanos();
             if (interval > 0) {

@@ -282,13 +282,10 @@ public final class PubSub {
             throw new IllegalStateException("UI " + ui.getUIId() + " is detached (closed or its session ended): "
                     + "it can no longer " + call);
         }
-        if (!session.hasLock()) {
-            throw new IllegalStateException(call + " needs the session lock of UI " + ui.getUIId()
-                    + ": call it from a UI thread (a view constructor, a listener, onAttach) or wrap it in "
-                    + "ui.access(...)");
-        }
+        VaadinPageAccess.requireSessionLock(ui, session, call);
         return ui;
     }
+
 
     // ---- send -----------------------------------------------------------------------------------
 

@@ -270,11 +270,7 @@ public final class PubSubHubBuilder {
      * a node that dies or loses the engine is gone from the others' presence within 15 seconds.
      */
     public PubSubHubBuilder presenceHeartbeat(Duration presenceHeartbeat) {
-        Arguments.notNull(presenceHeartbeat, "presenceHeartbeat");
-        if (presenceHeartbeat.toMillis() < 100) {
-            throw new IllegalArgumentException("presenceHeartbeat must be at least 100 ms (got " + presenceHeartbeat + ")");
-        }
-        this.presenceHeartbeat = presenceHeartbeat;
+        this.presenceHeartbeat = Arguments.atLeast(presenceHeartbeat, Duration.ofMillis(100), "presenceHeartbeat");
         return this;
     }
 

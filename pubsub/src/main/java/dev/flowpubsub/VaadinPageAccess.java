@@ -107,4 +107,13 @@ final class VaadinPageAccess implements PageAccess {
             session.getService().ensureAccessQueuePurged(session);
         }
     }
+
+    /** Fails unless this thread holds {@code session}'s lock, the session of {@code ui}, saying where to call from. */
+    static void requireSessionLock(UI ui, VaadinSession session, String call) {
+        if (!session.hasLock()) {
+            throw new IllegalStateException(call + " needs the session lock of UI " + ui.getUIId()
+                    + ": call it from a UI thread (a view constructor, a listener, onAttach) or wrap it in "
+                    + "ui.access(...)");
+        }
+    }
 }

@@ -4,7 +4,6 @@ import com.vaadin.flow.server.communication.PushAtmosphereHandler;
 import org.atmosphere.cpr.AtmosphereFramework;
 import org.atmosphere.cpr.AtmosphereFrameworkListenerAdapter;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Sets Atmosphere's write wait on Vaadin's push, so that one message to many pages leaves at once. Not API: Atmosphere
@@ -33,7 +32,7 @@ public final class AtmosphereWriteWait extends AtmosphereFrameworkListenerAdapte
     /** What is set when nothing says otherwise. */
     public static final int DEFAULT_MILLIS = 1;
 
-    private static final Logger LOG = LoggerFactory.getLogger("dev.flowpubsub.push");
+    private static final Logger LOG = PushWatch.LOG;
 
     /** Called by Atmosphere's service loading; applications have no use for it. */
     public AtmosphereWriteWait() {

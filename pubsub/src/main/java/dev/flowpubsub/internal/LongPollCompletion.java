@@ -15,7 +15,6 @@ import org.atmosphere.cpr.AtmosphereResponse;
 import org.atmosphere.cpr.FrameworkConfig;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 
@@ -44,7 +43,7 @@ import java.io.IOException;
  */
 public final class LongPollCompletion extends AtmosphereFrameworkListenerAdapter {
 
-    private static final Logger LOG = LoggerFactory.getLogger("dev.flowpubsub.push");
+    private static final Logger LOG = PushWatch.LOG;
 
     /** Called by Atmosphere's service loading; applications have no use for it. */
     public LongPollCompletion() {

@@ -32,7 +32,11 @@ import java.util.concurrent.TimeoutException;
  */
 public final class PushWatch {
 
-    private static final Logger LOG = LoggerFactory.getLogger("dev.flowpubsub.push");
+    /**
+     * The push category, {@code dev.flowpubsub.push}, of this package's classes: the settings flow-pubsub gives
+     * Atmosphere, and what it finds in Vaadin's push connection.
+     */
+    static final Logger LOG = LoggerFactory.getLogger("dev.flowpubsub.push");
     /** A push not written after this long is taken as lost (the browser stopped reading): the page goes on. */
     public static final long ABANDON_NANOS = TimeUnit.SECONDS.toNanos(10);
     /**
