@@ -113,6 +113,18 @@ final class ConnectionSource {
     }
 
     /**
+     * Gives {@code connection} back to the application's pool, returning null, if connections come from it; else
+     * returns it, to be kept.
+     */
+    @Nullable Connection giveBackIfPooled(@Nullable Connection connection) {
+        if (connection != null && pooled()) {
+            closeQuietly(connection); // back to the application's pool
+            return null;
+        }
+        return connection;
+    }
+
+    /**
      * A connection in auto-commit mode, with the network timeout set. From the application's pool, it waits for one of
      * the transport's permits first (as long as two calls may take, the longest another of its threads holds one).
      */

@@ -99,7 +99,7 @@ final class PostgresHistory implements Runnable {
             while (!closed) {
                 Read first = queue.poll(1, TimeUnit.SECONDS);
                 if (first == null) {
-                    connection = releaseIfPooled(connection, true); // idle: back to the application's pool
+                    connection = source.giveBackIfPooled(connection); // idle: back to the application's pool
                     continue;
                 }
                 batch.add(first);
@@ -146,7 +146,7 @@ final class PostgresHistory implements Runnable {
                 connection = open;
                 Map<Read, List<TransportEnvelope>> answers = query(open, batch);
                 // given back before the reads complete: whoever acts on an answer finds the connection free
-                Connection kept = releaseIfPooled(open, queue.isEmpty() || source.contended());
+                Connection kept = queue.isEmpty() || source.contended() ? source.giveBackIfPooled(open) : open;
                 answers.forEach((read, newest) -> read.answer.complete(newest));
                 return kept;
             } catch (SQLException | RuntimeException failure) {
@@ -162,14 +162,6 @@ final class PostgresHistory implements Runnable {
                 return null;
             }
         }
-    }
-
-    private @Nullable Connection releaseIfPooled(@Nullable Connection connection, boolean release) {
-        if (connection != null && release && source.pooled()) {
-            ConnectionSource.closeQuietly(connection);
-            return null;
-        }
-        return connection;
     }
 
     /** Reads every topic of the batch in one query, up to the log id handed over now: each read's newest rows. */

@@ -14,8 +14,6 @@ import java.util.Map;
 record PostgresRunning(PostgresReader reader, PostgresWriter writer, PostgresHistory history, Thread readerThread,
                        Thread writerThread, Thread historyThread) {
 
-    /** How long closing waits for each of the threads to end. */
-    private static final Duration CLOSE_WAIT = Duration.ofSeconds(3);
 
     /** Starts the threads of {@code reader}, {@code writer} and {@code history}, named after {@code nodeId}. */
     static PostgresRunning start(PostgresReader reader, PostgresWriter writer, PostgresHistory history,
@@ -40,13 +38,13 @@ record PostgresRunning(PostgresReader reader, PostgresWriter writer, PostgresHis
      */
     void stop(Duration pollInterval) {
         writer.close();
-        EngineThreads.join(writerThread, CLOSE_WAIT);
+        EngineThreads.join(writerThread, EngineThreads.CLOSE_WAIT);
         reader.close();
         readerThread.interrupt();
-        EngineThreads.join(readerThread, Duration.ofMillis(Math.max(CLOSE_WAIT.toMillis(),
+        EngineThreads.join(readerThread, Duration.ofMillis(Math.max(EngineThreads.CLOSE_WAIT.toMillis(),
                 pollInterval.toMillis() + 1_000)));
         history.close();
         historyThread.interrupt();
-        EngineThreads.join(historyThread, CLOSE_WAIT);
+        EngineThreads.join(historyThread, EngineThreads.CLOSE_WAIT);
     }
 }

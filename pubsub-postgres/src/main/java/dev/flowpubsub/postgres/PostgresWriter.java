@@ -136,7 +136,7 @@ final class PostgresWriter implements Runnable {
                     check(open); // keeps health true to the facts while nothing is sent
                     loop.up();
                     retention.maybeTrim(open);
-                    connection = releaseIfPooled(open);
+                    connection = source.giveBackIfPooled(open);
                 }
                 return;
             }
@@ -149,7 +149,7 @@ final class PostgresWriter implements Runnable {
         loop.succeeded();
         retention.maybeTrim(open);
         if (outbox.isEmpty() || source.contended()) {
-            connection = releaseIfPooled(open); // idle, or history reads wait for it
+            connection = source.giveBackIfPooled(open); // idle, or history reads wait for it
         }
     }
 
@@ -182,14 +182,6 @@ final class PostgresWriter implements Runnable {
              ResultSet result = ping.executeQuery()) {
             result.next();
         }
-    }
-
-    private @Nullable Connection releaseIfPooled(Connection connection) {
-        if (source.pooled()) {
-            ConnectionSource.closeQuietly(connection); // back to the application's pool
-            return null;
-        }
-        return connection;
     }
 
     /** Appends the batch in one transaction under the log's append lock (see the class comment). */

@@ -85,8 +85,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class RedisTransport implements Transport {
 
     private static final Logger LOG = LoggerFactory.getLogger(RedisTransport.class);
-    /** How long closing waits for each of the threads to end. */
-    private static final Duration CLOSE_WAIT = Duration.ofSeconds(3);
 
     private final RedisURI uri;
     private final String displayUri;
@@ -207,10 +205,10 @@ public final class RedisTransport implements Transport {
         if (startedWriter != null && startedReader != null && writing != null && reading != null
                 && startedHistory != null) {
             startedWriter.close();
-            EngineThreads.join(writing, CLOSE_WAIT); // lets the writer flush what it can for a moment
+            EngineThreads.join(writing, EngineThreads.CLOSE_WAIT); // lets the writer flush what it can for a moment
             startedReader.close();
             reading.interrupt();
-            EngineThreads.join(reading, CLOSE_WAIT);
+            EngineThreads.join(reading, EngineThreads.CLOSE_WAIT);
             startedHistory.close();
         }
         client.shutdown(Duration.ZERO, Duration.ofSeconds(2));

@@ -33,6 +33,15 @@ final class BuilderProperties {
         };
     }
 
+    /** What {@code make} makes of property {@code name}, refusing it with an {@link PubSubConfigurationException.InvalidProperty}. */
+    static <T> T refusing(String name, Supplier<T> make) {
+        try {
+            return make.get();
+        } catch (IllegalArgumentException refusal) {
+            throw PubSubConfigurationException.InvalidProperty.refused(name, refusal);
+        }
+    }
+
     /**
      * What {@code build} builds, refusing settings that the builder checks only together (such as a poll interval
      * shorter than the command timeout) with an {@link PubSubConfigurationException.InvalidProperty} under

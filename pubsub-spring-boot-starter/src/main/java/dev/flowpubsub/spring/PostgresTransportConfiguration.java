@@ -66,14 +66,10 @@ class PostgresTransportConfiguration {
 
     /** On {@code pubsub.postgres.url}: connections of the transport's own. */
     private static PostgresTransport.Builder ownDatabase(PubSubPostgresProperties postgres) {
-        PostgresTransport.Builder builder;
-        try {
-            builder = PostgresTransport.builder(Objects.requireNonNull(postgres.getUrl(), "pubsub.postgres.url"));
-        } catch (IllegalArgumentException refusal) {
-            // the builder's message never quotes the URL, which may hold a password
-            throw PubSubConfigurationException.InvalidProperty.refused("pubsub.postgres.url", refusal);
-        }
-        return builder.username(postgres.getUsername()).password(postgres.getPassword());
+        String url = Objects.requireNonNull(postgres.getUrl(), "pubsub.postgres.url");
+        // the builder's message never quotes the URL, which may hold a password
+        return BuilderProperties.refusing("pubsub.postgres.url", () -> PostgresTransport.builder(url))
+                .username(postgres.getUsername()).password(postgres.getPassword());
     }
 
     /** On the application's pool, with the reader listening on {@code spring.datasource.url} when it is PostgreSQL's. */

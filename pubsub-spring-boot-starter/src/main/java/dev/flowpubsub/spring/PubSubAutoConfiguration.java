@@ -101,19 +101,12 @@ public class PubSubAutoConfiguration {
         if (history.getSize() == 0 || history.getTopicPrefixes().isEmpty()) {
             return HistoryPolicy.none();
         }
-        try {
-            return HistoryPolicy.keep(history.getSize(), history.getTopicPrefixes().toArray(String[]::new));
-        } catch (IllegalArgumentException refusal) {
-            throw PubSubConfigurationException.InvalidProperty.refused("pubsub.history", refusal);
-        }
+        return BuilderProperties.refusing("pubsub.history",
+                () -> HistoryPolicy.keep(history.getSize(), history.getTopicPrefixes().toArray(String[]::new)));
     }
 
     private static MessageCodec codecFromProperties(PubSubProperties properties) {
-        try {
-            return JsonCodec.allowing(properties.getAllowedTypes());
-        } catch (IllegalArgumentException refusal) {
-            throw PubSubConfigurationException.InvalidProperty.refused("pubsub.allowed-types", refusal);
-        }
+        return BuilderProperties.refusing("pubsub.allowed-types", () -> JsonCodec.allowing(properties.getAllowedTypes()));
     }
 
     /** Installs the bean as the hub of the Vaadin service, so pages and the bean share it. */

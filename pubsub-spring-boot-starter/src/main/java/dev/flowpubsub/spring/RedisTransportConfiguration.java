@@ -50,7 +50,9 @@ class RedisTransportConfiguration {
     Transport pubSubRedisTransport(PubSubProperties properties, ClientResources clientResources,
                                    ObjectProvider<RedisTransportBuilderCustomizer> customizers) {
         PubSubRedisProperties redis = properties.getRedis();
-        RedisTransport.Builder builder = from("pubsub.redis.uri", Objects.requireNonNull(redis.getUri(), "pubsub.redis.uri")); // set: OnRedisUriCondition
+        String uri = Objects.requireNonNull(redis.getUri(), "pubsub.redis.uri"); // set: OnRedisUriCondition
+        // the builder's refusal never quotes the URI, which may hold a password
+        RedisTransport.Builder builder = BuilderProperties.refusing("pubsub.redis.uri", () -> RedisTransport.builder(uri));
         builder.clientResources(clientResources);
         PropertyMapper map = PropertyMapper.get();
         map.from(redis::getStream).to(property("pubsub.redis.stream", builder::stream));
@@ -65,14 +67,5 @@ class RedisTransportConfiguration {
                 .to(property("pubsub.redis.trusted-certificate", builder::trustedCertificate));
         customizers.orderedStream().forEach(customizer -> customizer.customize(builder));
         return BuilderProperties.build("pubsub.redis", builder::build);
-    }
-
-    /** The builder on {@code uri}; the builder's refusal never quotes the URI, which may hold a password. */
-    private static RedisTransport.Builder from(String property, String uri) {
-        try {
-            return RedisTransport.builder(uri);
-        } catch (IllegalArgumentException refusal) {
-            throw PubSubConfigurationException.InvalidProperty.refused(property, refusal);
-        }
     }
 }

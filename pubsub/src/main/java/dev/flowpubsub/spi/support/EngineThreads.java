@@ -16,6 +16,9 @@ import java.time.Duration;
 @NullMarked
 public final class EngineThreads {
 
+    /** How long closing a transport waits for each of its threads to end, by default. */
+    public static final Duration CLOSE_WAIT = Duration.ofSeconds(3);
+
     private EngineThreads() {
     }
 
