@@ -2,6 +2,7 @@ package dev.flowpubsub;
 
 import com.vaadin.flow.component.UI;
 import dev.flowpubsub.spi.MessageCodec;
+import dev.flowpubsub.spi.SignalLog;
 import dev.flowpubsub.spi.Transport;
 import dev.flowpubsub.spi.TransportContext;
 import dev.flowpubsub.spi.TransportEnvelope;
@@ -367,6 +368,11 @@ final class Cluster implements Outbound, TransportContext {
             LOG.warn("flow-pubsub: node {} skipped {} entries from the transport so far; the latest, {}: {}",
                     nodeId, count, Excerpt.of(entryId), Excerpt.of(reason));
         }
+    }
+
+    @Override
+    public Optional<SignalLog> signalLog() {
+        return transport.signalLog();
     }
 
     @Override

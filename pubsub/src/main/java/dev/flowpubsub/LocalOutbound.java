@@ -1,6 +1,7 @@
 package dev.flowpubsub;
 
 import com.vaadin.flow.component.UI;
+import dev.flowpubsub.spi.SignalLog;
 import dev.flowpubsub.spi.TransportHealth;
 import org.jspecify.annotations.Nullable;
 
@@ -89,6 +90,11 @@ final class LocalOutbound implements Outbound {
     @Override
     public RemoteCounts counts() {
         return RemoteCounts.NONE;
+    }
+
+    @Override
+    public Optional<SignalLog> signalLog() {
+        return Optional.empty();
     }
 
     @Override

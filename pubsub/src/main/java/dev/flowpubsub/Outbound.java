@@ -1,6 +1,7 @@
 package dev.flowpubsub;
 
 import com.vaadin.flow.component.UI;
+import dev.flowpubsub.spi.SignalLog;
 import dev.flowpubsub.spi.TransportHealth;
 import org.jspecify.annotations.Nullable;
 
@@ -65,6 +66,9 @@ sealed interface Outbound permits LocalOutbound, Cluster {
 
     /** What crossing nodes counted: received, rejected, repeated and missed messages (all 0 without transport). */
     RemoteCounts counts();
+
+    /** The engine's log for shared signals; empty without transport, or when the transport carries none. */
+    Optional<SignalLog> signalLog();
 
     /** The engine's health; empty without transport. */
     Optional<TransportHealth> health();

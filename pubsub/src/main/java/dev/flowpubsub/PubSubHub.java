@@ -5,6 +5,7 @@ import com.vaadin.flow.server.VaadinContext;
 import com.vaadin.flow.server.VaadinService;
 import com.vaadin.flow.shared.Registration;
 import dev.flowpubsub.Dispatcher.Sender;
+import dev.flowpubsub.spi.MessageCodec;
 import dev.flowpubsub.spi.Transport;
 import dev.flowpubsub.spi.TransportHealth;
 import dev.flowpubsub.spi.support.Arguments;
@@ -51,6 +52,11 @@ public final class PubSubHub implements AutoCloseable {
     private final Outbound outbound;
     private final TopicAuthorizer authorizer;
     private final boolean createdByDefault;
+    private final @Nullable MessageCodec codec;
+    private final SignalSettings signalSettings;
+    /** Made when the first shared signal is asked for: it starts a thread and reads the engine's signal log. */
+    private @Nullable ClusterSignals signals;
+    private final ReentrantLock signalsLock = new ReentrantLock();
 
     /** Built in one direction: the outbound path, the dispatcher on it, then the path started on the dispatcher. */
     PubSubHub(PubSubHubBuilder builder, boolean createdByDefault) {
@@ -60,6 +66,8 @@ public final class PubSubHub implements AutoCloseable {
                         builder.maxMessageBytes, builder.presenceHeartbeat);
         this.authorizer = builder.authorizer;
         this.createdByDefault = createdByDefault;
+        this.codec = builder.codec;
+        this.signalSettings = builder.signalSettings;
         try {
             this.dispatcher = new Dispatcher(new DispatcherSettings(builder.queueCapacity, builder.overflowPolicy,
                     builder.executor, builder.errorHandler, builder.historyPolicy, builder.minBatchInterval,
@@ -313,8 +321,37 @@ public final class PubSubHub implements AutoCloseable {
      */
     @Override
     public void close() {
+        signalsLock.lock();
+        try {
+            if (signals != null) {
+                signals.close();
+            }
+        } finally {
+            signalsLock.unlock();
+        }
         outbound.close(dispatcher::leaveAll); // with other nodes: they hear this node's leaves before it goes
         dispatcher.close();
+    }
+
+    /**
+     * Vaadin's shared signals by name, on this hub's engine (in memory without one).
+     *
+     * @throws UnsupportedOperationException if the hub's transport carries no shared signals
+     * @throws IllegalStateException         if the hub is closed
+     */
+    public ClusterSignals signals() {
+        signalsLock.lock();
+        try {
+            if (isClosed()) {
+                throw new IllegalStateException("the hub is closed");
+            }
+            if (signals == null) {
+                signals = ClusterSignals.start(outbound, signalSettings, authorizer, codec, dispatcher);
+            }
+            return signals;
+        } finally {
+            signalsLock.unlock();
+        }
     }
 
     Dispatcher dispatcher() {

@@ -71,6 +71,8 @@ public final class PubSubHubBuilder {
     int sendBurst = DEFAULT_SEND_BURST;
     Duration presenceDisconnectGrace = DEFAULT_PRESENCE_DISCONNECT_GRACE;
     int historyTopics = TopicHistories.MAX_TOPICS;
+    /** Shared signals' limits and timings; not configurable from outside yet. */
+    SignalSettings signalSettings = SignalSettings.DEFAULTS;
 
     PubSubHubBuilder() {
     }

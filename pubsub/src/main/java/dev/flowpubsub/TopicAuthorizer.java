@@ -29,7 +29,11 @@ public interface TopicAuthorizer {
         /** {@code sendAll*}, {@code sendOthers*}. */
         SEND,
         /** {@code join}. */
-        JOIN
+        JOIN,
+        /** Making a {@link ClusterSignals shared signal} of the name (the topic is the signal's name). */
+        READ_SIGNAL,
+        /** Writing to a shared signal of the name (the topic is the signal's name). */
+        WRITE_SIGNAL
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.flowpubsub.spi;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -54,6 +55,14 @@ public interface Transport extends AutoCloseable {
      */
     default CompletionStage<List<TransportEnvelope>> history(String topic, int limit) {
         return CompletableFuture.completedFuture(List.of());
+    }
+
+    /**
+     * The log shared signals replicate through on this engine, if it carries them; created once, closed with the
+     * transport. Asked for after {@link #start}, when the first shared signal is made.
+     */
+    default Optional<SignalLog> signalLog() {
+        return Optional.empty();
     }
 
     /** Whether the engine is reachable now, and what is buffered, for health checks and logs. */

@@ -1,5 +1,6 @@
 package dev.flowpubsub.testing;
 
+import dev.flowpubsub.spi.SignalLog;
 import dev.flowpubsub.spi.Transport;
 import dev.flowpubsub.spi.TransportContext;
 import dev.flowpubsub.spi.TransportEnvelope;
@@ -11,6 +12,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
@@ -39,10 +41,35 @@ public final class InMemoryTransport implements Transport {
         private final ReentrantLock lock = new ReentrantLock();
         private final Condition changed = lock.newCondition();
         private boolean down;
+        private final @Nullable InMemoryEngine signals;
+        private int nodes;
+
+        /** A bus that carries messages only. */
+        public Bus() {
+            this.signals = null;
+        }
+
+        /** A bus that carries messages, and shared signals through {@code signals}. */
+        public Bus(InMemoryEngine signals) {
+            this.signals = Arguments.notNull(signals, "signals");
+        }
 
         /** A transport for one more node on this bus. */
         public InMemoryTransport newTransport() {
-            return new InMemoryTransport(this);
+            lock.lock();
+            try {
+                return newTransport("node-" + ++nodes);
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        /**
+         * A transport for node {@code node} on this bus: its shared signals go through the bus's engine as that node
+         * (faults aimed at the name hit it), so a node restarted with the same name is the same node to the engine.
+         */
+        public InMemoryTransport newTransport(String node) {
+            return new InMemoryTransport(this, signals == null ? null : signals.signalLog(node));
         }
 
         /** Makes the engine unreachable for every node, as when a Redis server stops; publishes are buffered. */
@@ -152,8 +179,16 @@ public final class InMemoryTransport implements Transport {
     /** How many log entries the reader has handed to the hub: what a history read reaches up to. */
     private volatile int handedOver;
 
-    private InMemoryTransport(Bus bus) {
+    private final @Nullable SignalLog signalLog;
+
+    private InMemoryTransport(Bus bus, @Nullable SignalLog signalLog) {
         this.bus = bus;
+        this.signalLog = signalLog;
+    }
+
+    @Override
+    public Optional<SignalLog> signalLog() {
+        return Optional.ofNullable(signalLog);
     }
 
     @Override
@@ -229,6 +264,9 @@ public final class InMemoryTransport implements Transport {
     @Override
     public void close() {
         closed = true;
+        if (signalLog != null) {
+            signalLog.close();
+        }
         bus.wake();
         if (reader != null) {
             reader.interrupt();

@@ -1,0 +1,116 @@
+package dev.flowpubsub;
+
+import com.vaadin.flow.signals.Id;
+import com.vaadin.flow.signals.SignalCommand;
+import com.vaadin.flow.signals.shared.impl.AsynchronousSignalTree;
+import com.vaadin.flow.signals.shared.impl.CommandResult;
+import com.vaadin.flow.signals.shared.impl.CommandsAndHandlers;
+import org.jspecify.annotations.Nullable;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The tree of one named shared signal on this node: what Vaadin's signals on it submit goes to the log through
+ * {@link Submitter}, and the node's {@link SignalReplica} confirms what the log gives back, in the log's order, the
+ * node's own among it. So every node's {@link #confirmed()} is the same at the same log position.
+ *
+ * <p>Threading: {@link #submit} runs on the writer's thread under the tree's lock (Vaadin calls it so);
+ * {@link #apply}, {@link #replaceWith} and {@link #refuse} run on the replica's thread only. The bookkeeping fields
+ * ({@code position}, {@code origins}) belong to the replica's thread.
+ */
+final class ClusterSignalTree extends AsynchronousSignalTree {
+
+    /** Where a tree's submits go: the replica's writer. */
+    @FunctionalInterface
+    interface Submitter {
+        void submit(ClusterSignalTree tree, List<SignalCommand> commands);
+    }
+
+    private final String name;
+    private final Submitter submitter;
+    /** The kind and type of signal the name was first made as here; later ones must match. */
+    private final AtomicReference<@Nullable String> kind = new AtomicReference<>();
+    /** The log position this tree's confirmed state includes every entry up to. Replica thread only. */
+    long position;
+    /** The last sequence applied per origin node. Replica thread only. */
+    final Map<String, Long> origins = new HashMap<>();
+
+    ClusterSignalTree(String name, Submitter submitter) {
+        this.name = name;
+        this.submitter = submitter;
+    }
+
+    String name() {
+        return name;
+    }
+
+    /** Claims the tree for a kind of signal; returns the kind it holds (the given one, unless claimed before). */
+    String claim(String wanted) {
+        return kind.compareAndSet(null, wanted) ? wanted : Objects.requireNonNull(kind.get());
+    }
+
+    @Override
+    protected void submit(List<SignalCommand> commands) {
+        submitter.submit(this, commands);
+    }
+
+    /** Whether an entry of {@code origin} numbered {@code sequence} was applied already (a repeat of an append). */
+    boolean isRepeat(String origin, long sequence) {
+        Long last = origins.get(origin);
+        return last != null && sequence <= last;
+    }
+
+    /** Confirms one entry's commands, as every node does at this position. */
+    void apply(long at, String origin, long sequence, List<SignalCommand> commands) {
+        confirm(commands);
+        origins.put(origin, sequence);
+        position = at;
+    }
+
+    /**
+     * Makes the confirmed state exactly {@code state}: Vaadin applies a snapshot command by adding its nodes, which
+     * removes none, so the root is cleared first, in the same confirm. Pending writes of this node stay pending.
+     */
+    void replaceWith(long at, SignalCodec.State state) {
+        confirm(List.of(new SignalCommand.ClearCommand(Id.random(), Id.ZERO), state.nodes()));
+        origins.clear();
+        origins.putAll(state.origins());
+        position = at;
+    }
+
+    /**
+     * Ends pending writes that will never be confirmed: their operations complete with {@code reason}, and they leave
+     * {@link #submitted()}. {@code AsynchronousSignalTree} has no way to do it, so its queue of unconfirmed commands is
+     * reached through {@link SignalTreeAccess}; a confirm of an empty transaction, which changes nothing anywhere,
+     * then rebuilds {@code submitted()} from the confirmed state and what is still pending.
+     */
+    void refuse(List<SignalCommand> commands, String reason) {
+        runWithLock(() -> {
+            CommandsAndHandlers pending = SignalTreeAccess.unconfirmed(this);
+            Map<Id, CommandResult> results = new HashMap<>();
+            List<Id> ids = new ArrayList<>();
+            commands.forEach(command -> collect(command, reason, results, ids));
+            pending.removeHandledCommands(ids);
+            pending.notifyResultHandlers(results, commands);
+            confirm(List.of(new SignalCommand.TransactionCommand(Id.random(), List.of())));
+        });
+    }
+
+    private static void collect(SignalCommand command, String reason, Map<Id, CommandResult> results, List<Id> ids) {
+        results.put(command.commandId(), CommandResult.fail(reason));
+        ids.add(command.commandId());
+        if (command instanceof SignalCommand.TransactionCommand transaction) {
+            transaction.commands().forEach(inner -> collect(inner, reason, results, ids));
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "ClusterSignalTree['" + name + "']";
+    }
+}

@@ -1,0 +1,203 @@
+package dev.flowpubsub;
+
+import com.vaadin.flow.component.UI;
+import com.vaadin.flow.signals.Id;
+import com.vaadin.flow.signals.function.CommandValidator;
+import com.vaadin.flow.signals.shared.SharedListSignal;
+import com.vaadin.flow.signals.shared.SharedMapSignal;
+import com.vaadin.flow.signals.shared.SharedNodeSignal;
+import com.vaadin.flow.signals.shared.SharedNumberSignal;
+import com.vaadin.flow.signals.shared.SharedValueSignal;
+import com.vaadin.flow.signals.shared.impl.SignalTree;
+import dev.flowpubsub.spi.MessageCodec;
+import dev.flowpubsub.spi.SignalLog;
+import dev.flowpubsub.spi.support.Arguments;
+import dev.flowpubsub.testing.InMemoryEngine;
+import org.jspecify.annotations.Nullable;
+
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.util.Set;
+
+/**
+ * Vaadin's shared signals, by name, backed by the hub's engine: every node that asks for a name gets a signal on the
+ * same state, and every node applies writes in one order, the writer's own among them. The objects are Vaadin's own
+ * {@link SharedValueSignal}, {@link SharedListSignal}, {@link SharedMapSignal}, {@link SharedNumberSignal} and
+ * {@link SharedNodeSignal}, so {@code bindText}, {@code ComponentEffect} and every other signal API work unchanged.
+ * On a hub without a transport they work the same, in memory.
+ *
+ * <pre>{@code
+ * SharedValueSignal<String> title = ClusterSignals.current().value("board.title", String.class);
+ * SharedListSignal<Card> cards = ClusterSignals.current().list("board.cards", Card.class);
+ * }</pre>
+ *
+ * <p>A write is applied on every node when the engine gives it back; until then the writer's node shows it as
+ * Vaadin's local shared signals do. A write that will never be applied (not authorized, over the send budget or a
+ * size limit, too many waiting, the engine unreachable) completes its operation's result with an error naming the
+ * reason, and leaves the writer's view. Values travel as JSON and are read back as the signal's declared type, which
+ * the hub's {@link JsonCodec} must allow.
+ *
+ * <p>Threading: any thread. Making a signal of a name this node does not hold yet waits for its state to load, up to
+ * a few seconds.
+ */
+public final class ClusterSignals {
+
+    private static final Set<Class<?>> BUILT_IN = Set.of(String.class, Integer.class, Long.class, Short.class,
+            Byte.class, Double.class, Float.class, Boolean.class, Character.class, BigDecimal.class, BigInteger.class);
+
+    private final SignalReplica replica;
+    private final TopicAuthorizer authorizer;
+    private final @Nullable MessageCodec codec;
+
+    private final SignalLog log;
+    private final boolean ownsLog;
+
+    private ClusterSignals(SignalLog log, boolean ownsLog, SignalReplica replica, TopicAuthorizer authorizer,
+                           @Nullable MessageCodec codec) {
+        this.log = log;
+        this.ownsLog = ownsLog;
+        this.replica = replica;
+        this.authorizer = authorizer;
+        this.codec = codec;
+    }
+
+    /** The hub's signals on its engine's signal log, or in memory without transport. */
+    static ClusterSignals start(Outbound outbound, SignalSettings settings, TopicAuthorizer authorizer,
+                                @Nullable MessageCodec codec, Dispatcher dispatcher) {
+        SignalLog log;
+        if (outbound instanceof LocalOutbound) {
+            log = InMemoryEngine.threaded().signalLog(outbound.instanceId());
+        } else {
+            log = outbound.signalLog().orElseThrow(() -> new UnsupportedOperationException("the hub's transport "
+                    + "carries no shared signals: use RedisTransport or PostgresTransport, or a hub without transport"));
+        }
+        SignalReplica.WriteGate gate = name -> {
+            UI ui = UI.getCurrent();
+            if (ui == null) {
+                return null; // server code: trusted, as its sends are
+            }
+            if (!authorizer.allows(ui, TopicAuthorizer.Action.WRITE_SIGNAL, name)) {
+                return "authorization: this page may not write the shared signal '" + name + "'";
+            }
+            try {
+                dispatcher.chargeBudget(ui);
+                return null;
+            } catch (PubSubSendRefusedException e) {
+                return "send budget: " + e.getMessage();
+            }
+        };
+        try {
+            return new ClusterSignals(log, outbound instanceof LocalOutbound, new SignalReplica(log, outbound.instanceId(), settings, gate), authorizer,
+                    outbound instanceof LocalOutbound ? null : codec);
+        } catch (RuntimeException e) {
+            if (outbound instanceof LocalOutbound) {
+                log.close();
+            }
+            throw e;
+        }
+    }
+
+    /** Stops the replica (and the in-memory log of a hub without transport; a transport closes its own). */
+    void close() {
+        replica.close();
+        if (ownsLog) {
+            log.close();
+        }
+    }
+
+    /** The replica, for tests in this package. */
+    SignalReplica replica() {
+        return replica;
+    }
+
+    /** The signals of the current Vaadin service's hub ({@link PubSubHub#current()}). */
+    public static ClusterSignals current() {
+        return PubSubHub.current().signals();
+    }
+
+    /** A value signal named {@code name} holding a {@code type}. */
+    public <T> SharedValueSignal<T> value(String name, Class<T> type) {
+        return new Value<>(tree(name, "value of " + allowed(type).getName()), type);
+    }
+
+    /** A list signal named {@code name} of {@code elementType}. */
+    public <T> SharedListSignal<T> list(String name, Class<T> elementType) {
+        return new ListOf<>(tree(name, "list of " + allowed(elementType).getName()), elementType);
+    }
+
+    /** A map signal named {@code name} with values of {@code valueType}. */
+    public <T> SharedMapSignal<T> map(String name, Class<T> valueType) {
+        return new MapOf<>(tree(name, "map of " + allowed(valueType).getName()), valueType);
+    }
+
+    /** A number signal named {@code name}. */
+    public SharedNumberSignal number(String name) {
+        return new NumberOf(tree(name, "number"));
+    }
+
+    /** A node signal named {@code name}: a tree of values, lists and maps. */
+    public SharedNodeSignal node(String name) {
+        return new NodeOf(tree(name, "node"));
+    }
+
+    /** How many names this node holds state for now; a name no signal object uses any more is let go. */
+    public int namesInUse() {
+        return replica.namesInUse();
+    }
+
+    private ClusterSignalTree tree(String name, String kind) {
+        Arguments.nonBlank(name, "name");
+        UI ui = UI.getCurrent();
+        if (ui != null && !authorizer.allows(ui, TopicAuthorizer.Action.READ_SIGNAL, name)) {
+            throw new PubSubAccessDeniedException(ui.getUIId(), TopicAuthorizer.Action.READ_SIGNAL, name);
+        }
+        ClusterSignalTree tree = replica.tree(name);
+        String held = tree.claim(kind);
+        if (!held.equals(kind)) {
+            throw new IllegalArgumentException("the shared signal '" + name + "' is a " + held + " on this node, not a "
+                    + kind + ": use one kind and type per name");
+        }
+        return tree;
+    }
+
+    private <T> Class<T> allowed(Class<T> type) {
+        Arguments.notNull(type, "type");
+        if (codec instanceof JsonCodec json && !BUILT_IN.contains(type) && !json.allowedTypes().contains(type)) {
+            throw new IllegalArgumentException(type.getName() + " is not allowed by the hub's codec, so a shared "
+                    + "signal cannot hold it across servers: add it to JsonCodec.allowing(...)");
+        }
+        return type;
+    }
+
+    /* Vaadin's signal classes take a tree through protected constructors only. */
+
+    private static final class Value<T> extends SharedValueSignal<T> {
+        Value(SignalTree tree, Class<T> type) {
+            super(tree, Id.ZERO, CommandValidator.ACCEPT_ALL, type);
+        }
+    }
+
+    private static final class ListOf<T> extends SharedListSignal<T> {
+        ListOf(SignalTree tree, Class<T> type) {
+            super(tree, Id.ZERO, CommandValidator.ACCEPT_ALL, type);
+        }
+    }
+
+    private static final class MapOf<T> extends SharedMapSignal<T> {
+        MapOf(SignalTree tree, Class<T> type) {
+            super(tree, Id.ZERO, CommandValidator.ACCEPT_ALL, type);
+        }
+    }
+
+    private static final class NumberOf extends SharedNumberSignal {
+        NumberOf(SignalTree tree) {
+            super(tree, Id.ZERO, CommandValidator.ACCEPT_ALL);
+        }
+    }
+
+    private static final class NodeOf extends SharedNodeSignal {
+        NodeOf(SignalTree tree) {
+            super(tree, Id.ZERO, CommandValidator.ACCEPT_ALL);
+        }
+    }
+}

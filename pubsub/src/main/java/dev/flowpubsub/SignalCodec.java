@@ -1,0 +1,127 @@
+package dev.flowpubsub;
+
+import com.vaadin.flow.server.Version;
+import com.vaadin.flow.signals.Id;
+import com.vaadin.flow.signals.Node;
+import com.vaadin.flow.signals.SignalCommand;
+import dev.flowpubsub.spi.SignalEntry;
+import dev.flowpubsub.spi.SignalSnapshot;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.StreamReadConstraints;
+import tools.jackson.core.json.JsonFactory;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turns a tree's commands and snapshots into the bytes a {@link dev.flowpubsub.spi.SignalLog} stores, and back. A
+ * dedicated mapper: no default typing, so only Vaadin's closed {@link SignalCommand} set (its own
+ * {@code @JsonSubTypes}) and {@link Node} set can be decoded; read limits on depth and on string, number and name
+ * length; unknown properties refused.
+ *
+ * <p>Thread-safe: the mapper is immutable.
+ */
+final class SignalCodec {
+
+    /** The version of the format this release writes and reads. */
+    static final int FORMAT = 1;
+
+    private static final StreamReadConstraints READ_LIMITS = StreamReadConstraints.builder().maxNestingDepth(200)
+            .maxNumberLength(1_000).maxStringLength(16 * 1024 * 1024).maxNameLength(1_000).build();
+
+    private final JsonMapper mapper = JsonMapper.builder(JsonFactory.builder().streamReadConstraints(READ_LIMITS).build())
+            .deactivateDefaultTyping().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES).build();
+
+    /** What an entry holds: the commands of one submit, or a whole state that replaces the tree's (a re-seed). */
+    record Payload(@Nullable List<SignalCommand> commands, @Nullable State reseed) {
+    }
+
+    /**
+     * A tree's confirmed state: its nodes, as Vaadin's {@link SignalCommand.SnapshotCommand} carries them, and the last
+     * sequence applied per origin, so that whoever loads it skips the same repeats as the others.
+     */
+    record State(SignalCommand.SnapshotCommand nodes, Map<String, Long> origins) {
+        State {
+            origins = Map.copyOf(origins);
+        }
+
+        static State of(Map<Id, Node> nodes, Map<String, Long> origins) {
+            return new State(new SignalCommand.SnapshotCommand(Id.random(), Map.copyOf(nodes)), origins);
+        }
+    }
+
+    /** The flow-server version of this JVM, written on every entry and snapshot. */
+    static String writer() {
+        return Version.getFullVersion();
+    }
+
+    byte[] commands(List<SignalCommand> commands) {
+        return mapper.writeValueAsBytes(new Payload(commands, null));
+    }
+
+    byte[] reseed(State state) {
+        return mapper.writeValueAsBytes(new Payload(null, state));
+    }
+
+    byte[] state(State state) {
+        return mapper.writeValueAsBytes(state);
+    }
+
+    /**
+     * An entry's payload, checked: the format known, exactly one of commands and re-seed, no snapshot command among
+     * the commands (only a re-seed replaces a tree).
+     *
+     * @throws IllegalArgumentException naming what is wrong
+     */
+    Payload decode(SignalEntry entry) {
+        checkFormat(entry.format(), entry.writer());
+        Payload payload;
+        try {
+            payload = mapper.readValue(entry.payload(), Payload.class);
+        } catch (JacksonException e) {
+            throw new IllegalArgumentException("not a signal entry: " + e.getOriginalMessage(), e);
+        }
+        List<SignalCommand> commands = payload.commands();
+        if ((commands == null) == (payload.reseed() == null)) {
+            throw new IllegalArgumentException("a signal entry holds either commands or a re-seed");
+        }
+        if (commands != null) {
+            if (commands.isEmpty()) {
+                throw new IllegalArgumentException("a signal entry without commands");
+            }
+            commands.forEach(SignalCodec::checkNotSnapshot);
+        }
+        return payload;
+    }
+
+    /** A stored snapshot's state, checked as an entry is. */
+    State decode(SignalSnapshot snapshot) {
+        checkFormat(snapshot.format(), snapshot.writer());
+        try {
+            return mapper.readValue(snapshot.payload(), State.class);
+        } catch (JacksonException e) {
+            throw new IllegalArgumentException("not a signal snapshot: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    private static void checkFormat(int format, String writer) {
+        if (format != FORMAT) {
+            throw new IllegalArgumentException("signal format " + format + ", written by flow-server " + writer
+                    + ", is not one this node reads (format " + FORMAT + ", flow-server " + writer()
+                    + "): run the same flow-pubsub release on every node");
+        }
+    }
+
+    private static void checkNotSnapshot(SignalCommand command) {
+        if (command instanceof SignalCommand.SnapshotCommand) {
+            throw new IllegalArgumentException("a snapshot command among a submit's commands");
+        }
+        if (command instanceof SignalCommand.TransactionCommand transaction) {
+            transaction.commands().forEach(SignalCodec::checkNotSnapshot);
+        }
+    }
+}

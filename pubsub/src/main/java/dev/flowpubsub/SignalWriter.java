@@ -1,0 +1,160 @@
+package dev.flowpubsub;
+
+import com.vaadin.flow.signals.SignalCommand;
+import dev.flowpubsub.spi.SignalEntry;
+import dev.flowpubsub.spi.SignalLog;
+import org.jspecify.annotations.Nullable;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * This node's signal writes on their way to the log: numbered in the order written, bounded, appended in that
+ * order, and remembered until they come back through the log. The engine-down policy lives here: while the last
+ * append failed, a new write is refused at once; one taken before waits for the engine up to the write timeout and
+ * is refused after it. A refused write never reaches the log, so no node applies it.
+ *
+ * <p>Threading: {@link #offer} from writers' threads (under their tree's lock); the rest on the replica's thread. One
+ * lock guards the queue; it is never held while the log is called.
+ */
+final class SignalWriter {
+
+    /** A write: its tree, its commands (to refuse them) and its entry. */
+    record Pending(ClusterSignalTree tree, List<SignalCommand> commands, SignalEntry entry, long deadlineNanos) {
+    }
+
+    private final String origin;
+    private final int maxPending;
+    private final long timeoutNanos;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final ArrayDeque<Pending> queue = new ArrayDeque<>();
+    private long sequence;
+    /** Whether the last append failed: new writes are refused until one succeeds. */
+    private volatile boolean down;
+    /** Appended and not read back yet, by sequence. Replica thread only. */
+    private final Map<Long, Pending> appended = new HashMap<>();
+
+    SignalWriter(String origin, int maxPending, Duration timeout) {
+        this.origin = origin;
+        this.maxPending = maxPending;
+        this.timeoutNanos = timeout.toNanos();
+    }
+
+    /**
+     * Queues a write, or says why not: the engine is down, or too many writes wait.
+     *
+     * @return {@code null} when queued, else the reason it is refused
+     */
+    @Nullable String offer(ClusterSignalTree tree, List<SignalCommand> commands, byte[] payload) {
+        lock.lock();
+        try {
+            if (down) {
+                return "the engine is unreachable: signal writes are refused until it is back";
+            }
+            if (queue.size() >= maxPending) {
+                return "too many signal writes wait for the engine (" + maxPending + ")";
+            }
+            SignalEntry entry = new SignalEntry(0, tree.name(), origin, ++sequence, SignalCodec.FORMAT,
+                    SignalCodec.writer(), payload);
+            queue.addLast(new Pending(tree, List.copyOf(commands), entry, System.nanoTime() + timeoutNanos));
+            return null;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Appends what waits, in one call, in order. On failure the writes stay queued (a retried append that had
+     * landed is a repeat the readers skip), and those past their deadline are taken out and returned to refuse.
+     *
+     * @return the writes to refuse; empty when all went or still wait
+     */
+    List<Pending> flush(SignalLog log, Duration callTimeout) {
+        List<Pending> batch;
+        lock.lock();
+        try {
+            batch = new ArrayList<>(queue);
+        } finally {
+            lock.unlock();
+        }
+        if (batch.isEmpty()) {
+            return List.of();
+        }
+        try {
+            log.append(batch.stream().map(Pending::entry).toList()).toCompletableFuture()
+                    .get(callTimeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return List.of();
+        } catch (Exception e) {
+            down = true;
+            return expired();
+        }
+        down = false;
+        lock.lock();
+        try {
+            for (Pending pending : batch) {
+                queue.remove(pending);
+                appended.put(pending.entry().sequence(), pending);
+            }
+        } finally {
+            lock.unlock();
+        }
+        return List.of();
+    }
+
+    private List<Pending> expired() {
+        long now = System.nanoTime();
+        List<Pending> expired = new ArrayList<>();
+        lock.lock();
+        try {
+            queue.removeIf(pending -> now - pending.deadlineNanos() >= 0 && expired.add(pending));
+        } finally {
+            lock.unlock();
+        }
+        return expired;
+    }
+
+    /** Whether a write waits to be appended. */
+    boolean hasQueued() {
+        lock.lock();
+        try {
+            return !queue.isEmpty();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** One of this node's entries came back through the log. */
+    void readBack(long sequence) {
+        appended.remove(sequence);
+    }
+
+    /** The engine lost its data: what was appended and not read back is gone with it. */
+    List<Pending> lostWithEngine() {
+        List<Pending> lost = List.copyOf(appended.values());
+        appended.clear();
+        return lost;
+    }
+
+    /** Whether the last append failed. */
+    boolean isDown() {
+        return down;
+    }
+
+    /** Writes not yet appended, and appended but not read back. Replica thread. */
+    int inFlight() {
+        lock.lock();
+        try {
+            return queue.size() + appended.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+}

@@ -1,0 +1,97 @@
+package dev.flowpubsub;
+
+import com.vaadin.flow.signals.Id;
+import com.vaadin.flow.signals.Node;
+import dev.flowpubsub.testing.InMemoryEngine;
+import dev.flowpubsub.testing.InMemoryTransport;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.TestWatcher;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+
+/**
+ * Hubs ("nodes") on one {@link InMemoryEngine}, stepped unless asked otherwise, for the shared-signal tests: open
+ * nodes by name, kill and restart them with the same name, step the cluster, and compare what nodes hold. Prints the
+ * engine's seed when a test fails; closes every node after each test.
+ *
+ * <pre>{@code @RegisterExtension final SignalNodes nodes = SignalNodes.stepped(42);}</pre>
+ */
+final class SignalNodes implements AfterEachCallback, TestWatcher {
+
+    final InMemoryEngine engine;
+    private final InMemoryTransport.Bus bus;
+    private final Map<String, PubSubHub> hubs = new LinkedHashMap<>();
+    private UnaryOperator<SignalSettings> settings = UnaryOperator.identity();
+
+    private SignalNodes(InMemoryEngine engine) {
+        this.engine = engine;
+        this.bus = new InMemoryTransport.Bus(engine);
+    }
+
+    static SignalNodes stepped(long seed) {
+        return new SignalNodes(InMemoryEngine.stepped(seed));
+    }
+
+    static SignalNodes threaded() {
+        return new SignalNodes(InMemoryEngine.threaded());
+    }
+
+    /** Changes the signal settings of nodes started from now on. */
+    SignalNodes settings(UnaryOperator<SignalSettings> change) {
+        this.settings = change;
+        return this;
+    }
+
+    /** The node named {@code name}, started if it is not running. */
+    PubSubHub node(String name) {
+        return hubs.computeIfAbsent(name, this::start);
+    }
+
+    /** The signals of node {@code name}. */
+    ClusterSignals signals(String name) {
+        return node(name).signals();
+    }
+
+    /** The replica of node {@code name}. */
+    SignalReplica replica(String name) {
+        return signals(name).replica();
+    }
+
+    private PubSubHub start(String name) {
+        PubSubHubBuilder builder = PubSubHub.builder().transport(bus.newTransport(name)).nodeId(name);
+        builder.signalSettings = settings.apply(SignalSettings.DEFAULTS);
+        return builder.build();
+    }
+
+    /** Kills node {@code name}: its hub closes, as when its process dies (nothing it did not write is kept). */
+    void kill(String name) {
+        PubSubHub hub = hubs.remove(name);
+        if (hub != null) {
+            hub.close();
+        }
+    }
+
+    /** Runs everything in flight on every node until nothing is left. */
+    void deliver() {
+        engine.deliverPending();
+    }
+
+    /** What node {@code name} holds confirmed for {@code signal}. */
+    Map<Id, Node> confirmed(String name, String signal) {
+        return signals(name).replica().tree(signal).confirmed().nodes();
+    }
+
+    @Override
+    public void testFailed(ExtensionContext context, Throwable cause) {
+        System.err.println(context.getDisplayName() + " failed on " + engine);
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        hubs.values().forEach(PubSubHub::close);
+        hubs.clear();
+    }
+}
