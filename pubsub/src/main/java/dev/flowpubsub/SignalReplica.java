@@ -196,6 +196,9 @@ final class SignalReplica implements ClusterSignalTree.Submitter, AutoCloseable 
             } catch (InterruptedException e) {
                 return;
             } catch (Exception e) {
+                if (closed) {
+                    return;
+                }
                 failures++;
                 if (failures == 1) {
                     LOG.warn("Shared signals: the engine failed ({}); retrying", e.toString());
@@ -453,11 +456,23 @@ final class SignalReplica implements ClusterSignalTree.Submitter, AutoCloseable 
         }
     }
 
-    /** Snapshots and trims the log down to the retained entries now (a deterministic engine's retention). */
-    void compactNow() throws InterruptedException, ExecutionException, TimeoutException {
-        if (head - settings.retainEntries() > trimmed) {
-            compactor.compact(trimmed, head - settings.retainEntries());
-        }
+    /**
+     * Snapshots and trims the log down to the retained entries, on the replica's thread (at the next step of a
+     * deterministic engine): what retention does, when a test wants it.
+     */
+    CompletableFuture<Void> compactNowForTests() {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        requests.add(() -> {
+            try {
+                if (head - settings.retainEntries() > trimmed) {
+                    compactor.compact(trimmed, head - settings.retainEntries());
+                }
+                done.complete(null);
+            } catch (Exception e) {
+                done.completeExceptionally(e);
+            }
+        });
+        return done;
     }
 
     /** The position this node has applied the log up to. Replica thread, or a test between steps. */
