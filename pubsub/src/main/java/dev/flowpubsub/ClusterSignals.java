@@ -87,7 +87,8 @@ public final class ClusterSignals {
             }
         };
         try {
-            return new ClusterSignals(log, outbound instanceof LocalOutbound, new SignalReplica(log, outbound.instanceId(), settings, gate), authorizer,
+            return new ClusterSignals(log, outbound instanceof LocalOutbound, new SignalReplica(log, outbound.instanceId(), settings, gate,
+                    dispatcher.pageWork()), authorizer,
                     outbound instanceof LocalOutbound ? null : codec);
         } catch (RuntimeException e) {
             if (outbound instanceof LocalOutbound) {

@@ -99,6 +99,11 @@ final class Dispatcher implements Inbound {
                         settings.overflowPolicy(), outbound));
     }
 
+    /** Runs page work (a shared signal's effects) on the hub's executor, counted by {@link #awaitIdle}. */
+    java.util.concurrent.Executor pageWork() {
+        return tasks::submit;
+    }
+
     /**
      * Once the outbound path has started: asks the other nodes for their presence entries, and starts the heartbeat.
      * Not sooner: a transport may only be published to once started.

@@ -17,6 +17,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -84,7 +85,7 @@ final class SignalReplica implements ClusterSignalTree.Submitter, AutoCloseable 
         }
     }
 
-    SignalReplica(SignalLog log, String origin, SignalSettings settings, WriteGate gate) {
+    SignalReplica(SignalLog log, String origin, SignalSettings settings, WriteGate gate, Executor pageWork) {
         SignalTreeAccess.check();
         this.log = log;
         this.origin = origin;
@@ -93,7 +94,10 @@ final class SignalReplica implements ClusterSignalTree.Submitter, AutoCloseable 
         this.writer = new SignalWriter(origin, settings.maxPending(), settings.writeTimeout());
         this.compactor = new SignalCompactor(log, codec, settings.callTimeout());
         if (log.readerThread()) {
-            thread = Thread.ofPlatform().daemon().name("flow-pubsub-signals-" + origin).start(this::run);
+            thread = Thread.ofPlatform().daemon().name("flow-pubsub-signals-" + origin).start(() -> {
+                SignalEffects.bind(pageWork);
+                run();
+            });
         } else {
             thread = null;
             log.onStep(this::step);
@@ -199,6 +203,7 @@ final class SignalReplica implements ClusterSignalTree.Submitter, AutoCloseable 
                 if (closed) {
                     return;
                 }
+                writer.unreachable();
                 failures++;
                 if (failures == 1) {
                     LOG.warn("Shared signals: the engine failed ({}); retrying", e.toString());
@@ -231,6 +236,7 @@ final class SignalReplica implements ClusterSignalTree.Submitter, AutoCloseable 
             Thread.currentThread().interrupt();
             return false;
         } catch (ExecutionException | TimeoutException | RuntimeException e) {
+            writer.unreachable();
             return false; // the engine is unreachable (partitioned, lost): the next step tries again
         }
     }
@@ -270,6 +276,7 @@ final class SignalReplica implements ClusterSignalTree.Submitter, AutoCloseable 
     private boolean pump(Duration wait) throws InterruptedException, ExecutionException, TimeoutException {
         SignalRead read = call(log.read(position, null, PAGE, wait).toCompletableFuture(),
                 wait.plus(settings.callTimeout()));
+        writer.reachable();
         head = read.head();
         if (epoch == null) {
             epoch = read.epoch();

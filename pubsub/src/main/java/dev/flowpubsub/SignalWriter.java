@@ -143,6 +143,16 @@ final class SignalWriter {
         return lost;
     }
 
+    /** The engine answered a call (a read): writes are taken again. */
+    void reachable() {
+        down = false;
+    }
+
+    /** A call to the engine failed: new writes are refused until it answers again. */
+    void unreachable() {
+        down = true;
+    }
+
     /** Whether the last append failed. */
     boolean isDown() {
         return down;

@@ -61,9 +61,21 @@ final class SignalNodes implements AfterEachCallback, TestWatcher {
     }
 
     private PubSubHub start(String name) {
+        return builder(name).build();
+    }
+
+    /** A builder for node {@code name} on this engine, with this fixture's signal settings. */
+    PubSubHubBuilder builder(String name) {
         PubSubHubBuilder builder = PubSubHub.builder().transport(bus.newTransport(name)).nodeId(name);
         builder.signalSettings = settings.apply(SignalSettings.DEFAULTS);
-        return builder.build();
+        return builder;
+    }
+
+    /** Node {@code name} as the hub of a Vaadin application, built by {@code hub}; closed after the test. */
+    PubSubHub install(String name, VaadinApp app, UnaryOperator<PubSubHubBuilder> hub) {
+        PubSubHub installed = hub.apply(builder(name)).install(app.service);
+        hubs.put(name, installed);
+        return installed;
     }
 
     /** Kills node {@code name}: its hub closes, as when its process dies (nothing it did not write is kept). */

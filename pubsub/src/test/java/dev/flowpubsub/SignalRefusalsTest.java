@@ -1,0 +1,136 @@
+package dev.flowpubsub;
+
+import com.vaadin.flow.component.UI;
+import com.vaadin.flow.signals.operations.SignalOperation;
+import com.vaadin.flow.signals.shared.SharedValueSignal;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * A write that will never be applied completes its operation with the reason and leaves the writer's view, whatever
+ * the reason; no node applies it.
+ */
+class SignalRefusalsTest {
+
+    @RegisterExtension
+    final SignalNodes nodes = SignalNodes.stepped(2101);
+
+    private final VaadinApp app = new VaadinApp();
+
+    @AfterEach
+    void closeApp() {
+        app.close();
+    }
+
+    private static String reason(CompletableFuture<? extends SignalOperation.ResultOrError<?>> result) {
+        assertThat(result).as("the operation completed").isCompleted();
+        SignalOperation.ResultOrError<?> outcome = result.join();
+        assertThat(outcome).isInstanceOf(SignalOperation.Error.class);
+        return ((SignalOperation.Error<?>) outcome).reason();
+    }
+
+    @Test
+    void aWriteOverTheOutbox_isRefused_andTheOthersGo() {
+        nodes.settings(settings -> new SignalSettings(settings.maxEntryBytes(), settings.maxNodes(), 3,
+                settings.writeTimeout(), settings.callTimeout(), settings.retainEntries(), settings.snapshotInterval(),
+                settings.loadTimeout()));
+        SharedValueSignal<String> onA = nodes.signals("a").value("title", String.class);
+        SharedValueSignal<String> onB = nodes.signals("b").value("title", String.class);
+        nodes.deliver();
+
+        onA.set("1");
+        onA.set("2");
+        onA.set("3");
+        var fourth = onA.set("4").result();
+        nodes.deliver();
+
+        assertThat(reason(fourth)).startsWith("refused: too many signal writes wait");
+        assertThat(onB.peek()).isEqualTo("3");
+        assertThat(onA.peek()).isEqualTo("3");
+    }
+
+    @Test
+    void whileTheEngineIsUnreachable_writesAreRefused_andNothingDiverges() {
+        nodes.settings(settings -> settings.withWriteTimeout(Duration.ZERO));
+        SharedValueSignal<String> onA = nodes.signals("a").value("title", String.class);
+        SharedValueSignal<String> onB = nodes.signals("b").value("title", String.class);
+        onA.set("before");
+        nodes.deliver();
+        nodes.engine.partition("a");
+
+        var taken = onA.set("taken, then timed out").result();
+        nodes.deliver();
+        var refusedAtOnce = onA.set("refused at once").result();
+        nodes.deliver();
+
+        assertThat(reason(taken)).startsWith("refused: the engine did not take the write");
+        assertThat(reason(refusedAtOnce)).startsWith("refused: the engine is unreachable");
+        assertThat(onA.peek()).isEqualTo("before");
+
+        nodes.engine.heal("a");
+        nodes.deliver();
+        onA.set("after");
+        nodes.deliver();
+        assertThat(onB.peek()).isEqualTo("after");
+        assertThat(nodes.confirmed("a", "title")).isEqualTo(nodes.confirmed("b", "title"));
+    }
+
+    @Test
+    void aPagesWriteToASignalItMayNotWrite_isRefusedForAuthorization() {
+        PubSubHub hub = nodes.install("a", app, builder -> builder.authorizer(
+                (ui, action, topic) -> action != TopicAuthorizer.Action.WRITE_SIGNAL || !"locked".equals(topic)));
+        UI page = app.browser().tab();
+        AtomicReference<CompletableFuture<SignalOperation.ResultOrError<String>>> result = new AtomicReference<>();
+        page.accessSynchronously(() -> result.set(hub.signals().value("locked", String.class).set("x").result()));
+        nodes.deliver();
+
+        assertThat(reason(result.get())).startsWith("refused: authorization");
+        assertThat(hub.signals().value("locked", String.class).peek()).isNull();
+    }
+
+    @Test
+    void aPageMakingASignalItMayNotRead_isDeniedAtTheCall() {
+        PubSubHub hub = nodes.install("a", app, builder -> builder.authorizer(
+                (ui, action, topic) -> action != TopicAuthorizer.Action.READ_SIGNAL || !"secret".equals(topic)));
+        UI page = app.browser().tab();
+
+        page.accessSynchronously(() -> assertThatThrownBy(() -> hub.signals().value("secret", String.class))
+                .isInstanceOf(PubSubAccessDeniedException.class).hasMessageContaining("secret"));
+    }
+
+    @Test
+    void aPageOverItsSessionsSendBudget_hasItsWritesRefused() {
+        PubSubHub hub = nodes.install("a", app, builder -> builder.sendBudget(0.001, 2));
+        UI page = app.browser().tab();
+        AtomicReference<CompletableFuture<SignalOperation.ResultOrError<Double>>> third = new AtomicReference<>();
+        page.accessSynchronously(() -> {
+            var votes = hub.signals().number("votes");
+            votes.incrementBy(1);
+            votes.incrementBy(1);
+            third.set(votes.incrementBy(1).result());
+        });
+        nodes.deliver();
+
+        assertThat(reason(third.get())).startsWith("refused: send budget");
+        assertThat(hub.signals().number("votes").peek()).isEqualTo(2.0);
+    }
+
+    @Test
+    void serverCode_isNotBudgeted() {
+        PubSubHub hub = nodes.install("a", app, builder -> builder.sendBudget(0.001, 2));
+        var votes = hub.signals().number("votes");
+        for (int i = 0; i < 10; i++) {
+            votes.incrementBy(1);
+        }
+        nodes.deliver();
+        assertThat(votes.peekConfirmed()).isEqualTo(10.0);
+    }
+}
