@@ -66,7 +66,7 @@ public final class PubSubHub implements AutoCloseable {
                         builder.maxMessageBytes, builder.presenceHeartbeat);
         this.authorizer = builder.authorizer;
         this.createdByDefault = createdByDefault;
-        this.codec = builder.codec;
+        this.codec = transport == null ? null : builder.codec != null ? builder.codec : JsonCodec.allowing();
         this.signalSettings = builder.signalSettings;
         try {
             this.dispatcher = new Dispatcher(new DispatcherSettings(builder.queueCapacity, builder.overflowPolicy,
