@@ -39,6 +39,7 @@ final class SignalReplica implements ClusterSignalTree.Submitter, AutoCloseable 
     private static final Logger LOG = Logs.CLUSTER;
     private static final int PAGE = 500;
     private static final Duration READ_WAIT = Duration.ofMillis(100);
+    private static final int LOGGED_REJECTIONS = 20;
 
     /** Checks a page's write before it goes: authorization and the send budget. */
     @FunctionalInterface
@@ -315,11 +316,29 @@ final class SignalReplica implements ClusterSignalTree.Submitter, AutoCloseable 
             return;
         }
         try {
-            applyTo(tree, entry, codec.decode(entry));
+            applyTo(tree, entry, decode(entry));
             applied.increment();
         } catch (IllegalArgumentException e) {
-            rejected.increment();
-            LOG.error("Shared signal entry {} refused, not applied: {}", entry, e.getMessage());
+            reject(entry, e);
+        }
+    }
+
+    /** An entry's payload, refused unread when it is larger than any write this node would take. */
+    private SignalCodec.Payload decode(SignalEntry entry) {
+        if (entry.payload().length > settings.maxEntryBytes()) {
+            throw new IllegalArgumentException(entry.payload().length + " bytes, more than the limit of "
+                    + settings.maxEntryBytes());
+        }
+        return codec.decode(entry);
+    }
+
+    /** Counts an entry that is not applied; logs the first ones (a hostile writer must not flood the log). */
+    private void reject(SignalEntry entry, IllegalArgumentException why) {
+        rejected.increment();
+        if (rejected.sum() <= LOGGED_REJECTIONS) {
+            LOG.error("Shared signal entry {} refused, not applied{}: {}", entry,
+                    rejected.sum() == LOGGED_REJECTIONS ? " (the last one logged; the others are counted)" : "",
+                    why.getMessage());
         }
     }
 
@@ -382,10 +401,9 @@ final class SignalReplica implements ClusterSignalTree.Submitter, AutoCloseable 
                 from = entry.position();
                 if (!tree.isRepeat(entry.originNode(), entry.sequence())) {
                     try {
-                        applyTo(tree, entry, codec.decode(entry));
+                        applyTo(tree, entry, decode(entry));
                     } catch (IllegalArgumentException e) {
-                        rejected.increment();
-                        LOG.error("Shared signal entry {} refused, not applied: {}", entry, e.getMessage());
+                        reject(entry, e);
                     }
                 }
             }
