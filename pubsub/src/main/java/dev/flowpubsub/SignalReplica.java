@@ -95,7 +95,8 @@ final class SignalReplica implements ClusterSignalTree.Submitter, AutoCloseable 
         this.writer = new SignalWriter(origin, settings.maxPending(), settings.writeTimeout());
         this.compactor = new SignalCompactor(log, codec, settings.callTimeout());
         if (log.readerThread()) {
-            thread = Thread.ofPlatform().daemon().name("flow-pubsub-signals-" + origin).start(() -> {
+            thread = Thread.ofPlatform().daemon().name("flow-pubsub-signals-" + origin).inheritInheritableThreadLocals(false)
+                    .start(() -> {
                 SignalEffects.bind(pageWork);
                 run();
             });

@@ -1,0 +1,116 @@
+package dev.flowpubsub;
+
+import com.vaadin.flow.component.UI;
+import com.vaadin.flow.component.html.Span;
+import com.vaadin.flow.signals.shared.SharedValueSignal;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** Pages bound to cluster signals, on real Vaadin sessions and a threaded engine: where the page work runs. */
+class SignalPagesTest {
+
+    /** How long the busy page's session stays locked: long beside a confirm; the README's long run uses 10 s. */
+    static final Duration HOLD = Duration.ofSeconds(Long.getLong("flowpubsub.signalLockHoldSeconds", 2));
+
+    @RegisterExtension
+    final SignalNodes nodes = SignalNodes.threaded();
+
+    private final VaadinApp app = new VaadinApp();
+
+    @AfterEach
+    void closeApp() {
+        app.close();
+    }
+
+    private static Span bound(UI ui, SharedValueSignal<String> title) {
+        Span span = new Span();
+        ui.accessSynchronously(() -> {
+            ui.add(span);
+            span.getElement().bindText(title);
+        });
+        return span;
+    }
+
+    private static String text(UI ui, Span span) {
+        AtomicReference<String> text = new AtomicReference<>();
+        ui.accessSynchronously(() -> text.set(span.getElement().getText()));
+        return text.get();
+    }
+
+    @Test
+    void aPageWhoseSessionIsLocked_delaysNoOtherPage_andNoMessage() throws Exception {
+        PubSubHub hub = nodes.install("a", app, builder -> builder);
+        SharedValueSignal<String> title = hub.signals().value("title", String.class);
+        UI busy = app.browser().pushTab();
+        UI other = app.browser().pushTab();
+        Span onBusy = bound(busy, title);
+        Span onOther = bound(other, title);
+        List<Object> messages = new CopyOnWriteArrayList<>();
+        other.accessSynchronously(() -> PubSub.of(other).subscribeTopic("news", (MessageHandler<Object>) messages::add));
+
+        CountDownLatch locked = new CountDownLatch(1);
+        Thread holder = Thread.ofPlatform().start(() -> {
+            busy.getSession().lock();
+            try {
+                locked.countDown();
+                Thread.sleep(HOLD.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                busy.getSession().unlock();
+            }
+        });
+        assertThat(locked.await(5, TimeUnit.SECONDS)).isTrue();
+        long start = System.nanoTime();
+        nodes.signals("b").value("title", String.class).set("changed"); // confirmed on node a by a's replica
+        hub.sendAllOnTopic("news", "hello");
+
+        await().atMost(HOLD.dividedBy(2)).untilAsserted(() -> {
+            assertThat(text(other, onOther)).isEqualTo("changed");
+            assertThat(messages).containsExactly("hello");
+        });
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).as("while the busy page was still locked")
+                .isLessThan(HOLD);
+        holder.join();
+        await().atMost(Duration.ofSeconds(10)).until(() -> "changed".equals(text(busy, onBusy)));
+    }
+
+    @Test
+    void effectsRunOnTheHubsExecutor_resultsOfABackgroundWriterOnTheSignalThread_ofAPageWriterOnItsPage() {
+        PubSubHub hub = nodes.install("a", app, builder -> builder);
+        SharedValueSignal<String> title = hub.signals().value("title", String.class);
+        UI page = app.browser().pushTab();
+        List<String> effectThreads = new CopyOnWriteArrayList<>();
+        page.accessSynchronously(() -> com.vaadin.flow.dom.ElementEffect.effect(page.getElement(), () -> {
+            title.get();
+            effectThreads.add(Thread.currentThread().getName());
+        }));
+
+        nodes.signals("b").value("title", String.class).set("from b");
+        await().atMost(Duration.ofSeconds(10)).until(() -> effectThreads.size() >= 2);
+        assertThat(effectThreads.getLast()).as("an effect a confirm started").doesNotStartWith("flow-pubsub-signals-");
+
+        AtomicReference<String> backgroundResult = new AtomicReference<>();
+        var background = title.set("x").result()
+                .thenRun(() -> backgroundResult.set(Thread.currentThread().getName()));
+        AtomicReference<UI> pageResult = new AtomicReference<>();
+        AtomicReference<java.util.concurrent.CompletableFuture<Void>> fromPage = new AtomicReference<>();
+        page.accessSynchronously(() -> fromPage.set(title.set("y").result()
+                .thenRun(() -> pageResult.set(UI.getCurrent()))));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> background.isDone() && fromPage.get().isDone());
+        assertThat(backgroundResult.get()).startsWith("flow-pubsub-signals-");
+        assertThat(pageResult.get()).isSameAs(page);
+    }
+}
