@@ -5,6 +5,8 @@ import com.vaadin.flow.signals.SignalCommand;
 import com.vaadin.flow.signals.shared.impl.AsynchronousSignalTree;
 import com.vaadin.flow.signals.shared.impl.CommandResult;
 import com.vaadin.flow.signals.shared.impl.CommandsAndHandlers;
+import com.vaadin.flow.signals.shared.impl.MutableTreeRevision;
+import com.vaadin.flow.signals.shared.impl.Snapshot;
 import org.jspecify.annotations.Nullable;
 
 import java.util.ArrayList;
@@ -39,6 +41,11 @@ final class ClusterSignalTree extends AsynchronousSignalTree {
     long position;
     /** The last sequence applied per origin node. Replica thread only. */
     final Map<String, Long> origins = new HashMap<>();
+    /**
+     * Where the state was re-seeded from since the engine last lost its data; {@code null} when not in this epoch. A
+     * re-seed that does not beat it is ignored. Replica thread only.
+     */
+    SignalCodec.@Nullable Seed seed;
 
     ClusterSignalTree(String name, Submitter submitter) {
         this.name = name;
@@ -65,21 +72,46 @@ final class ClusterSignalTree extends AsynchronousSignalTree {
         return last != null && sequence <= last;
     }
 
+    /** This tree's confirmed state, to snapshot or re-seed. Replica thread. */
+    SignalCodec.State state(SignalCodec.@Nullable Seed from) {
+        return SignalCodec.State.of(confirmed().nodes(), origins, from);
+    }
+
     /** Confirms one entry's commands, as every node does at this position. */
     void apply(long at, String origin, long sequence, List<SignalCommand> commands) {
         confirm(commands);
+        if (seed != null) {
+            seed = seed.settled();
+        }
         origins.put(origin, sequence);
         position = at;
     }
 
     /**
-     * Makes the confirmed state exactly {@code state}: Vaadin applies a snapshot command by adding its nodes, which
-     * removes none, so the root is cleared first, in the same confirm. Pending writes of this node stay pending.
+     * Makes the confirmed state exactly {@code state}. Vaadin applies a snapshot command by adding its nodes, which
+     * removes none (not even nodes no parent lists), so the state is built on an empty revision and put in place of
+     * the confirmed one through {@link SignalTreeAccess}; this node's pending writes are applied again on top, and
+     * observers told, as a confirm does.
      */
     void replaceWith(long at, SignalCodec.State state) {
-        confirm(List.of(new SignalCommand.ClearCommand(Id.random(), Id.ZERO), state.nodes()));
+        runWithLock(() -> {
+            Snapshot before = submitted();
+            MutableTreeRevision exact = new MutableTreeRevision(new Snapshot(id(), true));
+            exact.apply(List.of(state.nodes()));
+            Snapshot confirmed = new Snapshot(exact);
+            CommandsAndHandlers pending = SignalTreeAccess.unconfirmed(this);
+            Snapshot submitted = confirmed;
+            if (!pending.isEmpty()) {
+                MutableTreeRevision withPending = new MutableTreeRevision(confirmed);
+                withPending.apply(pending.getCommands());
+                submitted = new Snapshot(withPending);
+            }
+            SignalTreeAccess.setSnapshots(this, confirmed, submitted);
+            notifyObservers(before, submitted);
+        });
         origins.clear();
         origins.putAll(state.origins());
+        seed = state.seed();
         position = at;
     }
 

@@ -28,9 +28,11 @@ final class SignalCodec {
 
     /** The version of the format this release writes and reads. */
     static final int FORMAT = 1;
+    /** The largest state (a snapshot, a re-seed) a node reads: a tree's nodes are bounded in number, this in bytes. */
+    static final int MAX_STATE_BYTES = 64 * 1024 * 1024;
 
     private static final StreamReadConstraints READ_LIMITS = StreamReadConstraints.builder().maxNestingDepth(200)
-            .maxNumberLength(1_000).maxStringLength(16 * 1024 * 1024).maxNameLength(1_000).build();
+            .maxNumberLength(1_000).maxStringLength(1024 * 1024).maxNameLength(1_000).build();
 
     private final JsonMapper mapper = JsonMapper.builder(JsonFactory.builder().streamReadConstraints(READ_LIMITS).build())
             .deactivateDefaultTyping().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -41,16 +43,36 @@ final class SignalCodec {
     }
 
     /**
-     * A tree's confirmed state: its nodes, as Vaadin's {@link SignalCommand.SnapshotCommand} carries them, and the last
-     * sequence applied per origin, so that whoever loads it skips the same repeats as the others.
+     * A tree's confirmed state: its nodes, as Vaadin's {@link SignalCommand.SnapshotCommand} carries them, the last
+     * sequence applied per origin, so that whoever loads it skips the same repeats as the others, and where the state
+     * was re-seeded from since the engine last lost its data ({@code null}: not since).
      */
-    record State(SignalCommand.SnapshotCommand nodes, Map<String, Long> origins) {
+    record State(SignalCommand.SnapshotCommand nodes, Map<String, Long> origins, @Nullable Seed seed) {
         State {
             origins = Map.copyOf(origins);
         }
 
-        static State of(Map<Id, Node> nodes, Map<String, Long> origins) {
-            return new State(new SignalCommand.SnapshotCommand(Id.random(), Map.copyOf(nodes)), origins);
+        static State of(Map<Id, Node> nodes, Map<String, Long> origins, @Nullable Seed seed) {
+            return new State(new SignalCommand.SnapshotCommand(Id.random(), Map.copyOf(nodes)), origins, seed);
+        }
+    }
+
+    /**
+     * Where a re-seed's state comes from: the engine's former epoch and the position the re-seeding node had read it
+     * up to. Of two re-seeds of one former epoch, the one that had read further wins, on every node alike, until a
+     * write is applied on top: from then on the seed is {@link #settled()} and no re-seed replaces it (that would undo
+     * confirmed writes).
+     */
+    record Seed(String epoch, long position) {
+
+        /** Whether a tree holding {@code held} takes a re-seed from {@code this}. */
+        boolean beats(@Nullable Seed held) {
+            return held == null || (epoch.equals(held.epoch) && position > held.position);
+        }
+
+        /** This seed once a write was applied on top of it: no re-seed beats it any more. */
+        Seed settled() {
+            return new Seed(epoch, Long.MAX_VALUE);
         }
     }
 
@@ -101,6 +123,10 @@ final class SignalCodec {
     /** A stored snapshot's state, checked as an entry is. */
     State decode(SignalSnapshot snapshot) {
         checkFormat(snapshot.format(), snapshot.writer());
+        if (snapshot.payload().length > MAX_STATE_BYTES) {
+            throw new IllegalArgumentException("a snapshot of " + snapshot.payload().length
+                    + " bytes, more than a state's limit of " + MAX_STATE_BYTES);
+        }
         try {
             return mapper.readValue(snapshot.payload(), State.class);
         } catch (JacksonException e) {

@@ -1,7 +1,5 @@
 package dev.flowpubsub;
 
-import com.vaadin.flow.signals.Id;
-import com.vaadin.flow.signals.Node;
 import dev.flowpubsub.spi.SignalEntry;
 import dev.flowpubsub.spi.SignalLog;
 import dev.flowpubsub.spi.SignalRead;
@@ -92,9 +90,8 @@ final class SignalCompactor {
 
     /** The tree's confirmed state as a snapshot at {@code position}. */
     static SignalSnapshot snapshotOf(ClusterSignalTree tree, long position, SignalCodec codec) {
-        Map<Id, Node> nodes = tree.confirmed().nodes();
         return new SignalSnapshot(tree.name(), position, SignalCodec.FORMAT, SignalCodec.writer(),
-                codec.state(SignalCodec.State.of(nodes, tree.origins)));
+                codec.state(tree.state(tree.seed)));
     }
 
     private <T> T call(java.util.concurrent.CompletableFuture<T> future)

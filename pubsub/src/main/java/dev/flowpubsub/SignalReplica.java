@@ -13,6 +13,7 @@ import java.lang.ref.WeakReference;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -68,6 +69,8 @@ final class SignalReplica implements ClusterSignalTree.Submitter, AutoCloseable 
     private long trimmed;
     private long lastCompactNanos = System.nanoTime();
     private long lastSnapshotNanos = System.nanoTime();
+    /** After the engine lost its data: this node's states as they were, to re-seed the new log with. */
+    private final Map<String, SignalCodec.State> reseeds = new java.util.HashMap<>();
 
     final LongAdder applied = new LongAdder();
     final LongAdder refused = new LongAdder();
@@ -304,6 +307,10 @@ final class SignalReplica implements ClusterSignalTree.Submitter, AutoCloseable 
             position = entry.position();
             apply(entry);
         }
+        if (!reseeds.isEmpty() && position >= read.head()) {
+            reseedIfBest();
+            return true;
+        }
         return !read.entries().isEmpty();
     }
 
@@ -324,13 +331,22 @@ final class SignalReplica implements ClusterSignalTree.Submitter, AutoCloseable 
         }
     }
 
-    /** An entry's payload, refused unread when it is larger than any write this node would take. */
+    /**
+     * An entry's payload, refused unread when it is larger than a whole state may be, and refused after decoding when
+     * it is a write larger than this node would take (a re-seed carries a whole state).
+     */
     private SignalCodec.Payload decode(SignalEntry entry) {
-        if (entry.payload().length > settings.maxEntryBytes()) {
-            throw new IllegalArgumentException(entry.payload().length + " bytes, more than the limit of "
+        int size = entry.payload().length;
+        if (size > SignalCodec.MAX_STATE_BYTES) {
+            throw new IllegalArgumentException(size + " bytes, more than a state's limit of "
+                    + SignalCodec.MAX_STATE_BYTES);
+        }
+        SignalCodec.Payload payload = codec.decode(entry);
+        if (payload.reseed() == null && size > settings.maxEntryBytes()) {
+            throw new IllegalArgumentException("a write of " + size + " bytes, more than the limit of "
                     + settings.maxEntryBytes());
         }
-        return codec.decode(entry);
+        return payload;
     }
 
     /** Counts an entry that is not applied; logs the first ones (a hostile writer must not flood the log). */
@@ -347,10 +363,13 @@ final class SignalReplica implements ClusterSignalTree.Submitter, AutoCloseable 
     static void applyTo(ClusterSignalTree tree, SignalEntry entry, SignalCodec.Payload payload) {
         SignalCodec.State reseed = payload.reseed();
         if (reseed != null) {
-            tree.replaceWith(entry.position(), reseed);
+            SignalCodec.Seed seed = reseed.seed();
+            if (seed != null && seed.beats(tree.seed)) { // the node that had read most wins, everywhere alike
+                tree.replaceWith(entry.position(), reseed);
+            }
         } else {
             tree.apply(entry.position(), entry.originNode(), entry.sequence(),
-                    java.util.Objects.requireNonNull(payload.commands()));
+                    Objects.requireNonNull(payload.commands()));
         }
     }
 
@@ -432,13 +451,16 @@ final class SignalReplica implements ClusterSignalTree.Submitter, AutoCloseable 
     }
 
     /**
-     * The engine lost its data (a new epoch): writes appended and not read back are gone and refused; this node's
-     * trees are written to the new log as re-seeds, so every node that holds a name ends with one state for it.
+     * The engine lost its data (a new epoch): writes appended and not read back are gone and refused. This node keeps
+     * its trees' states as they were and reads the new log from its start; once it has read it up to its head, it
+     * re-seeds each tree that no better re-seed reached (see {@link SignalCodec.Seed}), so every node that holds a
+     * name ends with one state for it: the one of the node that had read the former log furthest.
      */
     private void reset(String newEpoch) {
         resets.increment();
         LOG.warn("Shared signals: the engine lost its data (epoch {} -> {}); writing this node's state again", epoch,
                 newEpoch);
+        SignalCodec.Seed from = new SignalCodec.Seed(Objects.requireNonNull(epoch), position);
         epoch = newEpoch;
         position = 0;
         trimmed = 0;
@@ -446,14 +468,28 @@ final class SignalReplica implements ClusterSignalTree.Submitter, AutoCloseable 
             refused.increment();
             lost.tree().refuse(lost.commands(), "lost: the engine lost its data before the write was applied");
         }
+        reseeds.clear();
         for (TreeRef ref : trees.values()) {
             ClusterSignalTree tree = ref.get();
             if (tree != null && ref.loaded.isDone()) {
                 tree.position = 0;
-                writer.offer(tree, List.of(), codec.reseed(SignalCodec.State.of(tree.confirmed().nodes(),
-                        tree.origins)));
+                reseeds.put(tree.name(), tree.state(from));
+                tree.seed = null; // the first re-seed in the new log is taken, then only better ones
             }
         }
+    }
+
+    /** After a reset, once the new log is read up to its head: re-seeds what no better re-seed reached. */
+    private void reseedIfBest() {
+        reseeds.forEach((name, state) -> {
+            TreeRef ref = trees.get(name);
+            ClusterSignalTree tree = ref == null ? null : ref.get();
+            SignalCodec.Seed seed = Objects.requireNonNull(state.seed());
+            if (tree != null && seed.beats(tree.seed)) {
+                writer.offer(tree, List.of(), codec.reseed(state));
+            }
+        });
+        reseeds.clear();
     }
 
     private void housekeeping() throws InterruptedException, ExecutionException, TimeoutException {

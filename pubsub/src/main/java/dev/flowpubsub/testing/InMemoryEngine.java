@@ -261,7 +261,7 @@ public final class InMemoryEngine {
                         found.add(entry);
                     }
                 }
-                return new SignalRead(epoch, headLocked(), trimmed, found);
+                return new SignalRead(epoch, visibleHead(), trimmed, found); // a delayed reader knows no newer head
             });
         }
 
