@@ -4,16 +4,12 @@ import dev.flowpubsub.spi.TransportContext;
 import dev.flowpubsub.spi.TransportEnvelope;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.codec.ByteArrayCodec;
-import org.jspecify.annotations.Nullable;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 /**
@@ -26,24 +22,19 @@ import java.util.function.Supplier;
  */
 final class RedisHistory {
 
-    private final RedisClient client;
-    private final RedisURI uri;
     private final String stream;
     private final TransportContext context;
     private final Supplier<String> handedOver;
     private final String displayUri;
-    private final AtomicReference<@Nullable CompletableFuture<StatefulRedisConnection<byte[], byte[]>>> connection =
-            new AtomicReference<>();
-    private volatile boolean closed;
+    private final RedisConnectionSlot connection;
 
     RedisHistory(RedisClient client, RedisURI uri, String stream, TransportContext context,
                  Supplier<String> handedOver, String displayUri) {
-        this.client = client;
-        this.uri = uri;
         this.stream = stream;
         this.context = context;
         this.handedOver = handedOver;
         this.displayUri = displayUri;
+        this.connection = new RedisConnectionSlot(client, uri);
     }
 
     /**
@@ -56,7 +47,7 @@ final class RedisHistory {
             return CompletableFuture.failedFuture(new IllegalStateException("Redis " + displayUri + " has not been reached yet"));
         }
         byte[] key = RedisEntries.bytes(stream + ":history:" + topic);
-        return connection().thenCompose(open -> open.async().lrange(key, -limit, -1))
+        return connection.get().thenCompose(open -> open.async().lrange(key, -limit, -1))
                 .thenApply(entries -> upTo(handedOver.get(), topic, entries))
                 .toCompletableFuture().orTimeout(context.historyTimeout().toMillis(), TimeUnit.MILLISECONDS);
     }
@@ -74,33 +65,7 @@ final class RedisHistory {
         return older;
     }
 
-    /** The open query connection, or a new one if there is none or it broke. */
-    private CompletableFuture<StatefulRedisConnection<byte[], byte[]>> connection() {
-        for (;;) {
-            CompletableFuture<StatefulRedisConnection<byte[], byte[]>> current = connection.get();
-            if (current != null && !(current.isDone() && (current.isCompletedExceptionally() || !current.join().isOpen()))) {
-                return current;
-            }
-            if (closed) {
-                return CompletableFuture.failedFuture(new IllegalStateException("the transport is closed"));
-            }
-            CompletableFuture<StatefulRedisConnection<byte[], byte[]>> fresh =
-                    client.connectAsync(ByteArrayCodec.INSTANCE, uri).toCompletableFuture();
-            if (connection.compareAndSet(current, fresh)) {
-                if (current != null && !current.isCompletedExceptionally()) {
-                    RedisWriter.closeQuietly(current.join());
-                }
-                return fresh;
-            }
-            var unused = fresh.thenAccept(RedisWriter::closeQuietly); // another caller won the race
-        }
-    }
-
     void close() {
-        closed = true;
-        CompletableFuture<StatefulRedisConnection<byte[], byte[]>> current = connection.getAndSet(null);
-        if (current != null) {
-            var unused = current.thenAccept(RedisWriter::closeQuietly);
-        }
+        connection.close();
     }
 }

@@ -1,5 +1,6 @@
 package dev.flowpubsub.redis;
 
+import dev.flowpubsub.spi.SignalLog;
 import dev.flowpubsub.spi.Transport;
 import dev.flowpubsub.spi.TransportContext;
 import dev.flowpubsub.spi.TransportEnvelope;
@@ -26,10 +27,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Runs flow-pubsub across nodes on one Redis stream, with Lettuce.
@@ -72,6 +75,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * messages in stream order; a node sees its own at the moment they were sent.</li>
  * </ul>
  *
+ * <h2>Shared signals</h2>
+ * Shared signals ({@code ClusterSignals}) replicate through a log of their own on the same Redis: a stream
+ * {@code <stream>:signals} whose entry ids are the log's positions, an epoch key and a snapshot hash per signal name,
+ * on two more connections per node, opened when the node makes its first shared signal. The stream has no
+ * {@code MAXLEN}: the hubs trim it once they have snapshotted what it held. Like messages, the signals' state
+ * survives a Redis restart only if Redis persists it; a Redis that comes back empty has a new epoch, and the nodes
+ * write the state they hold into it again.
+ *
  * <p>Runs on a standalone Redis (or a primary with replicas, through Sentinel): the append touches the stream and a
  * key of the writer's in one script, which Redis Cluster refuses across hash slots.
  *
@@ -80,7 +91,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>Threading: {@link #publish} only appends to the outbox. Two threads per node, a reader and a writer, talk
  * to Redis; both reconnect with a jittered backoff (100 ms growing to 2 s) while Redis is unreachable. History
- * reads run on Lettuce's threads.
+ * reads and the shared signals' log calls run on Lettuce's threads.
  */
 public final class RedisTransport implements Transport {
 
@@ -100,6 +111,7 @@ public final class RedisTransport implements Transport {
     private @Nullable RedisHistory history;
     private @Nullable Thread readerThread;
     private @Nullable Thread writerThread;
+    private final AtomicReference<@Nullable RedisSignalLog> signalLog = new AtomicReference<>();
 
     private RedisTransport(Builder builder) {
         this.uri = builder.uri;
@@ -171,6 +183,33 @@ public final class RedisTransport implements Transport {
                 : current.read(topic, limit);
     }
 
+    /**
+     * The shared signals' log on this Redis ({@code RedisSignalLog}: keys under {@code <stream>:signals}), made on
+     * the first call, which opens no connection yet; closed with the transport.
+     *
+     * @throws IllegalStateException before {@link #start} or after {@link #close}
+     */
+    @Override
+    public Optional<SignalLog> signalLog() {
+        RedisSignalLog current = signalLog.get();
+        if (current != null) {
+            return Optional.of(current);
+        }
+        if (!started.get() || closed) {
+            throw new IllegalStateException("the signal log of " + this + " is there between start and close only");
+        }
+        RedisSignalLog made = new RedisSignalLog(client, uri, displayUri, state, settings.stream(),
+                uri.getTimeout());
+        if (!signalLog.compareAndSet(null, made)) {
+            made.close(); // another caller made it first: it opened nothing yet
+        }
+        RedisSignalLog kept = Objects.requireNonNull(signalLog.get());
+        if (closed) {
+            kept.close(); // closed meanwhile, perhaps before close() could see it; closing twice is harmless
+        }
+        return Optional.of(kept);
+    }
+
     @Override
     public TransportHealth health() {
         Map<String, Object> details = new LinkedHashMap<>();
@@ -210,6 +249,10 @@ public final class RedisTransport implements Transport {
             reading.interrupt();
             EngineThreads.join(reading, EngineThreads.CLOSE_WAIT);
             startedHistory.close();
+        }
+        RedisSignalLog startedLog = signalLog.get();
+        if (startedLog != null) {
+            startedLog.close();
         }
         client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
         if (ownsResources) {

@@ -202,6 +202,33 @@ public final class RedisServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Kills the server and starts it again on the same port with nothing: its data files deleted in between, as a
+     * Redis without persistence comes back after a crash.
+     */
+    public void restartEmpty() {
+        kill();
+        try (var files = Files.list(dir)) {
+            for (Path file : files.filter(f -> !f.getFileName().toString().endsWith(".log")).toList()) {
+                deleteTree(file);
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("could not delete the data of redis-server in " + dir, e);
+        }
+        restart();
+    }
+
+    private static void deleteTree(Path path) throws IOException {
+        if (Files.isDirectory(path)) {
+            try (var children = Files.list(path)) {
+                for (Path child : children.toList()) {
+                    deleteTree(child);
+                }
+            }
+        }
+        Files.delete(path);
+    }
+
     /** Freezes the server (SIGSTOP): connections stay open but nothing is answered, as with a hung or unreachable host. */
     public void pause() {
         signal("STOP");
