@@ -7,7 +7,6 @@ import dev.flowpubsub.spi.support.EngineConnection;
 import dev.flowpubsub.spi.support.EngineLoop;
 import org.jspecify.annotations.Nullable;
 import org.postgresql.PGConnection;
-import org.postgresql.PGNotification;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,8 +16,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Reads the log from the last id this node has seen ({@code id > last}, in id order, in batches), on one connection
@@ -33,7 +30,7 @@ import java.util.concurrent.TimeUnit;
  * the one that would receive: so the reader first checks that the server session it talks to is its connection's own
  * (a pooler answers the login with a backend key of its own), then, after {@code LISTEN}, notifies itself once; if
  * either fails (the notification not back within a few seconds) it logs why and polls only, until it reconnects.
- * With {@code listen(false)} it never listens.
+ * With {@code listen(false)} it never listens. ({@link NotificationProbe} does the check.)
  *
  * <p>Threading: {@link #run} on the reader thread; {@link #handedOver} and {@link #wakeUp} from any thread.
  */
@@ -42,7 +39,6 @@ final class PostgresReader implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(PostgresReader.class);
 
     static final int READ_BATCH = 500;
-    private static final long PROBE_MILLIS = 3_000;
 
     private final ConnectionSource source;
     private final SchemaInstaller installer;
@@ -164,41 +160,9 @@ final class PostgresReader implements Runnable {
 
     /** LISTENs, then checks a notification of its own comes back (see the class comment). */
     private boolean listen(Connection connection) throws SQLException {
-        String probe = "probe:" + UUID.randomUUID();
-        PGConnection pg = connection.unwrap(PGConnection.class);
-        try (Statement statement = connection.createStatement();
-             ResultSet backend = statement.executeQuery("SELECT pg_backend_pid()")) {
-            // a pooler answers the login with a backend key of its own: the server sessions behind it are not this
-            // connection's, and the probe below could come back only because two statements met the same one
-            if (backend.next() && backend.getInt(1) != pg.getBackendPID()) {
-                warnPolling();
-                return false;
-            }
-        }
-        try (Statement statement = connection.createStatement()) {
-            statement.execute("LISTEN " + schema.channel);
-        }
-        try (PreparedStatement notify = connection.prepareStatement("SELECT pg_notify(?, ?)")) {
-            notify.setString(1, schema.channel);
-            notify.setString(2, probe);
-            notify.executeQuery().close();
-        }
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(PROBE_MILLIS);
-        while (System.nanoTime() < deadline) {
-            PGNotification[] notifications = pg.getNotifications(100);
-            if (notifications != null) {
-                for (PGNotification notification : notifications) {
-                    if (probe.equals(notification.getParameter())) {
-                        probeFailedLogged = false;
-                        return true;
-                    }
-                }
-            }
-        }
-        try (Statement unlisten = connection.createStatement()) {
-            // the session listens, but its notifications did not come back in time: polling reads no notification,
-            // and they must not pile up in the driver until the next reconnect
-            unlisten.execute("UNLISTEN *");
+        if (NotificationProbe.listen(connection, schema.channel)) {
+            probeFailedLogged = false;
+            return true;
         }
         warnPolling();
         return false;

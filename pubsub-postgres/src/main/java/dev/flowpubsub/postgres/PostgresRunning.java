@@ -7,18 +7,18 @@ import java.time.Duration;
 import java.util.Map;
 
 /**
- * What a started {@link PostgresTransport} runs: its three mechanisms, each on a platform thread of its own.
+ * What a started {@link PostgresTransport} runs: its three mechanisms, each on a platform thread of its own, and its
+ * shared signals' log, whose threads start when it is first used.
  *
  * <p>Made once by {@link PostgresTransport#start}, stopped once by {@link PostgresTransport#close}; immutable.
  */
-record PostgresRunning(PostgresReader reader, PostgresWriter writer, PostgresHistory history, Thread readerThread,
-                       Thread writerThread, Thread historyThread) {
-
+record PostgresRunning(PostgresReader reader, PostgresWriter writer, PostgresHistory history,
+                       PostgresSignalLog signals, Thread readerThread, Thread writerThread, Thread historyThread) {
 
     /** Starts the threads of {@code reader}, {@code writer} and {@code history}, named after {@code nodeId}. */
     static PostgresRunning start(PostgresReader reader, PostgresWriter writer, PostgresHistory history,
-                                 String nodeId) {
-        return new PostgresRunning(reader, writer, history,
+                                 PostgresSignalLog signals, String nodeId) {
+        return new PostgresRunning(reader, writer, history, signals,
                 EngineThreads.start("flow-pubsub-postgres-reader-" + nodeId, reader),
                 EngineThreads.start("flow-pubsub-postgres-writer-" + nodeId, writer),
                 EngineThreads.start("flow-pubsub-postgres-history-" + nodeId, history));
@@ -33,10 +33,12 @@ record PostgresRunning(PostgresReader reader, PostgresWriter writer, PostgresHis
     }
 
     /**
-     * Stops the mechanisms: the writer first, given a moment to flush what it can, then the reader (which on the
-     * application's pool ends within a {@code pollInterval}, giving its connection back) and the history reader.
+     * Stops the mechanisms: the signal log (its calls fail from now), the writer, given a moment to flush what it can,
+     * then the reader (which on the application's pool ends within a {@code pollInterval}, giving its connection back)
+     * and the history reader.
      */
     void stop(Duration pollInterval) {
+        signals.close();
         writer.close();
         EngineThreads.join(writerThread, EngineThreads.CLOSE_WAIT);
         reader.close();

@@ -20,9 +20,10 @@ import java.util.zip.CRC32;
  * identifier pattern (lower-case letters, digits and underscores) before any SQL is built with them, so nothing a
  * configuration holds can change a statement; values always go through bind parameters.
  *
- * <p>The DDL is {@code schema.sql} in this package, the script teams that manage their own migrations run; nodes
- * that create the schema themselves (the default) run the same script with the configured names, in one
- * transaction under an advisory lock, so nodes starting together do not race on {@code CREATE TABLE IF NOT EXISTS}.
+ * <p>The DDL is {@code schema.sql} in this package (and {@code signals.sql} for the shared signals' tables, see
+ * {@link SignalTables}), the scripts teams that manage their own migrations run; nodes that create the schema
+ * themselves (the default) run the same scripts with the configured names, in one transaction under an advisory lock,
+ * so nodes starting together do not race on {@code CREATE TABLE IF NOT EXISTS}.
  *
  * <p>Threading: immutable; {@link #create} may run on several nodes at once (the lock serializes them).
  */
@@ -30,6 +31,9 @@ final class PostgresSchema {
 
     /** What {@code pg_advisory_xact_lock(int, int)} locks take as their first key: this library's own space. */
     static final int LOCK_SPACE = 0x66707362; // "fpsb"
+
+    /** The script of the message log's tables, in this package. */
+    static final String SCRIPT = "schema.sql";
 
     private static final Pattern IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_]*");
     private static final int LONGEST_SUFFIX = "_history_topic".length();
@@ -113,16 +117,21 @@ final class PostgresSchema {
         return (int) crc.getValue();
     }
 
-    /** The DDL script with this schema's names, as statements. */
+    /** The message log's DDL script with this schema's names, as statements. */
     List<String> ddl() {
+        return ddl(SCRIPT);
+    }
+
+    /** The DDL script {@code resource} of this package with this schema's names, as statements. */
+    List<String> ddl(String resource) {
         String script;
-        try (InputStream in = PostgresSchema.class.getResourceAsStream("schema.sql")) {
+        try (InputStream in = PostgresSchema.class.getResourceAsStream(resource)) {
             if (in == null) {
-                throw new IllegalStateException("schema.sql is missing from flow-pubsub-postgres's jar");
+                throw new IllegalStateException(resource + " is missing from flow-pubsub-postgres's jar");
             }
             script = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new IllegalStateException("cannot read schema.sql from flow-pubsub-postgres's jar", e);
+            throw new IllegalStateException("cannot read " + resource + " from flow-pubsub-postgres's jar", e);
         }
         StringBuilder code = new StringBuilder();
         for (String line : script.lines().toList()) {
@@ -151,14 +160,14 @@ final class PostgresSchema {
      * holds every node's appends for a moment. What is missing is created in one transaction under an advisory lock,
      * looked for again under it, so nodes starting together create each object once. Leaves auto-commit on.
      */
-    void create(Connection connection) throws SQLException {
-        if (missing(connection).isEmpty()) {
+    void create(Connection connection, String script) throws SQLException {
+        if (missing(connection, script, false).isEmpty()) {
             return;
         }
         connection.setAutoCommit(false);
         try (Statement statement = connection.createStatement()) {
             statement.execute("SELECT pg_advisory_xact_lock(" + LOCK_SPACE + ", " + ddlLock + ")");
-            for (String ddl : missing(connection)) {
+            for (String ddl : missing(connection, script, false)) {
                 statement.execute(ddl);
             }
             connection.commit();
@@ -170,15 +179,21 @@ final class PostgresSchema {
         }
     }
 
-    /** The statements of {@link #ddl()} whose schema, table or index does not exist, in the script's order. */
-    List<String> missing(Connection connection) throws SQLException {
+    /**
+     * The statements of the script {@code script} whose schema, table or index does not exist, in the script's
+     * order; with {@code tablesOnly}, the names of its tables that do not exist instead.
+     */
+    List<String> missing(Connection connection, String script, boolean tablesOnly) throws SQLException {
         List<String> missing = new ArrayList<>();
-        for (String ddl : ddl()) {
+        for (String ddl : ddl(script)) {
             Matcher create = CREATES.matcher(ddl);
             if (!create.lookingAt()) {
-                throw new IllegalStateException("schema.sql holds a statement this node cannot check: " + ddl);
+                throw new IllegalStateException(script + " holds a statement this node cannot check: " + ddl);
             }
             String kind = create.group(1);
+            if (tablesOnly && !kind.equals("TABLE")) {
+                continue;
+            }
             String name = kind.equals("INDEX") ? create.group(3) + "." + create.group(2) : create.group(2);
             String exists = kind.equals("SCHEMA") ? "SELECT to_regnamespace(?) IS NOT NULL"
                     : "SELECT to_regclass(?) IS NOT NULL";
@@ -186,24 +201,12 @@ final class PostgresSchema {
                 check.setString(1, name);
                 try (var result = check.executeQuery()) {
                     if (!(result.next() && result.getBoolean(1))) {
-                        missing.add(ddl);
+                        missing.add(tablesOnly ? name : ddl);
                     }
                 }
             }
         }
         return missing;
-    }
-
-    /** Whether both tables exist, for a node told not to create them. */
-    boolean exists(Connection connection) throws SQLException {
-        try (var statement = connection.prepareStatement(
-                "SELECT to_regclass(?) IS NOT NULL AND to_regclass(?) IS NOT NULL")) {
-            statement.setString(1, log);
-            statement.setString(2, history);
-            try (var result = statement.executeQuery()) {
-                return result.next() && result.getBoolean(1);
-            }
-        }
     }
 
     /* --- statements --- */

@@ -1,5 +1,6 @@
 package dev.flowpubsub.postgres;
 
+import dev.flowpubsub.spi.SignalLog;
 import dev.flowpubsub.spi.Transport;
 import dev.flowpubsub.spi.TransportContext;
 import dev.flowpubsub.spi.TransportEnvelope;
@@ -16,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -42,12 +44,12 @@ import javax.sql.DataSource;
  * advisory lock taken in the appending transaction (see {@link PostgresWriter}), and ids commit in increasing order.
  *
  * <p>Per node: one reading connection, held, that {@code LISTEN}s (outside the application's pool when given a
- * {@link Builder#listenerUrl listenerUrl}); one writing connection; one for history reads, which wait in a queue and
- * are read many topics per query. On the application's {@link DataSource} the writer and the history reader borrow
- * their connections per use, and the transport holds at most {@link Builder#maxPoolConnections maxPoolConnections}
- * (default 2) of the pool's at once, the reader's included. Behind a pooler in transaction mode
- * (PgBouncer) notifications do not come through: the reader finds out, logs it and polls every
- * {@link Builder#pollInterval(Duration) pollInterval} (or set {@link Builder#listen(boolean) listen(false)}).
+ * {@link Builder#listenerUrl listenerUrl}); one writing connection; one for history reads, queued and read many topics
+ * per query; two for shared signals, once used ({@link PostgresSignalLog}). On the application's {@link DataSource} the
+ * others are borrowed per use, and the transport holds at most {@link Builder#maxPoolConnections maxPoolConnections}
+ * (default 2) of the pool's at once, the reader's included. Behind a pooler in transaction mode (PgBouncer)
+ * notifications do not come through: the reader finds out, logs it and polls every
+ * {@link Builder#pollInterval(Duration) pollInterval} ({@link Builder#listen(boolean) listen(false)}: without trying).
  *
  * <h2>Guarantees and their limits</h2>
  * <ul>
@@ -66,10 +68,10 @@ import javax.sql.DataSource;
  * messages in log order.</li>
  * </ul>
  *
- * <p>Schema: the tables are created on start when missing, in the configured {@link Builder#schema(String) schema}
- * and {@link Builder#table(String) table} name (checked to be plain identifiers); teams that manage their own
- * migrations run {@code dev/flowpubsub/postgres/schema.sql} from this jar and set {@link Builder#createSchema(boolean)
- * createSchema(false)}.
+ * <p>Schema: the tables are created on start when missing (the shared signals', {@code signals.sql}, when the first is
+ * made), in the configured {@link Builder#schema(String) schema} and {@link Builder#table(String) table} name (checked
+ * to be plain identifiers); teams that manage their own migrations run {@code dev/flowpubsub/postgres/schema.sql} and
+ * {@code signals.sql} from this jar and set {@link Builder#createSchema(boolean) createSchema(false)}.
  *
  * <p>No password reaches a log, {@link #health()}, {@link #toString()} or an error message: the address shown is the
  * JDBC URL without user information or query string.
@@ -156,7 +158,8 @@ public final class PostgresTransport implements Transport {
         PostgresWriter writer = new PostgresWriter(source, installer, settings, state, context, displayUrl);
         PostgresHistory history = new PostgresHistory(source, settings.schema(), context, reader::handedOver,
                 displayUrl, redactor, settings.engine().commandTimeout());
-        running = PostgresRunning.start(reader, writer, history, context.nodeId());
+        running = PostgresRunning.start(reader, writer, history, new PostgresSignalLog(listenSource, source, settings,
+                displayUrl, redactor, context.nodeId()), context.nodeId());
         LOG.info("flow-pubsub: node {} on PostgreSQL {} (log {})", context.nodeId(), displayUrl, settings.schema().log);
     }
 
@@ -176,6 +179,11 @@ public final class PostgresTransport implements Transport {
     }
 
     @Override
+    public Optional<SignalLog> signalLog() {
+        return Optional.ofNullable(running).map(PostgresRunning::signals);
+    }
+
+    @Override
     public TransportHealth health() {
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("engine", "postgres");
@@ -183,8 +191,7 @@ public final class PostgresTransport implements Transport {
         details.put("log", settings.schema().log);
         details.put("reader", state.reader().name());
         details.put("writer", state.writer().name());
-        PostgresRunning parts = running;
-        PostgresRunning.describe(parts, details);
+        PostgresRunning.describe(running, details);
         String lastError = state.lastError();
         if (lastError != null) {
             details.put("lastError", lastError);
@@ -221,7 +228,7 @@ public final class PostgresTransport implements Transport {
 
         /** Default schema of the tables. */
         public static final String DEFAULT_SCHEMA = "public";
-        /** Default prefix of the tables' names: {@code flow_pubsub_log} and {@code flow_pubsub_history}. */
+        /** Default prefix of the tables' names: {@code flow_pubsub_log}, {@code flow_pubsub_signals} and others. */
         public static final String DEFAULT_TABLE = "flow_pubsub";
         /** Default time rows stay in the log for nodes that reconnect. */
         public static final Duration DEFAULT_RETENTION = EngineSettings.DEFAULT_RETENTION;
@@ -297,8 +304,8 @@ public final class PostgresTransport implements Transport {
         }
 
         /**
-         * The prefix of the tables' names ({@code <table>_log}, {@code <table>_history}); a plain identifier (lower
-         * case), also the {@code NOTIFY} channel with the schema. Default {@value #DEFAULT_TABLE}.
+         * The prefix of the tables' names ({@code <table>_log}, others in {@code schema.sql} and {@code signals.sql});
+         * a plain identifier (lower case), also of the {@code NOTIFY} channels. Default {@value #DEFAULT_TABLE}.
          */
         public Builder table(String table) {
             this.table = PostgresSchema.identifier(table, "table", 49);

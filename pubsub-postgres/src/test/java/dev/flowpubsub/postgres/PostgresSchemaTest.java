@@ -2,6 +2,9 @@ package dev.flowpubsub.postgres;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -44,6 +47,28 @@ class PostgresSchemaTest {
                 .isEqualTo(PostgresSchema.channel("s".repeat(63), "t".repeat(49)));
         assertThat(PostgresSchema.channel("s".repeat(63), "t".repeat(48))).as("another log, another channel")
                 .hasSize(63).isNotEqualTo(longest);
+    }
+
+    @Test
+    void signalTables_areTheirShippedScript_withTheConfiguredNames_withinPostgresLimits_evenAtTheLongest() {
+        PostgresSchema schema = new PostgresSchema("bus", "chat");
+        SignalTables tables = new SignalTables(schema);
+        assertThat(schema.ddl(SignalTables.SCRIPT)).hasSize(5)
+                .anySatisfy(ddl -> assertThat(ddl).startsWith("CREATE TABLE IF NOT EXISTS " + tables.head + " ("))
+                .anySatisfy(ddl -> assertThat(ddl).startsWith("CREATE TABLE IF NOT EXISTS " + tables.entries + " ("))
+                .anySatisfy(ddl -> assertThat(ddl).startsWith("CREATE TABLE IF NOT EXISTS " + tables.snapshots + " ("))
+                .allSatisfy(ddl -> assertThat(ddl).doesNotContain("public").doesNotContain("flow_pubsub"));
+        assertThat(tables.channel).isEqualTo("bus_chat_signals").isNotEqualTo(schema.channel);
+
+        PostgresSchema longest = new PostgresSchema("s".repeat(63), "t".repeat(49));
+        SignalTables longestTables = new SignalTables(longest);
+        List<String> names = new ArrayList<>(List.of(longestTables.head, longestTables.entries,
+                longestTables.snapshots));
+        longest.ddl(SignalTables.SCRIPT).stream().filter(ddl -> ddl.startsWith("CREATE INDEX"))
+                .forEach(ddl -> names.add(ddl.substring("CREATE INDEX IF NOT EXISTS ".length(), ddl.indexOf(" ON "))));
+        assertThat(names).hasSize(4).allSatisfy(name -> assertThat(name.substring(name.indexOf('.') + 1))
+                .hasSizeLessThanOrEqualTo(63).startsWith("t".repeat(49)));
+        assertThat(longestTables.channel).hasSize(63).isNotEqualTo(longest.channel);
     }
 
     @Test

@@ -360,6 +360,22 @@ public final class PostgresServer implements AutoCloseable {
     }
 
     /**
+     * Kills the server and starts an empty one in its place, on the same port, with the same superuser and password:
+     * a database that lost its data (a container without a volume, a host rebuilt from nothing). Every table is
+     * gone, and every connection to the old server is broken.
+     */
+    public void restartEmpty() {
+        kill();
+        deleteTree(dir.resolve("data"));
+        try {
+            prepareData();
+        } catch (IOException e) {
+            throw new IllegalStateException("could not make an empty data folder for postgres", e);
+        }
+        restart();
+    }
+
+    /**
      * Freezes the server and every backend (SIGSTOP): connections stay open but nothing is answered, as with a hung
      * or unreachable host.
      */
