@@ -42,8 +42,9 @@ final class ClusterSignalTree extends AsynchronousSignalTree {
     /** The last sequence applied per origin node. Replica thread only. */
     final Map<String, Long> origins = new HashMap<>();
     /**
-     * Where the state was re-seeded from since the engine last lost its data; {@code null} when not in this epoch. A
-     * re-seed that does not beat it is ignored. Replica thread only.
+     * Where the state was re-seeded from since the engine last lost its data, or {@link SignalCodec.Seed#WRITTEN} once
+     * a write was applied; {@code null} when neither in this epoch. A re-seed that does not beat it is ignored. Replica
+     * thread only.
      */
     SignalCodec.@Nullable Seed seed;
 
@@ -73,16 +74,14 @@ final class ClusterSignalTree extends AsynchronousSignalTree {
     }
 
     /** This tree's confirmed state, to snapshot or re-seed. Replica thread. */
-    SignalCodec.State state(SignalCodec.@Nullable Seed from) {
-        return SignalCodec.State.of(confirmed().nodes(), origins, from);
+    SignalCodec.State state(SignalCodec.@Nullable Seed from, String epoch) {
+        return SignalCodec.State.of(confirmed().nodes(), origins, from, epoch);
     }
 
     /** Confirms one entry's commands, as every node does at this position. */
     void apply(long at, String origin, long sequence, List<SignalCommand> commands) {
         confirm(commands);
-        if (seed != null) {
-            seed = seed.settled();
-        }
+        seed = seed == null ? SignalCodec.Seed.WRITTEN : seed.settled();
         origins.put(origin, sequence);
         position = at;
     }

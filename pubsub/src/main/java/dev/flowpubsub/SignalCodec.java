@@ -45,15 +45,17 @@ final class SignalCodec {
     /**
      * A tree's confirmed state: its nodes, as Vaadin's {@link SignalCommand.SnapshotCommand} carries them, the last
      * sequence applied per origin, so that whoever loads it skips the same repeats as the others, and where the state
-     * was re-seeded from since the engine last lost its data ({@code null}: not since).
+     * was re-seeded from since the engine last lost its data ({@code null}: not since); {@code epoch} is the log's
+     * epoch it belongs to, so that a snapshot an engine kept from before it lost its data (or that a node that had not
+     * noticed yet wrote) is not taken for one of the new log.
      */
-    record State(SignalCommand.SnapshotCommand nodes, Map<String, Long> origins, @Nullable Seed seed) {
+    record State(SignalCommand.SnapshotCommand nodes, Map<String, Long> origins, @Nullable Seed seed, String epoch) {
         State {
             origins = Map.copyOf(origins);
         }
 
-        static State of(Map<Id, Node> nodes, Map<String, Long> origins, @Nullable Seed seed) {
-            return new State(new SignalCommand.SnapshotCommand(Id.random(), Map.copyOf(nodes)), origins, seed);
+        static State of(Map<Id, Node> nodes, Map<String, Long> origins, @Nullable Seed seed, String epoch) {
+            return new State(new SignalCommand.SnapshotCommand(Id.random(), Map.copyOf(nodes)), origins, seed, epoch);
         }
     }
 
@@ -64,6 +66,9 @@ final class SignalCodec {
      * confirmed writes).
      */
     record Seed(String epoch, long position) {
+
+        /** What a tree holds once a write was applied in this epoch with no re-seed before: no re-seed beats it. */
+        static final Seed WRITTEN = new Seed("", Long.MAX_VALUE);
 
         /** Whether a tree holding {@code held} takes a re-seed from {@code this}. */
         boolean beats(@Nullable Seed held) {

@@ -4,7 +4,6 @@ import dev.flowpubsub.spi.SignalEntry;
 import dev.flowpubsub.spi.SignalLog;
 import dev.flowpubsub.spi.SignalRead;
 import dev.flowpubsub.spi.SignalSnapshot;
-import org.slf4j.Logger;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -21,31 +19,41 @@ import java.util.concurrent.TimeoutException;
  * has entries up to there, a snapshot at that position, built from the name's stored snapshot and its entries on a
  * scratch tree. So the trimmer never trims past a name's newest snapshot, and a node that loads a name or falls
  * behind the watermark finds every entry it needs either in a snapshot or in the log. Any node may compact at any
- * time: snapshots are kept only when newer, and trimming only raises the watermark.
+ * time: snapshots are kept only when newer, and trimming only raises the watermark. It gives up, trimming nothing,
+ * when the log turns out to be at another epoch than the one it compacts.
  *
  * <p>Threading: the replica's thread; it blocks on the log for up to the call timeout per call.
  */
 final class SignalCompactor {
 
-    private static final Logger LOG = Logs.CLUSTER;
     private static final int PAGE = 1_000;
 
     private final SignalLog log;
     private final SignalCodec codec;
+    private final SignalEntries entries;
+    private final SignalLoader loader;
     private final Duration callTimeout;
 
-    SignalCompactor(SignalLog log, SignalCodec codec, Duration callTimeout) {
+    SignalCompactor(SignalLog log, SignalCodec codec, SignalEntries entries, SignalLoader loader,
+                    Duration callTimeout) {
         this.log = log;
         this.codec = codec;
+        this.entries = entries;
+        this.loader = loader;
         this.callTimeout = callTimeout;
     }
 
     /** Snapshots every name with entries in ({@code trimmed}, {@code upTo}] at {@code upTo}, then trims up to it. */
-    void compact(long trimmed, long upTo) throws TimeoutException, ExecutionException, InterruptedException {
+    void compact(String epoch, long trimmed, long upTo)
+            throws TimeoutException, ExecutionException, InterruptedException {
         Map<String, List<SignalEntry>> byName = new LinkedHashMap<>();
         long after = trimmed;
         while (after < upTo) {
-            SignalRead read = call(log.read(after, null, PAGE, Duration.ZERO).toCompletableFuture());
+            SignalRead read = SignalLoader.call(log.read(after, null, PAGE, Duration.ZERO).toCompletableFuture(),
+                    callTimeout);
+            if (!read.epoch().equals(epoch)) {
+                throw new IllegalStateException("the signal log's epoch changed while compacting; nothing trimmed");
+            }
             if (read.entries().isEmpty()) {
                 break;
             }
@@ -59,14 +67,14 @@ final class SignalCompactor {
             }
         }
         for (Map.Entry<String, List<SignalEntry>> name : byName.entrySet()) {
-            snapshot(name.getKey(), name.getValue(), upTo);
+            snapshot(name.getKey(), name.getValue(), epoch, upTo);
         }
-        call(log.trim(upTo).toCompletableFuture());
+        SignalLoader.call(log.trim(upTo).toCompletableFuture(), callTimeout);
     }
 
-    private void snapshot(String name, List<SignalEntry> entries, long upTo)
+    private void snapshot(String name, List<SignalEntry> named, String epoch, long upTo)
             throws TimeoutException, ExecutionException, InterruptedException {
-        Optional<SignalSnapshot> stored = call(log.snapshot(name).toCompletableFuture());
+        Optional<SignalLoader.Stored> stored = loader.storedSnapshot(name, epoch);
         if (stored.isPresent() && stored.get().position() >= upTo) {
             return;
         }
@@ -74,28 +82,33 @@ final class SignalCompactor {
             throw new IllegalStateException("a scratch tree takes no writes");
         });
         if (stored.isPresent()) {
-            scratch.replaceWith(stored.get().position(), codec.decode(stored.get()));
+            scratch.replaceWith(stored.get().position(), stored.get().state());
         }
-        for (SignalEntry entry : entries) {
-            if (entry.position() > scratch.position && !scratch.isRepeat(entry.originNode(), entry.sequence())) {
-                try {
-                    SignalReplica.applyTo(scratch, entry, codec.decode(entry));
-                } catch (IllegalArgumentException refused) {
-                    LOG.warn("Signal entry {} not applied while compacting: {}", entry, refused.getMessage());
-                }
+        for (SignalEntry entry : named) {
+            if (entry.position() > scratch.position) {
+                entries.apply(scratch, entry);
             }
         }
-        call(log.putSnapshot(snapshotOf(scratch, upTo, codec)).toCompletableFuture());
+        SignalLoader.call(log.putSnapshot(snapshotOf(scratch, upTo, epoch, codec)).toCompletableFuture(),
+                callTimeout);
     }
 
-    /** The tree's confirmed state as a snapshot at {@code position}. */
-    static SignalSnapshot snapshotOf(ClusterSignalTree tree, long position, SignalCodec codec) {
-        return new SignalSnapshot(tree.name(), position, SignalCodec.FORMAT, SignalCodec.writer(),
-                codec.state(tree.state(tree.seed)));
-    }
-
-    private <T> T call(java.util.concurrent.CompletableFuture<T> future)
+    /** Writes a snapshot, at {@code position}, of every tree held that changed since its last one. */
+    void snapshotChanged(SignalTrees trees, long position, String epoch)
             throws TimeoutException, ExecutionException, InterruptedException {
-        return future.get(callTimeout.toNanos(), TimeUnit.NANOSECONDS);
+        for (SignalTrees.Ref ref : trees.refs()) {
+            ClusterSignalTree tree = ref.loadedTree();
+            if (tree != null && tree.position > ref.snapshotAt) {
+                SignalLoader.call(log.putSnapshot(snapshotOf(tree, position, epoch, codec)).toCompletableFuture(),
+                        callTimeout);
+                ref.snapshotAt = tree.position;
+            }
+        }
+    }
+
+    /** The tree's confirmed state as a snapshot at {@code position} of {@code epoch}. */
+    static SignalSnapshot snapshotOf(ClusterSignalTree tree, long position, String epoch, SignalCodec codec) {
+        return new SignalSnapshot(tree.name(), position, SignalCodec.FORMAT, SignalCodec.writer(),
+                codec.state(tree.state(tree.seed, epoch)));
     }
 }

@@ -29,7 +29,14 @@ final class SignalWriter {
     record Pending(ClusterSignalTree tree, List<SignalCommand> commands, SignalEntry entry, long deadlineNanos) {
     }
 
+    /** The most entries one append carries. */
+    static final int MAX_BATCH = 200;
+    /** About the most bytes one append carries (one entry more than this is sent alone). */
+    static final int MAX_BATCH_BYTES = 1024 * 1024;
+
     private final String origin;
+    private final SignalSettings settings;
+    private final SignalCodec codec;
     private final int maxPending;
     private final long timeoutNanos;
     private final ReentrantLock lock = new ReentrantLock();
@@ -40,10 +47,30 @@ final class SignalWriter {
     /** Appended and not read back yet, by sequence. Replica thread only. */
     private final Map<Long, Pending> appended = new HashMap<>();
 
-    SignalWriter(String origin, int maxPending, Duration timeout) {
+    SignalWriter(String origin, SignalSettings settings, SignalCodec codec) {
         this.origin = origin;
-        this.maxPending = maxPending;
-        this.timeoutNanos = timeout.toNanos();
+        this.settings = settings;
+        this.codec = codec;
+        this.maxPending = settings.maxPending();
+        this.timeoutNanos = settings.writeTimeout().toNanos();
+    }
+
+    /**
+     * Encodes a write and queues it, or says why not: the tree would grow past its limit, the write is too large, the
+     * engine is down, or too many writes wait. On the writer's thread, under the tree's lock.
+     *
+     * @return {@code null} when queued, else the reason it is refused
+     */
+    @Nullable String offer(ClusterSignalTree tree, List<SignalCommand> commands) {
+        if (tree.submitted().nodes().size() > settings.maxNodes()) {
+            return "size: signal '" + tree.name() + "' would hold more than " + settings.maxNodes() + " nodes";
+        }
+        byte[] payload = codec.commands(commands);
+        if (payload.length > settings.maxEntryBytes()) {
+            return "size: the write is " + payload.length + " bytes encoded, more than the limit of "
+                    + settings.maxEntryBytes() + " bytes";
+        }
+        return offer(tree, commands, payload);
     }
 
     /**
@@ -51,7 +78,7 @@ final class SignalWriter {
      *
      * @return {@code null} when queued, else the reason it is refused
      */
-    @Nullable String offer(ClusterSignalTree tree, List<SignalCommand> commands, byte[] payload) {
+    private @Nullable String offer(ClusterSignalTree tree, List<SignalCommand> commands, byte[] payload) {
         lock.lock();
         try {
             if (down) {
@@ -70,16 +97,24 @@ final class SignalWriter {
     }
 
     /**
-     * Appends what waits, in one call, in order. On failure the writes stay queued (a retried append that had
+     * Appends what waits, in order, in one call of at most {@value #MAX_BATCH} entries or about
+     * {@value #MAX_BATCH_BYTES} bytes, at {@code epoch}. On failure the writes stay queued (a retried append that had
      * landed is a repeat the readers skip), and those past their deadline are taken out and returned to refuse.
      *
      * @return the writes to refuse; empty when all went or still wait
      */
-    List<Pending> flush(SignalLog log, Duration callTimeout) {
-        List<Pending> batch;
+    List<Pending> flush(SignalLog log, String epoch, Duration callTimeout) {
+        List<Pending> batch = new ArrayList<>();
         lock.lock();
         try {
-            batch = new ArrayList<>(queue);
+            long bytes = 0;
+            for (Pending pending : queue) {
+                bytes += pending.entry().payload().length;
+                if (!batch.isEmpty() && (batch.size() == MAX_BATCH || bytes > MAX_BATCH_BYTES)) {
+                    break;
+                }
+                batch.add(pending);
+            }
         } finally {
             lock.unlock();
         }
@@ -87,7 +122,7 @@ final class SignalWriter {
             return List.of();
         }
         try {
-            log.append(batch.stream().map(Pending::entry).toList()).toCompletableFuture()
+            log.append(epoch, batch.stream().map(Pending::entry).toList()).toCompletableFuture()
                     .get(callTimeout.toNanos(), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -121,6 +156,21 @@ final class SignalWriter {
         return expired;
     }
 
+    /**
+     * Queues a re-seed ahead of every write waiting, so that in a new log the state comes before the writes made on
+     * it. It never expires: the state must reach the new log.
+     */
+    void offerFirst(ClusterSignalTree tree, byte[] payload) {
+        lock.lock();
+        try {
+            SignalEntry entry = new SignalEntry(0, tree.name(), origin, ++sequence, SignalCodec.FORMAT,
+                    SignalCodec.writer(), payload);
+            queue.addFirst(new Pending(tree, List.of(), entry, System.nanoTime() + Long.MAX_VALUE / 2));
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Whether a write waits to be appended. */
     boolean hasQueued() {
         lock.lock();
@@ -134,6 +184,22 @@ final class SignalWriter {
     /** One of this node's entries came back through the log. */
     void readBack(long sequence) {
         appended.remove(sequence);
+    }
+
+    /**
+     * After a tree's state was replaced (a snapshot, a re-seed): this node's writes appended and not read back that the
+     * new state already holds (its last sequence of this node is at or past theirs) will not come back to this node;
+     * they end, with a reason saying they were applied. Replica thread.
+     */
+    void endCovered(ClusterSignalTree tree) {
+        long upTo = tree.origins.getOrDefault(origin, 0L);
+        List<Pending> covered = new ArrayList<>();
+        appended.values().removeIf(pending -> pending.tree() == tree && pending.entry().sequence() <= upTo
+                && covered.add(pending));
+        for (Pending pending : covered) {
+            tree.refuse(pending.commands(), "unknown: the write was applied on every node, but this node took a "
+                    + "state that holds it before it read the write back, so its result is not known");
+        }
     }
 
     /** The engine lost its data: what was appended and not read back is gone with it. */

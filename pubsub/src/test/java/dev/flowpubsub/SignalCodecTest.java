@@ -16,7 +16,7 @@ class SignalCodecTest {
     void aReseed_keepsItsSeed() {
         SignalCodec codec = new SignalCodec();
         Map<Id, Node> nodes = new ClusterSignalTree("x", (tree, commands) -> { }).confirmed().nodes();
-        byte[] bytes = codec.reseed(SignalCodec.State.of(nodes, Map.of("a", 3L), new SignalCodec.Seed("e", 7)));
+        byte[] bytes = codec.reseed(SignalCodec.State.of(nodes, Map.of("a", 3L), new SignalCodec.Seed("e", 7), "epoch"));
         SignalCodec.Payload payload = codec.decode(new SignalEntry(1, "x", "a", 1, SignalCodec.FORMAT, "t", bytes));
         assertThat(payload.reseed()).isNotNull();
         assertThat(payload.reseed().seed()).as(new String(bytes, StandardCharsets.UTF_8))

@@ -80,6 +80,12 @@ public abstract class SignalLogConformanceSuite {
                 text.getBytes(StandardCharsets.UTF_8));
     }
 
+    /** Appends at the log's current epoch, as read just before: for tests that append to a log directly. */
+    public static java.util.concurrent.CompletableFuture<Long> appendNow(SignalLog log, List<SignalEntry> entries) {
+        return log.read(0, null, 1, Duration.ZERO)
+                .thenCompose(read -> log.append(read.epoch(), entries)).toCompletableFuture();
+    }
+
     static <T> T done(CompletionStage<T> stage) {
         try {
             return stage.toCompletableFuture().get(CALL.toMillis(), TimeUnit.MILLISECONDS);
@@ -99,8 +105,8 @@ public abstract class SignalLogConformanceSuite {
         SignalLog a = log("a");
         SignalLog b = log("b");
         Thread writerB = Thread.ofPlatform().start(() -> IntStream.rangeClosed(1, 50)
-                .forEach(i -> done(b.append(List.of(entry("n", "b", i, "b" + i))))));
-        IntStream.rangeClosed(1, 50).forEach(i -> done(a.append(List.of(entry("n", "a", i, "a" + i)))));
+                .forEach(i -> done(SignalLogConformanceSuite.appendNow(b, List.of(entry("n", "b", i, "b" + i))))));
+        IntStream.rangeClosed(1, 50).forEach(i -> done(SignalLogConformanceSuite.appendNow(a, List.of(entry("n", "a", i, "a" + i)))));
         writerB.join();
 
         SignalRead fromA = done(a.read(0, null, 1_000, Duration.ZERO));
@@ -118,8 +124,8 @@ public abstract class SignalLogConformanceSuite {
     void oneAppendOfSeveralEntries_staysWholeAndAdjacent_withItsFields() {
         SignalLog a = log("a");
         SignalLog b = log("b");
-        done(b.append(List.of(entry("n", "b", 1, "before"))));
-        long last = done(a.append(List.of(entry("x", "a", 1, "one"), entry("y", "a", 2, "two"))));
+        done(SignalLogConformanceSuite.appendNow(b, List.of(entry("n", "b", 1, "before"))));
+        long last = done(SignalLogConformanceSuite.appendNow(a, List.of(entry("x", "a", 1, "one"), entry("y", "a", 2, "two"))));
 
         SignalRead read = done(b.read(1, null, 10, Duration.ZERO));
         assertThat(last).isEqualTo(3);
@@ -137,11 +143,20 @@ public abstract class SignalLogConformanceSuite {
     void reading_fromAPosition_withANameOrNot_andALimit() {
         SignalLog a = log("a");
         for (int i = 1; i <= 10; i++) {
-            done(a.append(List.of(entry(i % 2 == 0 ? "even" : "odd", "a", i, "e" + i))));
+            done(SignalLogConformanceSuite.appendNow(a, List.of(entry(i % 2 == 0 ? "even" : "odd", "a", i, "e" + i))));
         }
         assertThat(texts(done(a.read(4, null, 3, Duration.ZERO)))).containsExactly("e5", "e6", "e7");
         assertThat(texts(done(a.read(4, "even", 100, Duration.ZERO)))).containsExactly("e6", "e8", "e10");
         assertThat(done(a.read(10, null, 100, Duration.ZERO)).entries()).isEmpty();
+    }
+
+    @Test
+    void anAppendAtAFormerEpoch_appendsNothing_andFails() {
+        SignalLog a = log("a");
+        done(appendNow(a, List.of(entry("n", "a", 1, "kept"))));
+        assertThatThrownBy(() -> done(a.append("not-the-epoch", List.of(entry("n", "a", 2, "refused")))))
+                .hasRootCauseInstanceOf(IllegalStateException.class);
+        assertThat(texts(done(a.read(0, null, 10, Duration.ZERO)))).containsExactly("kept");
     }
 
     @Test
@@ -152,7 +167,7 @@ public abstract class SignalLogConformanceSuite {
                 () -> done(b.read(0, null, 10, Duration.ofSeconds(5)))); // a read may block for its wait
         Thread.sleep(100);
         long start = System.nanoTime();
-        done(a.append(List.of(entry("n", "a", 1, "wake"))));
+        done(SignalLogConformanceSuite.appendNow(a, List.of(entry("n", "a", 1, "wake"))));
         assertThat(texts(read.get(5, TimeUnit.SECONDS))).containsExactly("wake");
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(4));
     }
@@ -184,7 +199,7 @@ public abstract class SignalLogConformanceSuite {
         SignalLog a = log("a");
         SignalLog b = log("b");
         for (int i = 1; i <= 10; i++) {
-            done(a.append(List.of(entry("n", "a", i, "e" + i))));
+            done(SignalLogConformanceSuite.appendNow(a, List.of(entry("n", "a", i, "e" + i))));
         }
         done(a.trim(6));
         done(b.trim(3));
@@ -193,7 +208,7 @@ public abstract class SignalLogConformanceSuite {
         assertThat(read.trimmed()).isEqualTo(6);
         assertThat(texts(read)).containsExactly("e7", "e8", "e9", "e10");
         assertThat(read.head()).isEqualTo(10);
-        done(a.append(List.of(entry("n", "a", 11, "e11"))));
+        done(SignalLogConformanceSuite.appendNow(a, List.of(entry("n", "a", 11, "e11"))));
         assertThat(done(b.read(10, null, 100, Duration.ZERO)).entries()).extracting(SignalEntry::position)
                 .containsExactly(11L);
     }
@@ -201,7 +216,7 @@ public abstract class SignalLogConformanceSuite {
     @Test
     void anEngineThatLostItsData_hasANewEpoch_withoutEntriesOrSnapshots() {
         SignalLog a = log("a");
-        done(a.append(List.of(entry("n", "a", 1, "old"))));
+        done(SignalLogConformanceSuite.appendNow(a, List.of(entry("n", "a", 1, "old"))));
         done(a.putSnapshot(snapshot("n", 1, "old")));
         String before = done(a.read(0, null, 10, Duration.ZERO)).epoch();
 
@@ -213,7 +228,7 @@ public abstract class SignalLogConformanceSuite {
             assertThat(read.entries()).isEmpty();
         });
         assertThat(done(a.snapshot("n"))).isEmpty();
-        done(a.append(List.of(entry("n", "a", 2, "new"))));
+        done(SignalLogConformanceSuite.appendNow(a, List.of(entry("n", "a", 2, "new"))));
         assertThat(done(a.read(0, null, 10, Duration.ZERO)).entries()).extracting(SignalEntry::position)
                 .containsExactly(1L);
     }
@@ -221,17 +236,17 @@ public abstract class SignalLogConformanceSuite {
     @Test
     void whileTheEngineIsDown_callsFailAndHealthSaysSo_andAfterwardsTheyWork() {
         SignalLog a = log("a");
-        done(a.append(List.of(entry("n", "a", 1, "before"))));
+        done(SignalLogConformanceSuite.appendNow(a, List.of(entry("n", "a", 1, "before"))));
         stopEngine();
         try {
             await().atMost(Duration.ofSeconds(20)).until(() -> !a.health().up());
-            assertThatThrownBy(() -> a.append(List.of(entry("n", "a", 2, "during"))).toCompletableFuture()
+            assertThatThrownBy(() -> SignalLogConformanceSuite.appendNow(a, List.of(entry("n", "a", 2, "during"))).toCompletableFuture()
                     .get(20, TimeUnit.SECONDS)).isInstanceOf(Exception.class);
         } finally {
             startEngine();
         }
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-            done(a.append(List.of(entry("n", "a", 3, "after"))));
+            done(SignalLogConformanceSuite.appendNow(a, List.of(entry("n", "a", 3, "after"))));
             assertThat(a.health().up()).isTrue();
         });
         assertThat(texts(done(a.read(0, null, 10, Duration.ZERO)))).startsWith("before").endsWith("after");

@@ -90,9 +90,11 @@ final class PostgresSignalLog implements SignalLog {
     }
 
     @Override
-    public CompletionStage<Long> append(List<SignalEntry> entries) {
+    public CompletionStage<Long> append(String epoch, List<SignalEntry> entries) {
+        Arguments.notNull(epoch, "epoch");
         List<SignalEntry> batch = List.copyOf(Arguments.notNull(entries, "entries"));
-        return writer.submit("append", session -> queries.append(session.connection(), batch), bound(Duration.ZERO));
+        return writer.submit("append", session -> queries.append(session.connection(), epoch, batch),
+                bound(Duration.ZERO));
     }
 
     @Override

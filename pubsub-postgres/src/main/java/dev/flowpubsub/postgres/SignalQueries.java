@@ -68,10 +68,15 @@ final class SignalQueries {
         });
     }
 
-    /** Appends the entries at the next positions, whole and adjacent; returns the position of the last one. */
-    long append(Connection connection, List<SignalEntry> entries) throws SQLException {
+    /**
+     * Appends the entries at the next positions, whole and adjacent, if the log is at {@code epoch}; returns the
+     * position of the last one.
+     *
+     * @throws IllegalStateException if the log is at another epoch (nothing is appended)
+     */
+    long append(Connection connection, String epoch, List<SignalEntry> entries) throws SQLException {
         for (int attempt = 0; ; attempt++) {
-            Long last = inTransaction(connection, () -> tryAppend(connection, entries));
+            Long last = inTransaction(connection, () -> tryAppend(connection, epoch, entries));
             if (last != null) {
                 return last;
             }
@@ -82,7 +87,8 @@ final class SignalQueries {
         }
     }
 
-    private @Nullable Long tryAppend(Connection connection, List<SignalEntry> entries) throws SQLException {
+    private @Nullable Long tryAppend(Connection connection, String epoch, List<SignalEntry> entries)
+            throws SQLException {
         try (Statement start = connection.createStatement()) {
             start.execute(tables.appendStartSql(timeoutMillis));
         }
@@ -94,6 +100,10 @@ final class SignalQueries {
                     return null;
                 }
                 last = head.getLong(1);
+                if (!epoch.equals(head.getString(2))) { // rolled back by inTransaction
+                    throw new IllegalStateException("the signal log is at epoch " + head.getString(2) + ", not "
+                            + epoch + ": the engine lost its data since");
+                }
             }
         }
         if (!entries.isEmpty()) {

@@ -1,5 +1,6 @@
 package dev.flowpubsub.postgres;
 
+import dev.flowpubsub.SignalLogConformanceSuite;
 import ch.qos.logback.classic.Level;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
@@ -76,11 +77,11 @@ class PostgresSignalLogFaultTest {
     @Test
     void aFrozenServer_failsCallsWithinTheirBound_andTheyWorkOnceItAnswersAgain() throws Exception {
         SignalLog log = log("a", settings -> settings.commandTimeout(Duration.ofSeconds(1)));
-        done(log.append(List.of(entry("a", 1, "before"))));
+        done(SignalLogConformanceSuite.appendNow(log, List.of(entry("a", 1, "before"))));
 
         testbed.postgres().pause();
         long start = System.nanoTime();
-        CompletableFuture<Long> append = log.append(List.of(entry("a", 2, "during"))).toCompletableFuture();
+        CompletableFuture<Long> append = SignalLogConformanceSuite.appendNow(log, List.of(entry("a", 2, "during"))).toCompletableFuture();
         CompletableFuture<SignalRead> read = log.read(1, null, 10, Duration.ofMillis(100)).toCompletableFuture();
         assertThatThrownBy(() -> append.get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class);
         assertThatThrownBy(() -> read.get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class);
@@ -89,7 +90,7 @@ class PostgresSignalLogFaultTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> !log.health().up());
 
         testbed.postgres().resume();
-        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> done(log.append(List.of(entry("a", 3, "after")))));
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> done(SignalLogConformanceSuite.appendNow(log, List.of(entry("a", 3, "after")))));
         await().atMost(Duration.ofSeconds(10)).until(() -> log.health().up());
         assertThat(texts(done(log.read(0, null, 10, Duration.ZERO)))).startsWith("before").endsWith("after");
     }
@@ -99,7 +100,7 @@ class PostgresSignalLogFaultTest {
     void tablesDroppedUnderRunningNodes_areMadeAgain_withANewEpoch_atTheNextCall() throws Exception {
         SignalLog a = log("a", settings -> settings);
         SignalLog b = log("b", settings -> settings);
-        done(a.append(List.of(entry("a", 1, "old"))));
+        done(SignalLogConformanceSuite.appendNow(a, List.of(entry("a", 1, "old"))));
         done(a.putSnapshot(new SignalSnapshot("n", 1, 1, "test", new byte[] {1})));
         String before = done(b.read(0, null, 10, Duration.ZERO)).epoch();
 
@@ -109,7 +110,7 @@ class PostgresSignalLogFaultTest {
         assertThat(read.epoch()).isNotEqualTo(before);
         assertThat(read.entries()).isEmpty();
         assertThat(done(a.snapshot("n"))).isEmpty();
-        assertThat(done(a.append(List.of(entry("a", 2, "new"))))).isEqualTo(1);
+        assertThat(done(SignalLogConformanceSuite.appendNow(a, List.of(entry("a", 2, "new"))))).isEqualTo(1);
     }
 
     /** Positions commit in order: a reader that reads while others append finds no position before the one below. */
@@ -152,7 +153,7 @@ class PostgresSignalLogFaultTest {
     void withoutCreateSchema_callsSayWhatToRun_thenTablesOfAMigration_serveARoleWithDataRightsOnly() throws Exception {
         testbed.execute("CREATE ROLE app LOGIN");
         SignalLog waiting = log("a", settings -> settings.username("app").createSchema(false));
-        assertThatThrownBy(() -> done(waiting.append(List.of(entry("a", 1, "x"))))).hasMessageContaining("signals.sql")
+        assertThatThrownBy(() -> done(SignalLogConformanceSuite.appendNow(waiting, List.of(entry("a", 1, "x"))))).hasMessageContaining("signals.sql")
                 .hasMessageContaining("flow_pubsub_signal_head");
 
         try (Connection connection = testbed.connect(); Statement statement = connection.createStatement()) {
@@ -163,7 +164,7 @@ class PostgresSignalLogFaultTest {
                     + " flow_pubsub_snapshots TO app");
         }
         SignalLog app = log("b", settings -> settings.username("app")); // may create, finds all made: runs no DDL
-        assertThat(done(app.append(List.of(entry("b", 1, "one"), entry("b", 2, "two"))))).isEqualTo(2);
+        assertThat(done(SignalLogConformanceSuite.appendNow(app, List.of(entry("b", 1, "one"), entry("b", 2, "two"))))).isEqualTo(2);
         assertThat(done(app.putSnapshot(new SignalSnapshot("n", 2, 1, "test", new byte[] {2})))).isTrue();
         done(app.trim(1));
         SignalRead read = done(waiting.read(0, null, 10, Duration.ZERO));
@@ -201,10 +202,10 @@ class PostgresSignalLogFaultTest {
         try {
             CompletableFuture<SignalRead> waiting = pooled.read(0, null, 10, Duration.ofSeconds(5)).toCompletableFuture();
             Thread.sleep(300);
-            done(other.append(List.of(entry("b", 1, "wake"))));
+            done(SignalLogConformanceSuite.appendNow(other, List.of(entry("b", 1, "wake"))));
             assertThat(texts(waiting.get(5, TimeUnit.SECONDS))).containsExactly("wake");
             for (int i = 1; i <= 20; i++) {
-                done(pooled.append(List.of(entry("a", i, "a" + i))));
+                done(SignalLogConformanceSuite.appendNow(pooled, List.of(entry("a", i, "a" + i))));
                 done(pooled.putSnapshot(new SignalSnapshot("n", i, 1, "test", new byte[] {1})));
             }
             assertThat(done(other.read(1, null, 100, Duration.ZERO)).entries()).hasSize(20);
@@ -223,7 +224,7 @@ class PostgresSignalLogFaultTest {
                     .pollInterval(Duration.ofMillis(100)).build();
             SignalLog log = log("a", transport);
 
-            assertThatThrownBy(() -> done(log.append(List.of(entry("a", 1, "x")))))
+            assertThatThrownBy(() -> done(SignalLogConformanceSuite.appendNow(log, List.of(entry("a", 1, "x")))))
                     .hasMessageContaining("password authentication failed").message()
                     .doesNotContainIgnoringCase(SECRET);
             await().atMost(Duration.ofSeconds(10)).until(() -> log.health().details().containsKey("lastError")

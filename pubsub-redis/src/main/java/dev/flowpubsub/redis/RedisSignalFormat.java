@@ -56,10 +56,11 @@ final class RedisSignalFormat {
     }
 
     /** The script arguments for an append: the epoch to set if none, then six per entry. */
-    static byte[][] appendArgs(String newEpoch, List<SignalEntry> entries) {
-        byte[][] args = new byte[1 + 6 * entries.size()][];
+    static byte[][] appendArgs(String newEpoch, String expectedEpoch, List<SignalEntry> entries) {
+        byte[][] args = new byte[2 + 6 * entries.size()][];
         args[0] = bytes(newEpoch);
-        int i = 1;
+        args[1] = bytes(expectedEpoch);
+        int i = 2;
         for (SignalEntry entry : entries) {
             args[i++] = bytes(entry.name());
             args[i++] = bytes(entry.originNode());
@@ -81,8 +82,10 @@ final class RedisSignalFormat {
         return Long.toString(value).getBytes(StandardCharsets.US_ASCII);
     }
 
+    /** The append script's reply: the position of the last entry, or -1 when the log was at another epoch. */
     static Appended appended(List<Object> reply) {
-        return new Appended(text(element(reply, 0)), position(text(element(reply, 1))));
+        String last = text(element(reply, 1));
+        return new Appended(text(element(reply, 0)), last.isEmpty() ? -1 : position(last));
     }
 
     static Outcome outcome(List<Object> reply) {

@@ -104,17 +104,22 @@ final class RedisSignalLog implements SignalLog {
     }
 
     @Override
-    public CompletionStage<Long> append(List<SignalEntry> entries) {
+    public CompletionStage<Long> append(String epoch, List<SignalEntry> entries) {
+        Arguments.notNull(epoch, "epoch");
         Arguments.notNull(entries, "entries");
         if (entries.isEmpty()) {
             throw new IllegalArgumentException("entries must not be empty: an append has at least one entry");
         }
-        byte[][] args = RedisSignalFormat.appendArgs(newEpoch(), entries);
+        byte[][] args = RedisSignalFormat.appendArgs(newEpoch(), epoch, entries);
         return guard("append signal entries", callTimeout, commands.get()
                 .thenCompose(open -> RedisSignalScripts.APPEND.run(open, keys.streamAndEpoch(), args))
                 .thenApply(reply -> {
                     RedisSignalFormat.Appended appended = RedisSignalFormat.appended(reply);
                     readEpoch = appended.epoch();
+                    if (appended.last() < 0) {
+                        throw new IllegalStateException("the signal log is at epoch " + appended.epoch() + ", not "
+                                + epoch + ": the engine lost its data since");
+                    }
                     return appended.last();
                 }));
     }

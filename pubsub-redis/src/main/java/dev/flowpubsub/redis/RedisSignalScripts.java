@@ -35,13 +35,17 @@ final class RedisSignalScripts {
             """;
 
     /**
-     * Appends a batch. KEYS: stream, epoch. ARGV: an epoch to set if none, then six per entry: name, origin, seq,
-     * format, writer, payload. Returns {epoch, id of the last entry}.
+     * Appends a batch if the log is at the caller's epoch. KEYS: stream, epoch. ARGV: an epoch to set if none, the
+     * caller's epoch, then six per entry: name, origin, seq, format, writer, payload. Returns {epoch, id of the last
+     * entry}, or {epoch, ''} with nothing appended when the log is at another epoch.
      */
     static final RedisScript APPEND = RedisScript.of("append signal entries", """
             redis.call('SET', KEYS[2], ARGV[1], 'NX')
+            if redis.call('GET', KEYS[2]) ~= ARGV[2] then
+              return {redis.call('GET', KEYS[2]), ''}
+            end
             local last = ''
-            for i = 2, #ARGV, 6 do
+            for i = 3, #ARGV, 6 do
               last = redis.call('XADD', KEYS[1], '0-*', 'name', ARGV[i], 'origin', ARGV[i + 1], 'seq', ARGV[i + 2],
                 'format', ARGV[i + 3], 'writer', ARGV[i + 4], 'payload', ARGV[i + 5])
             end

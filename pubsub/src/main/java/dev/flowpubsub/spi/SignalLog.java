@@ -16,7 +16,8 @@ import java.util.function.BooleanSupplier;
  * <p>Contract, checked by the shared conformance suite ({@code SignalLogConformanceSuite} in flow-pubsub's test jar):
  * <ul>
  * <li>{@link #append} stores its entries whole and adjacent, in the order given, at the next positions: every
- * position is one more than the one before, in one order every node reads alike.</li>
+ * position is one more than the one before, in one order every node reads alike. It appends only to the epoch the
+ * caller names.</li>
  * <li>An entry once read at a position is read at that position by every node, until it is trimmed.</li>
  * <li>{@link #trim} never lowers the watermark; entries at or below it are gone.</li>
  * <li>{@link #putSnapshot} keeps a snapshot only if it is newer (a higher position) than the one stored for its
@@ -33,10 +34,13 @@ import java.util.function.BooleanSupplier;
 public interface SignalLog extends AutoCloseable {
 
     /**
-     * Appends entries, whole and adjacent, in the order given; completes with the position of the last one. Entries
-     * are given without position ({@code 0}).
+     * Appends entries, whole and adjacent, in the order given, if the log is still at {@code epoch} (the one the
+     * caller read last); completes with the position of the last one. Entries are given without position ({@code 0}).
+     * When the log is at another epoch (the engine lost its data since), appends nothing and fails with an
+     * {@link IllegalStateException}: a write made on the former state must not be the first thing in the new log, where
+     * it would be applied to nothing; the hub re-seeds the new log first and appends it then.
      */
-    CompletionStage<Long> append(List<SignalEntry> entries);
+    CompletionStage<Long> append(String epoch, List<SignalEntry> entries);
 
     /**
      * Up to {@code limit} entries after position {@code after}, oldest first, of the signal {@code name} only when it

@@ -222,14 +222,19 @@ public final class InMemoryEngine {
                 IllegalStateException failure = unreachable();
                 return failure != null ? CompletableFuture.failedFuture(failure)
                         : CompletableFuture.completedFuture(action.get());
+            } catch (IllegalStateException refused) {
+                return CompletableFuture.failedFuture(refused);
             } finally {
                 lock.unlock();
             }
         }
 
         @Override
-        public CompletionStage<Long> append(List<SignalEntry> batch) {
+        public CompletionStage<Long> append(String expected, List<SignalEntry> batch) {
             return call(() -> {
+                if (!epoch.equals(expected)) {
+                    throw new IllegalStateException("the log is at epoch " + epoch + ", not " + expected);
+                }
                 for (SignalEntry entry : batch) {
                     entries.add(entry.at(headLocked() + 1));
                 }

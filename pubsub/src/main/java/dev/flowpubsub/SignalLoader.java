@@ -1,0 +1,130 @@
+package dev.flowpubsub;
+
+import dev.flowpubsub.spi.SignalEntry;
+import dev.flowpubsub.spi.SignalLog;
+import dev.flowpubsub.spi.SignalRead;
+import dev.flowpubsub.spi.SignalSnapshot;
+import org.slf4j.Logger;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Brings a tree to a log position from the engine rather than from the entries the replica reads: a name this node
+ * did not hold (its snapshot, then its entries after it), and a name held by a node that fell behind the trim
+ * watermark (its newest snapshot). Only snapshots of the current epoch count: one kept from before the engine lost its
+ * data is no state of the new log.
+ *
+ * <p>Threading: the replica's thread; it blocks on the engine up to the call timeout per call.
+ */
+final class SignalLoader {
+
+    private static final Logger LOG = Logs.CLUSTER;
+    private static final int PAGE = 500;
+
+    private final SignalLog log;
+    private final SignalCodec codec;
+    private final SignalEntries entries;
+    private final Duration callTimeout;
+
+    SignalLoader(SignalLog log, SignalCodec codec, SignalEntries entries, Duration callTimeout) {
+        this.log = log;
+        this.codec = codec;
+        this.entries = entries;
+        this.callTimeout = callTimeout;
+    }
+
+    /** Loads a name up to {@code upTo} in {@code epoch}: its snapshot, then its entries after it. */
+    void load(ClusterSignalTree tree, String epoch, long upTo)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        for (int attempt = 0; ; attempt++) {
+            Optional<Stored> snapshot = storedSnapshot(tree.name(), epoch);
+            long after = 0;
+            if (snapshot.isPresent()) {
+                after = snapshot.get().position();
+                tree.replaceWith(after, snapshot.get().state());
+            }
+            if (catchUp(tree, after, upTo)) {
+                return;
+            }
+            if (attempt == 5) {
+                throw new IllegalStateException("signal '" + tree.name() + "' kept being trimmed while loading");
+            }
+        }
+    }
+
+    /**
+     * A node behind the watermark: the tree starts again from its newest snapshot when that is ahead of it (the
+     * compactor wrote one at the watermark for every name it trimmed entries of).
+     *
+     * @return whether the tree's state was replaced
+     */
+    boolean resync(ClusterSignalTree tree, String epoch) throws InterruptedException, ExecutionException,
+            TimeoutException {
+        Optional<Stored> snapshot = storedSnapshot(tree.name(), epoch);
+        if (snapshot.isPresent() && snapshot.get().position() > tree.position) {
+            tree.replaceWith(snapshot.get().position(), snapshot.get().state());
+            return true;
+        }
+        return false;
+    }
+
+    /** A snapshot and its position. */
+    record Stored(long position, SignalCodec.State state) {
+    }
+
+    /** The newest snapshot of {@code name} stored for {@code epoch}, if there is one it can use. */
+    Optional<Stored> storedSnapshot(String name, String epoch)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        Optional<SignalSnapshot> snapshot = call(log.snapshot(name).toCompletableFuture(), callTimeout);
+        if (snapshot.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            SignalCodec.State state = codec.decode(snapshot.get());
+            if (!state.epoch().equals(epoch)) {
+                LOG.info("Shared signal '{}': its stored snapshot is of the engine's epoch {}, not {}; not used",
+                        name, state.epoch(), epoch);
+                return Optional.empty();
+            }
+            return Optional.of(new Stored(snapshot.get().position(), state));
+        } catch (IllegalArgumentException e) {
+            LOG.error("Shared signal '{}': its stored snapshot is refused: {}", name, e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    /** Applies the name's entries in ({@code after}, {@code upTo}]; false when some were trimmed meanwhile. */
+    private boolean catchUp(ClusterSignalTree tree, long after, long upTo)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        long from = after;
+        while (from < upTo) {
+            SignalRead read = call(log.read(from, tree.name(), PAGE, Duration.ZERO).toCompletableFuture(),
+                    callTimeout);
+            if (read.trimmed() > after) {
+                return false;
+            }
+            for (SignalEntry entry : read.entries()) {
+                if (entry.position() > upTo) {
+                    break;
+                }
+                from = entry.position();
+                entries.apply(tree, entry);
+            }
+            if (read.entries().isEmpty() || read.entries().getLast().position() >= upTo) {
+                break;
+            }
+        }
+        tree.position = upTo;
+        return true;
+    }
+
+    static <T> T call(CompletableFuture<T> future, Duration timeout)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        return future.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    }
+}
