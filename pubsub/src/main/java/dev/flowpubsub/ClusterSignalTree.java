@@ -73,6 +73,14 @@ final class ClusterSignalTree extends AsynchronousSignalTree {
         return last != null && sequence <= last;
     }
 
+    /**
+     * Empties the confirmed state, as a new log starts (the engine lost its data): what every node then holds is what
+     * the new log's entries make of nothing, whatever each held before. Pending writes stay pending.
+     */
+    void clear(String epoch) {
+        replaceWith(0, SignalCodec.State.of(new Snapshot(id(), true).nodes(), java.util.Map.of(), null, epoch));
+    }
+
     /** This tree's confirmed state, to snapshot or re-seed. Replica thread. */
     SignalCodec.State state(SignalCodec.@Nullable Seed from, String epoch) {
         return SignalCodec.State.of(confirmed().nodes(), origins, from, epoch);

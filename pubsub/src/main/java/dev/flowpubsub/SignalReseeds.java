@@ -5,11 +5,12 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * What a node does when the engine lost its data (the log has a new epoch): it keeps its trees' states as they were,
- * reads the new log from its start without appending anything, and once it has read it up to its head, re-seeds each
- * tree that no better re-seed reached (see {@link SignalCodec.Seed}), ahead of the writes that wait. So every node
- * that holds a name ends with one state for it, the one of the node that had read the former log furthest, and no
- * write made on the former state is applied before it.
+ * What a node does when the engine lost its data (the log has a new epoch): it remembers its trees' states, empties
+ * them (a tree then holds what the new log makes of nothing, on every node alike), reads the new log from its start
+ * without appending anything, and once it has read it up to its head, re-seeds each tree that no better re-seed
+ * reached (see {@link SignalCodec.Seed}), ahead of the writes that wait. So every node that holds a name ends with
+ * one state for it, the one of the node that had read the former log furthest, and no write made on the former state
+ * is applied before it. Pages see the state empty for the moment it takes.
  *
  * <p>Threading: the replica's thread only.
  */
@@ -24,9 +25,8 @@ final class SignalReseeds {
         for (SignalTrees.Ref ref : trees.refs()) {
             ClusterSignalTree tree = ref.loadedTree();
             if (tree != null) {
-                tree.position = 0;
                 states.put(tree.name(), tree.state(from, newEpoch));
-                tree.seed = null; // the first re-seed in the new log is taken, then only better ones
+                tree.clear(newEpoch); // the state is what the new log makes of nothing, as on every node
             }
         }
         rereading = true;
