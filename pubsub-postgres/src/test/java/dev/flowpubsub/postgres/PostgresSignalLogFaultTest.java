@@ -1,9 +1,9 @@
 package dev.flowpubsub.postgres;
 
-import dev.flowpubsub.SignalLogConformanceSuite;
 import ch.qos.logback.classic.Level;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.flowpubsub.SignalLogConformanceSuite;
 import dev.flowpubsub.spi.SignalEntry;
 import dev.flowpubsub.spi.SignalLog;
 import dev.flowpubsub.spi.SignalRead;
@@ -129,7 +129,7 @@ class PostgresSignalLogFaultTest {
                     for (int n = 0; n < size; n++) {
                         batch.add(entry("w", i, "e"));
                     }
-                    writer.append(batch).toCompletableFuture().join();
+                    SignalLogConformanceSuite.appendNow(writer, batch).join();
                     written.addAndGet(size);
                 }
             }));
