@@ -1,6 +1,7 @@
 package dev.flowpubsub.spring;
 
 import com.vaadin.flow.server.VaadinServiceInitListener;
+import dev.flowpubsub.ClusterSignals;
 import dev.flowpubsub.DeliveryErrorHandler;
 import dev.flowpubsub.HistoryPolicy;
 import dev.flowpubsub.JsonCodec;
@@ -107,6 +108,16 @@ public class PubSubAutoConfiguration {
 
     private static MessageCodec codecFromProperties(PubSubProperties properties) {
         return BuilderProperties.refusing("pubsub.allowed-types", () -> JsonCodec.allowing(properties.getAllowedTypes()));
+    }
+
+    /**
+     * Vaadin's shared signals by name on the hub's engine ({@link PubSubHub#signals()}); its reader thread starts when
+     * the first signal is made.
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    public ClusterSignals clusterSignals(PubSubHub hub) {
+        return hub.signals();
     }
 
     /** Installs the bean as the hub of the Vaadin service, so pages and the bean share it. */

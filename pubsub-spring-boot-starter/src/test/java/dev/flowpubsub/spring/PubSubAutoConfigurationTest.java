@@ -7,6 +7,7 @@ import com.vaadin.flow.server.ServiceInitEvent;
 import com.vaadin.flow.server.VaadinService;
 import com.vaadin.flow.server.VaadinServiceInitListener;
 import com.vaadin.flow.spring.SpringServlet;
+import dev.flowpubsub.ClusterSignals;
 import dev.flowpubsub.DeliveryError;
 import dev.flowpubsub.DeliveryErrorHandler;
 import dev.flowpubsub.OverflowPolicy;
@@ -78,6 +79,18 @@ class PubSubAutoConfigurationTest {
             assertThat(PubSub.of(UI.getCurrent()).getHub()).isSameAs(bean);
             assertThat(bean.queueCapacity()).isEqualTo(PubSubHubBuilder.DEFAULT_QUEUE_CAPACITY);
             assertThat(bean.overflowPolicy()).isEqualTo(OverflowPolicy.DROP_OLDEST);
+        });
+    }
+
+    @Test
+    void clusterSignalsBean_isTheHubsSignals_andWorksWithoutAnEngine() {
+        runner.run(context -> {
+            ClusterSignals signals = context.getBean(ClusterSignals.class);
+            assertThat(signals).isSameAs(context.getBean(PubSubHub.class).signals());
+            var title = signals.value("title", String.class);
+            title.set("hello");
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                    .until(() -> "hello".equals(title.peekConfirmed()));
         });
     }
 
