@@ -3,10 +3,11 @@
  * nodes of a cluster, and a {@link dev.flowpubsub.spi.MessageCodec} that encodes them. Applications only pick
  * one, for example {@code RedisTransport} from flow-pubsub-redis.
  *
- * <p><b>Provisional.</b> This SPI is not frozen yet: the shared-signals engine work will reshape it (a transport will
- * need to give positions in its log, one total order for every node, the sender's included, and storage for
- * snapshots), and it may change incompatibly until then. The helpers the bundled transports share are in
- * {@link dev.flowpubsub.spi.support}, which is not API at all.
+ * <p>A transport that carries shared signals also gives a {@link dev.flowpubsub.spi.SignalLog}: positions, one total
+ * order for every node, the writer's included, snapshots per signal name, a trim watermark and epochs.
+ *
+ * <p><b>Provisional.</b> This SPI is not frozen until the first release and may change incompatibly until then. The
+ * helpers the bundled transports share are in {@link dev.flowpubsub.spi.support}, which is not API at all.
  */
 @NullMarked
 package dev.flowpubsub.spi;
