@@ -38,7 +38,14 @@ import java.util.Set;
  * the hub's {@link JsonCodec} must allow.
  *
  * <p>Threading: any thread. Making a signal of a name this node does not hold yet waits for its state to load, up to
- * a few seconds.
+ * a few seconds. Every node confirms writes on a thread of its own, in the log's order; the effects a confirm starts
+ * (bindings, {@code ComponentEffect}) run on the hub's executor, each taking its page's lock. An operation's result
+ * completes where Vaadin says: through the page for a write made in a page; on the node's signal thread for a write
+ * from a background thread, so keep such callbacks short, or use the {@code ...Async} forms of
+ * {@link java.util.concurrent.CompletableFuture}.
+ *
+ * <p>See docs/guarantees.md ("Shared signals across servers") for what is promised, and what happens when the
+ * engine loses its data.
  */
 public final class ClusterSignals {
 

@@ -32,6 +32,7 @@ class SignalChaosTest {
     private final Set<String> cut = new HashSet<>();
     private final Map<String, SignalOperation<?>> inserts = new LinkedHashMap<>();
     private final List<String> log = new ArrayList<>();
+    private final Map<String, Integer> counts = new java.util.TreeMap<>();
     /** The signals the nodes' pages would hold: a tree no signal uses is let go. */
     private final Map<String, com.vaadin.flow.signals.shared.SharedListSignal<String>> held = new LinkedHashMap<>();
     private final List<java.util.concurrent.CompletableFuture<Void>> compactions = new ArrayList<>();
@@ -44,9 +45,13 @@ class SignalChaosTest {
             String node = NAMES.get(random.nextInt(NAMES.size()));
             String action = act(random, node, step);
             log.add(step + ": " + action);
+            counts.merge(action.replaceAll(" (on )?[abc]$| s\\d+$|^[abc] ", ""), 1, Integer::sum);
             nodes.deliver();
             check(step);
         }
+        long confirmed = inserts.values().stream().filter(SignalChaosTest::confirmed).count();
+        System.out.println("SignalChaosTest seed " + SEED + ", " + STEPS + " steps: " + counts + "; " + confirmed
+                + " confirmed inserts held by every node at the end");
     }
 
     private String act(Random random, String node, int step) {
