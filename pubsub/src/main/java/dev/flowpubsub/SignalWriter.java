@@ -219,18 +219,4 @@ final class SignalWriter {
         down = true;
     }
 
-    /** Whether the last append failed. */
-    boolean isDown() {
-        return down;
-    }
-
-    /** Writes not yet appended, and appended but not read back. Replica thread. */
-    int inFlight() {
-        lock.lock();
-        try {
-            return queue.size() + appended.size();
-        } finally {
-            lock.unlock();
-        }
-    }
 }
