@@ -250,6 +250,43 @@ class ClusterSignalsBehaviourTest {
         assertThat(onA.peek()).isEqualTo("good");
     }
 
+    @Test
+    void aCommandAimedAtANodeNotInTheNamedTree_changesNothingOnAnyNode() {
+        SharedValueSignal<String> onA = nodes.signals("a").value("title", String.class);
+        SharedValueSignal<String> onB = nodes.signals("b").value("title", String.class);
+        onA.set("kept");
+        nodes.deliver();
+        byte[] foreign = new SignalCodec().commands(List.of(new SignalCommand.SetCommand(Id.random(), Id.random(),
+                JsonNodeFactory.instance.stringNode("smuggled"))));
+        SignalLogConformanceSuite.appendNow(nodes.engine.signalLog("evil"), List.of(new SignalEntry(0, "title", "evil",
+                1, SignalCodec.FORMAT, "x", foreign))).join();
+        nodes.deliver();
+
+        assertThat(onA.peek()).isEqualTo("kept").isEqualTo(onB.peek());
+        assertThat(nodes.confirmed("a", "title").values().toString()).doesNotContain("smuggled");
+        assertThat(nodes.confirmed("a", "title")).isEqualTo(nodes.confirmed("b", "title"));
+    }
+
+    @Test
+    void hostileSnapshots_areRefused_andTheNameLoadsFromTheLogInstead() {
+        SharedValueSignal<String> onA = nodes.signals("a").value("title", String.class);
+        onA.set("from the log");
+        nodes.deliver();
+        SignalLog evil = nodes.engine.signalLog("evil");
+        evil.putSnapshot(new dev.flowpubsub.spi.SignalSnapshot("title", 1, SignalCodec.FORMAT, "x",
+                bytes("{\"nodes\":{\"@type\":\"java.lang.ProcessBuilder\"}}"))).toCompletableFuture().join();
+        evil.putSnapshot(new dev.flowpubsub.spi.SignalSnapshot("other", 1, 99, "99.0.0", bytes("{}")))
+                .toCompletableFuture().join();
+
+        SharedValueSignal<String> onC = nodes.signals("c").value("title", String.class);
+        SharedValueSignal<String> other = nodes.signals("c").value("other", String.class);
+        nodes.deliver();
+
+        assertThat(onC.peek()).isEqualTo("from the log");
+        assertThat(other.peek()).isNull();
+        assertThat(nodes.confirmed("c", "title")).isEqualTo(nodes.confirmed("a", "title"));
+    }
+
     private static byte[] bytes(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
     }
