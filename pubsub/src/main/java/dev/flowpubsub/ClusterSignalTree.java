@@ -39,6 +39,8 @@ final class ClusterSignalTree extends AsynchronousSignalTree {
     private final AtomicReference<@Nullable String> kind = new AtomicReference<>();
     /** The log position this tree's confirmed state includes every entry up to. Replica thread only. */
     long position;
+    /** The size of the state's last snapshot, in bytes: writes that would take it past the limit are refused. */
+    volatile long stateBytes;
     /** The last sequence applied per origin node. Replica thread only. */
     final Map<String, Long> origins = new HashMap<>();
     /**

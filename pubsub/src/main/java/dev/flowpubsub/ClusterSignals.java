@@ -18,6 +18,7 @@ import org.jspecify.annotations.Nullable;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Vaadin's shared signals, by name, backed by the hub's engine: every node that asks for a name gets a signal on the
@@ -146,6 +147,15 @@ public final class ClusterSignals {
     /** A node signal named {@code name}: a tree of values, lists and maps. */
     public SharedNodeSignal node(String name) {
         return new NodeOf(tree(name, "node"));
+    }
+
+    /**
+     * Writes a snapshot of every name this node holds that changed since its last one, and compacts the log down to
+     * its retention, now rather than at the next periodic turn (every 30 seconds): before a planned restart of the
+     * engine, say. The stage completes when it is done, or fails with why (the engine unreachable).
+     */
+    public CompletableFuture<Void> snapshotNow() {
+        return replica.snapshotNow();
     }
 
     /** How many names this node holds state for now; a name no signal object uses any more is let go. */

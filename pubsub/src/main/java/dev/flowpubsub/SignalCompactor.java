@@ -108,7 +108,12 @@ final class SignalCompactor {
 
     /** The tree's confirmed state as a snapshot at {@code position} of {@code epoch}. */
     static SignalSnapshot snapshotOf(ClusterSignalTree tree, long position, String epoch, SignalCodec codec) {
-        return new SignalSnapshot(tree.name(), position, SignalCodec.FORMAT, SignalCodec.writer(),
-                codec.state(tree.state(tree.seed, epoch)));
+        byte[] state = codec.state(tree.state(tree.seed, epoch));
+        tree.stateBytes = state.length;
+        if (state.length > SignalCodec.MAX_STATE_BYTES) {
+            throw new IllegalStateException("signal '" + tree.name() + "' holds " + state.length
+                    + " bytes, more than a state's limit of " + SignalCodec.MAX_STATE_BYTES + "; its writes are refused");
+        }
+        return new SignalSnapshot(tree.name(), position, SignalCodec.FORMAT, SignalCodec.writer(), state);
     }
 }

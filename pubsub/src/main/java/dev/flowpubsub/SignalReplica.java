@@ -244,13 +244,9 @@ final class SignalReplica implements ClusterSignalTree.Submitter, AutoCloseable 
             return false;
         }
         boolean queued = writer.hasQueued();
-        List<SignalWriter.Pending> expired = writer.flush(log, epoch, settings.callTimeout());
-        for (SignalWriter.Pending pending : expired) {
-            refused.increment();
-            pending.tree().refuse(pending.commands(), "refused: the engine did not take the write within "
-                    + settings.writeTimeout() + " (unreachable)");
-        }
-        return (queued && !writer.hasQueued()) || !expired.isEmpty();
+        int expired = writer.flush(log, epoch, settings.callTimeout());
+        refused.add(expired);
+        return (queued && !writer.hasQueued()) || expired > 0;
     }
 
     private boolean pump(Duration wait) throws InterruptedException, ExecutionException, TimeoutException {
@@ -360,13 +356,16 @@ final class SignalReplica implements ClusterSignalTree.Submitter, AutoCloseable 
     }
 
     /**
-     * Snapshots and trims the log down to the retained entries, on the replica's thread (at the next step of a
-     * deterministic engine): what retention does, when a test wants it.
+     * Snapshots every tree held that changed, and the log down to the retained entries, on the replica's thread (at
+     * the next step of a deterministic engine): what the periodic housekeeping does, on demand.
      */
-    CompletableFuture<Void> compactNowForTests() {
+    CompletableFuture<Void> snapshotNow() {
         CompletableFuture<Void> done = new CompletableFuture<>();
         requests.add(() -> {
             try {
+                if (epoch != null && !reseeds.rereading()) {
+                    compactor.snapshotChanged(trees, position, epoch);
+                }
                 compactNow();
                 done.complete(null);
             } catch (Exception e) {
@@ -377,9 +376,7 @@ final class SignalReplica implements ClusterSignalTree.Submitter, AutoCloseable 
     }
 
     /** How many entries were refused unapplied (malformed, foreign, too large, of an unknown format). */
-    long rejected() {
-        return entries.rejected.sum();
-    }
+    long rejected() { return entries.rejected.sum(); }
     /** The position this node has applied the log up to. Replica thread, or a test between steps. */
     long position() {
         return position;

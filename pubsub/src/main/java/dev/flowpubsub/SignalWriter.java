@@ -70,6 +70,10 @@ final class SignalWriter {
             return "size: the write is " + payload.length + " bytes encoded, more than the limit of "
                     + settings.maxEntryBytes() + " bytes";
         }
+        if (tree.stateBytes + payload.length > SignalCodec.MAX_STATE_BYTES) {
+            return "size: signal '" + tree.name() + "' holds about " + tree.stateBytes + " bytes, and a state may "
+                    + "hold " + SignalCodec.MAX_STATE_BYTES;
+        }
         return offer(tree, commands, payload);
     }
 
@@ -101,9 +105,9 @@ final class SignalWriter {
      * {@value #MAX_BATCH_BYTES} bytes, at {@code epoch}. On failure the writes stay queued (a retried append that had
      * landed is a repeat the readers skip), and those past their deadline are taken out and returned to refuse.
      *
-     * @return the writes to refuse; empty when all went or still wait
+     * @return how many writes were refused for their deadline
      */
-    List<Pending> flush(SignalLog log, String epoch, Duration callTimeout) {
+    int flush(SignalLog log, String epoch, Duration callTimeout) {
         List<Pending> batch = new ArrayList<>();
         lock.lock();
         try {
@@ -119,17 +123,17 @@ final class SignalWriter {
             lock.unlock();
         }
         if (batch.isEmpty()) {
-            return List.of();
+            return 0;
         }
         try {
             log.append(epoch, batch.stream().map(Pending::entry).toList()).toCompletableFuture()
                     .get(callTimeout.toNanos(), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return List.of();
+            return 0;
         } catch (Exception e) {
             down = true;
-            return expired();
+            return refuseExpired();
         }
         down = false;
         lock.lock();
@@ -141,10 +145,11 @@ final class SignalWriter {
         } finally {
             lock.unlock();
         }
-        return List.of();
+        return 0;
     }
 
-    private List<Pending> expired() {
+    /** Takes the writes past their deadline out of the queue and refuses them; returns how many. */
+    private int refuseExpired() {
         long now = System.nanoTime();
         List<Pending> expired = new ArrayList<>();
         lock.lock();
@@ -153,7 +158,11 @@ final class SignalWriter {
         } finally {
             lock.unlock();
         }
-        return expired;
+        for (Pending pending : expired) {
+            pending.tree().refuse(pending.commands(), "refused: the engine did not take the write within "
+                    + settings.writeTimeout() + " (unreachable)");
+        }
+        return expired.size();
     }
 
     /**

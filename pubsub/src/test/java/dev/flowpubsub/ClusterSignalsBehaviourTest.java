@@ -300,10 +300,11 @@ class ClusterSignalsBehaviourTest {
     }
 
     @Test
-    void oneNameAsTwoKindsOfSignal_isRefused() {
-        nodes.signals("a").value("board", String.class);
+    void oneNameAsTwoKindsOfSignal_whileItIsHeld_isRefused() {
+        SharedValueSignal<String> held = nodes.signals("a").value("board", String.class);
         assertThatThrownBy(() -> nodes.signals("a").list("board", String.class))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("value of java.lang.String");
+        assertThat(held.peek()).isNull(); // held to here: a tree no signal uses is let go, and its kind with it
     }
 
     @Test

@@ -94,7 +94,7 @@ class SignalChaosTest {
             nodes.engine.back(intact);
             return "engine lost, back " + (intact ? "intact" : "empty");
         } else if (dice < 90 && alive.contains(node) && !cut.contains(node)) {
-            compactions.add(nodes.replica(node).compactNowForTests());
+            compactions.add(nodes.replica(node).snapshotNow());
             return "compact on " + node;
         }
         return "nothing";

@@ -35,7 +35,7 @@ class SignalFaultsTest {
             onNew.put("k" + i, "v" + i);
         }
         nodes.deliver();
-        var compacted = nodes.replica("new").compactNowForTests();
+        var compacted = nodes.replica("new").snapshotNow();
         nodes.deliver();
         assertThat(compacted).isCompleted();
         assertThat(nodes.engine.trimmed()).as("the log was trimmed past where a stopped").isGreaterThan(3);

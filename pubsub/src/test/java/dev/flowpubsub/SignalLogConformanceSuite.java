@@ -371,7 +371,7 @@ public abstract class SignalLogConformanceSuite {
             cards.insertLast("c" + i);
         }
         await().atMost(Duration.ofSeconds(20)).until(() -> cards.peekConfirmed().size() == 100);
-        done(a.signals().replica().compactNowForTests());
+        done(a.signals().replica().snapshotNow());
 
         PubSubHub late = hub("late");
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(confirmed(late, "cards"))
