@@ -32,7 +32,7 @@ final class SignalCodec {
     static final int MAX_STATE_BYTES = 64 * 1024 * 1024;
 
     private static final StreamReadConstraints READ_LIMITS = StreamReadConstraints.builder().maxNestingDepth(200)
-            .maxNumberLength(1_000).maxStringLength(1024 * 1024).maxNameLength(1_000).build();
+            .maxNumberLength(1_000).maxStringLength(1024 * 1024).maxNameLength(64 * 1024).build();
 
     private final JsonMapper mapper = JsonMapper.builder(JsonFactory.builder().streamReadConstraints(READ_LIMITS).build())
             .deactivateDefaultTyping().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)

@@ -41,19 +41,22 @@ final class SignalLoader {
     /** Loads a name up to {@code upTo} in {@code epoch}: its snapshot, then its entries after it. */
     void load(ClusterSignalTree tree, String epoch, long upTo)
             throws InterruptedException, ExecutionException, TimeoutException {
+        long previous = -1;
         for (int attempt = 0; ; attempt++) {
             Optional<Stored> snapshot = storedSnapshot(tree.name(), epoch);
-            long after = 0;
+            long after = snapshot.map(Stored::position).orElse(0L);
             if (snapshot.isPresent()) {
-                after = snapshot.get().position();
                 tree.replaceWith(after, snapshot.get().state());
             }
-            if (catchUp(tree, after, upTo)) {
+            // Entries were trimmed past the snapshot. A compactor snapshots every name it trims entries of, before
+            // it trims: so when the snapshot is still the one read before, the name had none there.
+            if (catchUp(tree, after, upTo, after != previous)) {
                 return;
             }
             if (attempt == 5) {
                 throw new IllegalStateException("signal '" + tree.name() + "' kept being trimmed while loading");
             }
+            previous = after;
         }
     }
 
@@ -98,14 +101,17 @@ final class SignalLoader {
         }
     }
 
-    /** Applies the name's entries in ({@code after}, {@code upTo}]; false when some were trimmed meanwhile. */
-    private boolean catchUp(ClusterSignalTree tree, long after, long upTo)
+    /**
+     * Applies the name's entries in ({@code after}, {@code upTo}]; with {@code strict}, false when entries past
+     * {@code after} were trimmed (a newer snapshot may hold them).
+     */
+    private boolean catchUp(ClusterSignalTree tree, long after, long upTo, boolean strict)
             throws InterruptedException, ExecutionException, TimeoutException {
         long from = after;
         while (from < upTo) {
             SignalRead read = call(log.read(from, tree.name(), PAGE, Duration.ZERO).toCompletableFuture(),
                     callTimeout);
-            if (read.trimmed() > after) {
+            if (strict && read.trimmed() > after) {
                 return false;
             }
             for (SignalEntry entry : read.entries()) {

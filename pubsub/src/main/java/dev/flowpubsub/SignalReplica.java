@@ -71,13 +71,6 @@ final class SignalReplica implements ClusterSignalTree.Submitter, AutoCloseable 
     final LongAdder resyncs = new LongAdder();
     final LongAdder resets = new LongAdder();
 
-    private record LoadRequest(SignalTrees.Ref ref) implements Runnable {
-        @Override
-        public void run() {
-            throw new UnsupportedOperationException("run by the replica");
-        }
-    }
-
     SignalReplica(SignalLog log, String origin, SignalSettings settings, WriteGate gate, Executor pageWork) {
         SignalTreeAccess.check();
         this.log = log;
@@ -113,7 +106,7 @@ final class SignalReplica implements ClusterSignalTree.Submitter, AutoCloseable 
         SignalTrees.Held held = trees.hold(name, this);
         SignalTrees.Ref ref = held.ref();
         if (!ref.loaded.isDone()) {
-            requests.add(new LoadRequest(ref)); // a repeat finds it loaded and does nothing
+            requests.add(new SignalTrees.Load(ref)); // a repeat finds it loaded and does nothing
         }
         if (thread != null && Thread.currentThread() != thread) {
             try {
@@ -137,15 +130,15 @@ final class SignalReplica implements ClusterSignalTree.Submitter, AutoCloseable 
 
     @Override
     public void submit(ClusterSignalTree tree, List<SignalCommand> commands) {
-        String reason = gate.refusal(tree.name());
+        String reason = closed ? "the hub is closed" : gate.refusal(tree.name());
         if (reason == null) {
             reason = writer.offer(tree, commands);
         }
-        if (reason != null) {
+        if (reason != null) { // refused at the call: it leaves the writer's view now, and the call fails
             String why = "refused: " + reason;
-            List<SignalCommand> refusedCommands = List.copyOf(commands);
             refused.increment();
-            requests.add(() -> tree.refuse(refusedCommands, why));
+            tree.refuse(List.copyOf(commands), why);
+            throw new PubSubSignalRefusedException(why);
         }
     }
 
@@ -205,34 +198,45 @@ final class SignalReplica implements ClusterSignalTree.Submitter, AutoCloseable 
 
     private boolean runRequests() throws InterruptedException, ExecutionException, TimeoutException {
         boolean any = false;
-        for (Runnable request = requests.poll(); request != null; request = requests.poll()) {
-            any = true;
-            if (request instanceof LoadRequest(SignalTrees.Ref ref)) {
-                load(ref, request);
+        for (int left = requests.size(); left > 0; left--) { // what came meanwhile waits for the next round
+            Runnable request = requests.poll();
+            if (request == null) {
+                break;
+            }
+            if (request instanceof SignalTrees.Load(SignalTrees.Ref ref)) {
+                any |= load(ref, request); // a name that keeps failing to load is no progress
             } else {
+                any = true;
                 request.run();
             }
         }
         return any;
     }
 
-    private void load(SignalTrees.Ref ref, Runnable request) throws InterruptedException, ExecutionException,
+    private boolean load(SignalTrees.Ref ref, Runnable request) throws InterruptedException, ExecutionException,
             TimeoutException {
         ClusterSignalTree tree = ref.get();
         if (tree == null || ref.loaded.isDone()) {
-            return;
+            return true;
         }
         try {
             if (epoch == null) {
                 pump(Duration.ZERO);
             }
             loader.load(tree, Objects.requireNonNull(epoch), position);
+        } catch (IllegalStateException e) { // this name only: the others go on
+            if (ref.loadFailures++ == 0) {
+                LOG.error("Shared signal '{}' cannot be loaded ({}); trying again", ref.name, e.getMessage());
+            }
+            requests.add(request);
+            return false;
         } catch (InterruptedException | ExecutionException | TimeoutException | RuntimeException e) {
             requests.add(request); // again, after the engine is back
             throw e;
         }
         ref.snapshotAt = tree.position;
         ref.loaded.complete(null);
+        return true;
     }
 
     /**
@@ -286,17 +290,19 @@ final class SignalReplica implements ClusterSignalTree.Submitter, AutoCloseable 
     }
 
     private void apply(SignalEntry entry) {
-        if (entry.originNode().equals(origin)) {
-            writer.readBack(entry.sequence());
-        }
+        SignalWriter.Pending mine = entry.originNode().equals(origin) ? writer.readBack(entry.sequence()) : null;
         ClusterSignalTree tree = trees.loaded(entry.name());
-        if (tree != null) {
-            SignalEntries.Outcome outcome = entries.apply(tree, entry);
-            if (outcome == SignalEntries.Outcome.APPLIED) {
-                applied.increment();
-            } else if (outcome == SignalEntries.Outcome.REPLACED) {
-                writer.endCovered(tree);
-            }
+        if (tree == null) {
+            return;
+        }
+        SignalEntries.Outcome outcome = entries.apply(tree, entry);
+        if (outcome == SignalEntries.Outcome.APPLIED) {
+            applied.increment();
+        } else if (outcome == SignalEntries.Outcome.REPLACED) {
+            writer.endCovered(tree);
+        } else if (mine != null && mine.tree() == tree && !mine.commands().isEmpty()) {
+            refused.increment(); // refused by every node, or taken for a repeat (an entry spoofing this node's id)
+            tree.refuse(mine.commands(), "refused: the write came back from the engine but no node applied it");
         }
     }
 
@@ -326,10 +332,7 @@ final class SignalReplica implements ClusterSignalTree.Submitter, AutoCloseable 
         epoch = newEpoch;
         position = 0;
         trimmed = 0;
-        for (SignalWriter.Pending lost : writer.lostWithEngine()) {
-            refused.increment();
-            lost.tree().refuse(lost.commands(), "lost: the engine lost its data before the write was applied");
-        }
+        refused.add(writer.refuseAppended("lost: the engine lost its data before the write was applied"));
         reseeds.start(from, newEpoch, trees);
     }
 
@@ -393,5 +396,6 @@ final class SignalReplica implements ClusterSignalTree.Submitter, AutoCloseable 
                 Thread.currentThread().interrupt();
             }
         }
+        writer.refuseAll("refused: the hub closed before the write was confirmed");
     }
 }

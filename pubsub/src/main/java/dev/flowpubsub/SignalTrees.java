@@ -27,6 +27,8 @@ final class SignalTrees {
         final CompletableFuture<Void> loaded = new CompletableFuture<>();
         /** The tree's position at its last snapshot. Replica thread. */
         long snapshotAt;
+        /** How many times loading the name failed. Replica thread. */
+        int loadFailures;
 
         Ref(ClusterSignalTree tree, ReferenceQueue<ClusterSignalTree> queue) {
             super(tree, queue);
@@ -36,6 +38,14 @@ final class SignalTrees {
         /** The tree, once loaded and while some signal uses it. */
         @Nullable ClusterSignalTree loadedTree() {
             return loaded.isDone() ? get() : null;
+        }
+    }
+
+    /** A request to the replica's thread to load a name. */
+    record Load(Ref ref) implements Runnable {
+        @Override
+        public void run() {
+            throw new UnsupportedOperationException("run by the replica, which loads the name");
         }
     }
 

@@ -70,6 +70,11 @@ final class SignalWriter {
             return "size: the write is " + payload.length + " bytes encoded, more than the limit of "
                     + settings.maxEntryBytes() + " bytes";
         }
+        try { // what no node could read back would stay pending on this one for ever
+            codec.decode(new SignalEntry(0, tree.name(), origin, 1, SignalCodec.FORMAT, SignalCodec.writer(), payload));
+        } catch (IllegalArgumentException e) {
+            return "size: the nodes could not read this write back (" + e.getMessage() + ")";
+        }
         if (tree.stateBytes + payload.length > SignalCodec.MAX_STATE_BYTES) {
             return "size: signal '" + tree.name() + "' holds about " + tree.stateBytes + " bytes, and a state may "
                     + "hold " + SignalCodec.MAX_STATE_BYTES;
@@ -190,9 +195,23 @@ final class SignalWriter {
         }
     }
 
-    /** One of this node's entries came back through the log. */
-    void readBack(long sequence) {
-        appended.remove(sequence);
+    /** One of this node's entries came back through the log: its write, if it was still waiting for that. */
+    @Nullable Pending readBack(long sequence) {
+        return appended.remove(sequence);
+    }
+
+    /** The hub closes: every write not confirmed yet is refused. After the replica's thread stopped. */
+    void refuseAll(String reason) {
+        List<Pending> all = new ArrayList<>(appended.values());
+        appended.clear();
+        lock.lock();
+        try {
+            all.addAll(queue);
+            queue.clear();
+        } finally {
+            lock.unlock();
+        }
+        all.forEach(pending -> pending.tree().refuse(pending.commands(), reason));
     }
 
     /**
@@ -211,11 +230,12 @@ final class SignalWriter {
         }
     }
 
-    /** The engine lost its data: what was appended and not read back is gone with it. */
-    List<Pending> lostWithEngine() {
+    /** Refuses what was appended and not read back (the engine lost it); returns how many. Replica thread. */
+    int refuseAppended(String reason) {
         List<Pending> lost = List.copyOf(appended.values());
         appended.clear();
-        return lost;
+        lost.forEach(pending -> pending.tree().refuse(pending.commands(), reason));
+        return lost.size();
     }
 
     /** The engine answered a call (a read): writes are taken again. */
