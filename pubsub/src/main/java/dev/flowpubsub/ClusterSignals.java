@@ -33,9 +33,10 @@ import java.util.concurrent.CompletableFuture;
  * }</pre>
  *
  * <p>A write is applied on every node when the engine gives it back; until then the writer's node shows it as
- * Vaadin's local shared signals do. A write that will never be applied (not authorized, over the send budget or a
- * size limit, too many waiting, the engine unreachable) completes its operation's result with an error naming the
- * reason, and leaves the writer's view. Values travel as JSON and are read back as the signal's declared type, which
+ * Vaadin's local shared signals do. A write that will never be applied leaves the writer's view: refused at once (not
+ * authorized, over the send budget or a size limit, too many waiting, the engine unreachable, the hub closed), the
+ * call fails with {@link PubSubSignalRefusedException}; refused later (the engine did not take it in time or lost
+ * it), its operation's result completes with Vaadin's {@code SignalOperation.Error} naming the reason. Values travel as JSON and are read back as the signal's declared type, which
  * the hub's {@link JsonCodec} must allow.
  *
  * <p>Threading: any thread. Making a signal of a name this node does not hold yet waits for its state to load, up to

@@ -55,6 +55,7 @@ class PublicTypesTest {
             dev.flowpubsub.PubSubHubBuilder
             dev.flowpubsub.PubSubSendRefusedException
             dev.flowpubsub.PubSubSendRefusedException$Reason
+            dev.flowpubsub.PubSubSignalRefusedException
             dev.flowpubsub.PubSubStats
             dev.flowpubsub.Retargetable
             dev.flowpubsub.Topic
