@@ -57,6 +57,7 @@ public final class PubSubHub implements AutoCloseable {
     /** Made when the first shared signal is asked for: it starts a thread and reads the engine's signal log. */
     private @Nullable ClusterSignals signals;
     private final ReentrantLock signalsLock = new ReentrantLock();
+    private boolean signalsClosed;
 
     /** Built in one direction: the outbound path, the dispatcher on it, then the path started on the dispatcher. */
     PubSubHub(PubSubHubBuilder builder, boolean createdByDefault) {
@@ -323,6 +324,7 @@ public final class PubSubHub implements AutoCloseable {
     public void close() {
         signalsLock.lock();
         try {
+            signalsClosed = true; // no replica starts after this, even before the dispatcher says it is closed
             if (signals != null) {
                 signals.close();
             }
@@ -342,7 +344,7 @@ public final class PubSubHub implements AutoCloseable {
     public ClusterSignals signals() {
         signalsLock.lock();
         try {
-            if (isClosed()) {
+            if (signalsClosed || isClosed()) {
                 throw new IllegalStateException("the hub is closed");
             }
             if (signals == null) {
