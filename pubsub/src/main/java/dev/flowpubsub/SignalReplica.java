@@ -239,10 +239,7 @@ final class SignalReplica implements ClusterSignalTree.Submitter, AutoCloseable 
         return true;
     }
 
-    /**
-     * Appends what waits; whether anything went or was refused. Not while the log's epoch is unknown, nor while a
-     * new log is read after the engine lost its data: the re-seeds go first.
-     */
+    /** Appends what waits, unless the epoch is unknown or a new log is re-read (re-seeds go first); did anything? */
     private boolean flush() {
         if (epoch == null || reseeds.rereading()) {
             return false;

@@ -9,8 +9,10 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -18,7 +20,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * This node's signal writes on their way to the log: numbered in the order written, bounded, appended in that
  * order, and remembered until they come back through the log. The engine-down policy lives here: while the last
  * append failed, a new write is refused at once; one taken before waits for the engine up to the write timeout and
- * is refused after it. A refused write never reaches the log, so no node applies it.
+ * is refused after it. A refused write never reaches the log, so no node applies it. A write that went out in an
+ * append the engine did not answer may have reached it all the same (a frozen engine that resumes, an answer lost on
+ * the way): past the write timeout it ends as unknown, not refused, and is applied on every node if it landed.
  *
  * <p>Threading: {@link #offer} from writers' threads (under their tree's lock); the rest on the replica's thread. One
  * lock guards the queue; it is never held while the log is called.
@@ -46,6 +50,8 @@ final class SignalWriter {
     private volatile boolean down;
     /** Appended and not read back yet, by sequence. Replica thread only. */
     private final Map<Long, Pending> appended = new HashMap<>();
+    /** The sequences of queued writes that went out in an append that failed: they may have landed. Replica thread. */
+    private final Set<Long> unanswered = new HashSet<>();
 
     SignalWriter(String origin, SignalSettings settings, SignalCodec codec) {
         this.origin = origin;
@@ -108,7 +114,8 @@ final class SignalWriter {
     /**
      * Appends what waits, in order, in one call of at most {@value #MAX_BATCH} entries or about
      * {@value #MAX_BATCH_BYTES} bytes, at {@code epoch}. On failure the writes stay queued (a retried append that had
-     * landed is a repeat the readers skip), and those past their deadline are taken out and returned to refuse.
+     * landed is a repeat the readers skip), and those past their deadline are taken out and returned to end: refused
+     * if no append carried them, unknown if one did.
      *
      * @return how many writes were refused for their deadline
      */
@@ -138,6 +145,7 @@ final class SignalWriter {
             return 0;
         } catch (Exception e) {
             down = true;
+            batch.forEach(pending -> unanswered.add(pending.entry().sequence()));
             return refuseExpired();
         }
         down = false;
@@ -145,6 +153,7 @@ final class SignalWriter {
         try {
             for (Pending pending : batch) {
                 queue.remove(pending);
+                unanswered.remove(pending.entry().sequence());
                 appended.put(pending.entry().sequence(), pending);
             }
         } finally {
@@ -153,7 +162,7 @@ final class SignalWriter {
         return 0;
     }
 
-    /** Takes the writes past their deadline out of the queue and refuses them; returns how many. */
+    /** Takes the writes past their deadline out of the queue and ends them (refused, or unknown); returns how many. */
     private int refuseExpired() {
         long now = System.nanoTime();
         List<Pending> expired = new ArrayList<>();
@@ -164,8 +173,10 @@ final class SignalWriter {
             lock.unlock();
         }
         for (Pending pending : expired) {
-            pending.tree().refuse(pending.commands(), "refused: the engine did not take the write within "
-                    + settings.writeTimeout() + " (unreachable)");
+            pending.tree().refuse(pending.commands(), unanswered.remove(pending.entry().sequence())
+                    ? "unknown: an append of the write went unanswered and the engine did not take it within "
+                            + settings.writeTimeout() + " (unreachable); if that append landed, it is applied on every node"
+                    : "refused: the engine did not take the write within " + settings.writeTimeout() + " (unreachable)");
         }
         return expired.size();
     }

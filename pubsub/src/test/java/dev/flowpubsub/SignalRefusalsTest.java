@@ -15,7 +15,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * A write that will never be applied completes its operation with the reason and leaves the writer's view, whatever
- * the reason; no node applies it.
+ * the reason; no node applies it. One this node cannot know the fate of ends as unknown, never as refused.
  */
 class SignalRefusalsTest {
 
@@ -72,7 +72,8 @@ class SignalRefusalsTest {
         assertThatThrownBy(() -> onA.set("refused at once")).isInstanceOf(PubSubSignalRefusedException.class)
                 .hasMessageStartingWith("refused: the engine is unreachable");
 
-        assertThat(reason(taken)).startsWith("refused: the engine did not take the write");
+        // it went out in an append that failed: for all this node knows, the engine took it
+        assertThat(reason(taken)).startsWith("unknown: an append of the write went unanswered");
         assertThat(onA.peek()).isEqualTo("before");
         assertThatThrownBy(() -> onA.update(value -> value + "!")).isInstanceOf(PubSubSignalRefusedException.class);
         assertThat(onA.peek()).isEqualTo("before");
@@ -83,6 +84,34 @@ class SignalRefusalsTest {
         nodes.deliver();
         assertThat(onB.peek()).isEqualTo("after");
         assertThat(nodes.confirmed("a", "title")).isEqualTo(nodes.confirmed("b", "title"));
+    }
+
+    /**
+     * Found by the chaos test on Redis (RedisSignalChaosTest, seed 25649838359170, step 82: Redis frozen 2.45 s, past
+     * the write timeout of 2 s): appends timed out while Redis was frozen and landed when it resumed, and their writes,
+     * past their deadline, ended as "refused: the engine did not take the write" while every node applied them.
+     */
+    @Test
+    void aWriteWhoseAppendLandedUnanswered_pastItsDeadline_endsUnknown_notRefused_andIsAppliedOnEveryNode() {
+        nodes.settings(settings -> settings.withWriteTimeout(Duration.ZERO));
+        var onA = nodes.signals("a").list("cards", String.class);
+        var onB = nodes.signals("b").list("cards", String.class);
+        nodes.deliver();
+        nodes.engine.loseAppendAnswers("a");
+
+        var landed = onA.insertLast("landed").result();
+        nodes.deliver();
+        nodes.engine.answerAppends("a");
+        nodes.deliver();
+
+        assertThat(reason(landed)).startsWith("unknown: an append of the write went unanswered");
+        assertThat(onB.peekConfirmed()).extracting(value -> value.peekConfirmed()).containsExactly("landed");
+        assertThat(nodes.confirmed("a", "cards")).isEqualTo(nodes.confirmed("b", "cards"));
+
+        var after = onA.insertLast("after").result();
+        nodes.deliver();
+        assertThat(after.join().successful()).isTrue();
+        assertThat(onA.peekConfirmed()).extracting(value -> value.peekConfirmed()).containsExactly("landed", "after");
     }
 
     @Test

@@ -27,8 +27,8 @@ import java.util.function.BooleanSupplier;
 
 /**
  * An engine in memory that keeps the promises of the real ones (one order, positions, snapshots, a trim watermark,
- * epochs), with faults on demand: a node partitioned from it and healed, a node whose reader is delayed, the engine
- * lost and back intact or empty. Each node talks to it through its own {@link #signalLog(String) view}, named as the
+ * epochs), with faults on demand: a node partitioned from it and healed, a node whose reader is delayed, a node
+ * whose appends land unanswered, the engine lost and back intact or empty. Each node talks to it through its own {@link #signalLog(String) view}, named as the
  * node is, so faults can be aimed at one node; a node restarted with the same name gets a new view with the same
  * faults.
  *
@@ -50,6 +50,7 @@ public final class InMemoryEngine {
     private final Map<String, SignalSnapshot> snapshots = new HashMap<>();
     private final Set<String> partitioned = new HashSet<>();
     private final Set<String> delayed = new HashSet<>();
+    private final Set<String> unanswered = new HashSet<>();
     private final List<BooleanSupplier> steps = new CopyOnWriteArrayList<>();
     private String epoch;
     private long trimmed;
@@ -129,6 +130,20 @@ public final class InMemoryEngine {
     /** Node {@code node} reads again. */
     public void releaseReader(String node) {
         update(() -> delayed.remove(node));
+    }
+
+    /**
+     * Node {@code node}'s appends land in the log, but their answers are lost: each call fails after it took its
+     * entries, as when the network fails between a write and its acknowledgement, or the engine answers after the
+     * caller gave up. Until {@link #answerAppends}.
+     */
+    public void loseAppendAnswers(String node) {
+        update(() -> unanswered.add(node));
+    }
+
+    /** Node {@code node}'s appends are answered again. */
+    public void answerAppends(String node) {
+        update(() -> unanswered.remove(node));
     }
 
     /** The engine is lost: every call of every node fails until {@link #back}. */
@@ -239,6 +254,9 @@ public final class InMemoryEngine {
                     entries.add(entry.at(headLocked() + 1));
                 }
                 changed.signalAll();
+                if (unanswered.contains(node)) {
+                    throw new IllegalStateException("the answer to node " + node + "'s append was lost");
+                }
                 return headLocked();
             });
         }
