@@ -383,7 +383,7 @@ public abstract class SignalLogConformanceSuite {
     }
 
     /** A transport context for a signal log used on its own: no messages are expected. */
-    private record NoMessages(String nodeId) implements dev.flowpubsub.spi.TransportContext {
+    public record NoMessages(String nodeId) implements dev.flowpubsub.spi.TransportContext {
         @Override
         public int maxPayloadBytes() {
             return 1 << 20;

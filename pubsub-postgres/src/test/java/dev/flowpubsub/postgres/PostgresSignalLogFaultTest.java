@@ -8,8 +8,6 @@ import dev.flowpubsub.spi.SignalEntry;
 import dev.flowpubsub.spi.SignalLog;
 import dev.flowpubsub.spi.SignalRead;
 import dev.flowpubsub.spi.SignalSnapshot;
-import dev.flowpubsub.spi.TransportContext;
-import dev.flowpubsub.spi.TransportEnvelope;
 import dev.flowpubsub.testsupport.LogCapture;
 import dev.flowpubsub.testsupport.PostgresServer;
 import org.junit.jupiter.api.Tag;
@@ -58,7 +56,7 @@ class PostgresSignalLogFaultTest {
     }
 
     private SignalLog log(String node, PostgresTransport transport) {
-        testbed.closeLater(transport).start(new Quiet(node));
+        testbed.closeLater(transport).start(new SignalLogConformanceSuite.NoMessages(node));
         return transport.signalLog().orElseThrow();
     }
 
@@ -234,31 +232,5 @@ class PostgresSignalLogFaultTest {
         }
         assertThat(logs.lines()).as("flow-pubsub's log lines at DEBUG")
                 .noneSatisfy(line -> assertThat(line.text()).containsIgnoringCase(SECRET));
-    }
-
-    /** A transport context for a signal log used on its own. */
-    private record Quiet(String nodeId) implements TransportContext {
-        @Override
-        public int maxPayloadBytes() {
-            return 1 << 20;
-        }
-
-        @Override
-        public int historySize(String topic) {
-            return 0;
-        }
-
-        @Override
-        public Duration historyTimeout() {
-            return Duration.ofSeconds(5);
-        }
-
-        @Override
-        public void receive(TransportEnvelope envelope) {
-        }
-
-        @Override
-        public void rejected(String entryId, String reason) {
-        }
     }
 }
