@@ -18,6 +18,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.context.properties.PropertyMapper;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.Lazy;
 import org.springframework.core.env.Environment;
 import org.springframework.core.io.ResourceLoader;
 
@@ -111,10 +112,12 @@ public class PubSubAutoConfiguration {
     }
 
     /**
-     * Vaadin's shared signals by name on the hub's engine ({@link PubSubHub#signals()}); its reader thread starts when
-     * the first signal is made.
+     * Vaadin's shared signals by name on the hub's engine ({@link PubSubHub#signals()}). Lazy: made where it is first
+     * injected, so an application that uses no shared signal starts no signal thread and, on PostgreSQL, makes no
+     * signal tables.
      */
     @Bean
+    @Lazy
     @ConditionalOnMissingBean
     public ClusterSignals clusterSignals(PubSubHub hub) {
         return hub.signals();

@@ -85,6 +85,8 @@ class PubSubAutoConfigurationTest {
     @Test
     void clusterSignalsBean_isTheHubsSignals_andWorksWithoutAnEngine() {
         runner.run(context -> {
+            assertThat(Thread.getAllStackTraces().keySet()).as("no signal thread until the bean is used")
+                    .noneMatch(thread -> thread.getName().startsWith("flow-pubsub-signals-"));
             ClusterSignals signals = context.getBean(ClusterSignals.class);
             assertThat(signals).isSameAs(context.getBean(PubSubHub.class).signals());
             var title = signals.value("title", String.class);
