@@ -54,12 +54,12 @@ public final class ClusterSignals {
     private static final Set<Class<?>> BUILT_IN = Set.of(String.class, Integer.class, Long.class, Short.class,
             Byte.class, Double.class, Float.class, Boolean.class, Character.class, BigDecimal.class, BigInteger.class);
 
+    private final SignalLog log;
+    /** Whether the log is this object's own (in memory, without transport); a transport closes its own. */
+    private final boolean ownsLog;
     private final SignalReplica replica;
     private final TopicAuthorizer authorizer;
     private final @Nullable MessageCodec codec;
-
-    private final SignalLog log;
-    private final boolean ownsLog;
 
     private ClusterSignals(SignalLog log, boolean ownsLog, SignalReplica replica, TopicAuthorizer authorizer,
                            @Nullable MessageCodec codec) {
@@ -73,8 +73,9 @@ public final class ClusterSignals {
     /** The hub's signals on its engine's signal log, or in memory without transport. */
     static ClusterSignals start(Outbound outbound, SignalSettings settings, TopicAuthorizer authorizer,
                                 @Nullable MessageCodec codec, Dispatcher dispatcher) {
+        boolean local = outbound instanceof LocalOutbound;
         SignalLog log;
-        if (outbound instanceof LocalOutbound) {
+        if (local) {
             log = InMemoryEngine.threaded().signalLog(outbound.instanceId());
         } else {
             log = outbound.signalLog().orElseThrow(() -> new UnsupportedOperationException("the hub's transport "
@@ -96,11 +97,10 @@ public final class ClusterSignals {
             }
         };
         try {
-            return new ClusterSignals(log, outbound instanceof LocalOutbound, new SignalReplica(log, outbound.instanceId(), settings, gate,
-                    dispatcher.pageWork()), authorizer,
-                    outbound instanceof LocalOutbound ? null : codec);
+            SignalReplica replica = new SignalReplica(log, outbound.instanceId(), settings, gate, dispatcher.pageWork());
+            return new ClusterSignals(log, local, replica, authorizer, local ? null : codec);
         } catch (RuntimeException e) {
-            if (outbound instanceof LocalOutbound) {
+            if (local) {
                 log.close();
             }
             throw e;
