@@ -44,11 +44,12 @@ final class ClusterSignalTree extends AsynchronousSignalTree {
     /** The last sequence applied per origin node. Replica thread only. */
     final Map<String, Long> origins = new HashMap<>();
     /**
-     * Where the state was re-seeded from since the engine last lost its data, or {@link SignalCodec.Seed#WRITTEN} once
-     * a write was applied; {@code null} when neither in this epoch. A re-seed that does not beat it is ignored. Replica
-     * thread only.
+     * Where the state was re-seeded from since the engine last lost its data; {@code null} when not in this epoch. A
+     * re-seed that does not beat it is ignored. Replica thread only.
      */
     SignalCodec.@Nullable Seed seed;
+    /** The log position of the last entry that changed the state in this epoch (0: none). Replica thread only. */
+    long changedAt;
 
     ClusterSignalTree(String name, Submitter submitter) {
         this.name = name;
@@ -80,20 +81,20 @@ final class ClusterSignalTree extends AsynchronousSignalTree {
      * the new log's entries make of nothing, whatever each held before. Pending writes stay pending.
      */
     void clear(String epoch) {
-        replaceWith(0, SignalCodec.State.of(new Snapshot(id(), true).nodes(), java.util.Map.of(), null, epoch));
+        replaceWith(0, SignalCodec.State.of(new Snapshot(id(), true).nodes(), Map.of(), null, epoch, 0));
     }
 
-    /** This tree's confirmed state, to snapshot or re-seed. Replica thread. */
-    SignalCodec.State state(SignalCodec.@Nullable Seed from, String epoch) {
-        return SignalCodec.State.of(confirmed().nodes(), origins, from, epoch);
+    /** This tree's confirmed state, to snapshot ({@code changedAt} its own) or re-seed. Replica thread. */
+    SignalCodec.State state(SignalCodec.@Nullable Seed from, String epoch, long changedAt) {
+        return SignalCodec.State.of(confirmed().nodes(), origins, from, epoch, changedAt);
     }
 
     /** Confirms one entry's commands, as every node does at this position. */
     void apply(long at, String origin, long sequence, List<SignalCommand> commands) {
         confirm(commands);
-        seed = seed == null ? SignalCodec.Seed.WRITTEN : seed.settled();
         origins.put(origin, sequence);
         position = at;
+        changedAt = at;
     }
 
     /**
@@ -122,6 +123,13 @@ final class ClusterSignalTree extends AsynchronousSignalTree {
         origins.putAll(state.origins());
         seed = state.seed();
         position = at;
+        changedAt = state.changedAt();
+    }
+
+    /** Takes a re-seed's state, the entry at {@code at}, as every node does there. */
+    void reseed(long at, SignalCodec.State state) {
+        replaceWith(at, state);
+        changedAt = at;
     }
 
     /**

@@ -35,9 +35,10 @@ import java.util.concurrent.CompletableFuture;
  * <p>A write is applied on every node when the engine gives it back; until then the writer's node shows it as
  * Vaadin's local shared signals do. A write that will never be applied leaves the writer's view: refused at once (not
  * authorized, over the send budget or a size limit, too many waiting, the engine unreachable, the hub closed), the
- * call fails with {@link PubSubSignalRefusedException}; refused later (the engine did not take it in time or lost
- * it), its operation's result completes with Vaadin's {@code SignalOperation.Error} naming the reason. Values travel as JSON and are read back as the signal's declared type, which
- * the hub's {@link JsonCodec} must allow.
+ * call fails with {@link PubSubSignalRefusedException}; refused later (the engine did not take it in time), or of an
+ * outcome not known here (the engine lost its data before the node read it back), its operation's result completes
+ * with Vaadin's {@code SignalOperation.Error} naming the reason, {@code refused:} or {@code unknown:}. Values travel
+ * as JSON and are read back as the signal's declared type, which the hub's {@link JsonCodec} must allow.
  *
  * <p>Threading: any thread. Making a signal of a name this node does not hold yet waits for its state to load, up to
  * a few seconds. Every node confirms writes on a thread of its own, in the log's order; the effects a confirm starts

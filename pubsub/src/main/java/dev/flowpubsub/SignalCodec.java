@@ -47,37 +47,33 @@ final class SignalCodec {
      * sequence applied per origin, so that whoever loads it skips the same repeats as the others, and where the state
      * was re-seeded from since the engine last lost its data ({@code null}: not since); {@code epoch} is the log's
      * epoch it belongs to, so that a snapshot an engine kept from before it lost its data (or that a node that had not
-     * noticed yet wrote) is not taken for one of the new log.
+     * noticed yet wrote) is not taken for one of the new log. {@code changedAt} is the log position of the last entry
+     * that changed the state in its epoch (0: none): a re-seed carries the one it was made on, and only a tree still
+     * at it takes the re-seed.
      */
-    record State(SignalCommand.SnapshotCommand nodes, Map<String, Long> origins, @Nullable Seed seed, String epoch) {
+    record State(SignalCommand.SnapshotCommand nodes, Map<String, Long> origins, @Nullable Seed seed, String epoch,
+            long changedAt) {
         State {
             origins = Map.copyOf(origins);
         }
 
-        static State of(Map<Id, Node> nodes, Map<String, Long> origins, @Nullable Seed seed, String epoch) {
-            return new State(new SignalCommand.SnapshotCommand(Id.random(), Map.copyOf(nodes)), origins, seed, epoch);
+        static State of(Map<Id, Node> nodes, Map<String, Long> origins, @Nullable Seed seed, String epoch,
+                long changedAt) {
+            return new State(new SignalCommand.SnapshotCommand(Id.random(), Map.copyOf(nodes)), origins, seed, epoch,
+                    changedAt);
         }
     }
 
     /**
      * Where a re-seed's state comes from: the engine's former epoch and the position the re-seeding node had read it
-     * up to. Of two re-seeds of one former epoch, the one that had read further wins, on every node alike, until a
-     * write is applied on top: from then on the seed is {@link #settled()} and no re-seed replaces it (that would undo
-     * confirmed writes).
+     * up to. Of two re-seeds of one former epoch, the one that had read further wins, on every node alike, even after
+     * writes were applied on top of the other: its node then re-seeds its state with those writes applied on top.
      */
     record Seed(String epoch, long position) {
-
-        /** What a tree holds once a write was applied in this epoch with no re-seed before: no re-seed beats it. */
-        static final Seed WRITTEN = new Seed("", Long.MAX_VALUE);
 
         /** Whether a tree holding {@code held} takes a re-seed from {@code this}. */
         boolean beats(@Nullable Seed held) {
             return held == null || (epoch.equals(held.epoch) && position > held.position);
-        }
-
-        /** This seed once a write was applied on top of it: no re-seed beats it any more. */
-        Seed settled() {
-            return new Seed(epoch, Long.MAX_VALUE);
         }
     }
 

@@ -108,7 +108,7 @@ final class SignalCompactor {
 
     /** The tree's confirmed state as a snapshot at {@code position} of {@code epoch}. */
     static SignalSnapshot snapshotOf(ClusterSignalTree tree, long position, String epoch, SignalCodec codec) {
-        byte[] state = codec.state(tree.state(tree.seed, epoch));
+        byte[] state = codec.state(tree.state(tree.seed, epoch, tree.changedAt));
         tree.stateBytes = state.length;
         if (state.length > SignalCodec.MAX_STATE_BYTES) {
             throw new IllegalStateException("signal '" + tree.name() + "' holds " + state.length

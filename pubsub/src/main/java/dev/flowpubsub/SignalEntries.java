@@ -9,9 +9,9 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * How one log entry is applied to a tree, the same way wherever it is applied (the replica reading the log, a load
  * catching a name up, the compactor building a snapshot), so every node ends with the same state: decoded with its
- * limits, a re-seed taken only when it beats the tree's seed, a write skipped when it repeats one applied before. An
- * entry that cannot be decoded is refused, counted and logged (the first ones only: a hostile writer must not flood
- * the log), never applied.
+ * limits, a re-seed taken only when it beats the tree's seed and was made on the tree's state as it is (else its node
+ * makes it again on top), a write skipped when it repeats one applied before. An entry that cannot be decoded is
+ * refused, counted and logged (the first ones only: a hostile writer must not flood the log), never applied.
  *
  * <p>Threading: the replica's thread (the counters may be read from any).
  */
@@ -26,6 +26,8 @@ final class SignalEntries {
         APPLIED,
         /** A re-seed that replaced the tree's state. */
         REPLACED,
+        /** A re-seed that beats the tree's seed, made on a state the tree has changed from since: its node makes it again. */
+        STALE,
         /** A repeat, a re-seed beaten by the tree's seed, or an entry refused. */
         SKIPPED
     }
@@ -53,7 +55,10 @@ final class SignalEntries {
             if (seed == null || !seed.beats(tree.seed)) {
                 return Outcome.SKIPPED;
             }
-            tree.replaceWith(entry.position(), reseed); // the node that had read most wins, on every node alike
+            if (reseed.changedAt() != tree.changedAt) {
+                return Outcome.STALE;
+            }
+            tree.reseed(entry.position(), reseed); // the node that had read most wins, on every node alike
             return Outcome.REPLACED;
         }
         if (tree.isRepeat(entry.originNode(), entry.sequence())) {

@@ -53,7 +53,7 @@ final class SignalReplica implements ClusterSignalTree.Submitter, AutoCloseable 
     private final SignalLoader loader;
     private final SignalCompactor compactor;
     private final SignalTrees trees = new SignalTrees();
-    private final SignalReseeds reseeds = new SignalReseeds();
+    private final SignalReseeds reseeds;
     private final LinkedBlockingQueue<Runnable> requests = new LinkedBlockingQueue<>();
     private final @Nullable Thread thread;
     private volatile boolean closed;
@@ -81,6 +81,7 @@ final class SignalReplica implements ClusterSignalTree.Submitter, AutoCloseable 
         this.entries = new SignalEntries(codec, settings.maxEntryBytes());
         this.loader = new SignalLoader(log, codec, entries, settings.callTimeout());
         this.compactor = new SignalCompactor(log, codec, entries, loader, settings.callTimeout());
+        this.reseeds = new SignalReseeds(origin, codec, entries, writer);
         if (log.readerThread()) {
             thread = Thread.ofPlatform().daemon().name("flow-pubsub-signals-" + origin)
                     .inheritInheritableThreadLocals(false).start(() -> {
@@ -280,7 +281,7 @@ final class SignalReplica implements ClusterSignalTree.Submitter, AutoCloseable 
             apply(entry);
         }
         if (reseeds.rereading() && position >= read.head()) {
-            reseeds.finish(trees, writer, codec);
+            reseeds.finish(trees);
             return true;
         }
         return !read.entries().isEmpty();
@@ -293,6 +294,7 @@ final class SignalReplica implements ClusterSignalTree.Submitter, AutoCloseable 
             return;
         }
         SignalEntries.Outcome outcome = entries.apply(tree, entry);
+        reseeds.applied(tree, entry, outcome);
         if (outcome == SignalEntries.Outcome.APPLIED) {
             applied.increment();
         } else if (outcome == SignalEntries.Outcome.REPLACED) {
@@ -311,6 +313,7 @@ final class SignalReplica implements ClusterSignalTree.Submitter, AutoCloseable 
         for (SignalTrees.Ref ref : trees.refs()) {
             ClusterSignalTree tree = ref.loadedTree();
             if (tree != null && loader.resync(tree, Objects.requireNonNull(epoch))) {
+                reseeds.resynced(tree);
                 writer.endCovered(tree);
             }
         }
@@ -318,8 +321,8 @@ final class SignalReplica implements ClusterSignalTree.Submitter, AutoCloseable 
     }
 
     /**
-     * The engine lost its data (a new epoch): writes appended and not read back are gone and refused, and
-     * {@link SignalReseeds} writes this node's states to the new log once it has read it.
+     * The engine lost its data (a new epoch): writes appended and not read back end unknown (a node that had read
+     * them re-seeds them), and {@link SignalReseeds} writes this node's states to the new log once it has read it.
      */
     private void reset(String newEpoch) {
         resets.increment();
@@ -329,8 +332,7 @@ final class SignalReplica implements ClusterSignalTree.Submitter, AutoCloseable 
         epoch = newEpoch;
         position = 0;
         trimmed = 0;
-        refused.add(writer.refuseAppended("lost: the engine lost its data before the write was applied"));
-        reseeds.start(from, newEpoch, trees);
+        refused.add(reseeds.start(from, newEpoch, trees));
     }
 
     private void housekeeping() throws InterruptedException, ExecutionException, TimeoutException {
@@ -378,9 +380,7 @@ final class SignalReplica implements ClusterSignalTree.Submitter, AutoCloseable 
     /** How many entries were refused unapplied (malformed, foreign, too large, of an unknown format). */
     long rejected() { return entries.rejected.sum(); }
     /** The position this node has applied the log up to. Replica thread, or a test between steps. */
-    long position() {
-        return position;
-    }
+    long position() { return position; }
 
     @Override
     public void close() {

@@ -105,8 +105,9 @@ class SignalChaosTest {
     }
 
     /**
-     * The documented limit: when the engine loses its data, the nodes that reach it write their state to the new log,
-     * so a write that only nodes cut off from it (or none) hold is lost.
+     * The documented limits, taken at their widest: when the engine loses its data, a node cut off from it writes its
+     * state when it comes back, unless the new log was trimmed meanwhile; so a write that only nodes cut off (or none)
+     * hold may be lost.
      */
     private void forgetWhatOnlyCutNodesHeld() {
         List<String> connected = connectedAlive();

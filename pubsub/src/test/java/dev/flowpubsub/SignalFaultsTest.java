@@ -50,7 +50,7 @@ class SignalFaultsTest {
     }
 
     @Test
-    void anEngineBackEmpty_isReseededByTheSurvivors_andAWriteItLostIsRefused() {
+    void anEngineBackEmpty_isReseededByTheSurvivors_andAWriteItMayHaveLostIsUnknown() {
         SharedListSignal<String> onA = nodes.signals("a").list("cards", String.class);
         SharedListSignal<String> onB = nodes.signals("b").list("cards", String.class);
         onA.insertLast("one");
@@ -68,7 +68,7 @@ class SignalFaultsTest {
         nodes.deliver();
 
         assertThat(lost.join()).isInstanceOfSatisfying(SignalOperation.Error.class,
-                error -> assertThat(error.reason()).startsWith("lost: the engine lost its data"));
+                error -> assertThat(error.reason()).startsWith("unknown: the engine lost its data"));
         assertThat(values(onA)).containsExactly("one", "two");
         assertThat(nodes.confirmed("a", "cards")).isEqualTo(nodes.confirmed("b", "cards"));
         assertThat(nodes.engine.head()).as("the survivors wrote their state again").isPositive();
@@ -79,6 +79,67 @@ class SignalFaultsTest {
         SharedListSignal<String> onC = nodes.signals("c").list("cards", String.class);
         nodes.deliver();
         assertThat(values(onC)).containsExactly("one", "two", "three");
+    }
+
+    @Test
+    void anEngineBackEmpty_reseededFirstByANodeThatHadReadLess_andWrittenOn_endsWithTheBetterStateAndTheWrite() {
+        SharedListSignal<String> onA = nodes.signals("a").list("cards", String.class);
+        SharedListSignal<String> onB = nodes.signals("b").list("cards", String.class);
+        onA.insertLast("one");
+        nodes.deliver();
+        nodes.engine.delayReader("a");
+        onB.insertLast("x");
+        nodes.deliver();
+        assertThat(values(onB)).containsExactly("one", "x");
+
+        nodes.engine.lose();
+        var written = onA.insertLast("w").result();
+        nodes.deliver();
+        nodes.engine.back(false);
+        nodes.engine.releaseReader("a");
+        nodes.deliver();
+
+        assertThat(values(onB)).as("b had read the most; a's write is applied on top").containsExactly("one", "x",
+                "w");
+        assertThat(nodes.confirmed("a", "cards")).isEqualTo(nodes.confirmed("b", "cards"));
+        assertThat(written).isCompleted();
+        SharedListSignal<String> onC = nodes.signals("c").list("cards", String.class);
+        nodes.deliver();
+        assertThat(values(onC)).containsExactly("one", "x", "w");
+    }
+
+    @Test
+    void aLateReseedOfTheNodeThatHadReadMost_winsOverEarlierOnesWrittenOn_andKeepsTheirWrites() {
+        SharedListSignal<String> onA = nodes.signals("a").list("cards", String.class);
+        SharedListSignal<String> onB = nodes.signals("b").list("cards", String.class);
+        SharedListSignal<String> onC = nodes.signals("c").list("cards", String.class);
+        onA.insertLast("one");
+        nodes.deliver();
+        nodes.engine.delayReader("a");
+        onC.insertLast("two");
+        nodes.deliver();
+        nodes.engine.delayReader("b");
+        onC.insertLast("three");
+        nodes.deliver();
+        nodes.engine.delayReader("c"); // a had read one entry, b two, c three: c comes back last of all
+
+        nodes.engine.lose();
+        nodes.engine.back(false);
+        nodes.engine.releaseReader("a");
+        nodes.deliver();
+        onA.insertLast("on a's state");
+        nodes.deliver();
+        nodes.engine.releaseReader("b");
+        nodes.deliver();
+        assertThat(values(onB)).containsExactly("one", "two", "on a's state");
+        onB.insertLast("on b's state");
+        nodes.deliver();
+        nodes.engine.releaseReader("c");
+        nodes.deliver();
+
+        assertThat(values(onA)).containsExactly("one", "two", "three", "on a's state", "on b's state");
+        assertThat(nodes.confirmed("a", "cards")).isEqualTo(nodes.confirmed("b", "cards"))
+                .isEqualTo(nodes.confirmed("c", "cards"));
     }
 
     @Test
