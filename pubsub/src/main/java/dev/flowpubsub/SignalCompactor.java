@@ -20,12 +20,13 @@ import java.util.concurrent.TimeoutException;
  * scratch tree. So the trimmer never trims past a name's newest snapshot, and a node that loads a name or falls
  * behind the watermark finds every entry it needs either in a snapshot or in the log. Any node may compact at any
  * time: snapshots are kept only when newer, and trimming only raises the watermark. It gives up, trimming nothing,
- * when the log turns out to be at another epoch than the one it compacts.
+ * when the log turns out to be at another epoch than the one it compacts, or a name's stored snapshot is refused.
  *
  * <p>Threading: the replica's thread; it blocks on the log for up to the call timeout per call.
  */
 final class SignalCompactor {
 
+    private static final org.slf4j.Logger LOG = Logs.CLUSTER;
     private static final int PAGE = 1_000;
 
     private final SignalLog log;
@@ -67,7 +68,13 @@ final class SignalCompactor {
             }
         }
         for (Map.Entry<String, List<SignalEntry>> name : byName.entrySet()) {
-            snapshot(name.getKey(), name.getValue(), epoch, upTo);
+            try {
+                snapshot(name.getKey(), name.getValue(), epoch, upTo);
+            } catch (SignalLoader.RefusedSnapshot e) { // built on the entries alone, a snapshot would lose state
+                LOG.error("Shared signals: not compacting the log, since {}; a node that holds the name writes a new "
+                        + "snapshot when it changes", e.getMessage());
+                return;
+            }
         }
         SignalLoader.call(log.trim(upTo).toCompletableFuture(), callTimeout);
     }

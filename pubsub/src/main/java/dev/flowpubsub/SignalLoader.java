@@ -38,20 +38,45 @@ final class SignalLoader {
         this.callTimeout = callTimeout;
     }
 
-    /** Loads a name up to {@code upTo} in {@code epoch}: its snapshot, then its entries after it. */
+    /** A stored snapshot this node refuses (malformed, of an unknown format): what it held is not known. */
+    static final class RefusedSnapshot extends IllegalStateException {
+        private static final long serialVersionUID = 1L;
+
+        RefusedSnapshot(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /**
+     * Loads a name up to {@code upTo} in {@code epoch}: its snapshot, then its entries after it.
+     *
+     * @throws IllegalStateException when it cannot be loaded whole: its snapshot is refused and the log was trimmed,
+     *                               or it kept being trimmed while loading
+     */
     void load(ClusterSignalTree tree, String epoch, long upTo)
             throws InterruptedException, ExecutionException, TimeoutException {
         long previous = -1;
         for (int attempt = 0; ; attempt++) {
-            Optional<Stored> snapshot = storedSnapshot(tree.name(), epoch);
+            Optional<Stored> snapshot;
+            boolean refused = false;
+            try {
+                snapshot = storedSnapshot(tree.name(), epoch);
+            } catch (RefusedSnapshot e) { // the log alone gives the state, if nothing of it was trimmed
+                snapshot = Optional.empty();
+                refused = true;
+            }
             long after = snapshot.map(Stored::position).orElse(0L);
             if (snapshot.isPresent()) {
                 tree.replaceWith(after, snapshot.get().state());
             }
             // Entries were trimmed past the snapshot. A compactor snapshots every name it trims entries of, before
             // it trims: so when the snapshot is still the one read before, the name had none there.
-            if (catchUp(tree, after, upTo, after != previous)) {
+            if (catchUp(tree, after, upTo, after != previous || refused)) {
                 return;
+            }
+            if (refused) {
+                throw new IllegalStateException("signal '" + tree.name() + "' has a stored snapshot this node refuses "
+                        + "and the log was trimmed; it loads once a node that holds it writes a new snapshot");
             }
             if (attempt == 5) {
                 throw new IllegalStateException("signal '" + tree.name() + "' kept being trimmed while loading");
@@ -68,7 +93,12 @@ final class SignalLoader {
      */
     boolean resync(ClusterSignalTree tree, String epoch) throws InterruptedException, ExecutionException,
             TimeoutException {
-        Optional<Stored> snapshot = storedSnapshot(tree.name(), epoch);
+        Optional<Stored> snapshot;
+        try {
+            snapshot = storedSnapshot(tree.name(), epoch);
+        } catch (RefusedSnapshot e) {
+            return false; // logged; the tree keeps its state and catches up from the log
+        }
         if (snapshot.isPresent() && snapshot.get().position() > tree.position) {
             tree.replaceWith(snapshot.get().position(), snapshot.get().state());
             return true;
@@ -80,7 +110,11 @@ final class SignalLoader {
     record Stored(long position, SignalCodec.State state) {
     }
 
-    /** The newest snapshot of {@code name} stored for {@code epoch}, if there is one it can use. */
+    /**
+     * The newest snapshot of {@code name} stored for {@code epoch}, if there is one of that epoch.
+     *
+     * @throws RefusedSnapshot when the stored one is refused (logged)
+     */
     Optional<Stored> storedSnapshot(String name, String epoch)
             throws InterruptedException, ExecutionException, TimeoutException {
         Optional<SignalSnapshot> snapshot = call(log.snapshot(name).toCompletableFuture(), callTimeout);
@@ -97,7 +131,7 @@ final class SignalLoader {
             return Optional.of(new Stored(snapshot.get().position(), state));
         } catch (IllegalArgumentException e) {
             LOG.error("Shared signal '{}': its stored snapshot is refused: {}", name, e.getMessage());
-            return Optional.empty();
+            throw new RefusedSnapshot("the stored snapshot of signal '" + name + "' is refused", e);
         }
     }
 

@@ -199,13 +199,14 @@ final class SignalReplica implements ClusterSignalTree.Submitter, AutoCloseable 
 
     private boolean runRequests() throws InterruptedException, ExecutionException, TimeoutException {
         boolean any = false;
+        requests.addAll(trees.dueRetries());
         for (int left = requests.size(); left > 0; left--) { // what came meanwhile waits for the next round
             Runnable request = requests.poll();
             if (request == null) {
                 break;
             }
-            if (request instanceof SignalTrees.Load(SignalTrees.Ref ref)) {
-                any |= load(ref, request); // a name that keeps failing to load is no progress
+            if (request instanceof SignalTrees.Load load) {
+                any |= load(load); // a name that keeps failing to load is no progress
             } else {
                 any = true;
                 request.run();
@@ -214,8 +215,8 @@ final class SignalReplica implements ClusterSignalTree.Submitter, AutoCloseable 
         return any;
     }
 
-    private boolean load(SignalTrees.Ref ref, Runnable request) throws InterruptedException, ExecutionException,
-            TimeoutException {
+    private boolean load(SignalTrees.Load request) throws InterruptedException, ExecutionException, TimeoutException {
+        SignalTrees.Ref ref = request.ref();
         ClusterSignalTree tree = ref.get();
         if (tree == null || ref.loaded.isDone()) {
             return true;
@@ -229,7 +230,7 @@ final class SignalReplica implements ClusterSignalTree.Submitter, AutoCloseable 
             if (ref.loadFailures++ == 0) {
                 LOG.error("Shared signal '{}' cannot be loaded ({}); trying again", ref.name, e.getMessage());
             }
-            requests.add(request);
+            trees.retryLater(request);
             return false;
         } catch (InterruptedException | ExecutionException | TimeoutException | RuntimeException e) {
             requests.add(request); // again, after the engine is back

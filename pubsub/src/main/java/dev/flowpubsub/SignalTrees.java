@@ -29,6 +29,8 @@ final class SignalTrees {
         long snapshotAt;
         /** How many times loading the name failed. Replica thread. */
         int loadFailures;
+        /** The round at which a load that failed is tried again. Replica thread. */
+        long retryRound;
 
         Ref(ClusterSignalTree tree, ReferenceQueue<ClusterSignalTree> queue) {
             super(tree, queue);
@@ -53,7 +55,13 @@ final class SignalTrees {
     record Held(ClusterSignalTree tree, Ref ref) {
     }
 
+    /** The most rounds a name that cannot be loaded waits before it is tried again. */
+    static final int MAX_RETRY_ROUNDS = 64;
+
     private final Map<String, Ref> refs = new ConcurrentHashMap<>();
+    /** Loads that failed, waiting for their round. Replica thread. */
+    private final List<Load> retries = new ArrayList<>();
+    private long round;
     private final ReferenceQueue<ClusterSignalTree> released = new ReferenceQueue<>();
 
     /** The tree of {@code name}: the one held, or a new one (not loaded yet) submitting to {@code submitter}. */
@@ -81,6 +89,25 @@ final class SignalTrees {
     /** The references of the trees held now (some may be let go or not loaded yet). */
     List<Ref> refs() {
         return new ArrayList<>(refs.values());
+    }
+
+    /**
+     * A load failed: it is tried again after twice as many rounds as the last time, up to {@value #MAX_RETRY_ROUNDS}
+     * (a round is one pass of the replica: at most its read wait when idle), not at once, so a name that cannot be
+     * loaded costs the engine a read now and then. Replica thread.
+     */
+    void retryLater(Load load) {
+        Ref ref = load.ref();
+        ref.retryRound = round + Math.min(1L << Math.min(ref.loadFailures, 6), MAX_RETRY_ROUNDS);
+        retries.add(load);
+    }
+
+    /** Starts a round: the loads whose round came. Replica thread. */
+    List<Load> dueRetries() {
+        round++;
+        List<Load> due = new ArrayList<>();
+        retries.removeIf(load -> load.ref().retryRound <= round && due.add(load));
+        return due;
     }
 
     /** How many names this node holds a tree for, after letting go those no signal uses. */

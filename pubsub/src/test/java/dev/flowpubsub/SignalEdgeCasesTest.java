@@ -95,6 +95,41 @@ class SignalEdgeCasesTest {
     }
 
     @Test
+    void aNameWhoseSnapshotIsRefused_afterItsLogWasTrimmed_isNotLoadedPartly_andLoadsOnceAGoodSnapshotIsThere() {
+        nodes.settings(settings -> settings.withRetainEntries(0));
+        var onA = nodes.signals("a").list("cards", String.class);
+        nodes.deliver();
+        onA.insertLast("1");
+        onA.insertLast("2");
+        nodes.deliver();
+        CompletableFuture<Void> compacted = nodes.replica("a").snapshotNow();
+        nodes.deliver();
+        assertThat(compacted).isDone();
+        long trimmed = nodes.engine.trimmed();
+        assertThat(trimmed).isEqualTo(2);
+        nodes.engine.signalLog("evil").putSnapshot(new dev.flowpubsub.spi.SignalSnapshot("cards", trimmed + 1,
+                SignalCodec.FORMAT, "x", "{\"nodes\":{}}".getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                .toCompletableFuture().join();
+        onA.insertLast("3");
+        nodes.deliver();
+
+        var onC = nodes.signals("c").list("cards", String.class);
+        nodes.deliver();
+        assertThat(onC.peekConfirmed()).as("c holds no part of the state: '3' alone would be one").isEmpty();
+
+        onA.insertLast("4");
+        nodes.deliver();
+        CompletableFuture<Void> snapshotted = nodes.replica("a").snapshotNow();
+        for (int round = 0; round < 200 && onC.peekConfirmed().size() < 4; round++) {
+            nodes.deliver();
+        }
+        assertThat(snapshotted).isDone();
+        assertThat(onC.peekConfirmed().stream().map(entry -> entry.peekConfirmed()).toList())
+                .containsExactly("1", "2", "3", "4");
+        assertThat(nodes.confirmed("c", "cards")).isEqualTo(nodes.confirmed("a", "cards"));
+    }
+
+    @Test
     void oneUnloadableName_doesNotStopTheNodesOtherSignals() {
         nodes.settings(settings -> settings.withRetainEntries(0));
         SharedMapSignal<String> onA = nodes.signals("a").map("m", String.class);
