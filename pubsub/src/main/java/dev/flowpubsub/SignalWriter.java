@@ -68,7 +68,7 @@ final class SignalWriter {
      * @return {@code null} when queued, else the reason it is refused
      */
     @Nullable String offer(ClusterSignalTree tree, List<SignalCommand> commands) {
-        if (tree.submitted().nodes().size() > settings.maxNodes()) {
+        if (tree.submitted().nodes().size() > settings.maxNodes()) { // this write included, and the two fixed nodes
             return "size: signal '" + tree.name() + "' would hold more than " + settings.maxNodes() + " nodes";
         }
         byte[] payload = codec.commands(commands);

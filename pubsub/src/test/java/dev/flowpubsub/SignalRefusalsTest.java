@@ -38,6 +38,30 @@ class SignalRefusalsTest {
     }
 
     @Test
+    void aWriteThatWouldGrowATreePastItsNodeLimit_isRefusedAtTheCall_andTheTreeKeepsWhatItHeld() {
+        nodes.settings(settings -> new SignalSettings(settings.maxEntryBytes(), 5, settings.maxPending(),
+                settings.writeTimeout(), settings.callTimeout(), settings.retainEntries(), settings.snapshotInterval(),
+                settings.loadTimeout()));
+        var onA = nodes.signals("a").list("cards", String.class);
+        var onB = nodes.signals("b").list("cards", String.class);
+        nodes.deliver();
+        for (int i = 1; i <= 3; i++) { // a tree holds two nodes of its own, and one per entry
+            onA.insertLast("card " + i);
+        }
+
+        assertThatThrownBy(() -> onA.insertLast("one too many")).isInstanceOf(PubSubSignalRefusedException.class)
+                .hasMessageStartingWith("refused: size: signal 'cards' would hold more than 5 nodes");
+        nodes.deliver();
+        assertThat(onB.peek()).hasSize(3);
+        assertThat(onA.peek()).hasSize(3);
+        onA.remove(onA.peek().getFirst());
+        onA.insertLast("in its place");
+        nodes.deliver();
+        assertThat(onB.peek()).hasSize(3);
+        assertThat(nodes.confirmed("b", "cards")).hasSize(5);
+    }
+
+    @Test
     void aWriteOverTheOutbox_isRefused_andTheOthersGo() {
         nodes.settings(settings -> new SignalSettings(settings.maxEntryBytes(), settings.maxNodes(), 3,
                 settings.writeTimeout(), settings.callTimeout(), settings.retainEntries(), settings.snapshotInterval(),
