@@ -394,6 +394,6 @@ final class SignalReplica implements ClusterSignalTree.Submitter, AutoCloseable 
                 Thread.currentThread().interrupt();
             }
         }
-        writer.refuseAll("refused: the hub closed before the write was confirmed");
+        writer.endAll();
     }
 }

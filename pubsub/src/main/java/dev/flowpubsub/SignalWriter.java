@@ -211,18 +211,30 @@ final class SignalWriter {
         return appended.remove(sequence);
     }
 
-    /** The hub closes: every write not confirmed yet is refused. After the replica's thread stopped. */
-    void refuseAll(String reason) {
-        List<Pending> all = new ArrayList<>(appended.values());
+    /**
+     * The hub closes: every write not confirmed yet ends. One the engine took, or whose append went unanswered, may be
+     * in the log, applied on every node: it ends unknown; the others never reach the log and are refused. After the
+     * replica's thread stopped.
+     */
+    void endAll() {
+        List<Pending> sent = new ArrayList<>(appended.values());
         appended.clear();
+        List<Pending> queued;
         lock.lock();
         try {
-            all.addAll(queue);
+            queued = List.copyOf(queue);
             queue.clear();
         } finally {
             lock.unlock();
         }
-        all.forEach(pending -> pending.tree().refuse(pending.commands(), reason));
+        List<Pending> unsent = new ArrayList<>();
+        for (Pending pending : queued) {
+            (unanswered.remove(pending.entry().sequence()) ? sent : unsent).add(pending);
+        }
+        sent.forEach(pending -> pending.tree().refuse(pending.commands(), "unknown: the hub closed before the write "
+                + "came back from the engine; if the engine took it, it is applied on every node"));
+        unsent.forEach(pending -> pending.tree().refuse(pending.commands(),
+                "refused: the hub closed before the write was sent to the engine"));
     }
 
     /**

@@ -62,6 +62,24 @@ class SignalRefusalsTest {
     }
 
     @Test
+    void aWriteAppendedWhenItsHubCloses_endsUnknown_notRefused_andIsAppliedOnEveryNode() {
+        SharedValueSignal<String> onA = nodes.signals("a").value("title", String.class);
+        SharedValueSignal<String> onB = nodes.signals("b").value("title", String.class);
+        nodes.deliver();
+        nodes.engine.delayReader("a");
+        var appended = onA.set("appended").result();
+        nodes.deliver();
+        var neverSent = onA.set("never sent").result();
+
+        nodes.kill("a");
+        nodes.deliver();
+
+        assertThat(reason(appended)).startsWith("unknown: the hub closed");
+        assertThat(reason(neverSent)).startsWith("refused: the hub closed");
+        assertThat(onB.peek()).isEqualTo("appended");
+    }
+
+    @Test
     void aWriteOverTheOutbox_isRefused_andTheOthersGo() {
         nodes.settings(settings -> new SignalSettings(settings.maxEntryBytes(), settings.maxNodes(), 3,
                 settings.writeTimeout(), settings.callTimeout(), settings.retainEntries(), settings.snapshotInterval(),
