@@ -140,7 +140,8 @@ final class SignalWriter {
         try {
             log.append(epoch, batch.stream().map(Pending::entry).toList()).toCompletableFuture()
                     .get(callTimeout.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (InterruptedException e) {
+        } catch (InterruptedException e) { // the hub closes: the append may land all the same
+            batch.forEach(pending -> unanswered.add(pending.entry().sequence()));
             Thread.currentThread().interrupt();
             return 0;
         } catch (Exception e) {
