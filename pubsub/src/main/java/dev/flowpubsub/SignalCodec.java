@@ -6,6 +6,7 @@ import com.vaadin.flow.signals.Node;
 import com.vaadin.flow.signals.SignalCommand;
 import dev.flowpubsub.spi.SignalEntry;
 import dev.flowpubsub.spi.SignalSnapshot;
+import dev.flowpubsub.spi.support.Epochs;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.StreamReadConstraints;
@@ -65,15 +66,32 @@ final class SignalCodec {
     }
 
     /**
-     * Where a re-seed's state comes from: the engine's former epoch and the position the re-seeding node had read it
-     * up to. Of two re-seeds of one former epoch, the one that had read further wins, on every node alike, even after
-     * writes were applied on top of the other: its node then re-seeds its state with those writes applied on top.
+     * Where a re-seed's state comes from: the engine's former epoch, the position the re-seeding node had read it up
+     * to, and where the state had been re-seeded from in that epoch ({@code base}, itself without a base; {@code null}
+     * when it had not). Of two re-seeds, the one of the later former epoch wins ({@link Epochs}), then the one read
+     * further, then the one whose base wins: on every node alike, even after writes were applied on top of the other
+     * (its node then re-seeds its state with those writes applied on top).
      */
-    record Seed(String epoch, long position) {
+    record Seed(String epoch, long position, @Nullable Seed base) {
+
+        /** Where a state held at {@code epoch} and read to {@code position} comes from, on top of {@code held}. */
+        static Seed of(String epoch, long position, @Nullable Seed held) {
+            return new Seed(epoch, position, held == null ? null : new Seed(held.epoch, held.position, null));
+        }
 
         /** Whether a tree holding {@code held} takes a re-seed from {@code this}. */
         boolean beats(@Nullable Seed held) {
-            return held == null || (epoch.equals(held.epoch) && position > held.position);
+            if (held == null) {
+                return true;
+            }
+            int order = Epochs.compare(epoch, held.epoch);
+            if (order != 0 || !epoch.equals(held.epoch)) {
+                return order > 0; // epochs of no order: the one in place stays
+            }
+            if (position != held.position) {
+                return position > held.position;
+            }
+            return base != null && base.beats(held.base);
         }
     }
 

@@ -4,6 +4,7 @@ import dev.flowpubsub.spi.SignalEntry;
 import dev.flowpubsub.spi.SignalLog;
 import dev.flowpubsub.spi.SignalRead;
 import dev.flowpubsub.spi.SignalSnapshot;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 
 import java.time.Duration;
@@ -38,12 +39,24 @@ final class SignalLoader {
         this.callTimeout = callTimeout;
     }
 
-    /** A stored snapshot this node refuses (malformed, of an unknown format): what it held is not known. */
+    /**
+     * A stored snapshot this node refuses (malformed, of an unknown format, of another epoch): what the name held
+     * where it was taken is not known.
+     */
     static final class RefusedSnapshot extends IllegalStateException {
         private static final long serialVersionUID = 1L;
 
-        RefusedSnapshot(String message, Throwable cause) {
+        RefusedSnapshot(String message, @Nullable Throwable cause) {
             super(message, cause);
+        }
+    }
+
+    /** The log turned out to be at another epoch while loading: the replica reads the new one first. */
+    static final class EpochChanged extends IllegalStateException {
+        private static final long serialVersionUID = 1L;
+
+        EpochChanged(String message) {
+            super(message);
         }
     }
 
@@ -68,10 +81,12 @@ final class SignalLoader {
             long after = snapshot.map(Stored::position).orElse(0L);
             if (snapshot.isPresent()) {
                 tree.replaceWith(after, snapshot.get().state());
+            } else {
+                tree.clear(epoch); // nothing of an attempt before stays
             }
             // Entries were trimmed past the snapshot. A compactor snapshots every name it trims entries of, before
             // it trims: so when the snapshot is still the one read before, the name had none there.
-            if (catchUp(tree, after, upTo, after != previous || refused)) {
+            if (catchUp(tree, epoch, after, upTo, after != previous || refused)) {
                 return;
             }
             if (refused) {
@@ -111,9 +126,10 @@ final class SignalLoader {
     }
 
     /**
-     * The newest snapshot of {@code name} stored for {@code epoch}, if there is one of that epoch.
+     * The newest snapshot of {@code name} stored for {@code epoch}, if there is one.
      *
-     * @throws RefusedSnapshot when the stored one is refused (logged)
+     * @throws RefusedSnapshot when the stored one is refused, or of another epoch (a node that had not noticed the
+     *                         engine lost its data wrote it)
      */
     Optional<Stored> storedSnapshot(String name, String epoch)
             throws InterruptedException, ExecutionException, TimeoutException {
@@ -126,7 +142,7 @@ final class SignalLoader {
             if (!state.epoch().equals(epoch)) {
                 LOG.info("Shared signal '{}': its stored snapshot is of the engine's epoch {}, not {}; not used",
                         name, state.epoch(), epoch);
-                return Optional.empty();
+                throw new RefusedSnapshot("the stored snapshot of signal '" + name + "' is of another epoch", null);
             }
             return Optional.of(new Stored(snapshot.get().position(), state));
         } catch (IllegalArgumentException e) {
@@ -136,15 +152,20 @@ final class SignalLoader {
     }
 
     /**
-     * Applies the name's entries in ({@code after}, {@code upTo}]; with {@code strict}, false when entries past
-     * {@code after} were trimmed (a newer snapshot may hold them).
+     * Applies the name's entries in ({@code after}, {@code upTo}] of {@code epoch}; with {@code strict}, false when
+     * entries past {@code after} were trimmed (a newer snapshot may hold them).
+     *
+     * @throws EpochChanged when the log is at another epoch
      */
-    private boolean catchUp(ClusterSignalTree tree, long after, long upTo, boolean strict)
+    private boolean catchUp(ClusterSignalTree tree, String epoch, long after, long upTo, boolean strict)
             throws InterruptedException, ExecutionException, TimeoutException {
         long from = after;
         while (from < upTo) {
             SignalRead read = call(log.read(from, tree.name(), PAGE, Duration.ZERO).toCompletableFuture(),
                     callTimeout);
+            if (!read.epoch().equals(epoch)) {
+                throw new EpochChanged("the signal log's epoch changed while loading '" + tree.name() + "'");
+            }
             if (strict && read.trimmed() > after) {
                 return false;
             }

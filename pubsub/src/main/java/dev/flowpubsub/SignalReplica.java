@@ -65,7 +65,6 @@ final class SignalReplica implements ClusterSignalTree.Submitter, AutoCloseable 
     private long trimmed;
     private long lastCompactNanos = System.nanoTime();
     private long lastSnapshotNanos = System.nanoTime();
-
     final LongAdder applied = new LongAdder();
     final LongAdder refused = new LongAdder();
     final LongAdder resyncs = new LongAdder();
@@ -226,6 +225,9 @@ final class SignalReplica implements ClusterSignalTree.Submitter, AutoCloseable 
                 pump(Duration.ZERO);
             }
             loader.load(tree, Objects.requireNonNull(epoch), position);
+        } catch (SignalLoader.EpochChanged e) { // loaded again at the new epoch, once this node has read it
+            requests.add(request);
+            return false;
         } catch (IllegalStateException e) { // this name only: the others go on
             if (ref.loadFailures++ == 0) {
                 LOG.error("Shared signal '{}' cannot be loaded ({}); trying again", ref.name, e.getMessage());
@@ -329,11 +331,10 @@ final class SignalReplica implements ClusterSignalTree.Submitter, AutoCloseable 
         resets.increment();
         LOG.warn("Shared signals: the engine lost its data (epoch {} -> {}); writing this node's state again", epoch,
                 newEpoch);
-        SignalCodec.Seed from = new SignalCodec.Seed(Objects.requireNonNull(epoch), position);
+        refused.add(reseeds.start(Objects.requireNonNull(epoch), position, newEpoch, trees));
         epoch = newEpoch;
         position = 0;
         trimmed = 0;
-        refused.add(reseeds.start(from, newEpoch, trees));
     }
 
     private void housekeeping() throws InterruptedException, ExecutionException, TimeoutException {

@@ -1,6 +1,7 @@
 package dev.flowpubsub;
 
 import dev.flowpubsub.spi.SignalEntry;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 
 import java.util.ArrayList;
@@ -56,17 +57,25 @@ final class SignalReseeds {
     }
 
     /**
-     * The engine lost its data: remembers the held trees' states, which start again with no seed in the new log, and
-     * ends the writes appended and not read back as unknown (a node that had read them re-seeds them).
+     * The engine lost its data: remembers the held trees' states, read up to {@code readTo} of {@code formerEpoch},
+     * which start again with no seed in the new log, and ends the writes appended and not read back as unknown (a node
+     * that had read them re-seeds them). A state whose re-seed had not landed yet when the engine lost its data again
+     * is the former state with the writes read since on top; a re-seed still queued for the lost log is dropped.
      *
      * @return how many writes it ended
      */
-    int start(SignalCodec.Seed from, String newEpoch, SignalTrees trees) {
+    int start(String formerEpoch, long readTo, String newEpoch, SignalTrees trees) {
+        Map<String, Former> unresolved = new HashMap<>(formers);
         formers.clear();
+        writer.dropReseeds();
         for (SignalTrees.Ref ref : trees.refs()) {
             ClusterSignalTree tree = ref.loadedTree();
             if (tree != null) {
-                formers.put(tree.name(), new Former(tree.state(from, newEpoch, 0)));
+                Former before = unresolved.get(tree.name());
+                SignalCodec.State state = before == null
+                        ? tree.state(SignalCodec.Seed.of(formerEpoch, readTo, tree.seed), newEpoch, 0)
+                        : replayed(before, SignalCodec.Seed.of(formerEpoch, readTo, before.state.seed()), newEpoch, 0);
+                formers.put(tree.name(), new Former(state));
                 tree.clear(newEpoch); // the state is what the new log makes of nothing, as on every node
             }
         }
@@ -135,17 +144,23 @@ final class SignalReseeds {
     }
 
     /** Queues the former state of {@code name} with the new log's writes on top, if it beats the tree's seed. */
-    private void offer(String name, @org.jspecify.annotations.Nullable ClusterSignalTree tree) {
+    private void offer(String name, @Nullable ClusterSignalTree tree) {
         Former former = formers.get(name);
         if (former == null || tree == null || !Objects.requireNonNull(former.state.seed()).beats(tree.seed)) {
             formers.remove(name);
             return;
         }
-        ClusterSignalTree scratch = new ClusterSignalTree(name, (ignored, commands) -> {
+        SignalCodec.State state = former.state;
+        writer.offerFirst(tree, codec.reseed(replayed(former, state.seed(), state.epoch(), tree.changedAt)));
+    }
+
+    /** The former state with the new log's writes applied on top, in the log's order, as the given seed says. */
+    private SignalCodec.State replayed(Former former, SignalCodec.@Nullable Seed seed, String epoch, long changedAt) {
+        ClusterSignalTree scratch = new ClusterSignalTree("scratch", (ignored, commands) -> {
             throw new IllegalStateException("a scratch tree takes no writes");
         });
         scratch.replaceWith(0, former.state);
         former.writes.forEach(write -> entries.apply(scratch, write)); // a write the former state holds is a repeat
-        writer.offerFirst(tree, codec.reseed(scratch.state(former.state.seed(), former.state.epoch(), tree.changedAt)));
+        return scratch.state(seed, epoch, changedAt);
     }
 }

@@ -197,6 +197,16 @@ final class SignalWriter {
         }
     }
 
+    /** Drops the re-seeds still queued: the log they were made for is lost. Replica thread. */
+    void dropReseeds() {
+        lock.lock();
+        try {
+            queue.removeIf(pending -> pending.commands().isEmpty());
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Whether a write waits to be appended. */
     boolean hasQueued() {
         lock.lock();

@@ -3,6 +3,7 @@ package dev.flowpubsub.postgres;
 import dev.flowpubsub.spi.SignalEntry;
 import dev.flowpubsub.spi.SignalRead;
 import dev.flowpubsub.spi.SignalSnapshot;
+import dev.flowpubsub.spi.support.Epochs;
 import org.jspecify.annotations.Nullable;
 
 import java.nio.charset.StandardCharsets;
@@ -14,7 +15,6 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 
 /**
  * Runs the signal log's statements ({@link SignalTables}) on a connection it is given, each call in one transaction
@@ -55,7 +55,7 @@ final class SignalQueries {
         inTransaction(connection, () -> {
             int made;
             try (PreparedStatement insert = connection.prepareStatement(tables.createHeadSql())) {
-                insert.setString(1, UUID.randomUUID().toString());
+                insert.setString(1, Epochs.next());
                 made = insert.executeUpdate();
             }
             if (made > 0) {

@@ -7,6 +7,7 @@ import dev.flowpubsub.spi.SignalSnapshot;
 import dev.flowpubsub.spi.TransportHealth;
 import dev.flowpubsub.spi.support.Arguments;
 import dev.flowpubsub.spi.support.EngineConnection;
+import dev.flowpubsub.spi.support.Epochs;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import org.jspecify.annotations.Nullable;
@@ -18,7 +19,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -278,9 +278,9 @@ final class RedisSignalLog implements SignalLog {
         return redacted.equals(message) ? new IllegalStateException(text, cause) : new IllegalStateException(text);
     }
 
-    /** An epoch for Redis to take if it has none: a random id, so a Redis that came back empty gets a new one. */
+    /** An epoch for Redis to take if it has none: a new one, later than the last, for a Redis that came back empty. */
     private static String newEpoch() {
-        return UUID.randomUUID().toString();
+        return Epochs.next();
     }
 
     @Override

@@ -6,6 +6,7 @@ import dev.flowpubsub.spi.SignalRead;
 import dev.flowpubsub.spi.SignalSnapshot;
 import dev.flowpubsub.spi.TransportHealth;
 import dev.flowpubsub.spi.support.Arguments;
+import dev.flowpubsub.spi.support.Epochs;
 import org.jspecify.annotations.Nullable;
 
 import java.time.Duration;
@@ -52,6 +53,7 @@ public final class InMemoryEngine {
     private final Set<String> delayed = new HashSet<>();
     private final Set<String> unanswered = new HashSet<>();
     private final List<BooleanSupplier> steps = new CopyOnWriteArrayList<>();
+    private long epochs;
     private String epoch;
     private long trimmed;
     private boolean lost;
@@ -183,8 +185,9 @@ public final class InMemoryEngine {
                 + trimmed() + "]";
     }
 
+    /** A new epoch, later than the last: numbered, so a stepped engine stays deterministic. */
     private String newEpoch() {
-        return Long.toString(random.nextLong() & Long.MAX_VALUE, 36);
+        return Epochs.of(++epochs, Long.toString(random.nextLong() & Long.MAX_VALUE, 36));
     }
 
     private long headLocked() {
