@@ -50,6 +50,11 @@ final class ClusterSignalTree extends AsynchronousSignalTree {
     SignalCodec.@Nullable Seed seed;
     /** The log position of the last entry that changed the state in this epoch (0: none). Replica thread only. */
     long changedAt;
+    /**
+     * Until when ({@link System#nanoTime()}) this node appends no write to the tree: a better re-seed is being made
+     * again, and a write landing first would make it stale again. Set and cleared on the replica's thread.
+     */
+    private volatile long writesHeldUntil;
 
     ClusterSignalTree(String name, Submitter submitter) {
         this.name = name;
@@ -126,10 +131,22 @@ final class ClusterSignalTree extends AsynchronousSignalTree {
         changedAt = state.changedAt();
     }
 
+    /** Holds this node's writes to the tree for {@code nanos}, or until a re-seed replaces its state. */
+    void holdWrites(long nanos) {
+        writesHeldUntil = System.nanoTime() + nanos;
+    }
+
+    /** Whether this node's writes to the tree wait (see {@link #holdWrites}). Any thread. */
+    boolean writesHeld() {
+        long until = writesHeldUntil;
+        return until != 0 && until - System.nanoTime() > 0;
+    }
+
     /** Takes a re-seed's state, the entry at {@code at}, as every node does there. */
     void reseed(long at, SignalCodec.State state) {
         replaceWith(at, state);
         changedAt = at;
+        writesHeldUntil = 0;
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.flowpubsub;
 import dev.flowpubsub.spi.SignalEntry;
 import org.slf4j.Logger;
 
+import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -34,11 +35,14 @@ final class SignalEntries {
 
     private final SignalCodec codec;
     private final int maxEntryBytes;
+    private final long holdNanos;
     final LongAdder rejected = new LongAdder();
 
-    SignalEntries(SignalCodec codec, int maxEntryBytes) {
+    /** With {@code hold}, how long this node holds its writes to a tree once a better re-seed came stale. */
+    SignalEntries(SignalCodec codec, int maxEntryBytes, Duration hold) {
         this.codec = codec;
         this.maxEntryBytes = maxEntryBytes;
+        this.holdNanos = hold.toNanos();
     }
 
     Outcome apply(ClusterSignalTree tree, SignalEntry entry) {
@@ -56,6 +60,7 @@ final class SignalEntries {
                 return Outcome.SKIPPED;
             }
             if (reseed.changedAt() != tree.changedAt) {
+                tree.holdWrites(holdNanos); // every node, until it is made again and lands: it is not starved
                 return Outcome.STALE;
             }
             tree.reseed(entry.position(), reseed); // the node that had read most wins, on every node alike

@@ -77,7 +77,7 @@ final class SignalReplica implements ClusterSignalTree.Submitter, AutoCloseable 
         this.settings = settings;
         this.gate = gate;
         this.writer = new SignalWriter(origin, settings, codec);
-        this.entries = new SignalEntries(codec, settings.maxEntryBytes());
+        this.entries = new SignalEntries(codec, settings.maxEntryBytes(), settings.callTimeout());
         this.loader = new SignalLoader(log, codec, entries, settings.callTimeout());
         this.compactor = new SignalCompactor(log, codec, entries, loader, settings.callTimeout());
         this.reseeds = new SignalReseeds(origin, codec, entries, writer);
