@@ -70,6 +70,7 @@ final class SignalReseeds {
         writer.dropReseeds();
         for (SignalTrees.Ref ref : trees.refs()) {
             ClusterSignalTree tree = ref.loadedTree();
+            ref.snapshotAt = 0; // positions start again: the new log's snapshots are due from its start
             if (tree != null) {
                 Former before = unresolved.get(tree.name());
                 SignalCodec.State state = before == null

@@ -381,7 +381,7 @@ class SignalReseedRacesTest {
         nodes.deliver();
 
         assertThat(confirmed(fromA)).isTrue();
-        assertThat(fromB).allMatch(SignalReseedReviewTest::confirmed);
+        assertThat(fromB).allMatch(SignalReseedRacesTest::confirmed);
         assertThat(values(onA)).containsExactly("one", "best", "from a", "from b, on its way back", "from b, back");
         assertThat(nodes.confirmed("a", "cards")).isEqualTo(nodes.confirmed("b", "cards"));
     }
