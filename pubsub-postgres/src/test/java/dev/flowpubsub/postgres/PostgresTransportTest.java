@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The shared transport suite on a real PostgreSQL server: what every transport must do, PostgreSQL does.
  *
- * <p>One server for the class, as {@link PostgresSignalLogTest} has, which saves starting one per test (about half a
+ * <p>One server for the class, as {@link PostgresSignalLogSuite} has, which saves starting one per test (about half a
  * second each); each test's nodes use tables of their own (a table prefix per test, hence NOTIFY channels of their
  * own too), so no test sees another's log, history or presence. A test that stopped the engine finds it started
  * again for the next.
