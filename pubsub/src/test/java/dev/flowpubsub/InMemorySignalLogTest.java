@@ -5,7 +5,7 @@ import dev.flowpubsub.testing.InMemoryEngine;
 import dev.flowpubsub.testing.InMemoryTransport;
 
 /** The signal log suite on the in-memory engine (threaded, as the real engines are). */
-class InMemorySignalLogTest extends SignalLogConformanceSuite {
+class InMemorySignalLogTest extends SignalLogConformanceSuite implements SignalsUnderHubsConformance {
 
     private final InMemoryEngine engine = InMemoryEngine.threaded();
     private final InMemoryTransport.Bus bus = new InMemoryTransport.Bus(engine);

@@ -5,7 +5,9 @@ import dev.flowpubsub.TransportConformanceSuite;
 import dev.flowpubsub.spi.Transport;
 import dev.flowpubsub.testsupport.PgBouncerServer;
 import dev.flowpubsub.testsupport.PostgresServer;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -16,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -31,36 +34,61 @@ import static org.awaitility.Awaitility.await;
  * <p>pgjdbc switches a statement it has run 5 times on one connection ({@code prepareThreshold}) to a named
  * server-side prepared statement; behind PgBouncer 1.18 in transaction mode, that statement lives on whichever
  * server connection prepared it, not on the one the next transaction gets.
+ *
+ * <p>One PostgreSQL and one PgBouncer for the class, as {@link PostgresTransportTest} has: each test's nodes use
+ * tables of their own (a table prefix per test), and a test that stopped the engine finds it started again for the
+ * next, behind the same PgBouncer.
  */
 @Tag("integration")
 class PostgresThroughPgBouncerTest extends TransportConformanceSuite {
 
     private static final Duration POLL = Duration.ofMillis(100);
+    private static final AtomicInteger TABLES = new AtomicInteger();
 
+    private static PostgresServer postgres;
+    private static PgBouncerServer pgbouncer;
     private final List<PostgresNode> nodes = new ArrayList<>();
-    private PostgresServer postgres;
-    private PgBouncerServer pgbouncer;
+    private String table;
 
-    @BeforeEach
-    void startPostgresAndPgBouncer() {
+    @BeforeAll
+    static void startPostgresAndPgBouncer() {
         postgres = PostgresServer.start();
         pgbouncer = PgBouncerServer.start(postgres);
     }
 
-    @AfterEach
-    void stopPgBouncerAndPostgres() {
-        nodes.reversed().forEach(PostgresNode::close);
-        if (pgbouncer != null) {
-            pgbouncer.close();
+    @AfterAll
+    static void stopPgBouncerAndPostgres() {
+        try {
+            if (pgbouncer != null) {
+                pgbouncer.close();
+            }
+        } finally {
+            if (postgres != null) {
+                postgres.close();
+            }
         }
-        if (postgres != null) {
-            postgres.close();
+    }
+
+    @BeforeEach
+    void tablesOfThisTest() {
+        table = "pooled_test_" + TABLES.incrementAndGet();
+    }
+
+    /** Closes this test's own nodes, and leaves the server running for the next test, whatever this one did to it. */
+    @AfterEach
+    void closeNodes_andServerRunningAgain() {
+        nodes.reversed().forEach(PostgresNode::close);
+        if (postgres.isRunning()) {
+            postgres.resume();
+        } else {
+            postgres.restart();
         }
     }
 
     @Override
     protected Transport newTransport() {
-        return PostgresTransport.builder(pgbouncer.jdbcUrl()).username(postgres.username()).pollInterval(POLL).build();
+        return PostgresTransport.builder(pgbouncer.jdbcUrl()).username(postgres.username()).table(table)
+                .pollInterval(POLL).build();
     }
 
     @Override
@@ -74,7 +102,8 @@ class PostgresThroughPgBouncerTest extends TransportConformanceSuite {
     }
 
     private PostgresNode pooledNode() {
-        PostgresNode node = new PostgresNode(pgbouncer.jdbcUrl(), settings -> settings.pollInterval(POLL), hub -> hub);
+        PostgresNode node = new PostgresNode(pgbouncer.jdbcUrl(), settings -> settings.table(table).pollInterval(POLL),
+                hub -> hub);
         nodes.add(node);
         return node;
     }

@@ -4,6 +4,7 @@ import com.vaadin.flow.signals.operations.SignalOperation;
 import com.vaadin.flow.signals.shared.SharedListSignal;
 import dev.flowpubsub.PubSubHub;
 import dev.flowpubsub.SignalLogConformanceSuite;
+import dev.flowpubsub.SignalsUnderHubsConformance;
 import dev.flowpubsub.spi.SignalEntry;
 import dev.flowpubsub.spi.SignalLog;
 import dev.flowpubsub.spi.SignalRead;
@@ -35,7 +36,7 @@ import static org.awaitility.Awaitility.await;
  * frozen (SIGSTOP) under a read, under an append and under hubs that write.
  */
 @Tag("integration")
-class RedisSignalLogTest extends SignalLogConformanceSuite {
+class RedisSignalLogTest extends SignalLogConformanceSuite implements SignalsUnderHubsConformance {
 
     /** The client's command timeout here: 1 s, plus the 1 s a blocking read may take; a frozen Redis fails calls in 2 s. */
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(1);

@@ -50,8 +50,9 @@ import static org.junit.jupiter.api.Assertions.fail;
  * saying what to install, except with {@code CI=true}, where a missing browser fails the tests so CI never
  * goes green without running them. After each test it takes back whatever browsers the test left open: each is
  * {@linkplain Browser#reset() reset} (tabs closed, cookies cleared) and handed out again by a later {@link #open()}
- * of the same test class, so a test does not wait for Chromium to start and load the app's scripts again; after
- * the class they are ended. A browser that was killed or that fails to reset is ended at once.
+ * of any test class of the same run (one JVM: a module's surefire or failsafe run), so a test does not wait for
+ * Chromium to start and load the app's scripts again; they are ended when the run ends. A browser that was killed or
+ * that fails to reset is ended at once.
  *
  * <p>Both paths are given to Selenium explicitly, so Selenium Manager never tries to download a browser or
  * a driver. Profiles and Chromium's own temp files go under the {@code target/} of the module whose test
@@ -76,16 +77,23 @@ public final class Browsers implements ExecutionCondition, BeforeAllCallback, Af
         CDP_VERSION_FINDER.setLevel(Level.SEVERE);
     }
 
+    private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(Browsers.class);
+
     private final List<Browser> open = new ArrayList<>();
-    /** Browsers reset after an earlier test of the class, to be handed out again; guarded by {@link #open}. */
-    private final Deque<Browser> idle = new ArrayDeque<>();
+    /** The run's browsers reset after an earlier test, to be handed out again. */
+    private volatile IdleBrowsers idle = new IdleBrowsers();
     private volatile Path target;
     private static boolean logsOfEarlierRunsDeleted;
 
-    /** Notes the {@code target/} folder of the test class's module, where the browsers' files go. */
+    /**
+     * Notes the {@code target/} folder of the test class's module, where the browsers' files go, and takes the run's
+     * idle browsers: the root context's store holds them, and ends them when the run ends.
+     */
     @Override
     public void beforeAll(ExtensionContext context) {
         target = moduleDirectory(context.getRequiredTestClass()).resolve("target");
+        idle = context.getRoot().getStore(NAMESPACE).computeIfAbsent(IdleBrowsers.class, key -> new IdleBrowsers(),
+                IdleBrowsers.class);
     }
 
     /** Runs the tests when both programs are there; skips them with one line saying what to install, or fails them on CI. */
@@ -112,9 +120,7 @@ public final class Browsers implements ExecutionCondition, BeforeAllCallback, Af
         }
         Browser reused;
         while (true) {
-            synchronized (open) {
-                reused = idle.poll();
-            }
+            reused = idle.poll();
             if (reused == null) {
                 break;
             }
@@ -240,9 +246,7 @@ public final class Browsers implements ExecutionCondition, BeforeAllCallback, Af
         try {
             forEachOpen(browser -> {
                 if (browser.reset()) {
-                    synchronized (open) {
-                        idle.add(browser);
-                    }
+                    idle.add(browser);
                 }
             });
         } finally {
@@ -282,20 +286,45 @@ public final class Browsers implements ExecutionCondition, BeforeAllCallback, Af
     }
 
     /**
-     * Ends the browsers kept for reuse and any still open (one opened in an {@code @AfterAll}, say), so no Chromium
-     * outlives its test class. Browsers are per test: one opened in a {@code @BeforeAll} is taken back after the
-     * first test like the others.
+     * Ends any browser still open (one opened in an {@code @AfterAll}, say, and never reset), so none outlives its test
+     * class unreset. Browsers are per test: one opened in a {@code @BeforeAll} is taken back after the first test like
+     * the others. The reset ones stay for the next test class of the run.
      */
     @Override
     public void afterAll(ExtensionContext context) {
-        List<Browser> kept = new ArrayList<>();
+        List<Browser> left;
         synchronized (open) {
-            kept.addAll(idle);
-            kept.addAll(open);
-            idle.clear();
+            left = List.copyOf(open);
             open.clear();
         }
-        kept.forEach(Browser::close);
+        left.forEach(Browser::close);
+    }
+
+    /**
+     * The browsers of a run (a JVM) that are reset and waiting to be handed out again, to any test class; ended when
+     * JUnit closes the root context's store at the end of the run.
+     */
+    static final class IdleBrowsers implements AutoCloseable {
+
+        private final Deque<Browser> browsers = new ArrayDeque<>();
+
+        synchronized Browser poll() {
+            return browsers.poll();
+        }
+
+        synchronized void add(Browser browser) {
+            browsers.add(browser);
+        }
+
+        @Override
+        public void close() {
+            List<Browser> all;
+            synchronized (this) {
+                all = List.copyOf(browsers);
+                browsers.clear();
+            }
+            all.forEach(Browser::close);
+        }
     }
 
     /**

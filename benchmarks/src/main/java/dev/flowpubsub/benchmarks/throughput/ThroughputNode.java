@@ -9,6 +9,8 @@ import dev.flowpubsub.benchmarks.fixture.Msg;
 import org.HdrHistogram.Recorder;
 
 import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
@@ -32,6 +34,7 @@ public final class ThroughputNode {
         long stepMillis = args.integer("step-millis", 5000);
         long drainMillis = args.integer("drain-millis", 3000);
         long start = Long.parseLong(args.get("start", "0"));
+        String startFile = args.get("start-file", "");
         Recorder lag = new Recorder(TimeUnit.MINUTES.toNanos(5), 3);
         try (PubSubHub hub = PubSubHub.builder().nodeId("node-" + node).transport(EngineServer.transportFor(args.get("redis", ""), args.get("postgres", "")))
                 .codec(JsonCodec.allowing(Msg.class)).inboxCapacity(1_000_000).build()) {
@@ -45,6 +48,16 @@ public final class ThroughputNode {
                     lag.recordValue(Math.min(nanos, TimeUnit.MINUTES.toNanos(5)));
                 }
             });
+            // ready once the transport reaches the engine; the tool then picks the start time every node keeps
+            long upBy = System.currentTimeMillis() + 60_000;
+            while (!hub.transportHealth().map(health -> health.up()).orElse(true) && System.currentTimeMillis() < upBy) {
+                Thread.sleep(20);
+            }
+            System.out.println("READY node " + node);
+            System.out.flush();
+            if (!startFile.isEmpty()) {
+                start = awaitStart(Path.of(startFile));
+            }
             long seq = 0;
             long totalSent = 0;
             for (int step = 0; step < rates.size(); step++) {
@@ -89,6 +102,18 @@ public final class ThroughputNode {
             System.out.flush();
         }
         System.exit(0);
+    }
+
+    /** The start time (epoch millis) the tool writes into {@code file} once every node is ready. */
+    private static long awaitStart(Path file) throws Exception {
+        long deadline = System.currentTimeMillis() + 300_000;
+        while (System.currentTimeMillis() < deadline) {
+            if (Files.exists(file)) {
+                return Long.parseLong(Files.readString(file).strip());
+            }
+            Thread.sleep(10);
+        }
+        throw new IllegalStateException("no start time in " + file + " after 5 minutes");
     }
 
     /** Sleeps until the wall clock reads {@code epochMillis}: nodes and the tool keep one schedule this way. */

@@ -4,8 +4,11 @@ import dev.flowpubsub.benchmarks.Args;
 import dev.flowpubsub.benchmarks.fixture.EngineServer;
 import dev.flowpubsub.testsupport.ServerProcess;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -86,7 +89,8 @@ public final class ThroughputTool {
         StringBuilder footer = new StringBuilder();
         for (int nodes : nodeCounts) {
             try (EngineServer server = EngineServer.start(engine, dir)) {
-                long start = System.currentTimeMillis() + 8_000; // the JVMs start meanwhile
+                Path startFile = dir.resolve("start-" + nodes);
+                Files.deleteIfExists(startFile);
                 List<ServerProcess> processes = new ArrayList<>();
                 for (int node = 0; node < nodes; node++) {
                     List<String> command = new ArrayList<>(List.of(ServerProcess.java(), "-Xmx1g", "-XX:+UseG1GC"));
@@ -96,10 +100,16 @@ public final class ThroughputTool {
                     command.addAll(List.of("--node",
                             Integer.toString(node), "--nodes", Integer.toString(nodes), "--rates", String.join(",", rates),
                             "--step-millis", Integer.toString(stepMillis), "--drain-millis", Integer.toString(drainMillis),
-                            "--start", Long.toString(start)));
+                            "--start-file", startFile.toString()));
                     processes.add(ServerProcess.start("node " + node, command, dir,
                             dir.resolve("node-" + nodes + "-" + node + ".log")));
                 }
+                // every node on the engine (its JVM started, its hub built): then one start time for all, a moment on
+                awaitEveryLog(dir, nodes, "READY node ", processes, Duration.ofSeconds(90));
+                long start = System.currentTimeMillis() + 1_000;
+                Path written = dir.resolve("start-" + nodes + ".tmp");
+                Files.writeString(written, Long.toString(start));
+                Files.move(written, startFile, StandardCopyOption.ATOMIC_MOVE);
                 List<Double> redisCpuMsPerSecond = new ArrayList<>();
                 for (int step = 0; step < rates.size(); step++) {
                     long stepStart = start + (long) step * (stepMillis + drainMillis);
@@ -108,7 +118,9 @@ public final class ThroughputTool {
                     ThroughputNode.sleepUntil(stepStart + stepMillis);
                     redisCpuMsPerSecond.add((server.cpuSeconds() - before) * 1000 / (stepMillis / 1000.0));
                 }
-                ThroughputNode.sleepUntil(start + (long) rates.size() * (stepMillis + drainMillis) + drainMillis + 2_000);
+                // each node prints its TOTAL after the last drain
+                ThroughputNode.sleepUntil(start + (long) rates.size() * (stepMillis + drainMillis) + drainMillis);
+                awaitEveryLog(dir, nodes, "TOTAL node ", processes, Duration.ofSeconds(30));
                 List<NodeStep> results = new ArrayList<>();
                 long runSent = 0;
                 boolean everyMessageEverywhere = true;
@@ -165,5 +177,26 @@ public final class ThroughputTool {
             }
         }
         return new Report(table.toString(), footer.toString(), nothingLost);
+    }
+
+    /**
+     * Waits until the log of every node of a run of {@code nodes} has a line starting with {@code prefix}; fails with
+     * the end of the log of a node that has none after {@code timeout}.
+     */
+    private static void awaitEveryLog(Path dir, int nodes, String prefix, List<ServerProcess> processes,
+                                      Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (int node = 0; node < nodes; node++) {
+            Path log = dir.resolve("node-" + nodes + "-" + node + ".log");
+            // read as Latin-1: a line being written may end in half a UTF-8 character
+            while (!Files.exists(log) || new String(Files.readAllBytes(log), StandardCharsets.ISO_8859_1).lines()
+                    .noneMatch(line -> line.startsWith(prefix))) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("no '" + prefix + "' line from node " + node + " within " + timeout
+                            + ":\n" + processes.get(node).logTail(40));
+                }
+                Thread.sleep(20);
+            }
+        }
     }
 }

@@ -14,14 +14,24 @@ import org.springframework.context.annotation.Bean;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * An application that names Atmosphere's container support on the Vaadin servlet keeps its choice; naming
- * flow-pubsub's own (as docs/limits-and-tuning.md says to when another library's Atmosphere services hide flow-pubsub's) works.
+ * Atmosphere settings an application names, in a running Spring Boot app: {@code pubsub.push.atmosphere-write-wait}
+ * is the wait Atmosphere's push uses, and an application that names Atmosphere's container support on the Vaadin
+ * servlet keeps its choice; naming flow-pubsub's own (as docs/limits-and-tuning.md says to when another library's
+ * Atmosphere services hide flow-pubsub's) works. The two settings are independent (the broadcaster's wait, the
+ * framework's support), so one application context carries both: one start instead of two.
+ * {@link ApplicationTest} checks the defaults.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-class OwnAsyncSupportTest {
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = "pubsub.push.atmosphere-write-wait=7ms")
+class NamedAtmosphereSettingsTest {
 
     @Autowired
     ServletRegistrationBean<SpringServlet> vaadinServlet;
+
+    @Test
+    void thePropertysWait_isWhatAtmosphereUses() {
+        assertThat(Atmospheres.writeWaitMillis(vaadinServlet.getServlet().getServletContext())).isEqualTo(7);
+    }
 
     @Test
     void theSupportTheApplicationNamed_isTheOneAtmosphereUses() {
