@@ -87,6 +87,7 @@ final class ClusterSignalTree extends AsynchronousSignalTree {
      */
     void clear(String epoch) {
         replaceWith(0, SignalCodec.State.of(new Snapshot(id(), true).nodes(), Map.of(), null, epoch, 0));
+        writesHeldUntil = 0;
     }
 
     /** This tree's confirmed state, to snapshot ({@code changedAt} its own) or re-seed. Replica thread. */

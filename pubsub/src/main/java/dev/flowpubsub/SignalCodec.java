@@ -68,8 +68,8 @@ final class SignalCodec {
     /**
      * Where a re-seed's state comes from: the engine's former epoch, the position the re-seeding node had read it up
      * to, and where the state had been re-seeded from in that epoch ({@code base}, itself without a base; {@code null}
-     * when it had not). Of two re-seeds, the one of the later former epoch wins ({@link Epochs}), then the one read
-     * further, then the one whose base wins: on every node alike, even after writes were applied on top of the other
+     * when it had not). Of two re-seeds, the one of the later former epoch wins (a state re-seeded from the other's
+     * epoch is later; else {@link Epochs} orders), then the one read further, then the one whose base wins: on every node alike, even after writes were applied on top of the other
      * (its node then re-seeds its state with those writes applied on top).
      */
     record Seed(String epoch, long position, @Nullable Seed base) {
@@ -84,9 +84,14 @@ final class SignalCodec {
             if (held == null) {
                 return true;
             }
-            int order = Epochs.compare(epoch, held.epoch);
-            if (order != 0 || !epoch.equals(held.epoch)) {
-                return order > 0; // epochs of no order: the one in place stays
+            if (!epoch.equals(held.epoch)) {
+                if (base != null && base.epoch.equals(held.epoch)) {
+                    return true; // this state was re-seeded from the held one's epoch: it is the later one
+                }
+                if (held.base != null && held.base.epoch.equals(epoch)) {
+                    return false;
+                }
+                return Epochs.compare(epoch, held.epoch) > 0; // else the engine's order; none: the one in place stays
             }
             if (position != held.position) {
                 return position > held.position;

@@ -105,10 +105,9 @@ final class SignalCompactor {
             throws TimeoutException, ExecutionException, InterruptedException {
         for (SignalTrees.Ref ref : trees.refs()) {
             ClusterSignalTree tree = ref.loadedTree();
-            if (tree != null && tree.position > ref.snapshotAt) {
-                SignalLoader.call(log.putSnapshot(snapshotOf(tree, position, epoch, codec)).toCompletableFuture(),
-                        callTimeout);
-                ref.snapshotAt = tree.position;
+            if (tree != null && tree.position > ref.snapshotAt && SignalLoader.call(log.putSnapshot(
+                    snapshotOf(tree, position, epoch, codec)).toCompletableFuture(), callTimeout)) {
+                ref.snapshotAt = tree.position; // else again at the next round: a stored one may be of another epoch
             }
         }
     }

@@ -113,7 +113,8 @@ final class SignalWriter {
 
     /**
      * Appends what waits, in order, in one call of at most {@value #MAX_BATCH} entries or about
-     * {@value #MAX_BATCH_BYTES} bytes, at {@code epoch}, up to the first write to a tree whose writes are held. On failure the writes stay queued (a retried append that had
+     * {@value #MAX_BATCH_BYTES} bytes, at {@code epoch}, but for writes to trees whose writes are held (they keep
+     * their order among themselves). On failure the writes stay queued (a retried append that had
      * landed is a repeat the readers skip), and those past their deadline are taken out and returned to end: refused
      * if no append carried them, unknown if one did.
      *
@@ -126,7 +127,7 @@ final class SignalWriter {
             long bytes = 0;
             for (Pending pending : queue) {
                 if (!pending.commands().isEmpty() && pending.tree().writesHeld()) {
-                    break; // a better re-seed of the tree is on its way; this node's order is kept
+                    continue; // a better re-seed of the tree is on its way; the order per name is kept
                 }
                 bytes += pending.entry().payload().length;
                 if (!batch.isEmpty() && (batch.size() == MAX_BATCH || bytes > MAX_BATCH_BYTES)) {

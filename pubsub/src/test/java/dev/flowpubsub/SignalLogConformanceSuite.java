@@ -229,6 +229,24 @@ public abstract class SignalLogConformanceSuite {
     }
 
     @Test
+    void aSnapshotFromANodeThatHasNotReadTheNewEpoch_isNotStored_andOneOfTheNewEpochIs() {
+        SignalLog a = log("a");
+        SignalLog b = log("b");
+        done(SignalLogConformanceSuite.appendNow(a, List.of(entry("n", "a", 1, "old"))));
+        String before = done(a.read(0, null, 10, Duration.ZERO)).epoch();
+        done(b.read(0, null, 10, Duration.ZERO));
+
+        restartEngineEmpty();
+
+        await().atMost(Duration.ofSeconds(20)).ignoreExceptions()
+                .until(() -> !done(a.read(0, null, 10, Duration.ZERO)).epoch().equals(before));
+        await().atMost(Duration.ofSeconds(20)).ignoreExceptions() // b has not read since: its state is of before
+                .untilAsserted(() -> assertThat(done(b.putSnapshot(snapshot("n", 10, "former epoch")))).isFalse());
+        assertThat(done(a.snapshot("n"))).isEmpty();
+        assertThat(done(a.putSnapshot(snapshot("n", 1, "new epoch")))).isTrue();
+    }
+
+    @Test
     void whileTheEngineIsDown_callsFailAndHealthSaysSo_andAfterwardsTheyWork() {
         SignalLog a = log("a");
         done(SignalLogConformanceSuite.appendNow(a, List.of(entry("n", "a", 1, "before"))));

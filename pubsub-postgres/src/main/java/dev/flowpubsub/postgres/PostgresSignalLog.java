@@ -62,6 +62,8 @@ final class PostgresSignalLog implements SignalLog {
     private final Duration commandTimeout;
     private final long pollMillis;
     private volatile boolean closed;
+    /** The epoch of the last read: snapshots are stored for it only (a node that has not noticed a new one). */
+    private volatile @Nullable String readEpoch;
 
     /**
      * @param readSource  where the reading thread's connection comes from (the transport's listening source)
@@ -119,6 +121,7 @@ final class PostgresSignalLog implements SignalLog {
         while (true) {
             session.drain();
             SignalRead read = queries.read(session.connection(), after, name, limit);
+            readEpoch = read.epoch();
             long left = deadline - System.nanoTime();
             if (!read.entries().isEmpty() || left <= 0 || closed) {
                 return read;
@@ -140,7 +143,8 @@ final class PostgresSignalLog implements SignalLog {
     @Override
     public CompletionStage<Boolean> putSnapshot(SignalSnapshot snapshot) {
         Arguments.notNull(snapshot, "snapshot");
-        return writer.submit("snapshot write", session -> queries.putSnapshot(session.connection(), snapshot),
+        String known = readEpoch;
+        return writer.submit("snapshot write", session -> queries.putSnapshot(session.connection(), snapshot, known),
                 bound(Duration.ZERO));
     }
 

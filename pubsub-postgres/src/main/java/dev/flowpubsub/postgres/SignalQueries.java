@@ -185,14 +185,19 @@ final class SignalQueries {
         }
     }
 
-    /** Stores the snapshot if it is newer than the one stored for its name; returns whether it did. */
-    boolean putSnapshot(Connection connection, SignalSnapshot snapshot) throws SQLException {
+    /**
+     * Stores the snapshot if it is newer than the one stored for its name and the log is at {@code epoch} (any, when
+     * {@code null}); returns whether it did.
+     */
+    boolean putSnapshot(Connection connection, SignalSnapshot snapshot, @Nullable String epoch) throws SQLException {
         try (PreparedStatement put = connection.prepareStatement(tables.putSnapshotSql())) {
             put.setBytes(1, snapshot.name().getBytes(StandardCharsets.UTF_8));
             put.setLong(2, snapshot.position());
             put.setInt(3, snapshot.format());
             put.setString(4, snapshot.writer());
             put.setBytes(5, snapshot.payload());
+            put.setString(6, epoch);
+            put.setString(7, epoch);
             return put.executeUpdate() > 0;
         }
     }

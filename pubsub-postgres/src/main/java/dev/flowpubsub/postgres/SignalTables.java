@@ -99,7 +99,9 @@ final class SignalTables {
      */
     String putSnapshotSql() {
         return "INSERT INTO " + snapshots + " AS stored (name, position, format, writer, payload)"
-                + " VALUES (?, ?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET position = excluded.position, format = excluded.format,"
+                + " SELECT ?, ?, ?, ?, ? WHERE CAST(? AS text) IS NULL OR EXISTS (SELECT 1 FROM " + head
+                + " WHERE epoch = CAST(? AS text))"
+                + " ON CONFLICT (name) DO UPDATE SET position = excluded.position, format = excluded.format,"
                 + " writer = excluded.writer, payload = excluded.payload WHERE excluded.position > stored.position";
     }
 

@@ -51,7 +51,11 @@ public interface SignalLog extends AutoCloseable {
     /** The newest snapshot stored for {@code name}, if any. */
     CompletionStage<Optional<SignalSnapshot>> snapshot(String name);
 
-    /** Stores a snapshot if it is newer than the one stored for its name; completes with whether it did. */
+    /**
+     * Stores a snapshot if it is newer than the one stored for its name, and the log is still at the epoch this log
+     * last read (a node that has not noticed the engine lost its data must not store a state of the former epoch in
+     * the new one); completes with whether it did.
+     */
     CompletionStage<Boolean> putSnapshot(SignalSnapshot snapshot);
 
     /** Removes the entries up to {@code position} and raises the watermark to it (never lowers it). */

@@ -219,6 +219,8 @@ public final class InMemoryEngine {
         private final String node;
         private final List<BooleanSupplier> registered = new ArrayList<>();
         private volatile boolean closed;
+        /** The epoch this node last read: its snapshots are for it only, as on Redis and PostgreSQL. */
+        private volatile @Nullable String readEpoch;
 
         NodeLog(String node) {
             this.node = node;
@@ -287,6 +289,7 @@ public final class InMemoryEngine {
                         found.add(entry);
                     }
                 }
+                readEpoch = epoch;
                 return new SignalRead(epoch, visibleHead(), trimmed, found); // a delayed reader knows no newer head
             });
         }
@@ -305,7 +308,9 @@ public final class InMemoryEngine {
         public CompletionStage<Boolean> putSnapshot(SignalSnapshot snapshot) {
             return call(() -> {
                 SignalSnapshot stored = snapshots.get(snapshot.name());
-                if (stored != null && stored.position() >= snapshot.position()) {
+                String known = readEpoch;
+                if ((known != null && !known.equals(epoch))
+                        || (stored != null && stored.position() >= snapshot.position())) {
                     return false;
                 }
                 snapshots.put(snapshot.name(), snapshot);
