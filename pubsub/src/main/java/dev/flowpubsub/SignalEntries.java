@@ -29,7 +29,9 @@ final class SignalEntries {
         REPLACED,
         /** A re-seed that beats the tree's seed, made on a state the tree has changed from since: its node makes it again. */
         STALE,
-        /** A repeat, a re-seed beaten by the tree's seed, or an entry refused. */
+        /** A re-seed that does not beat the tree's seed. */
+        BEATEN,
+        /** A repeat, or an entry refused. */
         SKIPPED
     }
 
@@ -56,8 +58,11 @@ final class SignalEntries {
         SignalCodec.State reseed = payload.reseed();
         if (reseed != null) {
             SignalCodec.Seed seed = reseed.seed();
-            if (seed == null || !seed.beats(tree.seed)) {
+            if (seed == null) {
                 return Outcome.SKIPPED;
+            }
+            if (!seed.beats(tree.seed)) {
+                return Outcome.BEATEN;
             }
             if (reseed.changedAt() != tree.changedAt) {
                 tree.holdWrites(holdNanos); // every node, until it is made again and lands: it is not starved

@@ -123,10 +123,13 @@ final class SignalReseeds {
                     offer(tree.name(), tree);
                 }
             }
-            case SKIPPED -> {
+            case BEATEN -> {
                 if (mine) {
                     formers.remove(tree.name()); // a state read as far or further is in
                 }
+            }
+            case SKIPPED -> {
+                // a repeat or a refused entry: no re-seed settled
             }
         }
     }
