@@ -31,6 +31,10 @@ final class ClusterSignalTree extends AsynchronousSignalTree {
     @FunctionalInterface
     interface Submitter {
         void submit(ClusterSignalTree tree, List<SignalCommand> commands);
+
+        /** A write of the tree ended without being applied, or with an outcome not known, for {@code reason}. */
+        default void refused(String reason) {
+        }
     }
 
     private final String name;
@@ -157,6 +161,9 @@ final class ClusterSignalTree extends AsynchronousSignalTree {
      * then rebuilds {@code submitted()} from the confirmed state and what is still pending.
      */
     void refuse(List<SignalCommand> commands, String reason) {
+        if (!commands.isEmpty()) { // a re-seed has no operation to end
+            submitter.refused(reason);
+        }
         runWithLock(() -> {
             CommandsAndHandlers pending = SignalTreeAccess.unconfirmed(this);
             Map<Id, CommandResult> results = new HashMap<>();

@@ -121,6 +121,11 @@ public final class ClusterSignals {
         return replica;
     }
 
+    /** This node's shared signals: counters, where it is in the log, its last snapshot. Any thread. */
+    public SignalStats stats() {
+        return replica.stats();
+    }
+
     /** The signals of the current Vaadin service's hub ({@link PubSubHub#current()}). */
     public static ClusterSignals current() {
         return PubSubHub.current().signals();
@@ -162,7 +167,7 @@ public final class ClusterSignals {
 
     /** How many names this node holds state for now; a name no signal object uses any more is let go. */
     public int namesInUse() {
-        return replica.namesInUse();
+        return replica.stats().namesInUse();
     }
 
     private ClusterSignalTree tree(String name, String kind) {

@@ -356,6 +356,19 @@ public final class PubSubHub implements AutoCloseable {
         }
     }
 
+    /**
+     * This node's shared signals' stats, if a shared signal was made on this hub: asking does not start them (no
+     * thread, no engine tables), so meters and health can read it freely.
+     */
+    public Optional<SignalStats> signalStats() {
+        signalsLock.lock();
+        try {
+            return signals == null || signalsClosed ? Optional.empty() : Optional.of(signals.stats());
+        } finally {
+            signalsLock.unlock();
+        }
+    }
+
     Dispatcher dispatcher() {
         return dispatcher;
     }

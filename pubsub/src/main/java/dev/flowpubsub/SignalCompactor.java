@@ -34,6 +34,8 @@ final class SignalCompactor {
     private final SignalEntries entries;
     private final SignalLoader loader;
     private final Duration callTimeout;
+    /** When this node last stored a snapshot ({@link System#nanoTime()}; 0: never). */
+    volatile long lastStoredNanos;
 
     SignalCompactor(SignalLog log, SignalCodec codec, SignalEntries entries, SignalLoader loader,
                     Duration callTimeout) {
@@ -96,8 +98,10 @@ final class SignalCompactor {
                 entries.apply(scratch, entry);
             }
         }
-        SignalLoader.call(log.putSnapshot(snapshotOf(scratch, upTo, epoch, codec)).toCompletableFuture(),
-                callTimeout);
+        if (SignalLoader.call(log.putSnapshot(snapshotOf(scratch, upTo, epoch, codec)).toCompletableFuture(),
+                callTimeout)) {
+            lastStoredNanos = System.nanoTime();
+        }
     }
 
     /** Writes a snapshot, at {@code position}, of every tree held that changed since its last one. */
@@ -108,6 +112,7 @@ final class SignalCompactor {
             if (tree != null && tree.position > ref.snapshotAt && SignalLoader.call(log.putSnapshot(
                     snapshotOf(tree, position, epoch, codec)).toCompletableFuture(), callTimeout)) {
                 ref.snapshotAt = tree.position; // else again at the next round: a stored one may be of another epoch
+                lastStoredNanos = System.nanoTime();
             }
         }
     }

@@ -17,7 +17,6 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * This node's copy of the shared signals: one {@link ClusterSignalTree} per name in use, kept equal to every other
@@ -60,15 +59,12 @@ final class SignalReplica implements ClusterSignalTree.Submitter, AutoCloseable 
 
     /* The replica thread's state. */
     private @Nullable String epoch;
-    private long position;
-    private long head;
+    private volatile long position;
+    private volatile long head;
     private long trimmed;
     private long lastCompactNanos = System.nanoTime();
     private long lastSnapshotNanos = System.nanoTime();
-    final LongAdder applied = new LongAdder();
-    final LongAdder refused = new LongAdder();
-    final LongAdder resyncs = new LongAdder();
-    final LongAdder resets = new LongAdder();
+    final SignalMeters meters = new SignalMeters();
 
     SignalReplica(SignalLog log, String origin, SignalSettings settings, WriteGate gate, Executor pageWork) {
         SignalTreeAccess.check();
@@ -121,11 +117,6 @@ final class SignalReplica implements ClusterSignalTree.Submitter, AutoCloseable 
         return held.tree();
     }
 
-    /** How many names this node holds a tree for (a tree no signal uses any more is let go). */
-    int namesInUse() {
-        return trees.inUse();
-    }
-
     /* --- Writes --- */
 
     @Override
@@ -136,10 +127,20 @@ final class SignalReplica implements ClusterSignalTree.Submitter, AutoCloseable 
         }
         if (reason != null) { // refused at the call: it leaves the writer's view now, and the call fails
             String why = "refused: " + reason;
-            refused.increment();
             tree.refuse(List.copyOf(commands), why);
             throw new PubSubSignalRefusedException(why);
         }
+        meters.submitted.increment();
+    }
+
+    @Override
+    public void refused(String reason) {
+        meters.refused(reason);
+    }
+
+    /** This node's signal counters and where it is in the log. Any thread. */
+    SignalStats stats() {
+        return meters.stats(trees.inUse(), position, head, entries.rejected.sum(), compactor.lastStoredNanos);
     }
 
     /* --- The replica's thread --- */
@@ -250,7 +251,6 @@ final class SignalReplica implements ClusterSignalTree.Submitter, AutoCloseable 
         }
         boolean queued = writer.hasQueued();
         int expired = writer.flush(log, epoch, settings.callTimeout());
-        refused.add(expired);
         return (queued && !writer.hasQueued()) || expired > 0;
     }
 
@@ -299,18 +299,20 @@ final class SignalReplica implements ClusterSignalTree.Submitter, AutoCloseable 
         SignalEntries.Outcome outcome = entries.apply(tree, entry);
         reseeds.applied(tree, entry, outcome);
         if (outcome == SignalEntries.Outcome.APPLIED) {
-            applied.increment();
+            meters.applied.increment();
+            if (mine != null && mine.tree() == tree) {
+                meters.confirmed(System.nanoTime() - mine.offeredNanos());
+            }
         } else if (outcome == SignalEntries.Outcome.REPLACED) {
             writer.endCovered(tree);
         } else if (mine != null && mine.tree() == tree && !mine.commands().isEmpty()) {
-            refused.increment(); // refused by every node, or taken for a repeat (an entry spoofing this node's id)
             tree.refuse(mine.commands(), "refused: the write came back from the engine but no node applied it");
         }
     }
 
     /** Fell behind the watermark: every tree held starts again from its newest snapshot. */
     private void resync(long upTo) throws InterruptedException, ExecutionException, TimeoutException {
-        resyncs.increment();
+        meters.resyncs.increment();
         LOG.info("Shared signals: this node is behind the log's trim watermark ({} < {}); loading snapshots",
                 position, upTo);
         for (SignalTrees.Ref ref : trees.refs()) {
@@ -328,17 +330,17 @@ final class SignalReplica implements ClusterSignalTree.Submitter, AutoCloseable 
      * them re-seeds them), and {@link SignalReseeds} writes this node's states to the new log once it has read it.
      */
     private void reset(String newEpoch) {
-        resets.increment();
+        meters.resets.increment();
         LOG.warn("Shared signals: the engine lost its data (epoch {} -> {}); writing this node's state again", epoch,
                 newEpoch);
-        refused.add(reseeds.start(Objects.requireNonNull(epoch), position, newEpoch, trees));
+        reseeds.start(Objects.requireNonNull(epoch), position, newEpoch, trees);
         epoch = newEpoch;
         position = 0;
         trimmed = 0;
     }
 
     private void housekeeping() throws InterruptedException, ExecutionException, TimeoutException {
-        namesInUse();
+        trees.inUse(); // lets go the trees no signal uses
         long now = System.nanoTime();
         if (now - lastSnapshotNanos >= settings.snapshotInterval().toNanos()) {
             lastSnapshotNanos = now;
@@ -379,8 +381,6 @@ final class SignalReplica implements ClusterSignalTree.Submitter, AutoCloseable 
         return done;
     }
 
-    /** How many entries were refused unapplied (malformed, foreign, too large, of an unknown format). */
-    long rejected() { return entries.rejected.sum(); }
     /** The position this node has applied the log up to. Replica thread, or a test between steps. */
     long position() { return position; }
 

@@ -29,8 +29,9 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class SignalWriter {
 
-    /** A write: its tree, its commands (to refuse them) and its entry. */
-    record Pending(ClusterSignalTree tree, List<SignalCommand> commands, SignalEntry entry, long deadlineNanos) {
+    /** A write: its tree, its commands (to refuse them), its entry, when it was taken and when it expires. */
+    record Pending(ClusterSignalTree tree, List<SignalCommand> commands, SignalEntry entry, long offeredNanos,
+                   long deadlineNanos) {
     }
 
     /** The most entries one append carries. */
@@ -104,7 +105,8 @@ final class SignalWriter {
             }
             SignalEntry entry = new SignalEntry(0, tree.name(), origin, ++sequence, SignalCodec.FORMAT,
                     SignalCodec.writer(), payload);
-            queue.addLast(new Pending(tree, List.copyOf(commands), entry, System.nanoTime() + timeoutNanos));
+            long now = System.nanoTime();
+            queue.addLast(new Pending(tree, List.copyOf(commands), entry, now, now + timeoutNanos));
             return null;
         } finally {
             lock.unlock();
@@ -195,7 +197,8 @@ final class SignalWriter {
         try {
             SignalEntry entry = new SignalEntry(0, tree.name(), origin, ++sequence, SignalCodec.FORMAT,
                     SignalCodec.writer(), payload);
-            queue.addFirst(new Pending(tree, List.of(), entry, System.nanoTime() + Long.MAX_VALUE / 2));
+            long now = System.nanoTime();
+            queue.addFirst(new Pending(tree, List.of(), entry, now, now + Long.MAX_VALUE / 2));
         } finally {
             lock.unlock();
         }

@@ -246,7 +246,7 @@ class ClusterSignalsBehaviourTest {
                 SignalCodec.FORMAT, "x", good))).join();
         nodes.deliver();
 
-        assertThat(nodes.replica("a").rejected()).isEqualTo(hostile.size() + 1);
+        assertThat(nodes.replica("a").stats().rejected()).isEqualTo(hostile.size() + 1);
         assertThat(onA.peek()).isEqualTo("good");
     }
 

@@ -278,8 +278,8 @@ public abstract class SignalChaosSuite {
                 + Duration.ofNanos(System.nanoTime() - start).toMillis() + " ms " + tally + "; " + summary() + ":\n"
                 + String.join("\n", log));
         servers.values().forEach(server -> System.out.println(name() + ": " + server + " resets "
-                + server.hub.signals().replica().resets.sum() + ", resyncs "
-                + server.hub.signals().replica().resyncs.sum()));
+                + server.hub.signals().replica().meters.resets.sum() + ", resyncs "
+                + server.hub.signals().replica().meters.resyncs.sum()));
     }
 
     /** One step from the seeded random: a fault (or none) while some nodes write, then the check. */

@@ -53,7 +53,7 @@ class SignalEdgeCasesTest {
             assertThatThrownBy(() -> onA.update(old -> "x".repeat(70_000)))
                     .isInstanceOf(PubSubSignalRefusedException.class);
             Thread.sleep(500);
-            assertThat(threaded.replica("a").refused.sum()).as("refusals of one update()").isEqualTo(1);
+            assertThat(threaded.replica("a").meters.refusedTotal()).as("refusals of one update()").isEqualTo(1);
         } finally {
             threaded.afterEach(null);
         }

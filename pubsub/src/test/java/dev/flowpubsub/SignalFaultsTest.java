@@ -43,7 +43,7 @@ class SignalFaultsTest {
         nodes.engine.heal("a");
         nodes.deliver();
 
-        assertThat(nodes.replica("a").resyncs.sum()).isEqualTo(1);
+        assertThat(nodes.replica("a").meters.resyncs.sum()).isEqualTo(1);
         assertThat(nodes.confirmed("a", "board").keySet()).isEqualTo(nodes.confirmed("new", "board").keySet());
         assertThat(nodes.confirmed("a", "board")).isEqualTo(nodes.confirmed("new", "board"));
         assertThat(onA.peek()).doesNotContainKey("goes").containsKey("k19");

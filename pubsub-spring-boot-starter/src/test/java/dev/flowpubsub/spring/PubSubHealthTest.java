@@ -83,6 +83,23 @@ class PubSubHealthTest {
         });
     }
 
+    @Test
+    void sharedSignals_showWhereTheNodeIsInTheirLog_andItsSnapshotAge_onceOneIsMade() {
+        runner.run(context -> {
+            assertThat(indicator(context, "pubsub").health().getDetails()).doesNotContainKey("signals");
+            PubSubHub hub = context.getBean(PubSubHub.class);
+            hub.signals().value("title", String.class).set("one");
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                    .until(() -> hub.signalStats().orElseThrow().confirmed() == 1);
+            hub.signals().snapshotNow().get(10, java.util.concurrent.TimeUnit.SECONDS);
+
+            Object signals = indicator(context, "pubsub").health().getDetails().get("signals");
+            assertThat(signals).isInstanceOf(java.util.Map.class);
+            assertThat(String.valueOf(signals)).contains("position=1", "behind=0", "namesInUse=1",
+                    "snapshotAgeSeconds=0");
+        });
+    }
+
     /* --- "pubsubTransport": for readiness groups, never in the root --- */
 
     @Test

@@ -58,6 +58,7 @@ class PublicTypesTest {
             dev.flowpubsub.PubSubSignalRefusedException
             dev.flowpubsub.PubSubStats
             dev.flowpubsub.Retargetable
+            dev.flowpubsub.SignalStats
             dev.flowpubsub.Topic
             dev.flowpubsub.TopicAuthorizer
             dev.flowpubsub.TopicAuthorizer$Action

@@ -3,8 +3,10 @@ package dev.flowpubsub.micrometer;
 import dev.flowpubsub.LatencyListener;
 import dev.flowpubsub.PubSubHub;
 import dev.flowpubsub.PubSubStats;
+import dev.flowpubsub.SignalStats;
 import dev.flowpubsub.spi.support.Arguments;
 import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
@@ -45,7 +47,20 @@ import java.util.function.ToDoubleFunction;
  * <tr><td>{@code pubsub.remote.rejected}</td><td>counter</td><td>transport entries skipped as malformed or not allowed</td></tr>
  * <tr><td>{@code pubsub.remote.duplicates}</td><td>counter</td><td>messages from other nodes received again, skipped</td></tr>
  * <tr><td>{@code pubsub.remote.missed}</td><td>counter</td><td>messages of other nodes known to be lost</td></tr>
+ * <tr><td>{@code pubsub.signals.names}</td><td>gauge</td><td>shared signal names this node holds</td></tr>
+ * <tr><td>{@code pubsub.signals.behind}</td><td>gauge</td><td>signal log entries this node has not applied yet</td></tr>
+ * <tr><td>{@code pubsub.signals.snapshot.age}</td><td>gauge, seconds</td><td>since this node last stored a snapshot
+ * (NaN: none yet)</td></tr>
+ * <tr><td>{@code pubsub.signals.submitted}, {@code .confirmed}, {@code .applied}, {@code .rejected},
+ * {@code .resyncs}, {@code .resets}</td><td>counters</td><td>see {@link SignalStats}</td></tr>
+ * <tr><td>{@code pubsub.signals.refused}</td><td>counter, tag {@code reason}
+ * ({@link SignalStats#REFUSAL_REASONS})</td><td>shared signal writes that ended unapplied, or unknown</td></tr>
+ * <tr><td>{@code pubsub.signals.confirm.latency}</td><td>function timer</td><td>from a write's call to its
+ * confirm on this node: count and total (mean)</td></tr>
  * </table>
+ *
+ * <p>The {@code pubsub.signals.*} meters read {@link PubSubHub#signalStats()}, which starts nothing: they are zero
+ * until the application makes a shared signal.
  *
  * <p>Counters and gauges read the hub's counters when scraped. The timers are fed by a {@link LatencyListener}
  * the binding adds to the hub: one clock read per page batch and one per message from another node; they publish a
@@ -95,6 +110,7 @@ public final class PubSubMetrics implements MeterBinder {
                 Tags.of("origin", "remote"));
         Timer lag = timer(registry, "pubsub.remote.lag", "Age of messages from other nodes when this node reads them",
                 Tags.empty());
+        bindSignals(registry);
         var unused = hub.addLatencyListener(new LatencyListener() {
             @Override
             public void delivered(long nanos, boolean fromOtherNode) {
@@ -106,6 +122,51 @@ public final class PubSubMetrics implements MeterBinder {
                 lag.record(nanos, TimeUnit.NANOSECONDS);
             }
         });
+    }
+
+    /** The shared signals' meters: zero (the age NaN) until a shared signal is made, which they do not start. */
+    private void bindSignals(MeterRegistry registry) {
+        signalGauge(registry, "pubsub.signals.names", "Shared signal names this node holds", SignalStats::namesInUse);
+        signalGauge(registry, "pubsub.signals.behind", "Signal log entries this node has not applied yet",
+                stats -> stats.head() - stats.position());
+        Gauge.builder("pubsub.signals.snapshot.age", hub, h -> h.signalStats()
+                        .filter(stats -> stats.snapshotAgeMillis() >= 0)
+                        .map(stats -> stats.snapshotAgeMillis() / 1000.0).orElse(Double.NaN))
+                .description("Seconds since this node last stored a shared signal snapshot").baseUnit("seconds")
+                .tags(tags).register(registry);
+        signalCounter(registry, "pubsub.signals.submitted", "Shared signal writes taken at the call",
+                SignalStats::submitted, Tags.empty());
+        signalCounter(registry, "pubsub.signals.confirmed", "Shared signal writes of this node that came back applied",
+                SignalStats::confirmed, Tags.empty());
+        signalCounter(registry, "pubsub.signals.applied", "Signal log entries applied, every node's",
+                SignalStats::applied, Tags.empty());
+        signalCounter(registry, "pubsub.signals.rejected", "Signal log entries refused unapplied",
+                SignalStats::rejected, Tags.empty());
+        signalCounter(registry, "pubsub.signals.resyncs", "Times this node loaded snapshots past the trim watermark",
+                SignalStats::resyncs, Tags.empty());
+        signalCounter(registry, "pubsub.signals.resets", "Times the engine lost its data and this node re-seeded it",
+                SignalStats::resets, Tags.empty());
+        for (String reason : SignalStats.REFUSAL_REASONS) {
+            signalCounter(registry, "pubsub.signals.refused", "Shared signal writes that ended unapplied, by reason",
+                    stats -> stats.refused().getOrDefault(reason, 0L), Tags.of("reason", reason));
+        }
+        FunctionTimer.builder("pubsub.signals.confirm.latency", hub,
+                        h -> h.signalStats().map(SignalStats::confirmed).orElse(0L),
+                        h -> h.signalStats().map(SignalStats::confirmNanos).orElse(0L), TimeUnit.NANOSECONDS)
+                .description("From a shared signal write's call to its confirm on this node (count and total)")
+                .tags(tags).register(registry);
+    }
+
+    private void signalGauge(MeterRegistry registry, String name, String description,
+                             ToDoubleFunction<SignalStats> value) {
+        Gauge.builder(name, hub, h -> h.signalStats().map(value::applyAsDouble).orElse(0.0))
+                .description(description).tags(tags).register(registry);
+    }
+
+    private void signalCounter(MeterRegistry registry, String name, String description,
+                               ToDoubleFunction<SignalStats> value, Tags extra) {
+        FunctionCounter.builder(name, hub, h -> h.signalStats().map(value::applyAsDouble).orElse(0.0))
+                .description(description).tags(tags).tags(extra).register(registry);
     }
 
     private Timer timer(MeterRegistry registry, String name, String description, Tags extra) {

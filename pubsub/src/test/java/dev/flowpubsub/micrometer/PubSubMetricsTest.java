@@ -4,15 +4,20 @@ import com.vaadin.flow.component.UI;
 import dev.flowpubsub.Inbox;
 import dev.flowpubsub.PubSub;
 import dev.flowpubsub.PubSubHub;
+import dev.flowpubsub.PubSubSignalRefusedException;
+import dev.flowpubsub.SignalStats;
 import dev.flowpubsub.VaadinApp;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 /** The hub's stats, as Micrometer meters. */
 class PubSubMetricsTest {
@@ -32,7 +37,34 @@ class PubSubMetricsTest {
             assertThat(registry.get("pubsub.messages.refused").functionCounter().count()).isZero();
             assertThat(registry.get("pubsub.inbox").gauge().value()).isBetween(0.0, 2.0);
             assertThat(registry.get("pubsub.push.waiting").gauge().value()).isZero();
-            assertThat(registry.getMeters()).hasSize(19);
+            assertThat(registry.getMeters()).hasSize(19 + 19);
+            assertThat(hub.signalStats()).as("the signal meters start no signal").isEmpty();
+        }
+    }
+
+    @Test
+    void signalMeters_followTheNodesSharedSignals() {
+        try (PubSubHub hub = PubSubHub.builder().build()) {
+            SimpleMeterRegistry registry = new SimpleMeterRegistry();
+            new PubSubMetrics(hub).bindTo(registry);
+            assertThat(registry.get("pubsub.signals.names").gauge().value()).isZero();
+            assertThat(registry.get("pubsub.signals.snapshot.age").gauge().value()).isNaN();
+
+            var title = hub.signals().value("title", String.class);
+            title.set("one");
+            await().atMost(Duration.ofSeconds(10)).until(() -> hub.signalStats().orElseThrow().confirmed() == 1);
+            assertThatThrownBy(() -> title.set("x".repeat(70_000))).isInstanceOf(PubSubSignalRefusedException.class);
+
+            assertThat(registry.get("pubsub.signals.names").gauge().value()).isEqualTo(1);
+            assertThat(registry.get("pubsub.signals.submitted").functionCounter().count()).isEqualTo(1);
+            assertThat(registry.get("pubsub.signals.confirmed").functionCounter().count()).isEqualTo(1);
+            assertThat(registry.get("pubsub.signals.refused").tag("reason", "size").functionCounter().count())
+                    .isEqualTo(1);
+            assertThat(registry.get("pubsub.signals.refused").tag("reason", "timeout").functionCounter().count())
+                    .isZero();
+            assertThat(registry.get("pubsub.signals.confirm.latency").functionTimer().count()).isEqualTo(1);
+            assertThat(hub.signalStats().orElseThrow().refused().keySet())
+                    .containsExactlyInAnyOrderElementsOf(SignalStats.REFUSAL_REASONS);
         }
     }
 

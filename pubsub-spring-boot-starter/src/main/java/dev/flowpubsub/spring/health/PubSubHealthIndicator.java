@@ -2,10 +2,13 @@ package dev.flowpubsub.spring.health;
 
 import dev.flowpubsub.PubSubHub;
 import dev.flowpubsub.PubSubStats;
+import dev.flowpubsub.SignalStats;
 import dev.flowpubsub.spi.TransportHealth;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -14,7 +17,8 @@ import java.util.Optional;
  * <p>A transport that cannot reach its engine does not take it DOWN: pages on this server still get each other's
  * messages, and a DOWN here would take every node out of a load balancer at once when Redis goes away. The
  * transport's state shows in the details instead, as {@code transport: UP} or {@code DOWN}, with the transport's
- * own details (never its secrets) and a few of the hub's counters. To stop sending traffic to a node that cannot
+ * own details (never its secrets) and a few of the hub's counters; once a shared signal was made, {@code signals}
+ * says where this node is in their log and how old its last snapshot is. To stop sending traffic to a node that cannot
  * reach the others, include {@link PubSubTransportHealthIndicator "pubsubTransport"} in the readiness group.
  *
  * <p>Thread-safe: {@link #health()} only reads the hub's counters and asks the transport for its state.
@@ -43,6 +47,18 @@ public class PubSubHealthIndicator implements HealthIndicator {
         } else {
             health.withDetail("transport", "none: this server only");
         }
+        hub.signalStats().ifPresent(signals -> health.withDetail("signals", signalDetails(signals)));
         return health.build();
+    }
+
+    /** Where this node is in the shared signals' log, and how old its last snapshot is. */
+    private static Map<String, Object> signalDetails(SignalStats signals) {
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("position", signals.position());
+        details.put("behind", signals.head() - signals.position());
+        details.put("namesInUse", signals.namesInUse());
+        details.put("snapshotAgeSeconds", signals.snapshotAgeMillis() < 0 ? "none yet" : signals.snapshotAgeMillis() / 1000);
+        details.put("resets", signals.resets());
+        return details;
     }
 }
