@@ -19,6 +19,7 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 
 /**
  * Vaadin's shared signals, by name, backed by the hub's engine: every node that asks for a name gets a signal on the
@@ -82,7 +83,7 @@ public final class ClusterSignals {
             log = outbound.signalLog().orElseThrow(() -> new UnsupportedOperationException("the hub's transport "
                     + "carries no shared signals: use RedisTransport or PostgresTransport, or a hub without transport"));
         }
-        SignalReplica.WriteGate gate = name -> {
+        Function<String, @Nullable String> gate = name -> {
             UI ui = UI.getCurrent();
             if (ui == null) {
                 return null; // server code: trusted, as its sends are

@@ -17,13 +17,14 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 
 /**
  * This node's copy of the shared signals: one {@link ClusterSignalTree} per name in use, kept equal to every other
- * node's by confirming the log's entries in the log's order, the node's own among them. The coordinator: it reads the
- * log and hands each entry to {@link SignalEntries}, has {@link SignalLoader} load names and bring them back after
- * the node fell behind the trim watermark, has {@link SignalWriter} append writes, ends the writes that will never be
- * confirmed, re-seeds the log when the engine lost its data, and has the {@link SignalCompactor} keep the log short.
+ * node's by confirming the log's entries in its order, the node's own among them. The coordinator: it reads the log
+ * ({@link SignalReads}) and hands each entry to {@link SignalEntries}, has {@link SignalLoader} load names and resync,
+ * {@link SignalWriter} append writes, {@link SignalReseeds} re-seed a log that lost its data, and the
+ * {@link SignalCompactor} keep the log short.
  *
  * <p>Threading: everything that touches a tree's confirmed state runs on one thread, the replica's: its own reader
  * thread, or the caller of {@link #step()} for an engine without one (a deterministic test engine). Never on the
@@ -32,27 +33,21 @@ import java.util.concurrent.TimeoutException;
 final class SignalReplica implements ClusterSignalTree.Submitter, AutoCloseable {
 
     private static final Logger LOG = Logs.CLUSTER;
-    private static final int PAGE = 500;
     private static final Duration READ_WAIT = Duration.ofMillis(100);
-
-    /** Checks a page's write before it goes: authorization and the send budget. */
-    @FunctionalInterface
-    interface WriteGate {
-        /** The reason to refuse the write, or {@code null}. On the writer's thread. */
-        @Nullable String refusal(String name);
-    }
 
     private final SignalLog log;
     private final SignalCodec codec = new SignalCodec();
     private final SignalSettings settings;
     private final String origin;
-    private final WriteGate gate;
+    /** A page's write's check (authorization, the send budget): the reason to refuse it, or null. Writer's thread. */
+    private final Function<String, @Nullable String> gate;
     private final SignalWriter writer;
     private final SignalEntries entries;
     private final SignalLoader loader;
     private final SignalCompactor compactor;
     private final SignalTrees trees = new SignalTrees();
     private final SignalReseeds reseeds;
+    private final SignalReads reads;
     private final LinkedBlockingQueue<Runnable> requests = new LinkedBlockingQueue<>();
     private final @Nullable Thread thread;
     private volatile boolean closed;
@@ -66,7 +61,8 @@ final class SignalReplica implements ClusterSignalTree.Submitter, AutoCloseable 
     private long lastSnapshotNanos = System.nanoTime();
     final SignalMeters meters = new SignalMeters();
 
-    SignalReplica(SignalLog log, String origin, SignalSettings settings, WriteGate gate, Executor pageWork) {
+    SignalReplica(SignalLog log, String origin, SignalSettings settings, Function<String, @Nullable String> gate,
+                  Executor pageWork) {
         SignalTreeAccess.check();
         this.log = log;
         this.origin = origin;
@@ -77,6 +73,7 @@ final class SignalReplica implements ClusterSignalTree.Submitter, AutoCloseable 
         this.loader = new SignalLoader(log, codec, entries, settings.callTimeout());
         this.compactor = new SignalCompactor(log, codec, entries, loader, settings.callTimeout());
         this.reseeds = new SignalReseeds(origin, codec, entries, writer);
+        this.reads = new SignalReads(log, settings.callTimeout());
         if (log.readerThread()) {
             thread = Thread.ofPlatform().daemon().name("flow-pubsub-signals-" + origin)
                     .inheritInheritableThreadLocals(false).start(() -> {
@@ -103,6 +100,7 @@ final class SignalReplica implements ClusterSignalTree.Submitter, AutoCloseable 
         SignalTrees.Ref ref = held.ref();
         if (!ref.loaded.isDone()) {
             requests.add(new SignalTrees.Load(ref)); // a repeat finds it loaded and does nothing
+            reads.wake();
         }
         if (thread != null && Thread.currentThread() != thread) {
             try {
@@ -121,7 +119,7 @@ final class SignalReplica implements ClusterSignalTree.Submitter, AutoCloseable 
 
     @Override
     public void submit(ClusterSignalTree tree, List<SignalCommand> commands) {
-        String reason = closed ? "the hub is closed" : gate.refusal(tree.name());
+        String reason = closed ? "the hub is closed" : gate.apply(tree.name());
         if (reason == null) {
             reason = writer.offer(tree, commands);
         }
@@ -131,12 +129,11 @@ final class SignalReplica implements ClusterSignalTree.Submitter, AutoCloseable 
             throw new PubSubSignalRefusedException(why);
         }
         meters.submitted.increment();
+        reads.wake();
     }
 
     @Override
-    public void refused(String reason) {
-        meters.refused(reason);
-    }
+    public void refused(String reason) { meters.refused(reason); }
 
     /** This node's signal counters and where it is in the log. Any thread. */
     SignalStats stats() {
@@ -173,12 +170,7 @@ final class SignalReplica implements ClusterSignalTree.Submitter, AutoCloseable 
         }
     }
 
-    /**
-     * Runs what was handed over, appends what waits, and reads and applies what is there without waiting: a
-     * deterministic engine's step.
-     *
-     * @return whether anything was done
-     */
+    /** A deterministic engine's step: runs what was handed over, appends, reads and applies; did anything? */
     boolean step() {
         if (closed) {
             return false;
@@ -225,7 +217,12 @@ final class SignalReplica implements ClusterSignalTree.Submitter, AutoCloseable 
             if (epoch == null) {
                 pump(Duration.ZERO);
             }
-            loader.load(tree, Objects.requireNonNull(epoch), position);
+            String at = epoch;
+            if (at == null) { // the epoch is not known yet: again at the next round
+                requests.add(request);
+                return false;
+            }
+            loader.load(tree, at, position);
         } catch (SignalLoader.EpochChanged e) { // loaded again at the new epoch, once this node has read it
             requests.add(request);
             return false;
@@ -255,8 +252,10 @@ final class SignalReplica implements ClusterSignalTree.Submitter, AutoCloseable 
     }
 
     private boolean pump(Duration wait) throws InterruptedException, ExecutionException, TimeoutException {
-        SignalRead read = SignalLoader.call(log.read(position, null, PAGE, wait).toCompletableFuture(),
-                wait.plus(settings.callTimeout()));
+        SignalRead read = reads.next(position, wait);
+        if (read == null) {
+            return false; // woken: a write or a request waits
+        }
         writer.reachable();
         head = read.head();
         if (epoch == null) {
@@ -378,6 +377,7 @@ final class SignalReplica implements ClusterSignalTree.Submitter, AutoCloseable 
                 done.completeExceptionally(e);
             }
         });
+        reads.wake();
         return done;
     }
 

@@ -101,6 +101,7 @@ class SignalPagesTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> effectThreads.size() >= 2);
         assertThat(effectThreads.getLast()).as("an effect a confirm started").doesNotStartWith("flow-pubsub-signals-");
 
+        nodes.engine.delayReader("a"); // the callbacks are attached before the writes come back
         AtomicReference<String> backgroundResult = new AtomicReference<>();
         var background = title.set("x").result()
                 .thenRun(() -> backgroundResult.set(Thread.currentThread().getName()));
@@ -108,6 +109,7 @@ class SignalPagesTest {
         AtomicReference<java.util.concurrent.CompletableFuture<Void>> fromPage = new AtomicReference<>();
         page.accessSynchronously(() -> fromPage.set(title.set("y").result()
                 .thenRun(() -> pageResult.set(UI.getCurrent()))));
+        nodes.engine.releaseReader("a");
 
         await().atMost(Duration.ofSeconds(10)).until(() -> background.isDone() && fromPage.get().isDone());
         assertThat(backgroundResult.get()).startsWith("flow-pubsub-signals-");

@@ -12,6 +12,7 @@ import java.util.Arrays;
  * java -jar benchmarks/target/benchmarks.jar e2e --clients 1000     # the stock app, the tuned Broadcaster, flow-pubsub
  * java -jar benchmarks/target/benchmarks.jar e2e --clients 1000 --idle-seconds 60
  * java -jar benchmarks/target/benchmarks.jar crossnode
+ * java -jar benchmarks/target/benchmarks.jar crosssignal --pages 1000   # a shared signal write beside a message
  * java -jar benchmarks/target/benchmarks.jar throughput --nodes 2,3,4    # one Redis stream, node processes
  * java -jar benchmarks/target/benchmarks.jar report --jmh target/fanout.json --chart docs/fanout.png
  * java -jar benchmarks/target/benchmarks.jar latency-chart --results a.txt,b.txt --chart docs/latency-by-k.png
@@ -30,6 +31,7 @@ public final class Main {
             case "latency-chart" -> dev.flowpubsub.benchmarks.report.LatencyChart.main(rest);
             case "e2e" -> dev.flowpubsub.benchmarks.e2e.EndToEndTool.main(rest);
             case "crossnode" -> dev.flowpubsub.benchmarks.crossnode.CrossNodeTool.main(rest);
+            case "crosssignal" -> dev.flowpubsub.benchmarks.crosssignal.CrossSignalTool.main(rest);
             case "throughput" -> dev.flowpubsub.benchmarks.throughput.ThroughputTool.main(rest);
             case "memory" -> dev.flowpubsub.benchmarks.memory.MemoryTool.main(rest);
             default -> org.openjdk.jmh.Main.main(args);

@@ -49,6 +49,18 @@ class ToolsSmokeTest {
 
     @Test
     @Tag("integration")
+    void crossSignal_measuresASignalWriteAndAMessage_toTheSamePagesOnTheOtherNode() throws Exception {
+        requireRedisServer();
+
+        var result = dev.flowpubsub.benchmarks.crosssignal.CrossSignalTool.run("redis", 20, 3, 0, Path.of("target"));
+
+        assertThat(result.messageP50Us()).isPositive();
+        assertThat(result.signalP50Us()).isPositive();
+        assertThat(result.signalP99Us()).isGreaterThanOrEqualTo(result.signalP50Us());
+    }
+
+    @Test
+    @Tag("integration")
     void crossNode_measuresBothPaths_onARealPostgres() throws Exception {
         dev.flowpubsub.testsupport.PostgresServer.requirePostgres();
 

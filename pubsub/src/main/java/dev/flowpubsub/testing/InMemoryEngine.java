@@ -268,9 +268,18 @@ public final class InMemoryEngine {
 
         @Override
         public CompletionStage<SignalRead> read(long after, @Nullable String name, int limit, Duration wait) {
+            if (stepped || wait.isZero()) {
+                return readNow(after, name, limit, Duration.ZERO);
+            }
+            // as a network engine does: the wait does not hold the caller, which may append meanwhile
+            return CompletableFuture.supplyAsync(() -> readNow(after, name, limit, wait), Thread::startVirtualThread)
+                    .thenCompose(read -> read);
+        }
+
+        private CompletionStage<SignalRead> readNow(long after, @Nullable String name, int limit, Duration wait) {
             lock.lock();
             try {
-                long left = stepped ? 0 : wait.toNanos();
+                long left = wait.toNanos();
                 while (left > 0 && unreachable() == null && visibleHead() <= after) {
                     left = changed.awaitNanos(left);
                 }
