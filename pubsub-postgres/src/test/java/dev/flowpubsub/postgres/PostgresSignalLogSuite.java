@@ -2,15 +2,10 @@ package dev.flowpubsub.postgres;
 
 import dev.flowpubsub.SignalLogConformanceSuite;
 import dev.flowpubsub.spi.Transport;
-import dev.flowpubsub.testsupport.PostgresServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The shared signal log suite on a real PostgreSQL server, reached as {@link #jdbcUrl()} says: directly in
@@ -26,59 +21,30 @@ import java.util.concurrent.atomic.AtomicInteger;
 @Tag("integration")
 abstract class PostgresSignalLogSuite extends SignalLogConformanceSuite {
 
-    private static final AtomicInteger TABLES = new AtomicInteger();
-
-    static PostgresServer postgres;
-    private String table;
-
-    @BeforeAll
-    static void startPostgres() {
-        postgres = PostgresServer.start();
-    }
-
-    @AfterAll
-    static void stopPostgres() {
-        if (postgres != null) {
-            postgres.close();
-        }
-    }
-
-    @BeforeEach
-    void tablesOfThisTest() {
-        table = "signals_test_" + TABLES.incrementAndGet();
-    }
-
-    /** Leaves the server running for the next test, whatever this one did to it. */
-    @AfterEach
-    void serverRunningAgain() {
-        if (postgres.isRunning()) {
-            postgres.resume();
-        } else {
-            postgres.restart();
-        }
-    }
+    @RegisterExtension
+    static final PostgresPerClass postgres = new PostgresPerClass("signals_test_");
 
     /** Where the nodes connect. */
     abstract String jdbcUrl();
 
     @Override
     protected Transport newTransport(String node) {
-        return PostgresTransport.builder(jdbcUrl()).username(postgres.username()).table(table)
+        return PostgresTransport.builder(jdbcUrl()).username(postgres.server().username()).table(postgres.table())
                 .pollInterval(Duration.ofMillis(100)).build();
     }
 
     @Override
     protected void stopEngine() {
-        postgres.kill();
+        postgres.server().kill();
     }
 
     @Override
     protected void startEngine() {
-        postgres.restart();
+        postgres.server().restart();
     }
 
     @Override
     protected void restartEngineEmpty() {
-        postgres.restartEmpty();
+        postgres.server().restartEmpty();
     }
 }

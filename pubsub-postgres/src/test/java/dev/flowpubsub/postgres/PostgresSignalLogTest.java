@@ -13,6 +13,6 @@ class PostgresSignalLogTest extends PostgresSignalLogSuite implements SignalsUnd
     /** The server itself. */
     @Override
     String jdbcUrl() {
-        return postgres.jdbcUrl();
+        return postgres.server().jdbcUrl();
     }
 }

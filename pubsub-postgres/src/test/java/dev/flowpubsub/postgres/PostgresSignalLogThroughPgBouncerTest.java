@@ -21,12 +21,12 @@ class PostgresSignalLogThroughPgBouncerTest extends PostgresSignalLogSuite {
     private static PgBouncerServer pgbouncer;
 
     @BeforeAll
-    static void startPgBouncer() { // after the superclass's, which starts PostgreSQL
-        pgbouncer = PgBouncerServer.start(postgres);
+    static void startPgBouncer() { // after the extension's, which starts PostgreSQL
+        pgbouncer = PgBouncerServer.start(postgres.server());
     }
 
     @AfterAll
-    static void stopPgBouncer() { // before the superclass's, which stops PostgreSQL
+    static void stopPgBouncer() { // before the extension's, which stops PostgreSQL
         if (pgbouncer != null) {
             pgbouncer.close();
         }

@@ -2,14 +2,8 @@ package dev.flowpubsub.postgres;
 
 import dev.flowpubsub.TransportConformanceSuite;
 import dev.flowpubsub.spi.Transport;
-import dev.flowpubsub.testsupport.PostgresServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
-
-import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The shared transport suite on a real PostgreSQL server: what every transport must do, PostgreSQL does.
@@ -22,51 +16,23 @@ import java.util.concurrent.atomic.AtomicInteger;
 @Tag("integration")
 class PostgresTransportTest extends TransportConformanceSuite {
 
-    private static final AtomicInteger TABLES = new AtomicInteger();
-
-    private static PostgresServer postgres;
-    private String table;
-
-    @BeforeAll
-    static void startPostgres() {
-        postgres = PostgresServer.start();
-    }
-
-    @AfterAll
-    static void stopPostgres() {
-        if (postgres != null) {
-            postgres.close();
-        }
-    }
-
-    @BeforeEach
-    void tablesOfThisTest() {
-        table = "transport_test_" + TABLES.incrementAndGet();
-    }
-
-    /** Leaves the server running for the next test, whatever this one did to it. */
-    @AfterEach
-    void serverRunningAgain() {
-        if (postgres.isRunning()) {
-            postgres.resume();
-        } else {
-            postgres.restart();
-        }
-    }
+    @RegisterExtension
+    static final PostgresPerClass postgres = new PostgresPerClass("transport_test_");
 
     @Override
     protected Transport newTransport() {
-        return PostgresTransport.builder(postgres.jdbcUrl()).username(postgres.username()).password(postgres.password())
-                .table(table).build();
+        return PostgresTransport.builder(postgres.server().jdbcUrl()).username(postgres.server().username())
+                .password(postgres.server().password())
+                .table(postgres.table()).build();
     }
 
     @Override
     protected void stopEngine() {
-        postgres.kill();
+        postgres.server().kill();
     }
 
     @Override
     protected void startEngine() {
-        postgres.restart();
+        postgres.server().restart();
     }
 }
