@@ -9,6 +9,9 @@ import com.vaadin.flow.signals.shared.impl.MutableTreeRevision;
 import com.vaadin.flow.signals.shared.impl.Snapshot;
 import org.jspecify.annotations.Nullable;
 
+import java.io.InvalidObjectException;
+import java.io.ObjectStreamException;
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -180,6 +183,33 @@ final class ClusterSignalTree extends AsynchronousSignalTree {
         ids.add(command.commandId());
         if (command instanceof SignalCommand.TransactionCommand transaction) {
             transaction.commands().forEach(inner -> collect(inner, reason, results, ids));
+        }
+    }
+
+    /**
+     * A session holding a view bound to this tree is written with the tree's name and kind in its place (Vaadin's
+     * own shared trees refuse to be written); read back, it is the reading node's tree of that name.
+     */
+    private Object writeReplace() {
+        return new Serialized(name, Objects.requireNonNullElse(kind.get(), ""));
+    }
+
+    /** A tree in a serialized session. Read back, the tree of {@code name} on the reading node's hub. */
+    record Serialized(String name, String kind) implements Serializable {
+        private Object readResolve() throws ObjectStreamException {
+            ClusterSignals signals = ClusterSignals.forReading();
+            if (signals == null) {
+                throw new InvalidObjectException("the shared signal '" + name + "' was read back where no hub with "
+                        + "shared signals runs, or where several do and no Vaadin service is current: read sessions "
+                        + "back inside the application's Vaadin service");
+            }
+            ClusterSignalTree tree = signals.replica().tree(name);
+            String held = tree.claim(kind);
+            if (!held.equals(kind)) {
+                throw new InvalidObjectException("the shared signal '" + name + "' was written as a " + kind
+                        + " and is a " + held + " on this node");
+            }
+            return tree;
         }
     }
 

@@ -1,8 +1,14 @@
 package dev.flowpubsub;
 
 import com.vaadin.flow.component.UI;
+import com.vaadin.flow.server.VaadinSession;
 import com.vaadin.flow.signals.Id;
+import com.vaadin.flow.signals.Node;
+import com.vaadin.flow.signals.SignalCommand;
 import com.vaadin.flow.signals.function.CommandValidator;
+import com.vaadin.flow.signals.operations.InsertOperation;
+import com.vaadin.flow.signals.operations.PutIfAbsentResult;
+import com.vaadin.flow.signals.operations.SignalOperation;
 import com.vaadin.flow.signals.shared.SharedListSignal;
 import com.vaadin.flow.signals.shared.SharedMapSignal;
 import com.vaadin.flow.signals.shared.SharedNodeSignal;
@@ -17,6 +23,7 @@ import org.jspecify.annotations.Nullable;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
@@ -56,6 +63,9 @@ public final class ClusterSignals {
     private static final Set<Class<?>> BUILT_IN = Set.of(String.class, Integer.class, Long.class, Short.class,
             Byte.class, Double.class, Float.class, Boolean.class, Character.class, BigDecimal.class, BigInteger.class);
 
+    /** Every hub's signals running in this JVM, to read a serialized session back where no service is current. */
+    private static final Set<ClusterSignals> LIVE = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     private final SignalLog log;
     /** Whether the log is this object's own (in memory, without transport); a transport closes its own. */
     private final boolean ownsLog;
@@ -63,13 +73,16 @@ public final class ClusterSignals {
     private final TopicAuthorizer authorizer;
     private final @Nullable MessageCodec codec;
 
+    private final SignalOwners owners;
+
     private ClusterSignals(SignalLog log, boolean ownsLog, SignalReplica replica, TopicAuthorizer authorizer,
-                           @Nullable MessageCodec codec) {
+                           @Nullable MessageCodec codec, SignalOwners owners) {
         this.log = log;
         this.ownsLog = ownsLog;
         this.replica = replica;
         this.authorizer = authorizer;
         this.codec = codec;
+        this.owners = owners;
     }
 
     /** The hub's signals on its engine's signal log, or in memory without transport. */
@@ -100,7 +113,10 @@ public final class ClusterSignals {
         };
         try {
             SignalReplica replica = new SignalReplica(log, outbound.instanceId(), settings, gate, dispatcher.pageWork());
-            return new ClusterSignals(log, local, replica, authorizer, local ? null : codec);
+            ClusterSignals signals = new ClusterSignals(log, local, replica, authorizer, local ? null : codec,
+                    new SignalOwners(dispatcher.ownerHooks(), replica));
+            LIVE.add(signals);
+            return signals;
         } catch (RuntimeException e) {
             if (local) {
                 log.close();
@@ -109,8 +125,23 @@ public final class ClusterSignals {
         }
     }
 
+    /**
+     * The signals a tree read back from a serialized session belongs to: those of the current Vaadin service's hub,
+     * or else the only ones running in this JVM; {@code null} when there is no telling.
+     */
+    static @Nullable ClusterSignals forReading() {
+        com.vaadin.flow.server.VaadinService service = com.vaadin.flow.server.VaadinService.getCurrent();
+        if (service != null) {
+            return PubSubHub.get(service).signals();
+        }
+        List<ClusterSignals> live = List.copyOf(LIVE);
+        return live.size() == 1 ? live.getFirst() : null;
+    }
+
     /** Stops the replica (and the in-memory log of a hub without transport; a transport closes its own). */
     void close() {
+        LIVE.remove(this);
+        owners.close();
         replica.close();
         if (ownsLog) {
             log.close();
@@ -158,6 +189,30 @@ public final class ClusterSignals {
     }
 
     /**
+     * Writes whose entries belong to the page {@code ui} and leave with it, on every node: when it closes, when its
+     * browser stays gone past the disconnect grace, when its server stops or restarts. For a cursor, a "who is editing"
+     * mark, a vote in progress. Call it where the page's code runs (its session's lock held).
+     *
+     * <pre>{@code signals.ownedByPage(ui).insertLast(cursors, new Cursor(user, 0, 0));}</pre>
+     */
+    public OwnedWrites ownedByPage(UI ui) {
+        Arguments.notNull(ui, "ui");
+        if (!ui.getSession().hasLock()) {
+            throw new IllegalStateException("call ownedByPage(ui) with the page's session locked: in its event "
+                    + "handlers, or inside ui.access(...)");
+        }
+        return new OwnedWrites(owners, owners.ofPage(ui));
+    }
+
+    /**
+     * Writes whose entries belong to a browser session and leave with it, on every node: when the session ends
+     * (closed, or expired), or when the server it lives on stops or restarts. They outlive a page's reload.
+     */
+    public OwnedWrites ownedBySession(VaadinSession session) {
+        return new OwnedWrites(owners, owners.ofSession(Arguments.notNull(session, "session")));
+    }
+
+    /**
      * Writes a snapshot of every name this node holds that changed since its last one, and compacts the log down to
      * its retention, now rather than at the next periodic turn (every 30 seconds): before a planned restart of the
      * engine, say. The stage completes when it is done, or fails with why (the engine unreachable).
@@ -199,19 +254,58 @@ public final class ClusterSignals {
 
     private static final class Value<T> extends SharedValueSignal<T> {
         Value(SignalTree tree, Class<T> type) {
-            super(tree, Id.ZERO, CommandValidator.ACCEPT_ALL, type);
+            this(tree, Id.ZERO, type);
+        }
+
+        Value(SignalTree tree, Id id, Class<T> type) {
+            super(tree, id, CommandValidator.ACCEPT_ALL, type);
         }
     }
 
-    private static final class ListOf<T> extends SharedListSignal<T> {
+    /** A list signal of a name; takes owned inserts ({@link OwnedWrites}). */
+    static final class ListOf<T> extends SharedListSignal<T> {
+        private final Class<T> type;
+
         ListOf(SignalTree tree, Class<T> type) {
             super(tree, Id.ZERO, CommandValidator.ACCEPT_ALL, type);
+            this.type = type;
+        }
+
+        String name() {
+            return ((ClusterSignalTree) tree()).name();
+        }
+
+        InsertOperation<SharedValueSignal<T>> insertOwned(T value, ListPosition at, Id owner) {
+            return submitInsert(new SignalCommand.InsertCommand(Id.random(), id(), owner, toJson(value), at),
+                    child -> new Value<>(tree(), child, type));
         }
     }
 
-    private static final class MapOf<T> extends SharedMapSignal<T> {
+    /** A map signal of a name; takes owned puts ({@link OwnedWrites}). */
+    static final class MapOf<T> extends SharedMapSignal<T> {
+        private final Class<T> type;
+
         MapOf(SignalTree tree, Class<T> type) {
             super(tree, Id.ZERO, CommandValidator.ACCEPT_ALL, type);
+            this.type = type;
+        }
+
+        String name() {
+            return ((ClusterSignalTree) tree()).name();
+        }
+
+        SignalOperation<PutIfAbsentResult<SharedValueSignal<T>>> putIfAbsentOwned(String key, T value, Id owner) {
+            Id command = Id.random();
+            return submit(new SignalCommand.PutIfAbsentCommand(command, id(), owner, key, toJson(value)), accept -> {
+                boolean created = accept.updates().containsKey(command);
+                Id entry = command;
+                if (!created) { // the key's entry as the put found it
+                    var map = accept.updates().get(id());
+                    Node held = map == null ? tree().confirmed().data(id()).orElse(null) : map.newNode();
+                    entry = held instanceof Node.Data data ? data.mapChildren().getOrDefault(key, command) : command;
+                }
+                return new PutIfAbsentResult<>(created, new Value<>(tree(), entry, type));
+            });
         }
     }
 

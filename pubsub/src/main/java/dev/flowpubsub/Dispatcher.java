@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * inbox), {@link DeliveryLanes}, {@link BatchPacer} and {@link PushWaits} (who runs pages' batches, and when),
  * {@link Tasks} and {@link HubTimer} (the hub's threads), {@link TopicHistories} and {@link HistoryStarts},
  * {@link Presences}, {@link SendBudgets}, {@link DeliveryReports} and {@link Counters}; what this node sends goes
- * through its {@link Outbound} path first. Not API: use {@code PubSubHub} and {@code PubSub}.
+ * through its {@link Outbound} path first. Not API.
  *
  * <h2>Concurrency</h2>
  * Sends may come from any thread and only append to the inbox (a send from server code may wait for room in a full
@@ -32,10 +32,7 @@ final class Dispatcher implements Inbound {
 
     /** Topics starting with this are the hub's own (presence); user topics may not contain it. */
     static final String INTERNAL = "\u0000";
-    /**
-     * How long the first subscriber of a topic waits for the engine's part of its history once the read reaches the
-     * engine (a transport may queue reads before that; see {@code Transport.history}).
-     */
+    /** How long a topic's first subscriber waits for the engine's history once read (see {@code Transport.history}). */
     static final Duration HISTORY_TIMEOUT = Duration.ofSeconds(3);
     /** How long closing a clustered hub waits for its presence leaves to reach the transport. */
     private static final Duration LEAVE_TIMEOUT = Duration.ofSeconds(2);
@@ -102,6 +99,18 @@ final class Dispatcher implements Inbound {
     /** Runs page work (a shared signal's effects) on the hub's executor, counted by {@link #awaitIdle}. */
     java.util.concurrent.Executor pageWork() {
         return tasks::submit;
+    }
+
+    /** What owned shared-signal entries need: presence, the executor and timer, the silence after which a node is gone. */
+    SignalOwners.Hooks ownerHooks() {
+        return new SignalOwners.Hooks(this, new PresenceLinks(presences, this::control, () -> closing, () -> closed),
+                presences, tasks::submit, timer,
+                outbound.instanceId(), 3 * heartbeatNanos);
+    }
+
+    /** The hub's page of {@code ui}, if it has one; for tests. */
+    @Nullable Page page(UI ui) {
+        return index.get(ui);
     }
 
     /**
@@ -314,7 +323,6 @@ final class Dispatcher implements Inbound {
     int maxLanes() {
         return lanes.maxLanes();
     }
-
     int inboxCapacity() {
         return inbox.capacity();
     }

@@ -24,6 +24,13 @@ final class PresenceLinks implements PageServices.PresenceLink {
         this.closed = closed;
     }
 
+    /** An entry that no page holds (a browser session's, owning shared-signal entries) joins. */
+    void join(Presences.Member member) {
+        if (!closing.getAsBoolean()) {
+            control.accept(() -> presences.localJoin(member));
+        }
+    }
+
     @Override
     public void leave(Presences.Member member) {
         if (!closed.getAsBoolean()) {

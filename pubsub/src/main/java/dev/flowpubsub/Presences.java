@@ -1,5 +1,6 @@
 package dev.flowpubsub;
 
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 
 import java.time.Duration;
@@ -66,6 +67,8 @@ final class Presences {
     /** This node's joins and leaves the other nodes have not been told yet, by entry id, in order. */
     private final LinkedHashMap<String, PresenceMessage> untold = new LinkedHashMap<>();
     private boolean tellScheduled;
+    /** Told of every entry that leaves, this node's or another's (shared signals' owners). */
+    private volatile @Nullable Consumer<Member> onLeave;
 
     private final ConcurrentHashMap<String, ConcurrentHashMap<String, Member>> byTopic = new ConcurrentHashMap<>();
     private final Map<String, Map<String, Member>> byNode = new HashMap<>();
@@ -102,6 +105,11 @@ final class Presences {
 
     private static Envelope event(String topic, PresenceEvent.Kind kind, Presence presence) {
         return Envelope.local(EVENTS_PREFIX + topic, new PresenceEvent(topic, kind, presence), null, 0);
+    }
+
+    /** Tells {@code listener} of every entry that leaves, on the fan-out task; {@code null} stops telling. */
+    void onLeave(@Nullable Consumer<Member> listener) {
+        onLeave = listener;
     }
 
     // ---- this node's entries (fan-out task) ------------------------------------------------------
@@ -169,6 +177,10 @@ final class Presences {
             return members.isEmpty() ? null : members;
         });
         events.accept(event(member.topic(), PresenceEvent.Kind.LEAVE, member.presence()));
+        Consumer<Member> listener = onLeave;
+        if (listener != null) {
+            listener.accept(member);
+        }
         return true;
     }
 

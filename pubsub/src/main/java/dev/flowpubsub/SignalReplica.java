@@ -45,7 +45,7 @@ final class SignalReplica implements ClusterSignalTree.Submitter, AutoCloseable 
     private final SignalEntries entries;
     private final SignalLoader loader;
     private final SignalCompactor compactor;
-    private final SignalTrees trees = new SignalTrees();
+    final SignalTrees trees = new SignalTrees(); // SignalOwners reads it, to find owners
     private final SignalReseeds reseeds;
     private final SignalReads reads;
     private final LinkedBlockingQueue<Runnable> requests = new LinkedBlockingQueue<>();

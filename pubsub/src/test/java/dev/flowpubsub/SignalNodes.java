@@ -2,6 +2,7 @@ package dev.flowpubsub;
 
 import com.vaadin.flow.signals.Id;
 import com.vaadin.flow.signals.Node;
+import dev.flowpubsub.spi.Transport;
 import dev.flowpubsub.testing.InMemoryEngine;
 import dev.flowpubsub.testing.InMemoryTransport;
 import org.junit.jupiter.api.extension.AfterEachCallback;
@@ -72,6 +73,20 @@ final class SignalNodes implements AfterEachCallback, TestWatcher {
         PubSubHubBuilder builder = PubSubHub.builder().transport(bus.newTransport(name)).nodeId(name);
         builder.signalSettings = settings.apply(SignalSettings.DEFAULTS);
         return builder;
+    }
+
+    /** A transport for node {@code name} on this engine, for a node installed with {@link #install(String, VaadinApp, Transport, UnaryOperator)}. */
+    Transport newTransport(String name) {
+        return bus.newTransport(name);
+    }
+
+    /** Node {@code name} on {@code transport} as the hub of a Vaadin application; closed after the test. */
+    PubSubHub install(String name, VaadinApp app, Transport transport, UnaryOperator<PubSubHubBuilder> hub) {
+        PubSubHubBuilder builder = PubSubHub.builder().transport(transport).nodeId(name);
+        builder.signalSettings = settings.apply(SignalSettings.DEFAULTS);
+        PubSubHub installed = hub.apply(builder).install(app.service);
+        hubs.put(name, installed);
+        return installed;
     }
 
     /** Node {@code name} as the hub of a Vaadin application, built by {@code hub}; closed after the test. */

@@ -123,12 +123,14 @@ class FloodTest {
                 floodRequests.get(), SENDS_PER_REQUEST, hub.stats().sent() - sentBefore - sent, sent,
                 TimeUnit.NANOSECONDS.toMillis(slowest(sent)), earlyHeap >> 20, lateHeap >> 20);
         assertThat(floodRequests.get()).as("flood requests answered").isPositive();
-        assertThat(hub.stats().refused() - refusedBefore).as("sends refused by the budget").isPositive();
+        long budget = PubSubHubBuilder.DEFAULT_SEND_BURST + (long) Math.ceil(PubSubHubBuilder.DEFAULT_SEND_RATE * floodSeconds);
+        if (floodRequests.get() > budget) { // each request sends at least once: a server this slow may never reach it
+            assertThat(hub.stats().refused() - refusedBefore).as("sends refused by the budget").isPositive();
+        }
         long floodAccepted = hub.stats().sent() - sentBefore - sent;
         assertThat(floodAccepted).as("the flooder's sends that got through, of %d asked for",
                         floodRequests.get() * SENDS_PER_REQUEST)
-                .isLessThanOrEqualTo(PubSubHubBuilder.DEFAULT_SEND_BURST
-                        + (long) Math.ceil(PubSubHubBuilder.DEFAULT_SEND_RATE * floodSeconds) + 10);
+                .isLessThanOrEqualTo(budget + 10);
         assertThat(Duration.ofNanos(slowest(sent))).as("slowest delivery of a person's message to a person")
                 .isLessThan(Duration.ofSeconds(1));
         assertThat(lateHeap).as("heap after GC at the end of the flood (%d MB early on)", earlyHeap >> 20)

@@ -45,6 +45,7 @@ class PublicTypesTest {
             dev.flowpubsub.LatencyListener
             dev.flowpubsub.MessageHandler
             dev.flowpubsub.OverflowPolicy
+            dev.flowpubsub.OwnedWrites
             dev.flowpubsub.Presence
             dev.flowpubsub.PresenceEvent
             dev.flowpubsub.PresenceEvent$Kind
