@@ -45,7 +45,7 @@ class SignalChaosTest {
             String node = NAMES.get(random.nextInt(NAMES.size()));
             String action = act(random, node, step);
             log.add(step + ": " + action);
-            counts.merge(action.replaceAll(" (on )?[abc]$| s\\d+$|^[abc] ", ""), 1, Integer::sum);
+            counts.merge(action.replaceAll(" s\\d+|(on )?[abc]$|^[abc] ", "").trim(), 1, Integer::sum);
             nodes.deliver();
             check(step);
         }
