@@ -173,12 +173,14 @@ public final class BoardView extends VerticalLayout {
     /**
      * Adds a vote: an increment of the card's count, which adds up the same on every server however many vote at
      * once. A card has no count until its first vote, which makes it with a put-if-absent, also decided the same way
-     * everywhere (two first votes at once find one count), and increments it once that is confirmed. Not made with
-     * the card in one transaction: see DECISIONS.md.
+     * everywhere (two first votes at once find one count), and increments it once that is confirmed. Only a confirmed
+     * count is incremented at once: a count this page made but is not confirmed yet may lose to one made on another
+     * server at the same time, and an increment of the loser would be lost. Not made with the card in one
+     * transaction: see DECISIONS.md.
      */
     private void vote(SharedValueSignal<Card> entry) {
         SharedNodeSignal card = entry.asNode();
-        SharedNumberSignal count = votesOf(card.peek());
+        SharedNumberSignal count = votesOf(card.peekConfirmed());
         if (count != null) {
             write(() -> count.incrementBy(1));
             return;

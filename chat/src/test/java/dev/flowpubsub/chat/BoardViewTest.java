@@ -10,6 +10,8 @@ import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.textfield.TextField;
 import com.vaadin.flow.router.RouterLink;
+import dev.flowpubsub.testing.InMemoryEngine;
+import dev.flowpubsub.testing.InMemoryTransport;
 import dev.flowpubsub.testing.PubSubTesting;
 import org.assertj.core.api.ThrowingConsumer;
 import org.junit.jupiter.api.AfterEach;
@@ -252,6 +254,37 @@ class BoardViewTest {
             });
             assertThat(bob.does(() -> getCurrentView())).isEqualTo(ChatView.class);
             assertThat(looking()).containsExactly("Ann");
+        }
+    }
+
+    @Test
+    void firstVotesForOneCardOnTwoServersAtOnce_allCount_onBoth() {
+        InMemoryEngine engine = InMemoryEngine.threaded();
+        InMemoryTransport.Bus bus = new InMemoryTransport.Bus(engine);
+        MockChatServlet serverA = MockChatServlet.onNode(bus, "a");
+        MockChatServlet serverB = MockChatServlet.onNode(bus, "b");
+        try (ChatUser ann = new ChatUser(serverA); ChatUser bob = new ChatUser(serverB)) {
+            ann.does(() -> openBoardAs("Ann"));
+            bob.does(() -> openBoardAs("Bob"));
+            ann.does(() -> add("tie"));
+            shows(() -> bob.does(BoardViewTest::board), cards -> assertThat(cards).containsExactly("tie (0)"));
+
+            // Neither server hears back from the engine meanwhile: each page's first votes make a count of its own,
+            // and only one of the two counts is the card's.
+            engine.delayReader("a");
+            engine.delayReader("b");
+            for (int i = 0; i < 2; i++) {
+                ann.does(() -> click("tie", "+1"));
+                bob.does(() -> click("tie", "+1"));
+            }
+            engine.releaseReader("a");
+            engine.releaseReader("b");
+
+            shows(() -> List.of(ann.does(BoardViewTest::board), bob.does(BoardViewTest::board)),
+                    both -> assertThat(both).containsOnly(List.of("tie (4)")));
+        } finally {
+            serverA.destroy();
+            serverB.destroy();
         }
     }
 
