@@ -8,6 +8,8 @@ final class Limits {
 
     static final int MAX_NAME = 40;
     static final int MAX_MESSAGE = 500;
+    static final int MAX_TITLE = 80;
+    static final int MAX_CARD = 200;
 
     private Limits() {
     }

@@ -47,7 +47,8 @@ public final class RoomsView extends VerticalLayout {
 
         add(new H2("Rooms"),
                 new Paragraph("Pick a name, then a room: you see who is there and its last messages."),
-                name, rooms, new RouterLink("Back to the chat", ChatView.class));
+                name, rooms, new HorizontalLayout(new RouterLink("Back to the chat", ChatView.class),
+                        new RouterLink("The shared board", BoardView.class)));
     }
 
     /** The name this browser session entered rooms under, or null if it has not chosen one yet. */

@@ -23,7 +23,11 @@ final class ChatUser implements AutoCloseable {
 
     /** Opens the chat for a new user on the application the calling thread has mocked. */
     ChatUser() {
-        VaadinServlet servlet = ((VaadinServletService) VaadinService.getCurrent()).getServlet();
+        this(((VaadinServletService) VaadinService.getCurrent()).getServlet());
+    }
+
+    /** Opens the chat for a new user on {@code servlet}'s application: another server's, say. */
+    ChatUser(VaadinServlet servlet) {
         does(() -> {
             MockVaadin.setup(MockedUI::new, servlet);
             return null;

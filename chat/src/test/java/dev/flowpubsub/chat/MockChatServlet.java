@@ -6,12 +6,18 @@ import com.vaadin.flow.function.DeploymentConfiguration;
 import com.vaadin.flow.server.ServiceException;
 import com.vaadin.flow.server.VaadinServletService;
 import dev.flowpubsub.HistoryPolicy;
+import dev.flowpubsub.JsonCodec;
 import dev.flowpubsub.PubSubHub;
+import dev.flowpubsub.PubSubHubBuilder;
+import dev.flowpubsub.testing.InMemoryTransport;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Properties;
+import java.util.function.UnaryOperator;
 
 /**
  * The chat application for browserless tests: Karibu's servlet with every view of the app, and a hub that
@@ -20,28 +26,65 @@ import java.util.Properties;
  * the hub closes when Karibu tears the application down.
  *
  * <pre>{@code MockVaadin.setup(MockedUI::new, new MockChatServlet());}</pre>
+ *
+ * <p>{@link #onNode} makes it one server of several in the test's JVM, its hub on an in-memory engine shared with the
+ * others, whose messages and shared signals cross as JSON with the types {@code pubsub.allowed-types} names there.
  */
 final class MockChatServlet extends MockVaadinServlet {
 
+    private static final Properties APPLICATION = applicationProperties();
+
+    private final UnaryOperator<PubSubHubBuilder> node;
+
     MockChatServlet() {
+        this(UnaryOperator.identity());
+    }
+
+    private MockChatServlet(UnaryOperator<PubSubHubBuilder> node) {
         super(new Routes().autoDiscoverViews("dev.flowpubsub.chat"));
+        this.node = node;
+    }
+
+    /**
+     * The application as the server {@code name} of several on {@code bus}, for users made with
+     * {@link ChatUser#ChatUser(com.vaadin.flow.server.VaadinServlet)}; the test destroys it when done.
+     */
+    static MockChatServlet onNode(InMemoryTransport.Bus bus, String name) {
+        return new MockChatServlet(builder -> builder.transport(bus.newTransport(name)).nodeId(name)
+                .codec(JsonCodec.allowing(allowedTypes())));
     }
 
     @Override
     protected VaadinServletService createServletService(DeploymentConfiguration configuration) throws ServiceException {
         VaadinServletService service = super.createServletService(configuration);
-        PubSubHub.install(service, PubSubHub.builder().history(historyOfApplicationProperties()).build(), true);
+        PubSubHub.install(service, node.apply(PubSubHub.builder().history(history())).build(), true);
         return service;
     }
 
-    private static HistoryPolicy historyOfApplicationProperties() {
+    private static HistoryPolicy history() {
+        return HistoryPolicy.keep(Integer.parseInt(APPLICATION.getProperty("pubsub.history.size")),
+                APPLICATION.getProperty("pubsub.history.topic-prefixes").split(","));
+    }
+
+    private static List<Class<?>> allowedTypes() {
+        List<Class<?>> types = new ArrayList<>();
+        for (String name : APPLICATION.getProperty("pubsub.allowed-types").split(",", -1)) {
+            try {
+                types.add(Class.forName(name.strip()));
+            } catch (ClassNotFoundException e) {
+                throw new IllegalStateException("pubsub.allowed-types names a class that is not there: " + name, e);
+            }
+        }
+        return types;
+    }
+
+    private static Properties applicationProperties() {
         Properties properties = new Properties();
         try (InputStream in = MockChatServlet.class.getResourceAsStream("/application.properties")) {
             properties.load(in);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return HistoryPolicy.keep(Integer.parseInt(properties.getProperty("pubsub.history.size")),
-                properties.getProperty("pubsub.history.topic-prefixes").split(","));
+        return properties;
     }
 }

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -139,5 +140,51 @@ abstract class TwoChatServersBrowserTests {
         annOnA.send("Welcome back");
         annOnA.awaitMessages("Bob joined", "Bob: Back on the restarted server B", "Ann: Welcome back");
         bobOnB.awaitMessages("Bob: Back on the restarted server B", "Ann: Welcome back");
+    }
+
+    /**
+     * The shared board ({@code /board}) on both servers: one test rather than two, as opening two pages takes most of
+     * its time. Texts start with what the test does, as the engine, and the board, live as long as the class.
+     */
+    @Test
+    void boardEdits_showOnTheOtherServerInTheSameOrder_andBothEditingOneCardAtOnce_endTheSameOnBoth() {
+        List<BoardPage> pages = browsers.openInNewBrowsers(List.of(a.url("/board"), b.url("/board")), BoardPage::open);
+        BoardPage onA = pages.get(0);
+        BoardPage onB = pages.get(1);
+        List<String> expected = new ArrayList<>(onA.cards());
+        onB.awaitCards(expected);
+        onA.awaitLooking(ChatView.DEFAULT_NAME, ChatView.DEFAULT_NAME);
+
+        // three added on A one after the other, without waiting for B: B shows them in the same order
+        onA.add("board: one", "board: two", "board: three");
+        expected.addAll(List.of("board: one (0)", "board: two (0)", "board: three (0)"));
+        onB.awaitCards(expected);
+        onB.add("board: from B");
+        expected.add("board: from B (0)");
+        onA.awaitCards(expected);
+
+        // Both at once on card two: five votes each (its first votes make its count on both servers at the same
+        // time), then A moves it down while B moves it up; whichever move lands last decides where it ends.
+        CompletableFuture.allOf(
+                CompletableFuture.runAsync(() -> {
+                    onA.vote("board: two", 5);
+                    onA.move("board: two", "Down");
+                }),
+                CompletableFuture.runAsync(() -> {
+                    onB.vote("board: two", 5);
+                    onB.move("board: two", "Up");
+                })).join();
+        // then a card added on each: a page that shows both has applied every write the two pages made before them
+        onA.add("board: A is done");
+        onB.add("board: B is done");
+        await().atMost(BrowserTab.TIMEOUT).untilAsserted(() -> assertThat(onA.cards())
+                .contains("board: two (10)", "board: A is done (0)", "board: B is done (0)"));
+        List<String> settled = onA.cards();
+        onB.awaitCards(settled); // the same cards, votes and order on both
+        assertThat(settled.stream().filter(card -> card.startsWith("board: ")).limit(4)).containsExactlyInAnyOrder(
+                "board: one (0)", "board: two (10)", "board: three (0)", "board: from B (0)");
+
+        onB.rename("Renamed on server B");
+        onA.awaitTitle("Renamed on server B");
     }
 }
