@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every benchmark of BENCHMARKS.md, one after the other (never two at once: they share the machine's cores),
-# and keeps the raw results and the machine's load in benchmarks/results/. About 75 minutes on 2 cores.
+# and keeps the raw results and the machine's load in benchmarks/results/. About 80 minutes on 2 cores.
 # One part alone: benchmarks/run-all.sh e2e-overload
 # Build first:  ./mvnw -B -Pproduction -pl chat,benchmarks/stock-app,benchmarks -am package -DskipTests
 # Runs with the java of JAVA_HOME (a JDK 21 or newer), or the one on the PATH.
@@ -10,7 +10,7 @@ JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 JAR=benchmarks/target/benchmarks.jar
 OUT=benchmarks/results
 mkdir -p "$OUT"
-parts="${*:-machine fanout stream memory crossnode throughput e2e e2e-deflate e2e-overload e2e-overload-long-polling e2e-idle e2e-defaults report}"
+parts="${*:-machine fanout stream memory crossnode throughput e2e e2e-deflate e2e-overload e2e-overload-long-polling e2e-idle e2e-defaults crosssignal signalwrites memory-bound report}"
 
 load() { echo "$(date -u +%FT%TZ) $1: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$OUT/load.txt"; }
 
@@ -84,6 +84,24 @@ for part in $parts; do
           > "$OUT/e2e-$k-atmosphere-defaults.txt" 2>&1
       done
       load "e2e-defaults end" ;;
+    crosssignal)
+      # a shared signal write beside a message: on A until 1,000 pages on B show it, then all on one node
+      load "crosssignal start"
+      "$JAVA" -jar $JAR crosssignal --writes 500 --pages 1000 --engines redis,postgres --dir benchmarks/target \
+        > "$OUT/crosssignal-redis-postgres.txt" 2>&1
+      "$JAVA" -jar $JAR crosssignal --writes 500 --pages 1000 --engines local --dir benchmarks/target \
+        > "$OUT/crosssignal-local.txt" 2>&1
+      load "crosssignal end" ;;
+    signalwrites)
+      load "signalwrites start"
+      "$JAVA" -jar $JAR signalwrites --engines redis,postgres --rates 500,1000,2000,4000,8000,16000 \
+        --dir benchmarks/target > "$OUT/signalwrites-redis-postgres.txt" 2>&1
+      load "signalwrites end" ;;
+    memory-bound)
+      load "memory-bound start"
+      "$JAVA" -Xmx8g -jar $JAR memory --n 10000 --contenders span,bound-local,bound-cluster,pubsub \
+        > "$OUT/memory-bound-10000.txt" 2>&1
+      load "memory-bound end" ;;
     report)
       "$JAVA" -jar $JAR report --jmh "$OUT/fanout.json,$OUT/stream.json" --chart docs/fanout.png > "$OUT/report.md"
       "$JAVA" -jar $JAR latency-chart --chart docs/latency-by-k.png \

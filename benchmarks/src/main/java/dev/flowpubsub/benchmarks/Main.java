@@ -13,6 +13,9 @@ import java.util.Arrays;
  * java -jar benchmarks/target/benchmarks.jar e2e --clients 1000 --idle-seconds 60
  * java -jar benchmarks/target/benchmarks.jar crossnode
  * java -jar benchmarks/target/benchmarks.jar crosssignal --pages 1000   # a shared signal write beside a message
+ * java -jar benchmarks/target/benchmarks.jar crosssignal --engines local  # one node: ours in memory, Vaadin's own
+ * java -jar benchmarks/target/benchmarks.jar signalwrites --engines redis,postgres   # signal writes/s one engine confirms
+ * java -jar benchmarks/target/benchmarks.jar memory --contenders span,bound-local,bound-cluster
  * java -jar benchmarks/target/benchmarks.jar throughput --nodes 2,3,4    # one Redis stream, node processes
  * java -jar benchmarks/target/benchmarks.jar report --jmh target/fanout.json --chart docs/fanout.png
  * java -jar benchmarks/target/benchmarks.jar latency-chart --results a.txt,b.txt --chart docs/latency-by-k.png
@@ -33,6 +36,7 @@ public final class Main {
             case "crossnode" -> dev.flowpubsub.benchmarks.crossnode.CrossNodeTool.main(rest);
             case "crosssignal" -> dev.flowpubsub.benchmarks.crosssignal.CrossSignalTool.main(rest);
             case "throughput" -> dev.flowpubsub.benchmarks.throughput.ThroughputTool.main(rest);
+            case "signalwrites" -> dev.flowpubsub.benchmarks.signalwrites.SignalWritesTool.main(rest);
             case "memory" -> dev.flowpubsub.benchmarks.memory.MemoryTool.main(rest);
             default -> org.openjdk.jmh.Main.main(args);
         }

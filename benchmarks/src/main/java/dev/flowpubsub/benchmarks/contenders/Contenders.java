@@ -21,7 +21,9 @@ public final class Contenders {
             case "signals" -> new SignalsContender(pages.service, SIGNALS_LOG_CAPACITY);
             case "signal-value" -> new SignalValueContender(pages.service);
             case "pubsub" -> new PubSubContender();
-            default -> throw new IllegalArgumentException("unknown contender '" + name + "': one of " + ALL);
+            case "span", "bound-local", "bound-cluster" -> new BoundTextContender(name, pages.service);
+            default -> throw new IllegalArgumentException("unknown contender '" + name + "': one of " + ALL
+                    + " or, for memory, " + BoundTextContender.NAMES);
         };
     }
 }

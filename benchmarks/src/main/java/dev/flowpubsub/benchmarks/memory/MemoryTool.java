@@ -20,13 +20,19 @@ import javax.management.ObjectName;
  * objects (exact object sizes, taken after a full GC). The classes that grew most are listed, so the number can be
  * explained.
  *
- * <pre>java -Xmx4g -jar benchmarks.jar memory --n 10000 --contenders broadcaster,signals,signal-value,pubsub</pre>
+ * <p>The contenders {@code span}, {@code bound-local} and {@code bound-cluster} ({@code BoundTextContender}) measure a
+ * page with one more text, unbound, bound to a local shared signal, and bound to a cluster signal.
+ *
+ * <pre>
+ * java -Xmx4g -jar benchmarks.jar memory --n 10000 --contenders broadcaster,signals,signal-value,pubsub
+ * java -Xmx4g -jar benchmarks.jar memory --n 10000 --contenders span,bound-local,bound-cluster
+ * </pre>
  */
 public final class MemoryTool {
 
     /** One contender's result. */
     public record Result(String contender, int pages, double bytesPerPage, double leftAfterUnsubscribePerPage,
-                         List<String> topClasses, List<String> leftClasses) {
+                         List<String> topClasses, List<String> leftClasses, double bytesPerOpenPage) {
     }
 
     private MemoryTool() {
@@ -37,6 +43,10 @@ public final class MemoryTool {
         int n = args.integer("n", 10_000);
         List<Result> results = run(n, args.integer("uis-per-session", 1), args.list("contenders", String.join(",", Contenders.ALL)));
         System.out.println();
+        if (!results.isEmpty()) {
+            System.out.printf("An open page before any contender (UI, session, span; the mock app's one-time objects "
+                    + "spread over the pages): %,.0f bytes%n", results.get(0).bytesPerOpenPage());
+        }
         System.out.println("| contender | pages | bytes per subscribed page | left after unsubscribing, per page |");
         System.out.println("|---|---:|---:|---:|");
         for (Result r : results) {
@@ -55,7 +65,9 @@ public final class MemoryTool {
 
     public static List<Result> run(int n, int uisPerSession, List<String> contenders) {
         List<Result> results = new ArrayList<>();
+        long beforePages = Histogram.take().bytes;
         try (VaadinPages pages = new VaadinPages(n, uisPerSession)) {
+            double openPage = (Histogram.take().bytes - beforePages) / (double) n;
             // load classes and fill one-time caches of every contender before anything is measured
             for (String name : contenders) {
                 try (Contender warm = Contenders.create(name, pages)) {
@@ -80,7 +92,7 @@ public final class MemoryTool {
                     pages.pages().forEach(contender::unsubscribe);
                     Histogram after = Histogram.take();
                     results.add(new Result(name, n, (subscribed.bytes - beforeBytes) / (double) n,
-                            (after.bytes - beforeBytes) / (double) n, grew, after.grewFrom(baseline, n, 6)));
+                            (after.bytes - beforeBytes) / (double) n, grew, after.grewFrom(baseline, n, 6), openPage));
                 }
             }
         }
