@@ -82,6 +82,17 @@ final class ClusterSignalTree extends AsynchronousSignalTree {
         submitter.submit(this, commands);
     }
 
+    /**
+     * Whether {@code commands} only verify that what a transaction read is unchanged ({@code LastUpdateCondition}s,
+     * which Vaadin makes for a transaction's reads, not for any public operation), writing nothing: Vaadin submits one
+     * per effect that re-runs inside a transaction. They need no log entry: checked on this node, as reads are. A
+     * {@code verifyValue} and its kin are operations of their own and keep the log's order.
+     */
+    static boolean onlyChecks(List<SignalCommand> commands) {
+        return !commands.isEmpty() && commands.stream().allMatch(command -> command instanceof SignalCommand.LastUpdateCondition
+                || (command instanceof SignalCommand.TransactionCommand transaction && onlyChecks(transaction.commands())));
+    }
+
     /** Whether an entry of {@code origin} numbered {@code sequence} was applied already (a repeat of an append). */
     boolean isRepeat(String origin, long sequence) {
         Long last = origins.get(origin);

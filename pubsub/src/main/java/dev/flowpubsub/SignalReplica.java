@@ -119,6 +119,11 @@ final class SignalReplica implements ClusterSignalTree.Submitter, AutoCloseable 
 
     @Override
     public void submit(ClusterSignalTree tree, List<SignalCommand> commands) {
+        if (ClusterSignalTree.onlyChecks(commands)) { // an effect's reads to verify change nothing: no entry, no charge
+            requests.add(() -> tree.confirm(commands)); // checked against this node's confirmed state
+            reads.wake();
+            return;
+        }
         String reason = closed ? "the hub is closed" : gate.apply(tree.name());
         if (reason == null) {
             reason = writer.offer(tree, commands);
@@ -135,8 +140,7 @@ final class SignalReplica implements ClusterSignalTree.Submitter, AutoCloseable 
     @Override
     public void refused(String reason) { meters.refused(reason); }
 
-    /** This node's signal counters and where it is in the log. Any thread. */
-    SignalStats stats() {
+    SignalStats stats() { // this node's signal counters and where it is in the log; any thread
         return meters.stats(trees.inUse(), position, head, entries.rejected.sum(), compactor.lastStoredNanos);
     }
 
@@ -360,10 +364,7 @@ final class SignalReplica implements ClusterSignalTree.Submitter, AutoCloseable 
         }
     }
 
-    /**
-     * Snapshots every tree held that changed, and the log down to the retained entries, on the replica's thread (at
-     * the next step of a deterministic engine): what the periodic housekeeping does, on demand.
-     */
+    /** Snapshots the trees that changed and compacts the log, on the replica's thread: the housekeeping, now. */
     CompletableFuture<Void> snapshotNow() {
         CompletableFuture<Void> done = new CompletableFuture<>();
         requests.add(() -> {
@@ -381,8 +382,7 @@ final class SignalReplica implements ClusterSignalTree.Submitter, AutoCloseable 
         return done;
     }
 
-    /** The position this node has applied the log up to. Replica thread, or a test between steps. */
-    long position() { return position; }
+    long position() { return position; } // the position applied up to: replica thread, or a test between steps
 
     @Override
     public void close() {
