@@ -9,7 +9,9 @@ import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.TestWatcher;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 
@@ -25,6 +27,7 @@ final class SignalNodes implements AfterEachCallback, TestWatcher {
     final InMemoryEngine engine;
     private final InMemoryTransport.Bus bus;
     private final Map<String, PubSubHub> hubs = new LinkedHashMap<>();
+    private final List<VaadinApp> apps = new ArrayList<>();
     private UnaryOperator<SignalSettings> settings = UnaryOperator.identity();
 
     private final boolean stepped;
@@ -80,6 +83,14 @@ final class SignalNodes implements AfterEachCallback, TestWatcher {
         return bus.newTransport(name);
     }
 
+    /** A Vaadin application of its own whose hub is node {@code name} on {@code transport}; both closed after the test. */
+    VaadinApp app(String name, Transport transport, UnaryOperator<PubSubHubBuilder> hub) {
+        VaadinApp app = new VaadinApp();
+        apps.add(app);
+        install(name, app, transport, hub);
+        return app;
+    }
+
     /** Node {@code name} on {@code transport} as the hub of a Vaadin application; closed after the test. */
     PubSubHub install(String name, VaadinApp app, Transport transport, UnaryOperator<PubSubHubBuilder> hub) {
         PubSubHubBuilder builder = PubSubHub.builder().transport(transport).nodeId(name);
@@ -125,7 +136,12 @@ final class SignalNodes implements AfterEachCallback, TestWatcher {
 
     @Override
     public void afterEach(ExtensionContext context) {
-        hubs.values().forEach(PubSubHub::close);
-        hubs.clear();
+        try {
+            apps.forEach(VaadinApp::close); // fails the test if a session's error handler got anything
+        } finally {
+            apps.clear();
+            hubs.values().forEach(PubSubHub::close);
+            hubs.clear();
+        }
     }
 }

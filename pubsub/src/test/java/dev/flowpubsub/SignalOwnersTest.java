@@ -12,12 +12,10 @@ import dev.flowpubsub.spi.Transport;
 import dev.flowpubsub.spi.TransportContext;
 import dev.flowpubsub.spi.TransportEnvelope;
 import dev.flowpubsub.spi.TransportHealth;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -44,19 +42,8 @@ class SignalOwnersTest {
     @RegisterExtension
     final SignalNodes nodes = SignalNodes.threaded();
 
-    private final List<VaadinApp> apps = new ArrayList<>();
-
-    @AfterEach
-    void closeApps() {
-        apps.forEach(VaadinApp::close);
-    }
-
     private VaadinApp app(String node, Transport transport, Duration beat) {
-        VaadinApp app = new VaadinApp();
-        apps.add(app);
-        nodes.install(node, app, transport, builder -> builder.presenceHeartbeat(beat)
-                .presenceDisconnectGrace(Duration.ZERO));
-        return app;
+        return nodes.app(node, transport, builder -> builder.presenceHeartbeat(beat).presenceDisconnectGrace(Duration.ZERO));
     }
 
     private VaadinApp app(String node) {
@@ -150,9 +137,7 @@ class SignalOwnersTest {
         await().atMost(WAIT).until(() -> values(onB).size() == 2);
         ownerKnownOn("b");
 
-        transportA.mute(); // node a says nothing more: no beat, no leave; b hears the silence
-        nodes.engine.partition("a");
-        nodes.kill("a");
+        dieWithoutAWord("a", transportA); // b hears the silence
 
         await().atMost(WAIT).untilAsserted(() -> assertThat(values(onB)).containsExactly("b's card"));
     }
@@ -167,9 +152,7 @@ class SignalOwnersTest {
         await().atMost(WAIT).until(() -> values(onB).size() == 1);
         ownerKnownOn("b");
 
-        transportA.mute();
-        nodes.engine.partition("a");
-        nodes.kill("a");
+        dieWithoutAWord("a", transportA);
         nodes.engine.heal("a");
         app("a", nodes.newTransport("a"), SLOW); // the same id, a new start: b forgets the former one at once
 
@@ -186,9 +169,7 @@ class SignalOwnersTest {
         insertOwned(a.browser().pushTab(), hubA, "a's cursor");
         await().atMost(WAIT).until(() -> hubA.signals().stats().confirmed() == 1);
 
-        transportA.mute();
-        nodes.engine.partition("a");
-        nodes.kill("a"); // b never held the name: nobody cleared it when a's entries left presence
+        dieWithoutAWord("a", transportA); // b never held the name: nobody cleared it when a's entries left presence
         assertThat(nodes.replica("b").trees.loaded("cursors")).isNull();
         await().atMost(WAIT).until(() -> nodes.node("b").dispatcher().present(SignalOwners.TOPIC).isEmpty());
 
@@ -261,6 +242,13 @@ class SignalOwnersTest {
         a.browser().closeTab(page);
         nodes.signals("a").value("after", String.class).set("x").result().join(); // ordered after any clear
         assertThat(editing.peekConfirmed().get("title").peekConfirmed()).isEqualTo("Bob");
+    }
+
+    /** Node {@code node} stops as a process that dies: no beat, no leave, no write reaches anyone any more. */
+    private void dieWithoutAWord(String node, MutableTransport transport) {
+        transport.mute();
+        nodes.engine.partition(node);
+        nodes.kill(node);
     }
 
     /** Waits until node {@code node} has heard of a's owner (presence tells joins in windows of 200 ms). */

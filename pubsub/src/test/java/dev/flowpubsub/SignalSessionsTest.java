@@ -6,7 +6,6 @@ import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.server.VaadinService;
 import com.vaadin.flow.server.VaadinSession;
 import com.vaadin.flow.signals.shared.SharedValueSignal;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -35,18 +34,8 @@ class SignalSessionsTest {
     @RegisterExtension
     final SignalNodes nodes = SignalNodes.threaded();
 
-    private final List<VaadinApp> apps = new ArrayList<>();
-
-    @AfterEach
-    void closeApps() {
-        apps.forEach(VaadinApp::close);
-    }
-
     private VaadinApp app(String node) {
-        VaadinApp app = new VaadinApp();
-        apps.add(app);
-        nodes.install(node, app, builder -> builder);
-        return app;
+        return nodes.app(node, nodes.newTransport(node), builder -> builder);
     }
 
     /** A view keeping its signal in a field and its text bound to it, as views do. */
