@@ -197,6 +197,9 @@ public final class ClusterSignals {
      */
     public OwnedWrites ownedByPage(UI ui) {
         Arguments.notNull(ui, "ui");
+        if (ui.getSession() == null) {
+            throw new IllegalStateException("the page is not attached to a session: it has no life to own entries for");
+        }
         if (!ui.getSession().hasLock()) {
             throw new IllegalStateException("call ownedByPage(ui) with the page's session locked: in its event "
                     + "handlers, or inside ui.access(...)");

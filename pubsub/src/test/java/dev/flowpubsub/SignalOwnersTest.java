@@ -218,6 +218,8 @@ class SignalOwnersTest {
         UI page = a.browser().pushTab();
         assertThatThrownBy(() -> hubA.signals().ownedByPage(page))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("session locked");
+        assertThatThrownBy(() -> hubA.signals().ownedByPage(new UI()))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("not attached");
         page.accessSynchronously(() -> {
             OwnedWrites owned = hubA.signals().ownedByPage(page);
             assertThatThrownBy(() -> owned.insertLast(new SharedListSignal<>(String.class), "x"))

@@ -180,7 +180,15 @@ public final class ThroughputTool {
     }
 
     /**
-     * Waits until the log of every node of a run of {@code nodes} has a line starting with {@code prefix}; fails with
+     * Whether {@code text} has a line starting with {@code prefix} that was written whole: the last line, with no
+     * line end yet, may be half written (a node's TOTAL line read before its numbers were missed in a CI run).
+     */
+    static boolean hasWholeLine(String text, String prefix) {
+        return text.substring(0, text.lastIndexOf('\n') + 1).lines().anyMatch(line -> line.startsWith(prefix));
+    }
+
+    /**
+     * Waits until the log of every node of a run of {@code nodes} has a whole line starting with {@code prefix}; fails with
      * the end of the log of a node that has none after {@code timeout}.
      */
     private static void awaitEveryLog(Path dir, int nodes, String prefix, List<ServerProcess> processes,
@@ -189,8 +197,8 @@ public final class ThroughputTool {
         for (int node = 0; node < nodes; node++) {
             Path log = dir.resolve("node-" + nodes + "-" + node + ".log");
             // read as Latin-1: a line being written may end in half a UTF-8 character
-            while (!Files.exists(log) || new String(Files.readAllBytes(log), StandardCharsets.ISO_8859_1).lines()
-                    .noneMatch(line -> line.startsWith(prefix))) {
+            while (!Files.exists(log) || !hasWholeLine(new String(Files.readAllBytes(log), StandardCharsets.ISO_8859_1),
+                    prefix)) {
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("no '" + prefix + "' line from node " + node + " within " + timeout
                             + ":\n" + processes.get(node).logTail(40));
