@@ -215,7 +215,7 @@ final class ClusterSignalTree extends AsynchronousSignalTree {
                         + "back inside the application's Vaadin service");
             }
             ClusterSignalTree tree = signals.replica().tree(name);
-            String held = tree.claim(kind);
+            String held = kind.isEmpty() ? kind : tree.claim(kind); // no signal had claimed it: nothing to check
             if (!held.equals(kind)) {
                 throw new InvalidObjectException("the shared signal '" + name + "' was written as a " + kind
                         + " and is a " + held + " on this node");

@@ -111,7 +111,8 @@ final class SignalOwners {
         try {
             Owner owner = pages.get(ui);
             if (owner == null) {
-                owner = Owner.of(hooks.dispatcher().join(ui, TOPIC, PAGE).presence().id());
+                // not taken by a component's subscriptions being recorded: the owner lives as long as the page
+                owner = Owner.of(TakenDuring.unrecorded(() -> hooks.dispatcher().join(ui, TOPIC, PAGE)).presence().id());
                 pages.put(ui, owner);
             }
             return owner;
@@ -155,8 +156,22 @@ final class SignalOwners {
         }
     }
 
+    /** Whether {@code owner} is still this node's: its page or session has not gone. */
+    boolean isCurrent(Owner owner) {
+        lock.lock();
+        try {
+            return pages.containsValue(owner) || sessions.values().stream().anyMatch(m -> m.id().equals(owner.presenceId()));
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Notes that {@code owner} of this node wrote an owned entry to {@code name}, to clear it there when it goes. */
     void wrote(Owner owner, String name) {
+        if (!isCurrent(owner)) {
+            throw new IllegalStateException("the owner of these writes has gone (its page closed or was away past the "
+                    + "disconnect grace, or its session ended): ask ClusterSignals.ownedByPage or ownedBySession again");
+        }
         namesOf.computeIfAbsent(owner.presenceId(), id -> ConcurrentHashMap.newKeySet()).add(name);
     }
 

@@ -119,7 +119,7 @@ final class SignalReplica implements ClusterSignalTree.Submitter, AutoCloseable 
 
     @Override
     public void submit(ClusterSignalTree tree, List<SignalCommand> commands) {
-        if (ClusterSignalTree.onlyChecks(commands)) { // an effect's reads to verify change nothing: no entry, no charge
+        if (!closed && ClusterSignalTree.onlyChecks(commands)) { // an effect's reads to verify: no entry, no charge
             requests.add(() -> tree.confirm(commands)); // checked against this node's confirmed state
             reads.wake();
             return;

@@ -230,6 +230,42 @@ class SignalOwnersTest {
     }
 
     @Test
+    void ownedWritesKeptPastTheirOwner_areRefused_notLeftBehindForever() {
+        VaadinApp a = app("a");
+        PubSubHub hubA = nodes.node("a");
+        VaadinApp.Browser ann = a.browser();
+        UI page = ann.pushTab();
+        AtomicReference<OwnedWrites> kept = new AtomicReference<>();
+        page.accessSynchronously(() -> kept.set(hubA.signals().ownedByPage(page)));
+        ann.closeTab(page);
+        await().atMost(WAIT).until(() -> hubA.dispatcher().present(SignalOwners.TOPIC).isEmpty());
+
+        assertThatThrownBy(() -> kept.get().insertLast(cursors(hubA), "too late"))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("has gone");
+    }
+
+    @Test
+    void anOwnerTakenInsideAComponentsRetargetableSubscriptions_livesAsLongAsThePage_notTheTarget() {
+        VaadinApp a = app("a");
+        PubSubHub hubA = nodes.node("a");
+        UI page = a.browser().pushTab();
+        com.vaadin.flow.component.html.Div view = new com.vaadin.flow.component.html.Div();
+        AtomicReference<Retargetable<String>> room = new AtomicReference<>();
+        page.accessSynchronously(() -> {
+            page.add(view);
+            room.set(PubSub.whileAttached(view).retargetable((pubsub, target) ->
+                    hubA.signals().ownedByPage(page).insertLast(cursors(hubA), "cursor in " + target)));
+            room.get().retarget("first");
+        });
+        await().atMost(WAIT).until(() -> values(cursors(hubA)).size() == 1);
+
+        page.accessSynchronously(() -> room.get().retarget("second")); // what "first" took is removed
+        cursors(hubA).insertLast("marker").result().join();
+
+        assertThat(values(cursors(hubA))).containsExactly("cursor in first", "cursor in second", "marker");
+    }
+
+    @Test
     void anOwnedPutIfAbsent_onATakenKey_keepsTheEntryAndItsOwner() {
         VaadinApp a = app("a");
         PubSubHub hubA = nodes.node("a");
