@@ -55,7 +55,7 @@ final class SignalOwners {
     private final SignalReplica replica;
     private final long startedNanos = System.nanoTime();
     private final AtomicLong numbers = new AtomicLong();
-    /** This node's owners, by presence entry id: the names each wrote owned entries to. */
+    /** This node's owners still present, by presence entry id: the names each wrote owned entries to. */
     private final Map<String, Set<String>> namesOf = new ConcurrentHashMap<>();
     /** Guards the three maps below, held weakly: a page or a session gone leaves no trace here. */
     private final ReentrantLock lock = new ReentrantLock();
@@ -114,6 +114,7 @@ final class SignalOwners {
                 // not taken by a component's subscriptions being recorded: the owner lives as long as the page
                 owner = Owner.of(TakenDuring.unrecorded(() -> hooks.dispatcher().join(ui, TOPIC, PAGE)).presence().id());
                 pages.put(ui, owner);
+                namesOf.put(owner.presenceId(), ConcurrentHashMap.newKeySet());
             }
             return owner;
         } finally {
@@ -131,6 +132,7 @@ final class SignalOwners {
                 String id = hooks.instanceId() + "-o" + numbers.incrementAndGet();
                 member = new Presences.Member(TOPIC, id, SESSION, System.currentTimeMillis(), hooks.instanceId());
                 sessions.put(session, member);
+                namesOf.put(id, ConcurrentHashMap.newKeySet());
                 hooks.links().join(member);
                 VaadinService service = session.getService();
                 if (service != null && watchedServices.add(service)) {
@@ -156,23 +158,14 @@ final class SignalOwners {
         }
     }
 
-    /** Whether {@code owner} is still this node's: its page or session has not gone. */
-    boolean isCurrent(Owner owner) {
-        lock.lock();
-        try {
-            return pages.containsValue(owner) || sessions.values().stream().anyMatch(m -> m.id().equals(owner.presenceId()));
-        } finally {
-            lock.unlock();
-        }
-    }
-
     /** Notes that {@code owner} of this node wrote an owned entry to {@code name}, to clear it there when it goes. */
     void wrote(Owner owner, String name) {
-        if (!isCurrent(owner)) {
+        Set<String> names = namesOf.get(owner.presenceId()); // there from its making until it leaves
+        if (names == null) {
             throw new IllegalStateException("the owner of these writes has gone (its page closed or was away past the "
                     + "disconnect grace, or its session ended): ask ClusterSignals.ownedByPage or ownedBySession again");
         }
-        namesOf.computeIfAbsent(owner.presenceId(), id -> ConcurrentHashMap.newKeySet()).add(name);
+        names.add(name);
     }
 
     /** Fan-out task: an entry left presence, here or on another node. */
