@@ -35,7 +35,7 @@ final class IdleCost {
             throws Exception {
         List<Idle> results = new ArrayList<>();
         ExecutorService callbacks = Executors.newVirtualThreadPerTaskExecutor();
-        EndToEndTool.Connections connections = EndToEndTool.Connections.open(config, callbacks);
+        Connections connections = Connections.open(config, callbacks);
         try {
             for (String contender : config.contenders()) {
                 try (AppServer server = servers.open(contender)) {
