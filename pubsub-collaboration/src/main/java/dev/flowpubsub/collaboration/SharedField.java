@@ -1,0 +1,151 @@
+package dev.flowpubsub.collaboration;
+
+import com.vaadin.flow.component.Component;
+import com.vaadin.flow.component.HasValue;
+import com.vaadin.flow.dom.Element;
+import com.vaadin.flow.shared.Registration;
+import com.vaadin.flow.signals.shared.SharedMapSignal;
+import com.vaadin.flow.signals.shared.SharedValueSignal;
+import dev.flowpubsub.PubSub;
+import org.jspecify.annotations.Nullable;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * One field of a {@link PubSubBinder} while an item is open: writes what its user changes to the item's shared map,
+ * shows what others wrote unless its user is in the field (then what came meanwhile is shown when they leave it, if
+ * they changed nothing), makes its user present on the field's topic while in it, and marks who else is.
+ *
+ * <p>Threading: every method runs on the page's thread with its session lock held (listeners, effects, presence
+ * handlers all do).
+ *
+ * @param <V> the field's value type
+ */
+final class SharedField<V> implements Serializable {
+
+    private final HasValue<?, V> field;
+    private final String key;
+    private final FieldCodec<V> codec;
+    private final String fieldTopic;
+    private final Map<String, Object> user;
+    private final String userId;
+    private final PresentUsers editors = new PresentUsers();
+    private final List<Registration> registrations = new ArrayList<>();
+    private @Nullable Registration inField;
+    /** What others wrote while this user was in the field, to show when they leave it; null: nothing came. */
+    private @Nullable String held;
+    private boolean focused;
+    private @Nullable String shown;
+
+    SharedField(HasValue<?, V> field, String key, FieldCodec<V> codec, String itemTopic, UserInfo user) {
+        this.field = field;
+        this.key = key;
+        this.codec = codec;
+        this.fieldTopic = itemTopic + "#" + key;
+        this.user = Wire.user(user);
+        this.userId = user.id();
+    }
+
+    String key() {
+        return key;
+    }
+
+    /** The value to seed the item with, from the field as the seed bean filled it. */
+    String seedValue() {
+        return codec.write(field.getValue());
+    }
+
+    /** Starts sharing: called once, inside the binder's subscriptions for the item (so they end with it). */
+    void open(PubSub pubsub, SharedMapSignal<String> values) {
+        Element element = ((Component) field).getElement();
+        registrations.add(FieldMarkers.attach(element));
+        pubsub.subscribePresence(fieldTopic, event -> {
+            if (editors.apply(event)) {
+                FieldMarkers.show(element, editors.users(userId));
+            }
+        });
+        registrations.add(field.addValueChangeListener(event -> {
+            if (event.isFromClient()) {
+                held = null;
+                String text = codec.write(event.getValue());
+                shown = text;
+                values.put(key, text);
+            }
+        }));
+        // the host element gets the focus and blur of the input inside it (both cross the shadow root)
+        registrations.add(element.addEventListener("focus", event -> entered(pubsub)));
+        registrations.add(element.addEventListener("blur", event -> left()));
+    }
+
+    /** Shows the shared value (from the item's map, read in an effect), unless the user is in the field. */
+    void sharedValue(@Nullable SharedValueSignal<String> entry) {
+        String text = entry == null ? null : entry.get();
+        if (text == null || text.equals(shown)) {
+            return;
+        }
+        if (focused) {
+            held = text;
+        } else {
+            apply(text);
+        }
+    }
+
+    private void apply(String text) {
+        shown = text;
+        V value;
+        try {
+            value = codec.read(text, field.getEmptyValue());
+        } catch (IllegalArgumentException notOurs) {
+            return;
+        }
+        if (!Objects.equals(value, field.getValue())) {
+            field.setValue(value);
+        }
+    }
+
+    private void entered(PubSub pubsub) {
+        focused = true;
+        if (inField == null) {
+            inField = pubsub.join(fieldTopic, user);
+        }
+    }
+
+    private void left() {
+        focused = false;
+        if (inField != null) {
+            inField.remove();
+            inField = null;
+        }
+        String came = held;
+        held = null;
+        if (came != null) {
+            apply(came);
+        }
+    }
+
+    /** Who else is in the field now. */
+    List<UserInfo> editors() {
+        return editors.users(userId);
+    }
+
+    /** Stops sharing (the item closed); the presence subscription ends with the binder's subscriptions. */
+    void close() {
+        registrations.forEach(Registration::remove);
+        registrations.clear();
+        if (inField != null) {
+            inField.remove();
+            inField = null;
+        }
+        editors.clear();
+        held = null;
+        focused = false;
+        shown = null;
+        if (((Component) field).isAttached()) {
+            FieldMarkers.show(((Component) field).getElement(), List.of());
+        }
+    }
+}

@@ -1,0 +1,239 @@
+package dev.flowpubsub.collaboration;
+
+import com.github.mvysny.kaributesting.v10.MockVaadin;
+import com.vaadin.flow.component.HasValue;
+import com.vaadin.flow.component.UI;
+import com.vaadin.flow.component.textfield.TextField;
+import com.vaadin.flow.dom.DomEvent;
+import dev.flowpubsub.PubSubAccessDeniedException;
+import dev.flowpubsub.PubSubHub;
+import dev.flowpubsub.TopicAuthorizer;
+import dev.flowpubsub.testing.InMemoryEngine;
+import dev.flowpubsub.testing.InMemoryTransport;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.node.JsonNodeFactory;
+
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+import static com.github.mvysny.kaributesting.v10.ElementUtilsKt._fireDomEvent;
+import static com.github.mvysny.kaributesting.v10.HasValueUtilsKt._setValue;
+import static com.github.mvysny.kaributesting.v10.LocatorJ._get;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/** A ticket edited by several people at once, on one server and on two. */
+class PubSubBinderTest {
+
+    private static final UserInfo ANN = UserInfo.of("ann", "Ann");
+    private static final UserInfo BOB = UserInfo.of("bob", "Bob");
+
+    private final List<TestServer> servers = new ArrayList<>();
+
+    private TestServer server(TestServer server) {
+        servers.add(server);
+        return server;
+    }
+
+    @BeforeEach
+    void emptyStore() {
+        TicketTestView.STORE.clear();
+    }
+
+    @AfterEach
+    void stop() {
+        servers.forEach(TestServer::destroy);
+        MockVaadin.tearDown();
+    }
+
+    private static TicketTestView form() {
+        return _get(TicketTestView.class);
+    }
+
+    /** What the form shows, field by field. */
+    private static List<Object> shown() {
+        TicketTestView form = form();
+        return java.util.Arrays.asList(form.title.getValue(), form.estimate.getValue(), form.due.getValue(),
+                form.status.getValue(), form.urgent.getValue());
+    }
+
+    /** The user types into a field and leaves it, as a browser reports it: focus, the new value, blur. */
+    private static <V> void edit(Function<TicketTestView, HasValue<?, V>> field, V value) {
+        enter(field);
+        type(field, value);
+        leave(field);
+    }
+
+    private static void enter(Function<TicketTestView, ? extends HasValue<?, ?>> field) {
+        var element = ((com.vaadin.flow.component.Component) field.apply(form())).getElement();
+        _fireDomEvent(element, new DomEvent(element, "focus", JsonNodeFactory.instance.objectNode()));
+    }
+
+    private static <V> void type(Function<TicketTestView, HasValue<?, V>> field, V value) {
+        _setValue(field.apply(form()), value);
+    }
+
+    private static void leave(Function<TicketTestView, ? extends HasValue<?, ?>> field) {
+        var element = ((com.vaadin.flow.component.Component) field.apply(form())).getElement();
+        _fireDomEvent(element, new DomEvent(element, "blur", JsonNodeFactory.instance.objectNode()));
+    }
+
+    @Test
+    void theFirstEditorSeedsFromItsBean_andALaterEditorGetsTheSharedValues_notItsOwnBean() {
+        TestServer server = server(new TestServer());
+        TicketTestView.STORE.put("1", new Ticket("Printer on fire", 2.0, LocalDate.of(2026, 12, 24),
+                Ticket.Status.IN_PROGRESS, true));
+        try (Visitor ann = new Visitor(server, ANN, "ticket/1")) {
+            assertThat(ann.sees(PubSubBinderTest::shown)).containsExactly("Printer on fire", 2.0,
+                    LocalDate.of(2026, 12, 24), Ticket.Status.IN_PROGRESS, true);
+            ann.does(() -> edit(form -> form.title, "Printer on fire, again"));
+
+            // Bob's page loaded the ticket as saved, without Ann's edit: the shared values win
+            try (Visitor bob = new Visitor(server, BOB, "ticket/1")) {
+                assertThat(bob.sees(PubSubBinderTest::shown)).containsExactly("Printer on fire, again", 2.0,
+                        LocalDate.of(2026, 12, 24), Ticket.Status.IN_PROGRESS, true);
+            }
+        }
+    }
+
+    @Test
+    void eachFieldKind_editedOnOnePage_showsOnTheOther() {
+        TestServer server = server(new TestServer());
+        try (Visitor ann = new Visitor(server, ANN, "ticket/2"); Visitor bob = new Visitor(server, BOB, "ticket/2")) {
+            ann.does(() -> {
+                edit(form -> form.title, "Renamed");
+                edit(form -> form.estimate, 8.5);
+                edit(form -> form.due, LocalDate.of(2027, 1, 15));
+                edit(form -> form.status, Ticket.Status.DONE);
+                edit(form -> form.urgent, true);
+            });
+
+            assertThat(bob.sees(PubSubBinderTest::shown)).containsExactly("Renamed", 8.5, LocalDate.of(2027, 1, 15),
+                    Ticket.Status.DONE, true);
+            bob.does(() -> edit(form -> form.estimate, null));
+            assertThat(ann.sees(PubSubBinderTest::shown).get(1)).isNull();
+        }
+    }
+
+    @Test
+    void aRemoteValue_neverResetsAFieldTheUserIsIn_andShowsWhenTheyLeaveIt() {
+        TestServer server = server(new TestServer());
+        try (Visitor ann = new Visitor(server, ANN, "ticket/3"); Visitor bob = new Visitor(server, BOB, "ticket/3")) {
+            bob.does(() -> enter(form -> form.title));
+
+            ann.does(() -> edit(form -> form.title, "Ann's title"));
+
+            assertThat(bob.sees(() -> form().title.getValue())).isEqualTo("Ticket 3");
+            bob.does(() -> leave(form -> form.title));
+            assertThat(bob.sees(() -> form().title.getValue())).isEqualTo("Ann's title");
+        }
+    }
+
+    @Test
+    void twoEditorsOfOneField_theLastWriteWins_onBoth_evenWhenTheLaterWasTypedDuringTheOther() {
+        TestServer server = server(new TestServer());
+        try (Visitor ann = new Visitor(server, ANN, "ticket/4"); Visitor bob = new Visitor(server, BOB, "ticket/4")) {
+            bob.does(() -> enter(form -> form.title));
+            ann.does(() -> edit(form -> form.title, "Ann's"));
+            bob.does(() -> {
+                type(form -> form.title, "Bob's, typed while Ann wrote");
+                leave(form -> form.title);
+            });
+
+            assertThat(bob.sees(() -> form().title.getValue())).isEqualTo("Bob's, typed while Ann wrote");
+            assertThat(ann.sees(() -> form().title.getValue())).isEqualTo("Bob's, typed while Ann wrote");
+        }
+    }
+
+    @Test
+    void aFieldShowsWhoElseIsInIt_untilTheyLeaveItOrClosePage() {
+        TestServer server = server(new TestServer());
+        try (Visitor ann = new Visitor(server, ANN, "ticket/5")) {
+            Visitor bob = new Visitor(server, BOB, "ticket/5");
+            bob.does(() -> enter(form -> form.title));
+            assertThat(ann.sees(() -> form().binder.getEditors(form().title))).containsExactly(BOB);
+            assertThat(ann.sees(() -> form().binder.getEditors(form().due))).isEmpty();
+            assertThat(bob.sees(() -> form().binder.getEditors(form().title))).isEmpty(); // not themselves
+
+            bob.does(() -> leave(form -> form.title));
+            assertThat(ann.sees(() -> form().binder.getEditors(form().title))).isEmpty();
+
+            bob.does(() -> enter(form -> form.due));
+            assertThat(ann.sees(() -> form().binder.getEditors(form().due))).containsExactly(BOB);
+            bob.leave();
+            assertThat(ann.sees(() -> form().binder.getEditors(form().due))).isEmpty();
+        }
+    }
+
+    @Test
+    void editsOnTwoServers_showOnBoth_withTheEditorsMarker() {
+        InMemoryTransport.Bus bus = new InMemoryTransport.Bus(InMemoryEngine.threaded());
+        TestServer a = server(TestServer.onNode(bus, "a"));
+        TestServer b = server(TestServer.onNode(bus, "b"));
+        try (Visitor ann = new Visitor(a, ANN, "ticket/6"); Visitor bob = new Visitor(b, BOB, "ticket/6")) {
+            ann.does(() -> {
+                edit(form -> form.title, "From server a");
+                enter(form -> form.status);
+            });
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                assertThat(bob.sees(() -> form().title.getValue())).isEqualTo("From server a");
+                assertThat(bob.sees(() -> form().binder.getEditors(form().status))).containsExactly(ANN);
+            });
+            bob.does(() -> edit(form -> form.urgent, true));
+            await().atMost(Duration.ofSeconds(10))
+                    .untilAsserted(() -> assertThat(ann.sees(() -> form().urgent.getValue())).isTrue());
+        }
+    }
+
+    @Test
+    void anItemsSharedValues_expireAfterItsLastEditorLeaves_andTheNextEditorSeedsAgain() {
+        TestServer server = server(new TestServer());
+        try (Visitor ann = new Visitor(server, ANN, "ticket/7")) {
+            ann.does(() -> form().binder.setExpiration(Duration.ofMillis(50)));
+            ann.does(() -> edit(form -> form.title, "Not saved"));
+            ann.does(() -> UI.getCurrent().navigate("room/general"));
+        }
+        PubSubHub hub = PubSubHub.get(server.getService());
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(
+                () -> assertThat(hub.signals().map("ticket/7", String.class).peekConfirmed()).isEmpty());
+        try (Visitor bob = new Visitor(server, BOB, "ticket/7")) {
+            assertThat(bob.sees(() -> form().title.getValue())).isEqualTo("Ticket 7");
+        }
+    }
+
+    @Test
+    void anItemTheAuthorizerRefuses_isNotOpened_andSaysWhy() {
+        TopicAuthorizer onlyOwnTickets = (ui, action, topic) -> topic == null || !topic.startsWith("ticket/secret");
+        TestServer server = server(new TestServer(builder -> builder.authorizer(onlyOwnTickets)));
+        try (Visitor ann = new Visitor(server, ANN, "ticket/8")) {
+            assertThatThrownBy(() -> ann.does(() -> form().binder.setTopic("ticket/secret", Ticket::new)))
+                    .isInstanceOf(PubSubAccessDeniedException.class).hasMessageContaining("ticket/secret");
+            assertThat(ann.sees(() -> PubSubHub.current().presence("ticket/secret"))).isEmpty();
+        }
+    }
+
+    @Test
+    void aFieldWithNoNameOrNoKnownType_isRefusedWhenTheItemOpens_sayingWhatToDo() {
+        TestServer server = server(new TestServer());
+        try (Visitor ann = new Visitor(server, ANN, "ticket/9")) {
+            ann.does(() -> {
+                PubSubBinder<Ticket> binder = new PubSubBinder<>(Ticket.class, form(), ANN);
+                TextField unnamed = new TextField();
+                binder.forField(unnamed).bind(Ticket::getTitle, Ticket::setTitle);
+                form().add(unnamed);
+                assertThatThrownBy(() -> binder.setTopic("ticket/9b", Ticket::new))
+                        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("setId");
+                unnamed.setId("title-copy");
+                binder.setTopic("ticket/9b", Ticket::new);
+                assertThat(PubSubHub.current().signals().map("ticket/9b", String.class).peek())
+                        .containsKey("title-copy");
+            });
+        }
+    }
+}
