@@ -1,0 +1,106 @@
+package dev.flowpubsub.chat;
+
+import com.vaadin.flow.component.button.Button;
+import com.vaadin.flow.component.button.ButtonVariant;
+import com.vaadin.flow.component.checkbox.Checkbox;
+import com.vaadin.flow.component.combobox.ComboBox;
+import com.vaadin.flow.component.datepicker.DatePicker;
+import com.vaadin.flow.component.formlayout.FormLayout;
+import com.vaadin.flow.component.html.H2;
+import com.vaadin.flow.component.html.Span;
+import com.vaadin.flow.component.notification.Notification;
+import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
+import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import com.vaadin.flow.component.textfield.NumberField;
+import com.vaadin.flow.component.textfield.TextArea;
+import com.vaadin.flow.component.textfield.TextField;
+import com.vaadin.flow.router.BeforeEvent;
+import com.vaadin.flow.router.HasUrlParameter;
+import com.vaadin.flow.router.OptionalParameter;
+import com.vaadin.flow.router.Route;
+import com.vaadin.flow.router.RouterLink;
+import com.vaadin.flow.server.VaadinSession;
+import dev.flowpubsub.collaboration.CurrentUser;
+import dev.flowpubsub.collaboration.PubSubAvatarGroup;
+import dev.flowpubsub.collaboration.PubSubBinder;
+import dev.flowpubsub.collaboration.UserInfo;
+
+import java.util.UUID;
+
+/**
+ * A ticket edited by several people at once ({@code /ticket/1}): flow-pubsub-collaboration's shared form. What one
+ * person types shows in everyone's form on the same ticket, on every server; a field someone else is in is marked with
+ * their name; who is on the ticket shows at the top. Saving stays the application's job: Save writes the form to the
+ * demo's store ({@link Tickets}), and everyone's form goes on from there.
+ *
+ * <p>Threading: built and clicked on the page's request thread; shared values arrive inside its {@code ui.access}.
+ */
+@Route("ticket")
+public final class TicketView extends VerticalLayout implements HasUrlParameter<String> {
+
+    private static final String USER_ID = "dev.flowpubsub.chat.userId";
+
+    private final H2 heading = new H2();
+    private final PubSubAvatarGroup editors;
+    private final PubSubBinder<Ticket> binder;
+    private String id = Tickets.IDS.getFirst();
+
+    public TicketView() {
+        UserInfo user = userOf(VaadinSession.getCurrent());
+        editors = new PubSubAvatarGroup(user, null);
+        binder = new PubSubBinder<>(Ticket.class, this, user);
+
+        TextField title = Limits.limited(new TextField("Title"), Limits.MAX_TITLE);
+        TextArea description = new TextArea("Description");
+        description.setMaxLength(Limits.MAX_MESSAGE);
+        NumberField estimate = new NumberField("Estimate (days)");
+        DatePicker due = new DatePicker("Due");
+        ComboBox<Ticket.Status> status = new ComboBox<>("Status", Ticket.Status.values());
+        Checkbox urgent = new Checkbox("Urgent");
+        binder.forField(title).asRequired("A ticket needs a title").bind("title");
+        binder.forField(description).bind("description");
+        binder.forField(estimate).bind("estimate");
+        binder.forField(due).bind("due");
+        binder.forField(status).bind("status");
+        binder.forField(urgent).bind("urgent");
+
+        Button save = new Button("Save", click -> save());
+        save.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
+
+        HorizontalLayout tickets = new HorizontalLayout();
+        Tickets.IDS.forEach(other -> tickets.add(new RouterLink("Ticket " + other, TicketView.class, other)));
+        HorizontalLayout links = new HorizontalLayout(new RouterLink("Back to the chat", ChatView.class), tickets,
+                new Span("You are " + user.name() + "."));
+        FormLayout form = new FormLayout(title, status, estimate, due, urgent, description);
+        form.setColspan(description, 2);
+        addClassName("ticket");
+        add(links, heading, editors, form, save);
+    }
+
+    @Override
+    public void setParameter(BeforeEvent event, @OptionalParameter String parameter) {
+        id = parameter != null && Tickets.IDS.contains(parameter) ? parameter : Tickets.IDS.getFirst();
+        heading.setText("Ticket " + id);
+        String topic = "ticket/" + id;
+        editors.setTopic(topic);
+        binder.setTopic(topic, () -> Tickets.load(id));
+    }
+
+    private void save() {
+        Ticket ticket = Tickets.load(id);
+        if (binder.writeBeanIfValid(ticket)) {
+            Tickets.save(id, ticket);
+            Notification.show("Ticket " + id + " saved", 2000, Notification.Position.BOTTOM_START);
+        }
+    }
+
+    /** This browser session's user: the name it chose for the rooms, and an id of its own. */
+    static UserInfo userOf(VaadinSession session) {
+        String name = RoomsView.nameIn(session);
+        String userId = session.getAttribute(USER_ID) instanceof String kept ? kept : UUID.randomUUID().toString();
+        session.setAttribute(USER_ID, userId);
+        UserInfo user = UserInfo.of(userId, name == null ? ChatView.DEFAULT_NAME : name);
+        CurrentUser.set(session, user);
+        return user;
+    }
+}
