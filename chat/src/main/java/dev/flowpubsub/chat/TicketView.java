@@ -7,6 +7,7 @@ import com.vaadin.flow.component.combobox.ComboBox;
 import com.vaadin.flow.component.datepicker.DatePicker;
 import com.vaadin.flow.component.formlayout.FormLayout;
 import com.vaadin.flow.component.html.H2;
+import com.vaadin.flow.component.html.H4;
 import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.notification.Notification;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
@@ -23,6 +24,8 @@ import com.vaadin.flow.server.VaadinSession;
 import dev.flowpubsub.collaboration.CurrentUser;
 import dev.flowpubsub.collaboration.PubSubAvatarGroup;
 import dev.flowpubsub.collaboration.PubSubBinder;
+import dev.flowpubsub.collaboration.PubSubMessageInput;
+import dev.flowpubsub.collaboration.PubSubMessageList;
 import dev.flowpubsub.collaboration.UserInfo;
 
 import java.util.UUID;
@@ -30,7 +33,7 @@ import java.util.UUID;
 /**
  * A ticket edited by several people at once ({@code /ticket/1}): flow-pubsub-collaboration's shared form. What one
  * person types shows in everyone's form on the same ticket, on every server; a field someone else is in is marked with
- * their name; who is on the ticket shows at the top. Saving stays the application's job: Save writes the form to the
+ * their name; who is on the ticket shows at the top, and its comments (with their history) at the bottom. Saving stays the application's job: Save writes the form to the
  * demo's store ({@link Tickets}), and everyone's form goes on from there.
  *
  * <p>Threading: built and clicked on the page's request thread; shared values arrive inside its {@code ui.access}.
@@ -43,12 +46,18 @@ public final class TicketView extends VerticalLayout implements HasUrlParameter<
     private final H2 heading = new H2();
     private final PubSubAvatarGroup editors;
     private final PubSubBinder<Ticket> binder;
+    private final PubSubMessageList comments;
     private String id = Tickets.IDS.getFirst();
 
     public TicketView() {
         UserInfo user = userOf(VaadinSession.getCurrent());
         editors = new PubSubAvatarGroup(user, null);
         binder = new PubSubBinder<>(Ticket.class, this, user);
+        comments = new PubSubMessageList(user, null);
+        comments.addClassName("comments");
+        comments.setHeight("240px");
+        PubSubMessageInput comment = new PubSubMessageInput(comments);
+        comment.setWidthFull();
 
         TextField title = Limits.limited(new TextField("Title"), Limits.MAX_TITLE);
         TextArea description = new TextArea("Description");
@@ -74,7 +83,7 @@ public final class TicketView extends VerticalLayout implements HasUrlParameter<
         FormLayout form = new FormLayout(title, status, estimate, due, urgent, description);
         form.setColspan(description, 2);
         addClassName("ticket");
-        add(links, heading, editors, form, save);
+        add(links, heading, editors, form, save, new H4("Comments"), comments, comment);
     }
 
     @Override
@@ -84,6 +93,7 @@ public final class TicketView extends VerticalLayout implements HasUrlParameter<
         String topic = "ticket/" + id;
         editors.setTopic(topic);
         binder.setTopic(topic, () -> Tickets.load(id));
+        comments.setTopic("comments:" + id);
     }
 
     private void save() {

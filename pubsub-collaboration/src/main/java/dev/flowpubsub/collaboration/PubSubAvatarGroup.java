@@ -1,6 +1,8 @@
 package dev.flowpubsub.collaboration;
 
 import com.vaadin.flow.component.Composite;
+import com.vaadin.flow.component.HasSize;
+import com.vaadin.flow.component.HasStyle;
 import com.vaadin.flow.component.avatar.AvatarGroup;
 import com.vaadin.flow.component.avatar.AvatarGroup.AvatarGroupItem;
 import dev.flowpubsub.PubSub;
@@ -27,7 +29,7 @@ import java.util.Objects;
  * <p>Threading: build it, and call its setters, on the page's thread (a constructor, a listener) or inside
  * {@code ui.access}; presence changes reach it inside its page's {@code ui.access}.
  */
-public final class PubSubAvatarGroup extends Composite<AvatarGroup> {
+public final class PubSubAvatarGroup extends Composite<AvatarGroup> implements HasSize, HasStyle {
 
     private final UserInfo user;
     private final PresentUsers present = new PresentUsers();

@@ -1,6 +1,8 @@
 package dev.flowpubsub.collaboration;
 
 import com.vaadin.flow.component.Composite;
+import com.vaadin.flow.component.HasSize;
+import com.vaadin.flow.component.HasStyle;
 import com.vaadin.flow.component.UI;
 import com.vaadin.flow.component.messages.MessageInput;
 import com.vaadin.flow.component.notification.Notification;
@@ -28,7 +30,7 @@ import java.util.UUID;
  *
  * <p>Threading: submits run on the page's thread with its session lock held.
  */
-public final class PubSubMessageInput extends Composite<MessageInput> {
+public final class PubSubMessageInput extends Composite<MessageInput> implements HasSize, HasStyle {
 
     private final PubSubMessageList list;
     private SerializableConsumer<Refusal> refusalHandler = PubSubMessageInput::notify;

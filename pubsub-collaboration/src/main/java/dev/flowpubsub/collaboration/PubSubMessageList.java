@@ -1,6 +1,8 @@
 package dev.flowpubsub.collaboration;
 
 import com.vaadin.flow.component.Composite;
+import com.vaadin.flow.component.HasSize;
+import com.vaadin.flow.component.HasStyle;
 import com.vaadin.flow.component.messages.MessageList;
 import com.vaadin.flow.component.messages.MessageListItem;
 import dev.flowpubsub.PubSub;
@@ -32,7 +34,7 @@ import java.util.Set;
  * <p>Threading: build it, and call its setters, on the page's thread or inside {@code ui.access}; messages reach it
  * inside its page's {@code ui.access}.
  */
-public final class PubSubMessageList extends Composite<MessageList> {
+public final class PubSubMessageList extends Composite<MessageList> implements HasSize, HasStyle {
 
     private final UserInfo user;
     private final Retargetable<String> topic;

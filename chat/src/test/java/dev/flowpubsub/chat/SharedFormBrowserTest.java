@@ -1,0 +1,52 @@
+package dev.flowpubsub.chat;
+
+import dev.flowpubsub.testsupport.Browsers;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+import java.util.List;
+
+/**
+ * The shared ticket form in real headless Chromium, two browsers on one server: an edit shows in the other browser,
+ * who is on the ticket shows in both, and a field someone is in carries their marker in the other browser. The marker
+ * is Vaadin's field highlighter, set from Java through its client API ({@code setUsers}): this test pins that call.
+ */
+@ChatOnRandomPort
+@Tag("integration")
+class SharedFormBrowserTest {
+
+    @RegisterExtension
+    static final Browsers browsers = new Browsers();
+
+    @LocalServerPort
+    int port;
+
+    @AfterEach
+    void closeBrowsers() {
+        browsers.closeAll();
+    }
+
+    @Test
+    void anEditShowsInTheOtherBrowser_withWhoIsOnTheTicket_andTheEditorsMarkerOnTheFieldTheyAreIn() {
+        List<RoomPage> rooms = browsers.openInNewBrowsers(2, "http://localhost:" + port + "/rooms", RoomPage::open);
+        TicketPage ann = TicketPage.goTo(rooms.get(0).enter("Ann", "general"), ticketUrl());
+        TicketPage bob = TicketPage.goTo(rooms.get(1).enter("Bob", "general"), ticketUrl());
+        ann.awaitAvatars("Ann", "Bob");
+        bob.awaitAvatars("Ann", "Bob");
+
+        ann.typeTitle("The printer is out, the fire too");
+        bob.awaitTitle("The printer is out, the fire too");
+
+        bob.enterTitle();
+        ann.awaitTitleMarkers("Bob");
+        bob.leaveTitle();
+        ann.awaitTitleMarkers();
+    }
+
+    private String ticketUrl() {
+        return "http://localhost:" + port + "/ticket/1";
+    }
+}
