@@ -120,8 +120,14 @@ public final class PubSubBinder<BEAN> extends Binder<BEAN> {
      * Opens the item {@code topic} names (null: none) for this page, now if {@code owner} is attached, else at its
      * attach: the fields show the item's shared values, the first editor's {@code seed} where there are none yet.
      *
+     * <p>The {@code TopicAuthorizer} is asked about the item's topic ({@code JOIN}, {@code READ_SIGNAL}, and
+     * {@code WRITE_SIGNAL} when this page seeds it or a field is changed) and about each field's topic,
+     * {@code topic + "#" + key} ({@code SUBSCRIBE} when the item opens, {@code JOIN} when the user enters the field).
+     *
      * @throws IllegalArgumentException if a bound field cannot be shared (no name, or a value type it cannot write)
      * @throws dev.flowpubsub.PubSubAccessDeniedException if the {@code TopicAuthorizer} refuses this page the item
+     * @throws dev.flowpubsub.PubSubSignalRefusedException if this page seeds the item and the write is refused (not
+     *                                                     authorized, over the session's send budget)
      */
     public void setTopic(@Nullable String topic, SerializableSupplier<BEAN> seed) {
         this.seed = Objects.requireNonNull(seed, "seed");
@@ -129,6 +135,12 @@ public final class PubSubBinder<BEAN> extends Binder<BEAN> {
             close();
         }
         this.topic.retarget(topic);
+    }
+
+    /** Closes the item open, if any: {@code setTopic(null, seed)} with no seed. */
+    public void clearTopic() {
+        close();
+        this.topic.retarget(null);
     }
 
     /** The item open, or null. */
@@ -166,9 +178,12 @@ public final class PubSubBinder<BEAN> extends Binder<BEAN> {
         pubsub.join(name, Wire.user(user));
         SharedMapSignal<String> values = hub.signals().map(name, String.class);
         SerializableSupplier<BEAN> from = Objects.requireNonNull(seed, "seed");
-        readBean(from.get());
-        if (values.peekConfirmed().isEmpty()) {
-            Signal.runInTransaction(() -> fields.values()
+        super.readBean(from.get());
+        fields.values().forEach(SharedField::checkSeedType);
+        Map<String, SharedValueSignal<String>> held = values.peekConfirmed();
+        if (fields.values().stream().anyMatch(field -> !held.containsKey(field.key()))) {
+            // one write: what is missing (the first editor: everything; a field added since: that one)
+            Signal.runInTransaction(() -> fields.values().stream().filter(field -> !held.containsKey(field.key()))
                     .forEach(field -> values.putIfAbsent(field.key(), field.seedValue())));
         }
         fields.values().forEach(field -> field.open(pubsub, values));
@@ -181,12 +196,43 @@ public final class PubSubBinder<BEAN> extends Binder<BEAN> {
 
     private SharedField<?> shared(HasValue<?, ?> field, String itemTopic) {
         String key = keyOf(field);
-        return sharedField(field, key, codecOf(field, key), itemTopic);
+        Class<?> typeFromBean = declared.containsKey(field) || FieldTypes.valueType(field) != null ? null
+                : propertyType(key);
+        return sharedField(field, key, codecOf(field, key), typeFromBean, itemTopic);
     }
 
     @SuppressWarnings("unchecked")
-    private <V> SharedField<V> sharedField(HasValue<?, V> field, String key, FieldCodec<?> codec, String itemTopic) {
-        return new SharedField<>(field, key, (FieldCodec<V>) codec, itemTopic, user);
+    private <V> SharedField<V> sharedField(HasValue<?, V> field, String key, FieldCodec<?> codec,
+                                           @Nullable Class<?> typeFromBean, String itemTopic) {
+        return new SharedField<>(field, key, (FieldCodec<V>) codec, typeFromBean, itemTopic, user);
+    }
+
+    private @Nullable Class<?> propertyType(String key) {
+        return properties().stream().filter(property -> property.getName().equals(key))
+                .<Class<?>>map(PropertyDefinition::getType).findFirst().orElse(null);
+    }
+
+    /**
+     * Refused: the fields show the item's shared values, which {@link #setTopic} seeds from its bean; reading another
+     * bean into them would show this page something nobody else sees.
+     *
+     * @throws UnsupportedOperationException always
+     */
+    @Override
+    public void readBean(@Nullable BEAN bean) {
+        throw new UnsupportedOperationException("a PubSubBinder's fields show the item's shared values: open an item "
+                + "with setTopic(topic, seed), which reads the seed, and save with writeBean or writeBeanIfValid");
+    }
+
+    /**
+     * Refused, as {@link #readBean}: a bean written on every change would be this page's alone.
+     *
+     * @throws UnsupportedOperationException always
+     */
+    @Override
+    public void setBean(@Nullable BEAN bean) {
+        throw new UnsupportedOperationException("a PubSubBinder's fields show the item's shared values: open an item "
+                + "with setTopic(topic, seed), and save with writeBean or writeBeanIfValid");
     }
 
     private String keyOf(HasValue<?, ?> field) {
@@ -196,8 +242,9 @@ public final class PubSubBinder<BEAN> extends Binder<BEAN> {
             }
         }
         return ((Component) field).getId().orElseThrow(() -> new IllegalArgumentException("a "
-                + field.getClass().getSimpleName() + " of this PubSubBinder is bound neither by property name "
-                + "(forField(field).bind(\"name\")) nor has an id (setId): it cannot be shared"));
+                + field.getClass().getSimpleName() + " of this PubSubBinder is bound neither by a top-level property "
+                + "name (forField(field).bind(\"name\"); nested ones such as \"address.street\" are not found) nor "
+                + "has an id (setId): it cannot be shared"));
     }
 
     private FieldCodec<?> codecOf(HasValue<?, ?> field, String key) {
@@ -207,8 +254,7 @@ public final class PubSubBinder<BEAN> extends Binder<BEAN> {
         }
         Class<?> type = FieldTypes.valueType(field);
         if (type == null) {
-            type = properties().stream().filter(property -> property.getName().equals(key))
-                    .<Class<?>>map(PropertyDefinition::getType).findFirst().orElse(null);
+            type = propertyType(key);
         }
         if (type == null) {
             throw new IllegalArgumentException("the shared field '" + key + "' (a " + field.getClass().getSimpleName()

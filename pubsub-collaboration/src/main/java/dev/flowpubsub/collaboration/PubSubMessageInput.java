@@ -21,8 +21,10 @@ import java.util.UUID;
  * stored by the list's {@link MessagePersister}, if it has one, then sent to everyone on the topic, on every server
  * (the sender's own list shows it when it comes back, in the topic's one order).
  *
- * <p>The hub's limits apply as to any send: a page that posts faster than its browser session's send budget, or a
- * user the {@code TopicAuthorizer} does not let send on the topic, is refused at the submit, and the user is told
+ * <p>The hub's limits apply as to any send: a page that posts faster than its browser session's send budget, a
+ * user the {@code TopicAuthorizer} does not let send on the topic, or a message larger than the hub sends across
+ * servers ({@code maxMessageBytes}, 64 KiB by default; 100,000 characters at most in any case) is refused at the
+ * submit, and the user is told
  * (by default a notification quoting what was not sent; {@link #setRefusalHandler} changes that). Nothing is sent
  * then, and the persister is asked to {@linkplain MessagePersister#discard discard} what it stored.
  *
@@ -38,15 +40,24 @@ public final class PubSubMessageInput extends Composite<MessageInput> implements
     /** Why a post was not sent, and its text. */
     public record Refusal(String text, RuntimeException cause) {
 
+        /** How much of a refused text the explanation quotes. */
+        private static final int QUOTED = 200;
+
         /** What the user is told: why, and what they wrote. */
         public String explanation() {
-            String why = cause instanceof PubSubAccessDeniedException
-                    ? "You may not post here."
-                    : cause instanceof PubSubSendRefusedException sendRefused
-                            && sendRefused.reason() == PubSubSendRefusedException.Reason.SEND_BUDGET
-                            ? "You are sending too fast; wait a moment and try again."
-                            : "Your message could not be sent; try again.";
-            return why + " Not sent: \u201c" + text + "\u201d";
+            String why;
+            if (cause instanceof PubSubAccessDeniedException) {
+                why = "You may not post here.";
+            } else if (cause instanceof PubSubSendRefusedException sendRefused
+                    && sendRefused.reason() == PubSubSendRefusedException.Reason.SEND_BUDGET) {
+                why = "You are sending too fast; wait a moment and try again.";
+            } else if (cause instanceof IllegalArgumentException) {
+                why = "Your message is too long.";
+            } else {
+                why = "Your message could not be sent; try again.";
+            }
+            String quoted = text.length() > QUOTED ? text.substring(0, QUOTED) + "\u2026" : text;
+            return why + " Not sent: \u201c" + quoted + "\u201d";
         }
     }
 
@@ -70,13 +81,19 @@ public final class PubSubMessageInput extends Composite<MessageInput> implements
         PostedMessage message = new PostedMessage(UUID.randomUUID().toString(), topic, list.getLocalUser(), text,
                 Instant.now());
         PubSub pubsub = PubSub.of(ui);
+        if (text.length() > Wire.MAX_TEXT) {
+            refusalHandler.accept(new Refusal(text, new IllegalArgumentException("more than " + Wire.MAX_TEXT
+                    + " characters")));
+            return;
+        }
         MessagePersister store = list.getPersister();
         if (store != null) {
             store.store(message);
         }
         try {
             pubsub.sendAllOnTopic(topic, Wire.message(message));
-        } catch (PubSubSendRefusedException | PubSubAccessDeniedException refused) {
+        } catch (PubSubSendRefusedException | PubSubAccessDeniedException | IllegalArgumentException refused) {
+            // IllegalArgumentException: larger encoded than the hub's maxMessageBytes
             if (store != null) {
                 store.discard(message);
             }

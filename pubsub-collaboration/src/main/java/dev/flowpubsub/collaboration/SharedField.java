@@ -2,11 +2,14 @@ package dev.flowpubsub.collaboration;
 
 import com.vaadin.flow.component.Component;
 import com.vaadin.flow.component.HasValue;
+import com.vaadin.flow.component.notification.Notification;
+import com.vaadin.flow.component.notification.NotificationVariant;
 import com.vaadin.flow.dom.Element;
 import com.vaadin.flow.shared.Registration;
 import com.vaadin.flow.signals.shared.SharedMapSignal;
 import com.vaadin.flow.signals.shared.SharedValueSignal;
 import dev.flowpubsub.PubSub;
+import dev.flowpubsub.PubSubSignalRefusedException;
 import org.jspecify.annotations.Nullable;
 
 import java.io.Serializable;
@@ -30,6 +33,8 @@ final class SharedField<V> implements Serializable {
     private final HasValue<?, V> field;
     private final String key;
     private final FieldCodec<V> codec;
+    /** The bean property's type, where the value type was taken from it (a field that is not one of Vaadin's). */
+    private final @Nullable Class<?> typeFromBean;
     private final String fieldTopic;
     private final Map<String, Object> user;
     private final String userId;
@@ -41,10 +46,12 @@ final class SharedField<V> implements Serializable {
     private boolean focused;
     private @Nullable String shown;
 
-    SharedField(HasValue<?, V> field, String key, FieldCodec<V> codec, String itemTopic, UserInfo user) {
+    SharedField(HasValue<?, V> field, String key, FieldCodec<V> codec, @Nullable Class<?> typeFromBean,
+                String itemTopic, UserInfo user) {
         this.field = field;
         this.key = key;
         this.codec = codec;
+        this.typeFromBean = typeFromBean;
         this.fieldTopic = itemTopic + "#" + key;
         this.user = Wire.user(user);
         this.userId = user.id();
@@ -52,6 +59,21 @@ final class SharedField<V> implements Serializable {
 
     String key() {
         return key;
+    }
+
+    /**
+     * Checks, after the seed bean filled the field, that a value type taken from the bean property is the field's:
+     * a field bound through a converter holds another type, which this binder cannot write.
+     *
+     * @throws IllegalArgumentException if it is not, saying to use {@code shareAs}
+     */
+    void checkSeedType() {
+        V value = field.getValue();
+        if (typeFromBean != null && value != null && !FieldTypes.boxed(typeFromBean).isInstance(value)) {
+            throw new IllegalArgumentException("the shared field '" + key + "' holds a " + value.getClass().getName()
+                    + ", not the " + typeFromBean.getName() + " of its bean property (bound through a converter?): "
+                    + "say how to write it as text with shareAs(field, toText, fromText)");
+        }
     }
 
     /** The value to seed the item with, from the field as the seed bean filled it. */
@@ -72,11 +94,17 @@ final class SharedField<V> implements Serializable {
             if (event.isFromClient()) {
                 held = null;
                 String text = codec.write(event.getValue());
-                shown = text;
-                values.put(key, text);
+                try {
+                    values.put(key, text);
+                    shown = text;
+                } catch (PubSubSignalRefusedException refused) {
+                    Notification.show("Your change was not shared with the others: you are changing the form too "
+                            + "fast, or may not change it. Try again in a moment.", 5000,
+                            Notification.Position.BOTTOM_CENTER).addThemeVariants(NotificationVariant.LUMO_ERROR);
+                }
             }
         }));
-        // the host element gets the focus and blur of the input inside it (both cross the shadow root)
+        // Vaadin's fields fire focus and blur on their host element (what Vaadin's FocusNotifier listens to)
         registrations.add(element.addEventListener("focus", event -> entered(pubsub)));
         registrations.add(element.addEventListener("blur", event -> left()));
     }

@@ -16,7 +16,8 @@ import java.util.Map;
  */
 final class Wire {
 
-    private static final int MAX_TEXT = 100_000;
+    /** The longest message text posted or read back. */
+    static final int MAX_TEXT = 100_000;
 
     private Wire() {
     }

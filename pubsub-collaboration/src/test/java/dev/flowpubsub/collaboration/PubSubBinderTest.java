@@ -236,4 +236,79 @@ class PubSubBinderTest {
             });
         }
     }
+
+    @Test
+    void aFieldBoundThroughAConverter_isRefusedWhenTheItemOpens_sayingToUseShareAs() {
+        TestServer server = server(new TestServer());
+        try (Visitor ann = new Visitor(server, ANN, "ticket/10")) {
+            ann.does(() -> {
+                PubSubBinder<Ticket> binder = new PubSubBinder<>(Ticket.class, form(), ANN);
+                com.vaadin.flow.component.combobox.ComboBox<String> estimate =
+                        new com.vaadin.flow.component.combobox.ComboBox<>("Estimate", "1.0", "2.0");
+                binder.forField(estimate).withConverter(Double::valueOf, String::valueOf).bind("estimate");
+                form().add(estimate);
+                assertThatThrownBy(() -> binder.setTopic("ticket/10b", () -> TicketTestView.STORE
+                        .computeIfAbsent("10b", key -> new Ticket("t", 1.0, null, Ticket.Status.OPEN, false))))
+                        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("shareAs");
+            });
+        }
+    }
+
+    @Test
+    void aFieldAddedAfterTheItemWasSeeded_isSeededByTheNextEditor() {
+        TestServer server = server(new TestServer());
+        try (Visitor ann = new Visitor(server, ANN, "ticket/11")) {
+            ann.does(() -> {
+                PubSubBinder<Ticket> older = new PubSubBinder<>(Ticket.class, form(), ANN);
+                TextField title = new TextField();
+                older.forField(title).bind("title");
+                form().add(title);
+                older.setTopic("ticket/11b", () -> new Ticket("seeded", 3.0, null, Ticket.Status.OPEN, false));
+                assertThat(PubSubHub.current().signals().map("ticket/11b", String.class).peek())
+                        .containsOnlyKeys("title");
+
+                PubSubBinder<Ticket> newer = new PubSubBinder<>(Ticket.class, form(), ANN);
+                TextField title2 = new TextField();
+                com.vaadin.flow.component.textfield.NumberField estimate =
+                        new com.vaadin.flow.component.textfield.NumberField();
+                newer.forField(title2).bind("title");
+                newer.forField(estimate).bind("estimate");
+                form().add(title2, estimate);
+                newer.setTopic("ticket/11b", () -> new Ticket("not this", 4.0, null, Ticket.Status.OPEN, false));
+                assertThat(PubSubHub.current().signals().map("ticket/11b", String.class).peek())
+                        .containsOnlyKeys("title", "estimate");
+                assertThat(title2.getValue()).isEqualTo("seeded");
+            });
+        }
+    }
+
+    @Test
+    void readBeanAndSetBean_areRefused_sinceTheFieldsShowTheSharedValues() {
+        TestServer server = server(new TestServer());
+        try (Visitor ann = new Visitor(server, ANN, "ticket/12")) {
+            ann.does(() -> {
+                assertThatThrownBy(() -> form().binder.readBean(new Ticket()))
+                        .isInstanceOf(UnsupportedOperationException.class).hasMessageContaining("setTopic");
+                assertThatThrownBy(() -> form().binder.setBean(new Ticket()))
+                        .isInstanceOf(UnsupportedOperationException.class).hasMessageContaining("setTopic");
+            });
+        }
+    }
+
+    @Test
+    void aFieldEditTheHubRefuses_isShownToTheUserAsNotShared() {
+        // a budget of two writes: the seed, then "one"; "two" and "three" are refused, each told
+        TestServer server = server(new TestServer(builder -> builder.sendBudget(0.001, 2)));
+        try (Visitor ann = new Visitor(server, ANN, "ticket/13")) {
+            ann.does(() -> edit(form -> form.title, "one"));
+            ann.does(() -> edit(form -> form.title, "two"));
+            ann.does(() -> edit(form -> form.title, "three"));
+
+            assertThat(ann.sees(() -> com.github.mvysny.kaributesting.v10.NotificationsKt.getNotifications().stream()
+                    .map(notification -> notification.getElement().getProperty("text", "")).toList()))
+                    .hasSize(2).allSatisfy(told -> assertThat(told).contains("not shared"));
+            assertThat(PubSubHub.get(server.getService()).signals().map("ticket/13", String.class).peek()
+                    .get("title").peek()).isEqualTo("=one");
+        }
+    }
 }

@@ -187,4 +187,21 @@ class PubSubMessageListTest {
             messages.remove(message);
         }
     }
+
+    @Test
+    void aMessageTooLargeToSend_isRefusedAtTheSubmit_andTheUserIsTold_andTheStoreDiscardsIt() {
+        InMemoryTransport.Bus bus = new InMemoryTransport.Bus(InMemoryEngine.threaded());
+        TestServer a = server(TestServer.onNode(bus, "a"));
+        List<PostedMessage> stored = new CopyOnWriteArrayList<>();
+        try (Visitor ann = new Visitor(a, ANN, "room/general")) {
+            ann.does(() -> _get(PubSubMessageList.class).setPersister(new ListPersister(stored)));
+            ann.does(() -> UI.getCurrent().navigate("room/big"));
+            ann.does(() -> say("x".repeat(70_000)));
+
+            assertThat(ann.sees(PubSubMessageListTest::messages)).isEmpty();
+            assertThat(ann.sees(() -> getNotifications().stream().map(PubSubMessageListTest::textOf).toList()))
+                    .singleElement().asString().contains("too long");
+            assertThat(stored).isEmpty();
+        }
+    }
 }
