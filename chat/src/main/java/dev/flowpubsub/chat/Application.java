@@ -10,11 +10,13 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 
 /**
  * The chat demo: Flet's chat example on flow-pubsub. {@code @Push} is what lets one user's message reach
- * the other users' browsers without them doing anything.
+ * the other users' browsers without them doing anything. {@code styles.css} (in {@code META-INF/resources}) keeps the
+ * buttons clear of Vaadin's development toolbar in development mode.
  */
 @SpringBootApplication
 @Push
 @StyleSheet(Lumo.STYLESHEET)
+@StyleSheet("styles.css")
 public class Application implements AppShellConfigurator {
 
     public static void main(String[] args) {

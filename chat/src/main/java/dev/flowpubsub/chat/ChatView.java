@@ -42,6 +42,7 @@ public final class ChatView extends VerticalLayout {
         HorizontalLayout row = new HorizontalLayout(name, message, send);
         row.setWidthFull();
         row.expand(message);
+        addClassName("chat"); // styles.css: room below the input row for the development toolbar
         setSizeFull();
         add(new H2("Flet Chat"), messages.scroller(), row);
         expand(messages.scroller());

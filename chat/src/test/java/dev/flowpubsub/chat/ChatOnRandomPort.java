@@ -12,7 +12,8 @@ import java.lang.annotation.Target;
  * shares one Spring context (same properties), hence one server and one hub: such tests assert on the hub's counts
  * relative to what was there before them, and leave their pages when done.
  *
- * <p>Dev tools are off: in dev mode Vaadin Copilot's overlay would take the clicks meant for Send. The tests use no
+ * <p>Dev tools are off, so the README's pictures show the chat as a production build does (no toolbar, and no room
+ * left below the views for one); {@link DevModeBrowserTest} clicks Send with them on. The tests use no
  * Chrome DevTools Protocol, so Selenium's warning that it has no CDP module for Chromium 156 is silenced. A page whose
  * push connection is lost leaves its presence after 8 seconds instead of 15: longer than the 5 seconds the Vaadin
  * client waits before it reconnects push, shorter for the test of a killed browser.
