@@ -11,7 +11,8 @@ import java.util.List;
 
 /**
  * The shared ticket form in real headless Chromium, two browsers on one server: an edit shows in the other browser,
- * who is on the ticket shows in both, and a field someone is in carries their marker in the other browser. The marker
+ * who is on the ticket shows in both (the avatar group), a field someone is in carries their marker in the other
+ * browser, and comments (the message list and input) show in both in one order. The marker
  * is Vaadin's field highlighter, set from Java through its client API ({@code setUsers}): this test pins that call.
  */
 @ChatOnRandomPort
@@ -30,10 +31,11 @@ class SharedFormBrowserTest {
     }
 
     @Test
-    void anEditShowsInTheOtherBrowser_withWhoIsOnTheTicket_andTheEditorsMarkerOnTheFieldTheyAreIn() {
+    void anEditShowsInTheOtherBrowser_withWhoIsOnTheTicket_theEditorsMarkerOnTheFieldTheyAreIn_andTheComments() {
         List<RoomPage> rooms = browsers.openInNewBrowsers(2, "http://localhost:" + port + "/rooms", RoomPage::open);
-        TicketPage ann = TicketPage.goTo(rooms.get(0).enter("Ann", "general"), ticketUrl());
-        TicketPage bob = TicketPage.goTo(rooms.get(1).enter("Bob", "general"), ticketUrl());
+        // a name chosen on the rooms page is the browser session's: the ticket, opened in another tab, shows it
+        TicketPage ann = TicketPage.open(rooms.get(0).enter("Ann", "general").browser(), ticketUrl());
+        TicketPage bob = TicketPage.open(rooms.get(1).enter("Bob", "general").browser(), ticketUrl());
         ann.awaitAvatars("Ann", "Bob");
         bob.awaitAvatars("Ann", "Bob");
 
@@ -44,6 +46,11 @@ class SharedFormBrowserTest {
         ann.awaitTitleMarkers("Bob");
         bob.leaveTitle();
         ann.awaitTitleMarkers();
+
+        ann.comment("Fire is out, printer is not");
+        bob.comment("Ordering a new one");
+        ann.awaitComments("Ann: Fire is out, printer is not", "Bob: Ordering a new one");
+        bob.awaitComments("Ann: Fire is out, printer is not", "Bob: Ordering a new one");
     }
 
     private String ticketUrl() {

@@ -11,13 +11,23 @@ import java.util.List;
 /** The shared ticket form ({@code /ticket/<id>}) in one browser tab, as a person uses it. */
 final class TicketPage extends BrowserTab {
 
-    private static final By TITLE = By.cssSelector("vaadin-text-field[label='Title'] input");
-    private static final By ESTIMATE = By.cssSelector("vaadin-number-field[label='Estimate (days)'] input");
-    /** Who the field highlighter shows on the title field: the users the server set through its client API. */
+    /* the label is a property of the field and a slotted <label> inside it, not an attribute */
+    private static final By TITLE = By.xpath("//vaadin-text-field[label[normalize-space()='Title']]//input");
+    private static final By ESTIMATE = By.xpath(
+            "//vaadin-number-field[label[normalize-space()='Estimate (days)']]//input");
+    /**
+     * Who the field highlighter shows on the title field: the users the server set through its client API
+     * ({@code setUsers}), which the web component keeps on the field's highlighter controller.
+     */
     private static final String TITLE_MARKERS = """
-            const field = document.querySelector("vaadin-text-field[label='Title']");
-            const highlighter = field && field.querySelector('vaadin-field-highlighter');
-            return highlighter && highlighter.users ? highlighter.users.map(user => user.name) : [];
+            const field = [...document.querySelectorAll('vaadin-text-field')].find(f => f.label === 'Title');
+            const highlighter = field && field.hasAttribute('has-highlighter') && field._highlighterController;
+            return highlighter ? highlighter.users.map(user => user.name) : ['no highlighter'];
+            """;
+    private static final By COMMENT = By.cssSelector("vaadin-message-input textarea");
+    private static final String COMMENTS = """
+            const list = document.querySelector('vaadin-message-list.comments');
+            return list && list.items ? list.items.map(item => item.userName + ': ' + item.text) : [];
             """;
     private static final String AVATARS = """
             const group = document.querySelector('vaadin-avatar-group');
@@ -26,14 +36,6 @@ final class TicketPage extends BrowserTab {
 
     private TicketPage(Browser browser, String handle) {
         super(browser, handle);
-    }
-
-    /** Goes, in the tab of {@code tab} (where a name was chosen on the rooms page), to the ticket at {@code url}. */
-    static TicketPage goTo(BrowserTab tab, String url) {
-        tab.driver().get(url);
-        TicketPage page = new TicketPage(tab.browser(), tab.handle());
-        page.until(ExpectedConditions.visibilityOfElementLocated(TITLE));
-        return page;
     }
 
     static TicketPage open(Browser browser, String url) {
@@ -60,6 +62,15 @@ final class TicketPage extends BrowserTab {
 
     void awaitTitleMarkers(String... names) {
         awaitTexts("markers on the title", TITLE_MARKERS, TIMEOUT, List.of(names));
+    }
+
+    /** Types a comment and sends it with Enter, as the message input offers. */
+    void comment(String text) {
+        driver().findElement(COMMENT).sendKeys(text, Keys.ENTER);
+    }
+
+    void awaitComments(String... comments) {
+        awaitTexts("comments", COMMENTS, TIMEOUT, List.of(comments));
     }
 
     void awaitAvatars(String... names) {
