@@ -187,4 +187,26 @@ abstract class TwoChatServersBrowserTests {
         onB.rename("Renamed on server B");
         onA.awaitTitle("Renamed on server B");
     }
+
+    @Test
+    void ticketAcrossServers_anEditOnAShowsOnB_withWhoIsOnItTheEditorsMarkerAndTheComments() {
+        List<RoomPage> rooms = browsers.openInNewBrowsers(List.of(a.url("/rooms"), b.url("/rooms")), RoomPage::open);
+        TicketPage annOnA = TicketPage.open(rooms.get(0).enter("Ann", "general").browser(), a.url("/ticket/2"));
+        TicketPage bobOnB = TicketPage.open(rooms.get(1).enter("Bob", "general").browser(), b.url("/ticket/2"));
+        annOnA.awaitAvatars("Ann", "Bob");
+        bobOnB.awaitAvatars("Ann", "Bob");
+
+        annOnA.typeTitle("Dark mode, typed on server A");
+        bobOnB.awaitTitle("Dark mode, typed on server A");
+        bobOnB.enterTitle();
+        annOnA.awaitTitleMarkers("Bob");
+        bobOnB.leaveTitle();
+        annOnA.awaitTitleMarkers();
+
+        annOnA.comment("Posted on server A");
+        annOnA.awaitComments("Ann: Posted on server A");
+        bobOnB.comment("Answered on server B");
+        annOnA.awaitComments("Ann: Posted on server A", "Bob: Answered on server B");
+        bobOnB.awaitComments("Ann: Posted on server A", "Bob: Answered on server B");
+    }
 }
