@@ -33,8 +33,10 @@ import java.util.UUID;
 /**
  * A ticket edited by several people at once ({@code /ticket/1}): flow-pubsub-collaboration's shared form. What one
  * person types shows in everyone's form on the same ticket, on every server; a field someone else is in is marked with
- * their name; who is on the ticket shows at the top, and its comments (with their history) at the bottom. Saving stays the application's job: Save writes the form to the
- * demo's store ({@link Tickets}), and everyone's form goes on from there.
+ * their name; who is on the ticket shows at the top, and its comments (with their history) at the bottom. Saving
+ * stays the application's job: Save writes the form to the demo's store ({@link Tickets}). That store is each server's
+ * own memory, so across servers a ticket saved on one is not what another loads: an application saves to a database
+ * every server reads, and the next first editor of a ticket (after its shared values expired) seeds from there.
  *
  * <p>Threading: built and clicked on the page's request thread; shared values arrive inside its {@code ui.access}.
  */
@@ -57,6 +59,7 @@ public final class TicketView extends VerticalLayout implements HasUrlParameter<
         comments.addClassName("comments");
         comments.setHeight("240px");
         PubSubMessageInput comment = new PubSubMessageInput(comments);
+        comment.setMaxLength(Limits.MAX_MESSAGE);
         comment.setWidthFull();
 
         TextField title = Limits.limited(new TextField("Title"), Limits.MAX_TITLE);

@@ -6,7 +6,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The demo's ticket store: three tickets, in this server's memory. A real application keeps them in its database;
+ * The demo's ticket store: three tickets, in this server's memory (each server has its own, so what one saves the
+ * others do not load). A real application keeps them in its database;
  * saving stays the application's job ({@link TicketView}'s Save button), the shared form only shares what people type
  * until then.
  *

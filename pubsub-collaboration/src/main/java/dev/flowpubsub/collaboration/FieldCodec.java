@@ -33,13 +33,16 @@ final class FieldCodec<V> implements Serializable {
             Map.entry(Long.class, Long::valueOf),
             Map.entry(Double.class, Double::valueOf),
             Map.entry(Float.class, Float::valueOf),
-            Map.entry(BigDecimal.class, BigDecimal::new),
-            Map.entry(BigInteger.class, BigInteger::new),
+            Map.entry(BigDecimal.class, FieldCodec::decimal),
+            Map.entry(BigInteger.class, FieldCodec::integer),
             Map.entry(LocalDate.class, LocalDate::parse),
             Map.entry(LocalTime.class, LocalTime::parse),
             Map.entry(LocalDateTime.class, LocalDateTime::parse),
             Map.entry(Instant.class, Instant::parse),
             Map.entry(UUID.class, UUID::fromString));
+
+    /** The most digits (and characters, and scale) of a big number read back. */
+    private static final int MAX_DIGITS = 1000;
 
     private final String type;
     private final SerializableFunction<? super V, String> toText;
@@ -107,6 +110,29 @@ final class FieldCodec<V> implements Serializable {
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("not a " + type, e);
         }
+    }
+
+    /**
+     * Big numbers of bounded size, as the hub's codec bounds them: another page's field would otherwise be handed
+     * {@code 1E999999999}, which Vaadin's {@code BigDecimalField} writes out digit by digit.
+     */
+    private static BigDecimal decimal(String text) {
+        BigDecimal decimal = new BigDecimal(bounded(text));
+        if (Math.abs(decimal.scale()) > MAX_DIGITS || decimal.precision() > MAX_DIGITS) {
+            throw new IllegalArgumentException("a decimal of more than " + MAX_DIGITS + " digits or scale");
+        }
+        return decimal;
+    }
+
+    private static BigInteger integer(String text) {
+        return new BigInteger(bounded(text));
+    }
+
+    private static String bounded(String text) {
+        if (text.length() > MAX_DIGITS) {
+            throw new IllegalArgumentException("a number of more than " + MAX_DIGITS + " characters");
+        }
+        return text;
     }
 
     private static Boolean bool(String text) {

@@ -7,8 +7,8 @@ import java.util.Objects;
 /**
  * A message posted to a {@link PubSubMessageList}'s topic, as a {@link MessagePersister} stores it and reads it back.
  *
- * @param id     unique per message (a random UUID when posted from a {@link PubSubMessageInput}); a list shows a
- *               message once however often it is handed one with this id
+ * @param id     unique per message (a random UUID when posted from a {@link PubSubMessageInput}); a message a list
+ *               read from its {@link MessagePersister} and then receives live shows once
  * @param topic  the topic it was posted on
  * @param author who posted it
  * @param text   what it says

@@ -12,11 +12,14 @@ import com.vaadin.flow.signals.shared.SharedMapSignal;
 import com.vaadin.flow.signals.shared.SharedValueSignal;
 import dev.flowpubsub.PubSub;
 import dev.flowpubsub.PubSubHub;
+import dev.flowpubsub.PubSubSignalRefusedException;
 import dev.flowpubsub.Retargetable;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.Collection;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -67,10 +70,11 @@ import java.util.Objects;
  */
 public final class PubSubBinder<BEAN> extends Binder<BEAN> {
 
+    private static final Logger LOG = LoggerFactory.getLogger(PubSubBinder.class);
+
     private final Class<BEAN> beanType;
     private final Component owner;
     private final UserInfo user;
-    private final List<HasValue<?, ?>> bound = new ArrayList<>();
     private final IdentityHashMap<HasValue<?, ?>, FieldCodec<?>> declared = new IdentityHashMap<>();
     private final Retargetable<String> topic;
     private @Nullable SerializableSupplier<BEAN> seed;
@@ -100,9 +104,6 @@ public final class PubSubBinder<BEAN> extends Binder<BEAN> {
             throw new IllegalArgumentException("a PubSubBinder shares fields that are components; "
                     + field.getClass().getName() + " is not");
         }
-        if (!bound.contains(field)) {
-            bound.add(field);
-        }
         return super.forField(field);
     }
 
@@ -125,22 +126,25 @@ public final class PubSubBinder<BEAN> extends Binder<BEAN> {
      * {@code topic + "#" + key} ({@code SUBSCRIBE} when the item opens, {@code JOIN} when the user enters the field).
      *
      * @throws IllegalArgumentException if a bound field cannot be shared (no name, or a value type it cannot write)
+     * <p>Opening writes once (the missing values and an expiry token); a page whose write is refused (it may not write
+     * the item, or is over its send budget) opens the item without it, its fields showing its own bean where the item
+     * has no value yet.
+     *
      * @throws dev.flowpubsub.PubSubAccessDeniedException if the {@code TopicAuthorizer} refuses this page the item
-     * @throws dev.flowpubsub.PubSubSignalRefusedException if this page seeds the item and the write is refused (not
-     *                                                     authorized, over the session's send budget)
      */
     public void setTopic(@Nullable String topic, SerializableSupplier<BEAN> seed) {
         this.seed = Objects.requireNonNull(seed, "seed");
         if (topic == null) {
-            close();
+            clearTopic();
+        } else {
+            this.topic.retarget(topic);
         }
-        this.topic.retarget(topic);
     }
 
-    /** Closes the item open, if any: {@code setTopic(null, seed)} with no seed. */
+    /** Closes the item open, if any: this page leaves it (its presence first, then the item's expiry starts). */
     public void clearTopic() {
-        close();
         this.topic.retarget(null);
+        close();
     }
 
     /** The item open, or null. */
@@ -148,7 +152,11 @@ public final class PubSubBinder<BEAN> extends Binder<BEAN> {
         return topic.target();
     }
 
-    /** How long an item's shared values outlive its last editor; one minute by default. */
+    /**
+     * How long an item's shared values outlive its last editor (measured from the last one leaving, on any server);
+     * one minute by default. {@link Duration#ZERO} keeps them until the application clears them, as Collaboration
+     * Kit did by default. Delays over a day count as a day.
+     */
     public void setExpiration(Duration expiration) {
         if (Objects.requireNonNull(expiration, "expiration").isNegative()) {
             throw new IllegalArgumentException("expiration must not be negative: " + expiration);
@@ -171,27 +179,43 @@ public final class PubSubBinder<BEAN> extends Binder<BEAN> {
     private void open(PubSub pubsub, String name) {
         close();
         Map<HasValue<?, ?>, SharedField<?>> fields = new LinkedHashMap<>();
-        for (HasValue<?, ?> field : bound) {
-            fields.put(field, shared(field, name));
-        }
+        getFields().forEach(field -> fields.put(field, shared(field, name)));
         PubSubHub hub = pubsub.getHub();
         pubsub.join(name, Wire.user(user));
         SharedMapSignal<String> values = hub.signals().map(name, String.class);
         SerializableSupplier<BEAN> from = Objects.requireNonNull(seed, "seed");
         super.readBean(from.get());
         fields.values().forEach(SharedField::checkSeedType);
-        Map<String, SharedValueSignal<String>> held = values.peekConfirmed();
-        if (fields.values().stream().anyMatch(field -> !held.containsKey(field.key()))) {
-            // one write: what is missing (the first editor: everything; a field added since: that one)
-            Signal.runInTransaction(() -> fields.values().stream().filter(field -> !held.containsKey(field.key()))
-                    .forEach(field -> values.putIfAbsent(field.key(), field.seedValue())));
+        seed(name, values, fields.values());
+        try {
+            fields.values().forEach(field -> field.open(pubsub, values));
+        } catch (RuntimeException refused) {
+            fields.values().forEach(SharedField::close); // what opened before the refusal, such as a marker listener
+            throw refused;
         }
-        fields.values().forEach(field -> field.open(pubsub, values));
         Registration effect = Signal.effect(owner, () -> {
             Map<String, SharedValueSignal<String>> now = values.get();
             fields.values().forEach(field -> field.sharedValue(now.get(field.key())));
         });
         open = new OpenItem(name, hub, values, fields, effect);
+    }
+
+    /**
+     * One write: the values of the fields the item has none for (the first editor: every field; a field added since:
+     * that one), and a fresh expiry token, so that an older expiry check clears nothing under this page. A page whose
+     * write is refused (it may not write the item, or is over its send budget) opens the item without it.
+     */
+    private static void seed(String name, SharedMapSignal<String> values, Collection<SharedField<?>> fields) {
+        Map<String, SharedValueSignal<String>> held = values.peekConfirmed();
+        try {
+            Signal.runInTransaction(() -> {
+                fields.stream().filter(field -> !held.containsKey(field.key()))
+                        .forEach(field -> values.putIfAbsent(field.key(), field.seedValue()));
+                values.put(ItemExpiry.KEY, ItemExpiry.token());
+            });
+        } catch (PubSubSignalRefusedException refused) {
+            LOG.debug("Opened {} without seeding it: {}", name, refused.getMessage());
+        }
     }
 
     private SharedField<?> shared(HasValue<?, ?> field, String itemTopic) {

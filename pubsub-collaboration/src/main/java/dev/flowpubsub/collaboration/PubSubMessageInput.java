@@ -23,7 +23,7 @@ import java.util.UUID;
  *
  * <p>The hub's limits apply as to any send: a page that posts faster than its browser session's send budget, a
  * user the {@code TopicAuthorizer} does not let send on the topic, or a message larger than the hub sends across
- * servers ({@code maxMessageBytes}, 64 KiB by default; 100,000 characters at most in any case) is refused at the
+ * servers ({@code maxMessageBytes}, 64 KiB by default) or than {@link #setMaxLength} allows is refused at the
  * submit, and the user is told
  * (by default a notification quoting what was not sent; {@link #setRefusalHandler} changes that). Nothing is sent
  * then, and the persister is asked to {@linkplain MessagePersister#discard discard} what it stored.
@@ -36,6 +36,7 @@ public final class PubSubMessageInput extends Composite<MessageInput> implements
 
     private final PubSubMessageList list;
     private SerializableConsumer<Refusal> refusalHandler = PubSubMessageInput::notify;
+    private int maxLength = Wire.MAX_TEXT;
 
     /** Why a post was not sent, and its text. */
     public record Refusal(String text, RuntimeException cause) {
@@ -72,6 +73,22 @@ public final class PubSubMessageInput extends Composite<MessageInput> implements
         this.refusalHandler = Objects.requireNonNull(refusalHandler, "refusalHandler");
     }
 
+    /**
+     * The longest message a user may post, in characters; a longer one is refused at the submit and the user told.
+     * 100,000 by default, which is also the most.
+     */
+    public void setMaxLength(int maxLength) {
+        if (maxLength < 1 || maxLength > Wire.MAX_TEXT) {
+            throw new IllegalArgumentException("maxLength must be from 1 to " + Wire.MAX_TEXT + ", not " + maxLength);
+        }
+        this.maxLength = maxLength;
+    }
+
+    /** The longest message a user may post, in characters. */
+    public int getMaxLength() {
+        return maxLength;
+    }
+
     private void post(String text) {
         String topic = list.getTopic();
         UI ui = UI.getCurrent();
@@ -81,8 +98,8 @@ public final class PubSubMessageInput extends Composite<MessageInput> implements
         PostedMessage message = new PostedMessage(UUID.randomUUID().toString(), topic, list.getLocalUser(), text,
                 Instant.now());
         PubSub pubsub = PubSub.of(ui);
-        if (text.length() > Wire.MAX_TEXT) {
-            refusalHandler.accept(new Refusal(text, new IllegalArgumentException("more than " + Wire.MAX_TEXT
+        if (text.length() > maxLength) {
+            refusalHandler.accept(new Refusal(text, new IllegalArgumentException("more than " + maxLength
                     + " characters")));
             return;
         }

@@ -2,6 +2,7 @@ package dev.flowpubsub.collaboration;
 
 import com.vaadin.flow.component.Component;
 import com.vaadin.flow.component.HasValue;
+import com.vaadin.flow.component.UI;
 import com.vaadin.flow.component.notification.Notification;
 import com.vaadin.flow.component.notification.NotificationVariant;
 import com.vaadin.flow.dom.Element;
@@ -9,6 +10,7 @@ import com.vaadin.flow.shared.Registration;
 import com.vaadin.flow.signals.shared.SharedMapSignal;
 import com.vaadin.flow.signals.shared.SharedValueSignal;
 import dev.flowpubsub.PubSub;
+import dev.flowpubsub.PubSubAccessDeniedException;
 import dev.flowpubsub.PubSubSignalRefusedException;
 import org.jspecify.annotations.Nullable;
 
@@ -76,6 +78,18 @@ final class SharedField<V> implements Serializable {
         }
     }
 
+    /**
+     * Refuses to write a value of another type than the bean property's, where the value type was taken from it: a
+     * field bound through a converter, which the seed left empty so that {@link #checkSeedType} could not tell.
+     */
+    private void checkType(@Nullable V value) {
+        if (typeFromBean != null && value != null && !FieldTypes.boxed(typeFromBean).isInstance(value)) {
+            throw new IllegalStateException("the shared field '" + key + "' holds a " + value.getClass().getName()
+                    + ", not the " + typeFromBean.getName() + " of its bean property (bound through a converter?): "
+                    + "say how to write it as text with shareAs(field, toText, fromText)");
+        }
+    }
+
     /** The value to seed the item with, from the field as the seed bean filled it. */
     String seedValue() {
         return codec.write(field.getValue());
@@ -83,6 +97,8 @@ final class SharedField<V> implements Serializable {
 
     /** Starts sharing: called once, inside the binder's subscriptions for the item (so they end with it). */
     void open(PubSub pubsub, SharedMapSignal<String> values) {
+        // the listeners look the page up when they need it (on focus) rather than keep its PubSub, which is not
+        // serializable: a session holding an open item must be
         Element element = ((Component) field).getElement();
         registrations.add(FieldMarkers.attach(element));
         pubsub.subscribePresence(fieldTopic, event -> {
@@ -93,6 +109,7 @@ final class SharedField<V> implements Serializable {
         registrations.add(field.addValueChangeListener(event -> {
             if (event.isFromClient()) {
                 held = null;
+                checkType(event.getValue());
                 String text = codec.write(event.getValue());
                 try {
                     values.put(key, text);
@@ -105,19 +122,20 @@ final class SharedField<V> implements Serializable {
             }
         }));
         // Vaadin's fields fire focus and blur on their host element (what Vaadin's FocusNotifier listens to)
-        registrations.add(element.addEventListener("focus", event -> entered(pubsub)));
+        registrations.add(element.addEventListener("focus", event -> entered()));
         registrations.add(element.addEventListener("blur", event -> left()));
     }
 
     /** Shows the shared value (from the item's map, read in an effect), unless the user is in the field. */
     void sharedValue(@Nullable SharedValueSignal<String> entry) {
         String text = entry == null ? null : entry.get();
-        if (text == null || text.equals(shown)) {
+        if (text == null) {
             return;
         }
         if (focused) {
-            held = text;
-        } else {
+            // what shows when the user leaves the field: nothing if the shared value is back to what they see
+            held = text.equals(shown) ? null : text;
+        } else if (!text.equals(shown)) {
             apply(text);
         }
     }
@@ -135,10 +153,15 @@ final class SharedField<V> implements Serializable {
         }
     }
 
-    private void entered(PubSub pubsub) {
+    private void entered() {
         focused = true;
-        if (inField == null) {
-            inField = pubsub.join(fieldTopic, user);
+        UI ui = ((Component) field).getUI().orElse(null);
+        if (inField == null && ui != null) {
+            try {
+                inField = PubSub.of(ui).join(fieldTopic, user);
+            } catch (PubSubAccessDeniedException refused) {
+                // the application does not let this page show itself in the field: no marker, the rest works
+            }
         }
     }
 

@@ -265,7 +265,7 @@ class PubSubBinderTest {
                 form().add(title);
                 older.setTopic("ticket/11b", () -> new Ticket("seeded", 3.0, null, Ticket.Status.OPEN, false));
                 assertThat(PubSubHub.current().signals().map("ticket/11b", String.class).peek())
-                        .containsOnlyKeys("title");
+                        .containsOnlyKeys("title", ItemExpiry.KEY);
 
                 PubSubBinder<Ticket> newer = new PubSubBinder<>(Ticket.class, form(), ANN);
                 TextField title2 = new TextField();
@@ -276,7 +276,7 @@ class PubSubBinderTest {
                 form().add(title2, estimate);
                 newer.setTopic("ticket/11b", () -> new Ticket("not this", 4.0, null, Ticket.Status.OPEN, false));
                 assertThat(PubSubHub.current().signals().map("ticket/11b", String.class).peek())
-                        .containsOnlyKeys("title", "estimate");
+                        .containsOnlyKeys("title", "estimate", ItemExpiry.KEY);
                 assertThat(title2.getValue()).isEqualTo("seeded");
             });
         }
@@ -309,6 +309,78 @@ class PubSubBinderTest {
                     .hasSize(2).allSatisfy(told -> assertThat(told).contains("not shared"));
             assertThat(PubSubHub.get(server.getService()).signals().map("ticket/13", String.class).peek()
                     .get("title").peek()).isEqualTo("=one");
+        }
+    }
+
+    @Test
+    void aFocusedEditor_whoseSharedValueWentBackToWhatTheySee_keepsItWhenLeavingTheField() {
+        TestServer server = server(new TestServer());
+        try (Visitor ann = new Visitor(server, ANN, "ticket/14"); Visitor bob = new Visitor(server, BOB, "ticket/14")) {
+            bob.does(() -> enter(form -> form.title));
+            ann.does(() -> edit(form -> form.title, "B"));
+            assertThat(bob.sees(() -> form().title.getValue())).isEqualTo("Ticket 14"); // "B" held while he is in it
+            ann.does(() -> edit(form -> form.title, "Ticket 14")); // back to what Bob sees
+
+            bob.does(() -> leave(form -> form.title));
+
+            assertThat(bob.sees(() -> form().title.getValue())).isEqualTo("Ticket 14");
+        }
+    }
+
+    @Test
+    void anOlderExpiryCheck_clearsNothing_underAnEditorWhoOpenedAndLeftTheItemSince() {
+        TestServer server = server(new TestServer());
+        try (Visitor ann = new Visitor(server, ANN, "ticket/15")) {
+            ann.does(() -> form().binder.setExpiration(Duration.ofMillis(300)));
+            ann.does(() -> UI.getCurrent().navigate("room/general")); // Ann's check runs 300 ms from now
+        }
+        try (Visitor bob = new Visitor(server, BOB, "ticket/15")) {
+            bob.does(() -> form().binder.setExpiration(Duration.ofMinutes(10)));
+            bob.does(() -> edit(form -> form.title, "Bob's, unsaved"));
+            bob.does(() -> UI.getCurrent().navigate("room/general")); // Bob's runs in ten minutes
+        }
+        PubSubHub hub = PubSubHub.get(server.getService());
+        // past Ann's check, nobody is present, yet Bob left only now: his edit stays
+        await().during(Duration.ofMillis(800)).atMost(Duration.ofSeconds(5)).until(
+                () -> hub.signals().map("ticket/15", String.class).peekConfirmed().containsKey("title"));
+    }
+
+    @Test
+    void aBindingRemoved_isNotSharedAnyMore() {
+        TestServer server = server(new TestServer());
+        try (Visitor ann = new Visitor(server, ANN, "ticket/16")) {
+            ann.does(() -> {
+                PubSubBinder<Ticket> binder = new PubSubBinder<>(Ticket.class, form(), ANN);
+                TextField title = new TextField();
+                com.vaadin.flow.component.checkbox.Checkbox urgent = new com.vaadin.flow.component.checkbox.Checkbox();
+                binder.forField(title).bind("title");
+                binder.forField(urgent).bind("urgent");
+                binder.removeBinding(title);
+                form().add(title, urgent);
+                binder.setTopic("ticket/16b", () -> new Ticket("t", 1.0, null, Ticket.Status.OPEN, true));
+                assertThat(PubSubHub.current().signals().map("ticket/16b", String.class).peek())
+                        .containsOnlyKeys("urgent", ItemExpiry.KEY);
+            });
+        }
+    }
+
+    @Test
+    void aConverterFieldTheSeedLeftEmpty_isRefusedAtItsFirstEdit_sayingToUseShareAs() {
+        TestServer server = server(new TestServer());
+        try (Visitor ann = new Visitor(server, ANN, "ticket/17")) {
+            ann.does(() -> {
+                PubSubBinder<Ticket> binder = new PubSubBinder<>(Ticket.class, form(), ANN);
+                com.vaadin.flow.component.combobox.ComboBox<String> status =
+                        new com.vaadin.flow.component.combobox.ComboBox<>("Status", "OPEN", "DONE");
+                binder.forField(status)
+                        .withConverter(text -> text == null ? null : Ticket.Status.valueOf(text),
+                                value -> value == null ? null : value.name())
+                        .bind("status");
+                form().add(status);
+                binder.setTopic("ticket/17b", () -> new Ticket("t", 1.0, null, null, false));
+                // Karibu calls the value-change listeners reflectively: the refusal is the cause of what it throws
+                assertThatThrownBy(() -> _setValue(status, "DONE")).rootCause().hasMessageContaining("shareAs");
+            });
         }
     }
 }

@@ -204,4 +204,18 @@ class PubSubMessageListTest {
             assertThat(stored).isEmpty();
         }
     }
+
+    @Test
+    void aMessageLongerThanTheInputAllows_isRefused_andTheUserIsTold() {
+        TestServer server = server(new TestServer());
+        try (Visitor ann = new Visitor(server, ANN, "room/general")) {
+            ann.does(() -> _get(PubSubMessageInput.class).setMaxLength(10));
+            ann.does(() -> say("short"));
+            ann.does(() -> say("much longer than ten"));
+
+            assertThat(ann.sees(PubSubMessageListTest::messages)).containsExactly("Ann: short");
+            assertThat(ann.sees(() -> getNotifications().stream().map(PubSubMessageListTest::textOf).toList()))
+                    .singleElement().asString().contains("too long").contains("much longer than ten");
+        }
+    }
 }

@@ -7,7 +7,9 @@ import com.vaadin.flow.internal.CurrentInstance;
 import com.vaadin.flow.server.VaadinServlet;
 import com.vaadin.flow.server.VaadinSession;
 import dev.flowpubsub.testing.PubSubTesting;
+import kotlin.jvm.functions.Function0;
 
+import java.io.Serializable;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -25,7 +27,7 @@ final class Visitor implements AutoCloseable {
     /** {@code user} opens {@code route} on {@code server}. */
     Visitor(VaadinServlet server, UserInfo user, String route) {
         run(() -> {
-            MockVaadin.setup(MockedUI::new, server);
+            MockVaadin.setup((Function0<UI> & Serializable) MockedUI::new, server); // serializable, as a page is
             CurrentUser.set(VaadinSession.getCurrent(), user);
             UI.getCurrent().navigate(route);
             return null;
