@@ -122,4 +122,13 @@ class PubSubAvatarGroupTest {
             b.destroy();
         }
     }
+
+    @Test
+    void somethingElsePresentOnTheTopic_isNotShownAsAUser() {
+        try (Visitor ann = new Visitor(server, ANN, "room/general")) {
+            ann.does(() -> dev.flowpubsub.PubSub.current().join("room:general", "a plain string, not a user"));
+
+            assertThat(ann.sees(PubSubAvatarGroupTest::avatars)).containsExactly("Ann");
+        }
+    }
 }

@@ -383,4 +383,44 @@ class PubSubBinderTest {
             });
         }
     }
+
+    @Test
+    void twoServersWritingOneFieldAtOnce_endWithTheSameValue_onBoth() {
+        InMemoryEngine engine = InMemoryEngine.threaded();
+        InMemoryTransport.Bus bus = new InMemoryTransport.Bus(engine);
+        TestServer a = server(TestServer.onNode(bus, "a"));
+        TestServer b = server(TestServer.onNode(bus, "b"));
+        try (Visitor ann = new Visitor(a, ANN, "ticket/18"); Visitor bob = new Visitor(b, BOB, "ticket/18")) {
+            await().atMost(Duration.ofSeconds(10))
+                    .untilAsserted(() -> assertThat(bob.sees(() -> form().title.getValue())).isEqualTo("Ticket 18"));
+            // neither server hears the engine while both write: each sees its own write first
+            engine.delayReader("a");
+            engine.delayReader("b");
+            ann.does(() -> edit(form -> form.title, "Ann's"));
+            bob.does(() -> edit(form -> form.title, "Bob's"));
+            engine.releaseReader("a");
+            engine.releaseReader("b");
+
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                String onA = ann.sees(() -> form().title.getValue());
+                assertThat(onA).isIn("Ann's", "Bob's");
+                assertThat(bob.sees(() -> form().title.getValue())).isEqualTo(onA);
+            });
+        }
+    }
+
+    @Test
+    void anItemSomeoneStillHasOpen_isNotCleared_whenAnotherEditorLeaves() {
+        TestServer server = server(new TestServer());
+        try (Visitor bob = new Visitor(server, BOB, "ticket/19")) {
+            try (Visitor ann = new Visitor(server, ANN, "ticket/19")) {
+                ann.does(() -> form().binder.setExpiration(Duration.ofMillis(50)));
+                ann.does(() -> edit(form -> form.title, "Still being edited"));
+            }
+            PubSubHub hub = PubSubHub.get(server.getService());
+            await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5)).until(
+                    () -> hub.signals().map("ticket/19", String.class).peekConfirmed().containsKey("title"));
+            assertThat(bob.sees(() -> form().title.getValue())).isEqualTo("Still being edited");
+        }
+    }
 }

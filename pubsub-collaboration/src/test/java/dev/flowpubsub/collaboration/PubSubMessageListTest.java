@@ -23,6 +23,7 @@ import static com.github.mvysny.kaributesting.v10.LocatorJ._get;
 import static com.github.mvysny.kaributesting.v10.MessagesKt._submit;
 import static com.github.mvysny.kaributesting.v10.NotificationsKt.getNotifications;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /** A chat with history, as people on one server and on two use it. */
@@ -170,7 +171,13 @@ class PubSubMessageListTest {
     }
 
     /** An application's store: a list. */
-    private record ListPersister(List<PostedMessage> messages) implements MessagePersister {
+    private static class ListPersister implements MessagePersister {
+
+        private final List<PostedMessage> messages;
+
+        ListPersister(List<PostedMessage> messages) {
+            this.messages = messages;
+        }
 
         @Override
         public List<PostedMessage> recent(String topic) {
@@ -216,6 +223,83 @@ class PubSubMessageListTest {
             assertThat(ann.sees(PubSubMessageListTest::messages)).containsExactly("Ann: short");
             assertThat(ann.sees(() -> getNotifications().stream().map(PubSubMessageListTest::textOf).toList()))
                     .singleElement().asString().contains("too long").contains("much longer than ten");
+        }
+    }
+
+    @Test
+    void blankPosts_areNotSent_otherPayloadsOnTheTopicAreNotShown_andTheListKeepsTheNewest() {
+        TestServer server = server(new TestServer());
+        try (Visitor ann = new Visitor(server, ANN, "room/general")) {
+            ann.does(() -> _get(PubSubMessageList.class).setMaxMessages(2));
+            ann.does(() -> say("   "));
+            ann.does(() -> PubSubHub.current().sendAllOnTopic("room:general", "a plain string on the same topic"));
+            ann.does(() -> PubSubHub.current().sendAllOnTopic("room:general",
+                    java.util.Map.of("kind", "flow-pubsub/message", "id", "x"))); // a map that is not a message
+            ann.does(() -> say("one"));
+            ann.does(() -> say("two"));
+            ann.does(() -> say("three"));
+
+            assertThat(ann.sees(PubSubMessageListTest::messages)).containsExactly("Ann: two", "Ann: three");
+        }
+    }
+
+    @Test
+    void aStoreThatThrows_stopsTheSend_andTheSubmitThrowsIt() {
+        TestServer server = server(new TestServer());
+        MessagePersister failing = new ListPersister(new CopyOnWriteArrayList<>()) {
+            @Override
+            public void store(PostedMessage message) {
+                throw new IllegalStateException("the database is down");
+            }
+        };
+        try (Visitor ann = new Visitor(server, ANN, "room/general"); Visitor bob = new Visitor(server, BOB, "room/general")) {
+            ann.does(() -> _get(PubSubMessageList.class).setPersister(failing));
+            assertThatThrownBy(() -> ann.does(() -> say("lost?"))).hasMessage("the database is down");
+
+            assertThat(bob.sees(PubSubMessageListTest::messages)).isEmpty();
+        }
+    }
+
+    @Test
+    void aRefusalHandler_replacesTheNotification() {
+        TestServer server = server(new TestServer(builder -> builder.sendBudget(0.001, 1)));
+        List<String> told = new CopyOnWriteArrayList<>();
+        try (Visitor ann = new Visitor(server, ANN, "room/general")) {
+            ann.does(() -> _get(PubSubMessageInput.class).setRefusalHandler(refusal -> told.add(refusal.text())));
+            ann.does(() -> say("first"));
+            ann.does(() -> say("second"));
+
+            assertThat(told).containsExactly("second");
+            assertThat(ann.sees(() -> getNotifications())).isEmpty();
+        }
+    }
+
+    @Test
+    void aMessagePostedWhileAListReadsItsStore_showsOnce_neitherLostNorRepeated() {
+        TestServer server = server(new TestServer());
+        List<PostedMessage> stored = new CopyOnWriteArrayList<>();
+        try (Visitor bob = new Visitor(server, BOB, "room/general")) {
+            bob.does(() -> {
+                _get(PubSubMessageList.class).setPersister(new ListPersister(stored));
+                UI.getCurrent().navigate("room/seam");
+            });
+            // Ann's list reads the store; right after the read, Bob posts (stored, then sent): the list subscribed
+            // before it read, so the post arrives live and shows, once
+            MessagePersister postsDuringTheRead = new ListPersister(stored) {
+                @Override
+                public List<PostedMessage> recent(String topic) {
+                    List<PostedMessage> read = super.recent(topic);
+                    bob.does(() -> say("during the read")); // stored and sent after the store was read
+                    return read;
+                }
+            };
+            try (Visitor ann = new Visitor(server, ANN, "room/general")) {
+                ann.does(() -> {
+                    _get(PubSubMessageList.class).setPersister(postsDuringTheRead);
+                    UI.getCurrent().navigate("room/seam");
+                });
+                assertThat(ann.sees(PubSubMessageListTest::messages)).containsExactly("Bob: during the read");
+            }
         }
     }
 }
