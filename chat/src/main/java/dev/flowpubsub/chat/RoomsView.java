@@ -12,8 +12,11 @@ import com.vaadin.flow.router.Route;
 import com.vaadin.flow.router.RouteParameters;
 import com.vaadin.flow.router.RouterLink;
 import com.vaadin.flow.server.VaadinSession;
+import dev.flowpubsub.collaboration.CurrentUser;
+import dev.flowpubsub.collaboration.UserInfo;
 
 import java.util.List;
+import java.util.UUID;
 
 /**
  * The way into the rooms: a name, then one button per room. The name is kept in the browser session, so
@@ -27,6 +30,7 @@ public final class RoomsView extends VerticalLayout {
     static final List<String> ROOMS = List.of("general", "random", "vaadin");
 
     private static final String NAME = "dev.flowpubsub.chat.name";
+    private static final String USER_ID = "dev.flowpubsub.chat.userId";
 
     public RoomsView() {
         TextField name = Limits.limited(new TextField(), Limits.MAX_NAME);
@@ -59,5 +63,15 @@ public final class RoomsView extends VerticalLayout {
     private static void keepName(VaadinSession session, String name) {
         String stripped = Limits.cut(name.strip(), Limits.MAX_NAME);
         session.setAttribute(NAME, stripped.isEmpty() ? ChatView.DEFAULT_NAME : stripped);
+    }
+
+    /** This browser session's user: the name it chose for the rooms, and an id of its own. */
+    static UserInfo userOf(VaadinSession session) {
+        String name = nameIn(session);
+        String userId = session.getAttribute(USER_ID) instanceof String kept ? kept : UUID.randomUUID().toString();
+        session.setAttribute(USER_ID, userId);
+        UserInfo user = UserInfo.of(userId, name == null ? ChatView.DEFAULT_NAME : name);
+        CurrentUser.set(session, user);
+        return user;
     }
 }

@@ -21,14 +21,12 @@ import com.vaadin.flow.router.OptionalParameter;
 import com.vaadin.flow.router.Route;
 import com.vaadin.flow.router.RouterLink;
 import com.vaadin.flow.server.VaadinSession;
-import dev.flowpubsub.collaboration.CurrentUser;
 import dev.flowpubsub.collaboration.PubSubAvatarGroup;
 import dev.flowpubsub.collaboration.PubSubBinder;
 import dev.flowpubsub.collaboration.PubSubMessageInput;
 import dev.flowpubsub.collaboration.PubSubMessageList;
 import dev.flowpubsub.collaboration.UserInfo;
 
-import java.util.UUID;
 
 /**
  * A ticket edited by several people at once ({@code /ticket/1}): flow-pubsub-collaboration's shared form. What one
@@ -43,8 +41,6 @@ import java.util.UUID;
 @Route("ticket")
 public final class TicketView extends VerticalLayout implements HasUrlParameter<String> {
 
-    private static final String USER_ID = "dev.flowpubsub.chat.userId";
-
     private final H2 heading = new H2();
     private final PubSubAvatarGroup editors;
     private final PubSubBinder<Ticket> binder;
@@ -52,7 +48,7 @@ public final class TicketView extends VerticalLayout implements HasUrlParameter<
     private String id = Tickets.IDS.getFirst();
 
     public TicketView() {
-        UserInfo user = userOf(VaadinSession.getCurrent());
+        UserInfo user = RoomsView.userOf(VaadinSession.getCurrent());
         editors = new PubSubAvatarGroup(user, null);
         binder = new PubSubBinder<>(Ticket.class, this, user);
         comments = new PubSubMessageList(user, null);
@@ -105,15 +101,5 @@ public final class TicketView extends VerticalLayout implements HasUrlParameter<
             Tickets.save(id, ticket);
             Notification.show("Ticket " + id + " saved", 2000, Notification.Position.BOTTOM_START);
         }
-    }
-
-    /** This browser session's user: the name it chose for the rooms, and an id of its own. */
-    static UserInfo userOf(VaadinSession session) {
-        String name = RoomsView.nameIn(session);
-        String userId = session.getAttribute(USER_ID) instanceof String kept ? kept : UUID.randomUUID().toString();
-        session.setAttribute(USER_ID, userId);
-        UserInfo user = UserInfo.of(userId, name == null ? ChatView.DEFAULT_NAME : name);
-        CurrentUser.set(session, user);
-        return user;
     }
 }

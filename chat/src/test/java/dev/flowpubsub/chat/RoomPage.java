@@ -17,14 +17,17 @@ import java.util.List;
 final class RoomPage extends BrowserTab {
 
     private static final By NAME = By.cssSelector("vaadin-text-field[placeholder='Your name'] input");
-    private static final By MESSAGE = By.cssSelector("vaadin-text-field[placeholder='Your message...'] input");
-    private static final By SEND = By.xpath("//vaadin-button[normalize-space()='Send']");
+    /* the room's message input (Vaadin's, from flow-pubsub-collaboration): its text area and its Send button */
+    private static final By MESSAGE = By.cssSelector("vaadin-message-input textarea");
+    private static final By SEND = By.cssSelector("vaadin-message-input vaadin-message-input-button");
     private static final By TITLE = By.cssSelector("vaadin-vertical-layout.room h2");
     private static final By VIEW = By.cssSelector("vaadin-vertical-layout.room");
     private static final String SHOWN_MESSAGES = """
-            return Array.from(document.querySelectorAll('vaadin-vertical-layout.messages > p'), p => p.innerText)""";
+            const list = document.querySelector('vaadin-message-list.messages');
+            return list && list.items ? list.items.map(item => item.userName + ': ' + item.text) : []""";
     private static final String SHOWN_PEOPLE = """
-            return Array.from(document.querySelectorAll('vaadin-vertical-layout.people > span'), s => s.innerText)""";
+            const group = document.querySelector('vaadin-avatar-group.people');
+            return group && group.items ? group.items.map(item => item.name) : []""";
 
     private RoomPage(Browser browser, String handle) {
         super(browser, handle);
@@ -73,7 +76,7 @@ final class RoomPage extends BrowserTab {
         until(d -> d.findElement(MESSAGE).getDomProperty("value").isEmpty());
     }
 
-    /** The message list as rendered, top to bottom: messages and join/leave notices. */
+    /** The message list as rendered, top to bottom, each as "name: text". */
     List<String> messages() {
         return texts(SHOWN_MESSAGES);
     }
@@ -83,7 +86,12 @@ final class RoomPage extends BrowserTab {
         awaitTexts("messages", SHOWN_MESSAGES, TIMEOUT, List.of(expected));
     }
 
-    /** Waits until "Here now" lists exactly {@code expected}, in that order. */
+    /** Who "Here now" (the avatars) shows, in order. */
+    List<String> people() {
+        return texts(SHOWN_PEOPLE);
+    }
+
+    /** Waits until "Here now" (the avatars) shows exactly {@code expected}, in that order. */
     void awaitPeople(String... expected) {
         awaitTexts("people here", SHOWN_PEOPLE, TIMEOUT, List.of(expected));
     }

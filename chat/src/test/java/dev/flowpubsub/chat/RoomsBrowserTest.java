@@ -77,11 +77,11 @@ class RoomsBrowserTest {
         cid.awaitMessages(conversation); // history, though Cid's browser was not open when they were sent
         cid.awaitPeople("Ann", "Bob", "Cid");
         ann.awaitPeople("Ann", "Bob", "Cid");
-        ann.awaitMessages("Bob joined", conversation[0], conversation[1], "Cid joined");
-        bob.awaitMessages(conversation[0], conversation[1], "Cid joined");
+        ann.awaitMessages(conversation[0], conversation[1]);
+        bob.awaitMessages(conversation[0], conversation[1]);
 
         cid.send("Hi both, I read it all.");
-        ann.awaitMessages("Bob joined", conversation[0], conversation[1], "Cid joined", "Cid: Hi both, I read it all.");
+        ann.awaitMessages(conversation[0], conversation[1], "Cid: Hi both, I read it all.");
         cid.awaitMessages(conversation[0], conversation[1], "Cid: Hi both, I read it all.");
 
         Path png = Screenshots.sideBySideInDocs("rooms.png",
@@ -101,7 +101,6 @@ class RoomsBrowserTest {
         bob.close();
 
         ann.awaitPeople("Ann");
-        ann.awaitMessages("Bob joined", "Bob left");
     }
 
     @Test
@@ -114,7 +113,6 @@ class RoomsBrowserTest {
         bob.goTo("random");
 
         ann.awaitPeople("Ann");
-        ann.awaitMessages("Bob joined", "Bob left");
         bob.awaitPeople("Bob");
     }
 
