@@ -12,7 +12,7 @@ import java.util.List;
 /**
  * The shared ticket form in real headless Chromium, two browsers on one server: an edit shows in the other browser,
  * who is on the ticket shows in both (the avatar group), a field someone is in carries their marker in the other
- * browser, and comments (the message list and input) show in both in one order. The marker
+ * browser, and comments (the message list and input) show in both. The marker
  * is Vaadin's field highlighter, set from Java through its client API ({@code setUsers}): this test pins that call.
  */
 @ChatOnRandomPort

