@@ -53,6 +53,29 @@ class SharedFormBrowserTest {
         bob.awaitComments("Ann: Fire is out, printer is not", "Bob: Ordering a new one");
     }
 
+    @Test
+    void whatOneTypesInAField_isNeverResetByAnotherEdit_andIsSharedWhenTheyLeaveIt() {
+        List<RoomPage> rooms = browsers.openInNewBrowsers(2, "http://localhost:" + port + "/rooms", RoomPage::open);
+        TicketPage ann = TicketPage.open(rooms.get(0).enter("Ann", "general").browser(), otherTicketUrl());
+        TicketPage bob = TicketPage.open(rooms.get(1).enter("Bob", "general").browser(), otherTicketUrl());
+        ann.awaitAvatars("Ann", "Bob");
+
+        bob.enterTitle();
+        bob.typeInTitle("Bob's draft");             // typed, not yet sent: the field keeps it in the browser
+        ann.typeTitle("Ann's title");               // sent (Tab), while Bob is in the field
+        ann.comment("sent after the title");        // once this shows on Bob's page, so has Ann's title reached it
+        bob.awaitComments("Ann: sent after the title");
+        bob.awaitTitle("Bob's draft");              // not reset
+
+        bob.leaveTitle();                           // his change goes, after Ann's: the last write wins on both
+        ann.awaitTitle("Bob's draft");
+        bob.awaitTitle("Bob's draft");
+    }
+
+    private String otherTicketUrl() {
+        return "http://localhost:" + port + "/ticket/3";
+    }
+
     private String ticketUrl() {
         return "http://localhost:" + port + "/ticket/1";
     }

@@ -48,6 +48,11 @@ final class TicketPage extends BrowserTab {
         driver().findElement(TITLE).sendKeys(Keys.chord(Keys.CONTROL, "a"), text, Keys.TAB);
     }
 
+    /** Types into the title field without leaving it: the browser keeps the text until the field's change. */
+    void typeInTitle(String text) {
+        driver().findElement(TITLE).sendKeys(Keys.chord(Keys.CONTROL, "a"), text);
+    }
+
     void enterTitle() {
         driver().findElement(TITLE).click();
     }
