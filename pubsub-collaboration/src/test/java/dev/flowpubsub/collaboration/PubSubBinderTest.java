@@ -423,4 +423,38 @@ class PubSubBinderTest {
             assertThat(bob.sees(() -> form().title.getValue())).isEqualTo("Still being edited");
         }
     }
+
+    @Test
+    void aFieldSharedAs_theApplicationsText_isWrittenAndReadBackThroughIt() {
+        TestServer server = server(new TestServer());
+        try (Visitor ann = new Visitor(server, ANN, "ticket/20"); Visitor bob = new Visitor(server, BOB, "ticket/20")) {
+            for (Visitor visitor : List.of(ann, bob)) {
+                visitor.does(() -> {
+                    PubSubBinder<Ticket> binder = new PubSubBinder<>(Ticket.class, form(), visitor == ann ? ANN : BOB);
+                    com.vaadin.flow.component.combobox.ComboBox<Ticket.Status> status =
+                            new com.vaadin.flow.component.combobox.ComboBox<>("Status (as a letter)",
+                                    Ticket.Status.values());
+                    status.setId("status-letter");
+                    binder.forField(status).bind("status");
+                    // the application's own text: the status's first letter
+                    binder.shareAs(status, value -> value.name().substring(0, 1), letter -> java.util.Arrays
+                            .stream(Ticket.Status.values()).filter(each -> each.name().startsWith(letter))
+                            .findFirst().orElseThrow());
+                    form().add(status);
+                    binder.setTopic("ticket/20b", () -> new Ticket("t", 1.0, null, Ticket.Status.OPEN, false));
+                });
+            }
+            ann.does(() -> _setValue(letterStatus(), Ticket.Status.DONE));
+
+            assertThat(PubSubHub.get(server.getService()).signals().map("ticket/20b", String.class).peek()
+                    .get("status").peek()).isEqualTo("=D");
+            assertThat(bob.sees(() -> letterStatus().getValue())).isEqualTo(Ticket.Status.DONE);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static com.vaadin.flow.component.combobox.ComboBox<Ticket.Status> letterStatus() {
+        return (com.vaadin.flow.component.combobox.ComboBox<Ticket.Status>) form().getChildren()
+                .filter(child -> child.getId().filter("status-letter"::equals).isPresent()).findFirst().orElseThrow();
+    }
 }
