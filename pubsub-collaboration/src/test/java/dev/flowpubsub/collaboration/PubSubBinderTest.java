@@ -1,6 +1,5 @@
 package dev.flowpubsub.collaboration;
 
-import com.github.mvysny.kaributesting.v10.MockVaadin;
 import com.vaadin.flow.component.HasValue;
 import com.vaadin.flow.component.UI;
 import com.vaadin.flow.component.textfield.TextField;
@@ -10,14 +9,13 @@ import dev.flowpubsub.PubSubHub;
 import dev.flowpubsub.TopicAuthorizer;
 import dev.flowpubsub.testing.InMemoryEngine;
 import dev.flowpubsub.testing.InMemoryTransport;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.node.JsonNodeFactory;
 
 import java.time.Duration;
 import java.time.LocalDate;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 
@@ -34,22 +32,16 @@ class PubSubBinderTest {
     private static final UserInfo ANN = UserInfo.of("ann", "Ann");
     private static final UserInfo BOB = UserInfo.of("bob", "Bob");
 
-    private final List<TestServer> servers = new ArrayList<>();
+    @RegisterExtension
+    final Servers servers = new Servers();
 
     private TestServer server(TestServer server) {
-        servers.add(server);
-        return server;
+        return servers.add(server);
     }
 
     @BeforeEach
     void emptyStore() {
         TicketTestView.STORE.clear();
-    }
-
-    @AfterEach
-    void stop() {
-        servers.forEach(TestServer::destroy);
-        MockVaadin.tearDown();
     }
 
     private static TicketTestView form() {

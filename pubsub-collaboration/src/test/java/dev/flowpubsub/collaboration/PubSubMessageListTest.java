@@ -1,6 +1,5 @@
 package dev.flowpubsub.collaboration;
 
-import com.github.mvysny.kaributesting.v10.MockVaadin;
 import com.vaadin.flow.component.UI;
 import com.vaadin.flow.component.messages.MessageInput;
 import com.vaadin.flow.component.messages.MessageList;
@@ -10,12 +9,11 @@ import dev.flowpubsub.PubSubHub;
 import dev.flowpubsub.TopicAuthorizer;
 import dev.flowpubsub.testing.InMemoryEngine;
 import dev.flowpubsub.testing.InMemoryTransport;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -32,17 +30,11 @@ class PubSubMessageListTest {
     private static final UserInfo ANN = UserInfo.of("ann", "Ann");
     private static final UserInfo BOB = UserInfo.of("bob", "Bob");
 
-    private final List<TestServer> servers = new ArrayList<>();
+    @RegisterExtension
+    final Servers servers = new Servers();
 
     private TestServer server(TestServer server) {
-        servers.add(server);
-        return server;
-    }
-
-    @AfterEach
-    void stop() {
-        servers.forEach(TestServer::destroy);
-        MockVaadin.tearDown();
+        return servers.add(server);
     }
 
     private static void say(String text) {
