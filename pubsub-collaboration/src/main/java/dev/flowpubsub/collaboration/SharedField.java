@@ -98,7 +98,7 @@ final class SharedField<V> implements Serializable {
     /** Starts sharing: called once, inside the binder's subscriptions for the item (so they end with it). */
     void open(PubSub pubsub, SharedMapSignal<String> values) {
         // the listeners look the page up when they need it (on focus) rather than keep its PubSub, which is not
-        // serializable: a session holding an open item must be
+        // serializable: a session holding an open item must serialize (SerializationTest)
         Element element = ((Component) field).getElement();
         registrations.add(FieldMarkers.attach(element));
         pubsub.subscribePresence(fieldTopic, event -> {
