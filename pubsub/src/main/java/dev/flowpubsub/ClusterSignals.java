@@ -148,6 +148,11 @@ public final class ClusterSignals {
         }
     }
 
+    /** Whether this node's signal writes have ended and their effects are on their way to their pages. Any thread. */
+    boolean settled() {
+        return replica.settled();
+    }
+
     /** The replica, for tests in this package. */
     SignalReplica replica() {
         return replica;

@@ -301,14 +301,38 @@ public final class PubSubHub implements AutoCloseable {
     /**
      * Waits until every message sent so far has been fanned out and each receiving page's batch has run
      * or been handed to its session (where it runs as soon as the session's current lock holder releases
-     * it), including batches held back by a {@link PubSubHubBuilder#minBatchInterval minimum batch interval}. Meant for
+     * it), including batches held back by a {@link PubSubHubBuilder#minBatchInterval minimum batch interval}, and until
+     * each shared signal write made on this node so far is confirmed (or refused) and the effects it starts have run or
+     * been handed to their sessions; while the engine does not answer, its writes are not waited for. Meant for
      * tests and orderly shutdown; a running application never needs it.
      *
      * @return {@code false} if the timeout passed first
      * @throws InterruptedException if the waiting thread is interrupted
      */
     public boolean awaitIdle(Duration timeout) throws InterruptedException {
-        return dispatcher.awaitIdle(Arguments.notNull(timeout, "timeout"));
+        long deadline = System.nanoTime() + Arguments.notNull(timeout, "timeout").toNanos();
+        for (;;) {
+            boolean signalsSettled = signalsSettled(); // before the dispatcher: a confirm hands its effects to it
+            if (!dispatcher.awaitIdle(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))) {
+                return false;
+            }
+            if (signalsSettled) {
+                return true;
+            }
+            if (deadline - System.nanoTime() <= 0) {
+                return false;
+            }
+            Thread.sleep(1); // a write waits for the engine to take it and for this node to read it back
+        }
+    }
+
+    private boolean signalsSettled() {
+        signalsLock.lock();
+        try {
+            return signals == null || signalsClosed || signals.settled();
+        } finally {
+            signalsLock.unlock();
+        }
     }
 
     /** Whether {@link #close()} was called (or the service of a default hub was destroyed). */

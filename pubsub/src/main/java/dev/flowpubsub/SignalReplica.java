@@ -17,6 +17,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
@@ -49,6 +50,8 @@ final class SignalReplica implements ClusterSignalTree.Submitter, AutoCloseable 
     private final SignalReseeds reseeds;
     private final SignalReads reads;
     private final LinkedBlockingQueue<Runnable> requests = new LinkedBlockingQueue<>();
+    /** Checks handed to the replica's thread and not run yet. */
+    private final AtomicInteger checks = new AtomicInteger();
     private final @Nullable Thread thread;
     private volatile boolean closed;
 
@@ -120,7 +123,14 @@ final class SignalReplica implements ClusterSignalTree.Submitter, AutoCloseable 
     @Override
     public void submit(ClusterSignalTree tree, List<SignalCommand> commands) {
         if (!closed && ClusterSignalTree.onlyChecks(commands)) { // an effect's reads to verify: no entry, no charge
-            requests.add(() -> tree.confirm(commands)); // checked against this node's confirmed state
+            checks.incrementAndGet();
+            requests.add(() -> { // checked against this node's confirmed state
+                try {
+                    tree.confirm(commands);
+                } finally {
+                    checks.decrementAndGet();
+                }
+            });
             reads.wake();
             return;
         }
@@ -139,6 +149,14 @@ final class SignalReplica implements ClusterSignalTree.Submitter, AutoCloseable 
 
     @Override
     public void refused(String reason) { meters.refused(reason); }
+
+    /**
+     * Whether this node's writes and checks have all ended and their effects are handed to their pages, or the replica
+     * has no thread of its own (the test engine's step runs it) or is closed. Any thread; for {@code awaitIdle}.
+     */
+    boolean settled() {
+        return thread == null || closed || (checks.get() == 0 && writer.settled());
+    }
 
     SignalStats stats() { // this node's signal counters and where it is in the log; any thread
         return meters.stats(trees.inUse(), position, head, entries.rejected.sum(), compactor.lastStoredNanos);
@@ -294,7 +312,17 @@ final class SignalReplica implements ClusterSignalTree.Submitter, AutoCloseable 
     }
 
     private void apply(SignalEntry entry) {
-        SignalWriter.Pending mine = entry.originNode().equals(origin) ? writer.readBack(entry.sequence()) : null;
+        SignalWriter.Pending mine = entry.originNode().equals(origin) ? writer.appended(entry.sequence()) : null;
+        try {
+            applyLoaded(entry, mine);
+        } finally {
+            if (mine != null) {
+                writer.readBack(entry.sequence());
+            }
+        }
+    }
+
+    private void applyLoaded(SignalEntry entry, SignalWriter.@Nullable Pending mine) {
         ClusterSignalTree tree = trees.loaded(entry.name());
         if (tree == null) {
             return;

@@ -8,11 +8,11 @@ import org.jspecify.annotations.Nullable;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -49,8 +49,8 @@ final class SignalWriter {
     private long sequence;
     /** Whether the last append failed: new writes are refused until one succeeds. */
     private volatile boolean down;
-    /** Appended and not read back yet, by sequence. Replica thread only. */
-    private final Map<Long, Pending> appended = new HashMap<>();
+    /** Appended and not read back yet, by sequence. Changed on the replica thread; {@link #settled} reads its size. */
+    private final Map<Long, Pending> appended = new ConcurrentHashMap<>();
     /** The sequences of queued writes that went out in an append that failed: they may have landed. Replica thread. */
     private final Set<Long> unanswered = new HashSet<>();
 
@@ -224,9 +224,30 @@ final class SignalWriter {
         }
     }
 
-    /** One of this node's entries came back through the log: its write, if it was still waiting for that. */
-    @Nullable Pending readBack(long sequence) {
-        return appended.remove(sequence);
+    /** One of this node's entries came back through the log: its write, if it is still waiting for that. */
+    @Nullable Pending appended(long sequence) {
+        return appended.get(sequence);
+    }
+
+    /**
+     * The write of {@code sequence} is confirmed and its effects are handed to its pages: it waits no more. Replica
+     * thread, after applying it, so that {@link #settled} never says so before those effects are on their way.
+     */
+    void readBack(long sequence) {
+        appended.remove(sequence);
+    }
+
+    /**
+     * Whether every write of this node has ended (confirmed, refused or unknown), or the engine does not answer (they
+     * wait for it, or for their deadline). Any thread: a queued write moves to {@code appended} under the lock.
+     */
+    boolean settled() {
+        lock.lock();
+        try {
+            return down || (queue.isEmpty() && appended.isEmpty());
+        } finally {
+            lock.unlock();
+        }
     }
 
     /**

@@ -19,7 +19,8 @@ import java.time.Duration;
  *
  * <p>Why it is needed: handlers run inside {@code ui.access(...)}, which Vaadin queues while the session is
  * locked; Karibu keeps the test's session locked on the test thread, and the hub's fan-out runs on its own
- * threads. This helper waits for the hub to hand every message to its pages, then runs the current
+ * threads. This helper waits for the hub to hand every message to its pages (and for the shared signal writes
+ * made on this node to be confirmed, with the effects they start), then runs the current
  * session's queued access tasks on the test thread, and repeats until nothing is left (a handler may send
  * again).
  *

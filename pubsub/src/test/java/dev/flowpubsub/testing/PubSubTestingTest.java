@@ -5,7 +5,10 @@ import com.github.mvysny.kaributesting.v10.Routes;
 import com.vaadin.flow.component.UI;
 import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.html.Span;
+import com.vaadin.flow.signals.shared.SharedMapSignal;
+import com.vaadin.flow.signals.shared.SharedValueSignal;
 import dev.flowpubsub.PubSub;
+import dev.flowpubsub.PubSubHub;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -52,5 +55,19 @@ class PubSubTestingTest {
         PubSubTesting.deliverPending();
 
         assertThat(log.getChildren().map(c -> ((Span) c).getText())).containsExactly("ping!");
+    }
+
+    @Test
+    void deliverPending_returnsOnceTheSharedSignalWritesOfThisNodeAreConfirmed_asEffectsOnConfirmedStateNeedThem() {
+        SharedMapSignal<String> item = PubSubHub.current().signals().map("testing.item", String.class);
+        for (int round = 0; round < 20; round++) {
+            String value = "title " + round;
+            item.put("title", value);
+
+            PubSubTesting.deliverPending();
+
+            SharedValueSignal<String> confirmed = item.peekConfirmed().get("title");
+            assertThat(confirmed == null ? null : confirmed.peekConfirmed()).as("round %d", round).isEqualTo(value);
+        }
     }
 }
