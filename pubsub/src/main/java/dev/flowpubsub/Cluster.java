@@ -356,6 +356,13 @@ final class Cluster implements Outbound, TransportContext {
     }
 
     @Override
+    public void nodeGone(String node) {
+        if (!node.equals(instanceId)) {
+            hub().nodeGone(node);
+        }
+    }
+
+    @Override
     public void rejected(String entryId, String reason) {
         rejected.increment();
         long count = rejected.sum();

@@ -194,6 +194,15 @@ public final class ClusterSignals {
     }
 
     /**
+     * The signal named {@code name} as a read-only node signal, whatever kind it was made as: its values and children
+     * as Vaadin keeps them, for tools and tests that compare what nodes hold ({@code PubSubCluster}'s
+     * {@code assertSignalTreesEqual}). It does not fix the name's kind; writes through it are refused.
+     */
+    public SharedNodeSignal readOnly(String name) {
+        return new NodeOf(readable(name)).asReadonly();
+    }
+
+    /**
      * Writes whose entries belong to the page {@code ui} and leave with it, on every node: when it closes, when its
      * browser stays gone past the disconnect grace, when its server stops or restarts. For a cursor, a "who is editing"
      * mark, a vote in progress. Call it where the page's code runs (its session's lock held).
@@ -235,18 +244,22 @@ public final class ClusterSignals {
     }
 
     private ClusterSignalTree tree(String name, String kind) {
-        Arguments.nonBlank(name, "name");
-        UI ui = UI.getCurrent();
-        if (ui != null && !authorizer.allows(ui, TopicAuthorizer.Action.READ_SIGNAL, name)) {
-            throw new PubSubAccessDeniedException(ui.getUIId(), TopicAuthorizer.Action.READ_SIGNAL, name);
-        }
-        ClusterSignalTree tree = replica.tree(name);
+        ClusterSignalTree tree = readable(name);
         String held = tree.claim(kind);
         if (!held.equals(kind)) {
             throw new IllegalArgumentException("the shared signal '" + name + "' is a " + held + " on this node, not a "
                     + kind + ": use one kind and type per name");
         }
         return tree;
+    }
+
+    private ClusterSignalTree readable(String name) {
+        Arguments.nonBlank(name, "name");
+        UI ui = UI.getCurrent();
+        if (ui != null && !authorizer.allows(ui, TopicAuthorizer.Action.READ_SIGNAL, name)) {
+            throw new PubSubAccessDeniedException(ui.getUIId(), TopicAuthorizer.Action.READ_SIGNAL, name);
+        }
+        return replica.tree(name);
     }
 
     private <T> Class<T> allowed(Class<T> type) {

@@ -125,6 +125,13 @@ final class Dispatcher implements Inbound {
         }
     }
 
+    @Override
+    public void nodeGone(String node) {
+        if (heartbeatNanos > 0 && !closed) {
+            control(() -> presences.nodeGone(node));
+        }
+    }
+
     private void onRemotePresence(Envelope envelope) {
         if (Presences.PROTOCOL_TOPIC.equals(envelope.topic()) && envelope.origin() != null) {
             presences.onRemote(envelope.origin(), envelope.message(), System.nanoTime(), heartbeatNanos);
@@ -325,6 +332,18 @@ final class Dispatcher implements Inbound {
     }
     int inboxCapacity() {
         return inbox.capacity();
+    }
+
+    /**
+     * Tells the other nodes this node's presence changes now, not at the end of their window (for {@code awaitIdle}:
+     * the window only gathers changes); whether there were any. Any thread.
+     */
+    boolean tellPresenceNow() {
+        if (closed || !presences.untoldChanges()) {
+            return false;
+        }
+        control(presences::tellNow);
+        return true;
     }
 
     /** Whether the timer thread was started; and, after close, whether it has stopped. */

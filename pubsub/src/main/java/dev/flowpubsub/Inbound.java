@@ -22,6 +22,9 @@ interface Inbound {
     /** Accepts a message of another node (or the hub's own protocol): waits while the inbox is full. */
     void publishRemote(Envelope envelope);
 
+    /** The engine says another node (an instance id) is gone: what it had present goes. Any thread. */
+    void nodeGone(String node);
+
     /** How many of a topic's messages the hub keeps (the engine keeps as many). Any thread. */
     int historySize(String topic);
 

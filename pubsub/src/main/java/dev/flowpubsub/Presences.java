@@ -66,7 +66,7 @@ final class Presences {
     private final Consumer<Runnable> afterWindow;
     /** This node's joins and leaves the other nodes have not been told yet, by entry id, in order. */
     private final LinkedHashMap<String, PresenceMessage> untold = new LinkedHashMap<>();
-    private boolean tellScheduled;
+    private volatile boolean tellScheduled;
     /** Told of every entry that leaves, this node's or another's (shared signals' owners). */
     private volatile @Nullable Consumer<Member> onLeave;
 
@@ -139,6 +139,11 @@ final class Presences {
             tellScheduled = true;
             afterWindow.accept(this::tellNow);
         }
+    }
+
+    /** Whether joins or leaves wait for the end of their window to be told. Any thread. */
+    boolean untoldChanges() {
+        return tellScheduled;
     }
 
     /** Tells the other nodes this node's joins and leaves gathered so far. Fan-out task. */
@@ -228,6 +233,13 @@ final class Presences {
         lastHeard.remove(node);
         lastSyncAsked.remove(node);
         partialStates.remove(node);
+    }
+
+    /** The engine says node {@code node} (an instance id) is gone: its entries go now, not after silent beats. */
+    void nodeGone(String node) {
+        if (!node.equals(nodeId)) {
+            forget(node, "is gone, as the engine says");
+        }
     }
 
     /** Other nodes this one keeps anything about; for tests of the bookkeeping. */

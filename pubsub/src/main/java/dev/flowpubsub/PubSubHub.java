@@ -303,7 +303,8 @@ public final class PubSubHub implements AutoCloseable {
      * or been handed to its session (where it runs as soon as the session's current lock holder releases
      * it), including batches held back by a {@link PubSubHubBuilder#minBatchInterval minimum batch interval}, and until
      * each shared signal write made on this node so far is confirmed (or refused) and the effects it starts have run or
-     * been handed to their sessions; while the engine does not answer, its writes are not waited for. Meant for
+     * been handed to their sessions; while the engine does not answer, its writes are not waited for. Presence changes
+     * gathered to be told to the other nodes at the end of their window are told now. Meant for
      * tests and orderly shutdown; a running application never needs it.
      *
      * @return {@code false} if the timeout passed first
@@ -312,11 +313,12 @@ public final class PubSubHub implements AutoCloseable {
     public boolean awaitIdle(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + Arguments.notNull(timeout, "timeout").toNanos();
         for (;;) {
+            boolean presenceTold = !dispatcher.tellPresenceNow(); // joins and leaves gathered for their window go now
             boolean signalsSettled = signalsSettled(); // before the dispatcher: a confirm hands its effects to it
             if (!dispatcher.awaitIdle(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))) {
                 return false;
             }
-            if (signalsSettled) {
+            if (signalsSettled && presenceTold && !dispatcher.tellPresenceNow()) {
                 return true;
             }
             if (deadline - System.nanoTime() <= 0) {

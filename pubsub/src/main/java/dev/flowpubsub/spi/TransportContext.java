@@ -40,4 +40,13 @@ public interface TransportContext {
      * @param reason  what is wrong with it
      */
     void rejected(String entryId, String reason);
+
+    /**
+     * Tells the hub that the engine knows node {@code nodeId} (an id as {@link #nodeId()} gives, with its start's
+     * epoch) is gone: the hub drops what that node had present now, instead of after three silent heartbeats. For an
+     * engine that knows (the in-memory one of {@code dev.flowpubsub.testing} does); others need not call it. Any
+     * thread.
+     */
+    default void nodeGone(String nodeId) {
+    }
 }

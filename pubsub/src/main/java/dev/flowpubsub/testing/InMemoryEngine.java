@@ -114,6 +114,16 @@ public final class InMemoryEngine {
         throw new IllegalStateException("the nodes did not settle within 100000 rounds: " + this);
     }
 
+    /** Whether nodes read only when {@link #deliverPending()} steps them. */
+    public boolean isStepped() {
+        return stepped;
+    }
+
+    /** Adds a step {@link #deliverPending()} runs with the nodes' (a stepped bus's messages). */
+    void addStep(BooleanSupplier step) {
+        steps.add(step);
+    }
+
     /** Cuts node {@code node} off from the engine: its calls fail until {@link #heal}. */
     public void partition(String node) {
         update(() -> partitioned.add(node));

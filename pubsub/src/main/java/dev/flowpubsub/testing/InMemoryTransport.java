@@ -9,20 +9,19 @@ import dev.flowpubsub.spi.support.Arguments;
 import org.jspecify.annotations.Nullable;
 
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A {@link Transport} between hubs in one JVM: several "nodes" in one test, no engine to run. It behaves like a
  * log-based engine (a Redis stream): envelopes are appended to a shared log that each node reads from its own
- * position, so a node cut off from the {@link Bus} catches up, in order, when it reconnects.
+ * position, so a node cut off from the {@link Bus} catches up, in order, when it reconnects, unless what
+ * it missed is past the bus's retention.
  *
  * <pre>{@code
  * InMemoryTransport.Bus bus = new InMemoryTransport.Bus();
@@ -30,38 +29,49 @@ import java.util.concurrent.locks.ReentrantLock;
  * PubSubHub nodeB = PubSubHub.builder().transport(bus.newTransport()).build();
  * }</pre>
  *
- * <p>Thread-safe. Each node reads on a virtual thread of its own.
+ * <p>Thread-safe. On a threaded bus each node reads on a virtual thread of its own; on a {@linkplain Bus#stepped
+ * stepped} one it reads only when the bus is stepped, on the stepping thread.
  */
 public final class InMemoryTransport implements Transport {
 
-    /** The shared log: the "engine" that in-memory transports talk through. */
+    /** The shared log: the "engine" that in-memory transports talk through, with faults a test aims at it. */
     public static final class Bus {
 
-        private final List<TransportEnvelope> log = new ArrayList<>();
-        private final ReentrantLock lock = new ReentrantLock();
-        private final Condition changed = lock.newCondition();
-        private boolean down;
-        private final @Nullable InMemoryEngine signals;
-        private int nodes;
+        final InMemoryBus core;
 
-        /** A bus that carries messages only. */
+        /** A bus that carries messages only; each node reads on a thread of its own. */
         public Bus() {
-            this.signals = null;
+            this.core = new InMemoryBus(null, false);
         }
 
-        /** A bus that carries messages, and shared signals through {@code signals}. */
+        /** A bus that carries messages, and shared signals through {@code signals}; each node reads on a thread. */
         public Bus(InMemoryEngine signals) {
-            this.signals = Arguments.notNull(signals, "signals");
+            this.core = new InMemoryBus(Arguments.notNull(signals, "signals"), false);
         }
 
-        /** A transport for one more node on this bus. */
-        public InMemoryTransport newTransport() {
-            lock.lock();
-            try {
-                return newTransport("node-" + ++nodes);
-            } finally {
-                lock.unlock();
+        private Bus(InMemoryBus core) {
+            this.core = core;
+        }
+
+        /**
+         * A bus whose nodes run no reader threads: messages, like shared signals, move only when {@code signals} is
+         * stepped ({@link InMemoryEngine#deliverPending()}), on the caller's thread.
+         *
+         * @throws IllegalArgumentException if {@code signals} is not {@linkplain InMemoryEngine#stepped stepped}
+         */
+        public static Bus stepped(InMemoryEngine signals) {
+            Arguments.notNull(signals, "signals");
+            if (!signals.isStepped()) {
+                throw new IllegalArgumentException("a stepped bus needs a stepped engine: InMemoryEngine.stepped(seed)");
             }
+            Bus bus = new Bus(new InMemoryBus(signals, true));
+            signals.addStep(bus.core::step);
+            return bus;
+        }
+
+        /** A transport for one more node on this bus, named {@code node-1}, {@code node-2}, ... */
+        public InMemoryTransport newTransport() {
+            return newTransport(core.nextName());
         }
 
         /**
@@ -69,121 +79,90 @@ public final class InMemoryTransport implements Transport {
          * (faults aimed at the name hit it), so a node restarted with the same name is the same node to the engine.
          */
         public InMemoryTransport newTransport(String node) {
-            return new InMemoryTransport(this, signals == null ? null : signals.signalLog(node));
+            Arguments.nonBlank(node, "node");
+            InMemoryEngine signals = core.signals;
+            return new InMemoryTransport(core, node, signals == null ? null : signals.signalLog(node));
         }
 
         /** Makes the engine unreachable for every node, as when a Redis server stops; publishes are buffered. */
         public void stop() {
-            lock.lock();
-            try {
-                down = true;
-            } finally {
-                lock.unlock();
-            }
+            core.down(true);
         }
 
         /** Makes the engine reachable again: nodes flush what they buffered and read what they missed. */
         public void start() {
-            lock.lock();
-            try {
-                down = false;
-                changed.signalAll();
-            } finally {
-                lock.unlock();
-            }
+            core.down(false);
         }
 
-        /** Envelopes appended so far, for tests. */
+        /** The engine comes back without what it kept (no history); nodes flush what they buffered and go on. */
+        public void startEmpty() {
+            core.emptied();
+            core.down(false);
+        }
+
+        /** Cuts node {@code node} off: it reads nothing and buffers what it publishes, until {@link #heal}. */
+        public void partition(String node) {
+            core.partition(Arguments.nonBlank(node, "node"), true);
+        }
+
+        /** Connects node {@code node} again: it sends what it buffered and reads what it missed. */
+        public void heal(String node) {
+            core.partition(Arguments.nonBlank(node, "node"), false);
+        }
+
+        /** Node {@code node} reads nothing new until {@link #releaseReader}; what it publishes goes. */
+        public void delayReader(String node) {
+            core.delay(Arguments.nonBlank(node, "node"), true);
+        }
+
+        /** Node {@code node} reads again, from where it was. */
+        public void releaseReader(String node) {
+            core.delay(Arguments.nonBlank(node, "node"), false);
+        }
+
+        /**
+         * Keeps only the newest {@code envelopes} (0: all, the default), as a Redis stream's {@code MAXLEN} does: a node
+         * that falls further behind misses the rest, and history reads find only what is kept.
+         */
+        public void retain(int envelopes) {
+            if (envelopes < 0) {
+                throw new IllegalArgumentException("envelopes must be 0 (keep all) or more (got " + envelopes + ")");
+            }
+            core.retain(envelopes);
+        }
+
+        /** Envelopes kept now, for tests. */
         public int size() {
-            lock.lock();
-            try {
-                return log.size();
-            } finally {
-                lock.unlock();
-            }
-        }
-
-        boolean append(TransportEnvelope envelope) {
-            lock.lock();
-            try {
-                if (down) {
-                    return false;
-                }
-                log.add(envelope);
-                changed.signalAll();
-                return true;
-            } finally {
-                lock.unlock();
-            }
-        }
-
-        /** What was appended after {@code position}, waiting up to 50 ms for something; empty while down. */
-        List<TransportEnvelope> awaitAfter(int position, InMemoryTransport reader) throws InterruptedException {
-            lock.lock();
-            try {
-                long left = TimeUnit.MILLISECONDS.toNanos(50);
-                while (!reader.closed && (down || log.size() <= position) && left > 0) {
-                    left = changed.awaitNanos(left);
-                }
-                return reader.closed || down ? List.of() : List.copyOf(log.subList(position, log.size()));
-            } finally {
-                lock.unlock();
-            }
-        }
-
-        List<TransportEnvelope> lastBefore(int end, String topic, int limit) {
-            lock.lock();
-            try {
-                if (down) {
-                    throw new IllegalStateException("the in-memory engine is stopped");
-                }
-                ArrayDeque<TransportEnvelope> last = new ArrayDeque<>(limit);
-                for (TransportEnvelope envelope : log.subList(0, Math.min(end, log.size()))) {
-                    if (topic.equals(envelope.topic())) {
-                        if (last.size() == limit) {
-                            last.pollFirst();
-                        }
-                        last.addLast(envelope);
-                    }
-                }
-                return List.copyOf(last);
-            } finally {
-                lock.unlock();
-            }
-        }
-
-        boolean isDown() {
-            lock.lock();
-            try {
-                return down;
-            } finally {
-                lock.unlock();
-            }
-        }
-
-        private void wake() {
-            lock.lock();
-            try {
-                changed.signalAll();
-            } finally {
-                lock.unlock();
-            }
+            return core.size();
         }
     }
 
-    private final Bus bus;
+    private final InMemoryBus bus;
+    private final String name;
     private final ArrayDeque<TransportEnvelope> outbox = new ArrayDeque<>();
     private final ReentrantLock outboxLock = new ReentrantLock();
+    /** Node ids the bus says are gone, for this node's hub to hear on its reading thread. */
+    private final ConcurrentLinkedQueue<String> gone = new ConcurrentLinkedQueue<>();
     private volatile boolean closed;
+    private volatile boolean killed;
     private @Nullable Thread reader;
-    /** How many log entries the reader has handed to the hub: what a history read reaches up to. */
-    private volatile int handedOver;
+    private volatile @Nullable TransportContext context;
+    /** The absolute position of the next envelope to read. Reading thread. */
+    private long position;
+    /** How far the reader has handed envelopes to the hub: what a history read reaches up to. */
+    private volatile long handedOver;
 
     private final @Nullable SignalLog signalLog;
 
-    private InMemoryTransport(Bus bus, @Nullable SignalLog signalLog) {
+    private InMemoryTransport(InMemoryBus bus, String name, @Nullable SignalLog signalLog) {
         this.bus = bus;
+        this.name = name;
         this.signalLog = signalLog;
+    }
+
+    /** The node's name on its bus: what partitions and delays are aimed at. */
+    public String node() {
+        return name;
     }
 
     @Override
@@ -194,46 +173,89 @@ public final class InMemoryTransport implements Transport {
     @Override
     public void start(TransportContext context) {
         Arguments.notNull(context, "context");
-        int startAt = bus.size();
-        handedOver = startAt;
-        reader = Thread.ofVirtual().name("in-memory-transport-" + context.nodeId()).inheritInheritableThreadLocals(false)
-                .start(() -> read(context, startAt));
+        this.context = context;
+        position = bus.register(this);
+        handedOver = position;
+        if (!bus.stepped) {
+            reader = Thread.ofVirtual().name("in-memory-transport-" + context.nodeId())
+                    .inheritInheritableThreadLocals(false).start(this::read);
+        }
     }
 
-    private void read(TransportContext context, int position) {
+    /** This start's node id, as the hub gave it (null before {@link #start}). */
+    @Nullable String nodeId() {
+        TransportContext started = context;
+        return started == null ? null : started.nodeId();
+    }
+
+    private void read() {
         try {
-            while (!closed) {
-                flushOutbox();
-                for (TransportEnvelope envelope : bus.awaitAfter(position, this)) {
-                    context.receive(envelope);
-                    position++;
-                    handedOver = position;
-                }
+            while (!closed && !killed) {
+                bus.awaitNews(this, position);
+                step();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
     }
 
+    /** Flushes what waits, hands over what the log has for this node, and the news of nodes gone; did anything? */
+    boolean step() {
+        TransportContext started = context;
+        if (started == null || closed || killed) {
+            return false;
+        }
+        boolean progress = flushOutbox();
+        for (String node = gone.poll(); node != null; node = gone.poll()) {
+            started.nodeGone(node);
+            progress = true;
+        }
+        InMemoryBus.Read read = bus.read(this, position);
+        long at = read.from(); // past this node's position when what it had not read was trimmed: lost to it
+        for (TransportEnvelope envelope : read.envelopes()) {
+            started.receive(envelope);
+            at++;
+            position = at;
+            handedOver = at;
+            progress = true;
+        }
+        if (at > position) {
+            position = at;
+            handedOver = at;
+        }
+        return progress;
+    }
+
+    /** The bus says {@code nodeId} is gone. */
+    void gone(String nodeId) {
+        gone.add(nodeId);
+    }
+
     @Override
     public void publish(TransportEnvelope envelope) {
+        if (killed) {
+            return; // a dead node sends nothing
+        }
         outboxLock.lock();
         try {
-            if (outbox.isEmpty() && bus.append(envelope)) {
+            if (outbox.isEmpty() && bus.append(this, envelope)) {
                 return;
             }
-            outbox.addLast(envelope); // the engine is down: keep it, in order, until it is back
+            outbox.addLast(envelope); // the engine is down or this node cut off: kept, in order, until it is back
         } finally {
             outboxLock.unlock();
         }
     }
 
-    private void flushOutbox() {
+    private boolean flushOutbox() {
         outboxLock.lock();
         try {
-            while (!outbox.isEmpty() && bus.append(outbox.peekFirst())) {
+            boolean any = false;
+            while (!outbox.isEmpty() && bus.append(this, outbox.peekFirst())) {
                 outbox.pollFirst();
+                any = true;
             }
+            return any;
         } finally {
             outboxLock.unlock();
         }
@@ -242,7 +264,7 @@ public final class InMemoryTransport implements Transport {
     @Override
     public CompletionStage<List<TransportEnvelope>> history(String topic, int limit) {
         try {
-            return CompletableFuture.completedFuture(bus.lastBefore(handedOver, topic, limit));
+            return CompletableFuture.completedFuture(bus.lastBefore(this, handedOver, topic, limit));
         } catch (IllegalStateException down) {
             return CompletableFuture.failedFuture(down);
         }
@@ -258,7 +280,23 @@ public final class InMemoryTransport implements Transport {
             outboxLock.unlock();
         }
         Map<String, Object> details = Map.of("engine", "in-memory", "buffered", buffered);
-        return closed || bus.isDown() ? TransportHealth.down(details) : TransportHealth.up(details);
+        return closed || killed || !bus.reachable(this) ? TransportHealth.down(details) : TransportHealth.up(details);
+    }
+
+    /**
+     * The node dies: it sends and reads nothing more and says no goodbye; the bus tells the other nodes that it is gone
+     * (an engine that tracks its clients would), so they drop what it had present. Its shared signal log is closed.
+     */
+    void kill() {
+        killed = true;
+        outboxLock.lock();
+        try {
+            outbox.clear();
+        } finally {
+            outboxLock.unlock();
+        }
+        bus.died(this);
+        close();
     }
 
     @Override
@@ -267,14 +305,24 @@ public final class InMemoryTransport implements Transport {
         if (signalLog != null) {
             signalLog.close();
         }
-        bus.wake();
-        if (reader != null) {
-            reader.interrupt();
+        bus.left(this);
+        Thread thread = reader;
+        if (thread != null) {
+            thread.interrupt();
             try {
-                reader.join(5_000);
+                thread.join(5_000);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         }
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    @Override
+    public String toString() {
+        return "InMemoryTransport[" + name + (killed ? ", killed" : closed ? ", closed" : "") + "]";
     }
 }

@@ -1,0 +1,232 @@
+package dev.flowpubsub.testing;
+
+import dev.flowpubsub.spi.TransportEnvelope;
+import org.jspecify.annotations.Nullable;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The message log behind {@link InMemoryTransport.Bus}: envelopes at absolute positions, a retention that trims the
+ * oldest, and the faults a test aims at it (the engine down or lost, a node cut off or reading late, a node killed).
+ *
+ * <p>Thread-safe: one lock guards the state. Transports call it from their reading thread or the stepping thread.
+ */
+final class InMemoryBus {
+
+    /** What a node reads: {@code envelopes}, the first at absolute position {@code from}. */
+    record Read(long from, List<TransportEnvelope> envelopes) {
+    }
+
+    final @Nullable InMemoryEngine signals;
+    final boolean stepped;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    private final List<TransportEnvelope> log = new ArrayList<>();
+    private final List<InMemoryTransport> transports = new ArrayList<>();
+    private final Set<String> partitioned = new HashSet<>();
+    private final Set<String> delayed = new HashSet<>();
+    /** How many envelopes were trimmed off the front: the absolute position of {@code log.get(0)}. */
+    private long trimmed;
+    private int retention;
+    private boolean down;
+    private int names;
+
+    InMemoryBus(@Nullable InMemoryEngine signals, boolean stepped) {
+        this.signals = signals;
+        this.stepped = stepped;
+    }
+
+    String nextName() {
+        return locked(() -> "node-" + ++names);
+    }
+
+    /** A transport starts: it reads from the log's head on. */
+    long register(InMemoryTransport transport) {
+        return locked(() -> {
+            transports.add(transport);
+            return trimmed + log.size();
+        });
+    }
+
+    /** Appends, unless the engine is down or the node cut off (it keeps the envelope and tries again). */
+    boolean append(InMemoryTransport from, TransportEnvelope envelope) {
+        lock.lock();
+        try {
+            if (down || partitioned.contains(from.node())) {
+                return false;
+            }
+            log.add(envelope);
+            if (retention > 0 && log.size() > retention) {
+                int drop = log.size() - retention;
+                log.subList(0, drop).clear();
+                trimmed += drop;
+            }
+            changed.signalAll();
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** What {@code reader} may read from absolute position {@code position} on: nothing while it cannot read. */
+    Read read(InMemoryTransport reader, long position) {
+        lock.lock();
+        try {
+            if (down || partitioned.contains(reader.node()) || delayed.contains(reader.node())) {
+                return new Read(position, List.of());
+            }
+            long from = Math.max(position, trimmed);
+            int index = (int) (from - trimmed);
+            return new Read(from, index >= log.size() ? List.of() : List.copyOf(log.subList(index, log.size())));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Waits up to 50 ms for something {@code reader} may read past {@code position}. A threaded reader only. */
+    void awaitNews(InMemoryTransport reader, long position) throws InterruptedException {
+        lock.lock();
+        try {
+            long left = TimeUnit.MILLISECONDS.toNanos(50);
+            while (!reader.isClosed() && left > 0 && (down || partitioned.contains(reader.node())
+                    || delayed.contains(reader.node()) || trimmed + log.size() <= position)) {
+                left = changed.awaitNanos(left);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The newest {@code limit} envelopes on {@code topic} before absolute position {@code end} that are kept. */
+    List<TransportEnvelope> lastBefore(InMemoryTransport reader, long end, String topic, int limit) {
+        lock.lock();
+        try {
+            if (down || partitioned.contains(reader.node())) {
+                throw new IllegalStateException("the in-memory engine cannot be reached by " + reader.node());
+            }
+            ArrayDeque<TransportEnvelope> last = new ArrayDeque<>(limit);
+            long upTo = Math.min(end, trimmed + log.size());
+            for (long at = trimmed; at < upTo; at++) {
+                TransportEnvelope envelope = log.get((int) (at - trimmed));
+                if (topic.equals(envelope.topic())) {
+                    if (last.size() == limit) {
+                        last.pollFirst();
+                    }
+                    last.addLast(envelope);
+                }
+            }
+            return List.copyOf(last);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    boolean reachable(InMemoryTransport transport) {
+        return locked(() -> !down && !partitioned.contains(transport.node()));
+    }
+
+    /** A node died: the others hear that it is gone. */
+    void died(InMemoryTransport dead) {
+        String nodeId = dead.nodeId();
+        List<InMemoryTransport> others = locked(() -> {
+            transports.remove(dead);
+            return List.copyOf(transports);
+        });
+        if (nodeId != null) {
+            others.forEach(other -> other.gone(nodeId));
+        }
+        wake();
+    }
+
+    /** A node closed. */
+    void left(InMemoryTransport transport) {
+        locked(() -> transports.remove(transport));
+        wake();
+    }
+
+    /** Steps every started transport once; did any do something? The stepping thread. */
+    boolean step() {
+        boolean progress = false;
+        for (InMemoryTransport transport : locked(() -> List.copyOf(transports))) {
+            progress |= transport.step();
+        }
+        return progress;
+    }
+
+    int size() {
+        return locked(log::size);
+    }
+
+    void down(boolean isDown) {
+        update(() -> down = isDown);
+    }
+
+    /** The engine restarted empty: what it kept is gone; positions go on, so nodes read what comes next. */
+    void emptied() {
+        update(() -> {
+            trimmed += log.size();
+            log.clear();
+        });
+    }
+
+    void retain(int envelopes) {
+        update(() -> {
+            retention = envelopes;
+            if (envelopes > 0 && log.size() > envelopes) {
+                int drop = log.size() - envelopes;
+                log.subList(0, drop).clear();
+                trimmed += drop;
+            }
+        });
+    }
+
+    void partition(String node, boolean cut) {
+        update(() -> {
+            if (cut) {
+                partitioned.add(node);
+            } else {
+                partitioned.remove(node);
+            }
+        });
+    }
+
+    void delay(String node, boolean late) {
+        update(() -> {
+            if (late) {
+                delayed.add(node);
+            } else {
+                delayed.remove(node);
+            }
+        });
+    }
+
+    private void wake() {
+        update(() -> { });
+    }
+
+    private void update(Runnable change) {
+        lock.lock();
+        try {
+            change.run();
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private <T> T locked(java.util.function.Supplier<T> read) {
+        lock.lock();
+        try {
+            return read.get();
+        } finally {
+            lock.unlock();
+        }
+    }
+}

@@ -1,0 +1,430 @@
+package dev.flowpubsub.testing;
+
+import com.github.mvysny.fakeservlet.FakeServletConfig;
+import com.github.mvysny.kaributesting.v10.Routes;
+import com.github.mvysny.kaributesting.v10.mock.MockVaadinHelper;
+import com.github.mvysny.kaributesting.v10.mock.MockVaadinServlet;
+import com.vaadin.flow.function.DeploymentConfiguration;
+import com.vaadin.flow.server.ServiceException;
+import com.vaadin.flow.server.VaadinServlet;
+import com.vaadin.flow.server.VaadinServletService;
+import com.vaadin.flow.signals.shared.SharedNodeSignal;
+import dev.flowpubsub.PubSubHub;
+import dev.flowpubsub.PubSubHubBuilder;
+import dev.flowpubsub.spi.Transport;
+import dev.flowpubsub.spi.support.Arguments;
+import jakarta.servlet.ServletException;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.UnaryOperator;
+
+/**
+ * Several servers of one application in one JVM, for a Karibu test: each node has its own Vaadin servlet and service
+ * and a hub, and the hubs talk through an in-memory engine that keeps the real engines' promises (one order per sender
+ * for messages, one order for shared signals, history, presence, epochs, snapshots).
+ *
+ * <pre>{@code
+ * try (PubSubCluster cluster = PubSubTesting.cluster(2, new Routes().autoDiscoverViews("com.example.chat"))) {
+ *     ClusterPage ann = cluster.node("a").open("chat");
+ *     ClusterPage bob = cluster.node("b").open("chat");
+ *     ann.run(() -> { _setValue(_get(TextField.class), "hi"); _click(_get(Button.class)); });
+ *     cluster.deliverPending();
+ *     bob.run(() -> assertEquals("hi", _get(MessageList.class).getItems().getLast().getText()));
+ * }
+ * }</pre>
+ *
+ * <p><b>Deterministic.</b> Nothing moves between nodes on its own: the nodes run no reader threads, and pages' sessions
+ * stay locked by their own threads. {@link #deliverPending()} moves everything in flight, on every node, until nothing
+ * is left. Faults are methods: {@link #partition}, {@link #kill} and {@link #restart}, {@link #delayReader},
+ * {@link #loseEngine} and {@link #engineBack}, {@link #retainMessages}. Anything random in a test should come from
+ * {@link #random()}, whose {@link #seed()} is in {@link #toString()} and in every failure this class throws.
+ *
+ * <p>Thread-safe; meant to be driven from the test's thread.
+ */
+public final class PubSubCluster implements AutoCloseable {
+
+    private static final int MAX_ROUNDS = 10_000;
+    private static final Duration IDLE_TIMEOUT = Duration.ofSeconds(10);
+    /** The presence heartbeat of the cluster's hubs: none in a test's time. */
+    private static final Duration QUIET = Duration.ofDays(1);
+
+    /** Makes the servlet of one node. */
+    @FunctionalInterface
+    public interface NodeFactory {
+        /**
+         * Starts node {@code name}: a Vaadin servlet whose hub has node id {@code name} and uses {@code transport}
+         * (install it from the servlet's service, or make it a Spring bean of the node's context). The cluster
+         * initializes the servlet if it is not, and destroys it when the node stops; close what else the node owns
+         * (a Spring context) from a service destroy listener.
+         */
+        VaadinServlet start(String name, Transport transport);
+    }
+
+    /** Builds a cluster: {@link PubSubCluster#builder()}. */
+    public static final class Builder {
+
+        private List<String> names = List.of("a", "b");
+        private long seed = ThreadLocalRandom.current().nextLong();
+        private Routes routes = new Routes();
+        private UnaryOperator<PubSubHubBuilder> hub = UnaryOperator.identity();
+        private NodeFactory factory;
+
+        private Builder() {
+            this.factory = this::karibuNode;
+        }
+
+        /** The nodes, by name (default {@code "a"} and {@code "b"}). */
+        public Builder nodes(String... names) {
+            if (names.length == 0) {
+                throw new IllegalArgumentException("a cluster needs at least one node");
+            }
+            List<String> checked = new ArrayList<>();
+            for (String name : names) {
+                if (checked.contains(Arguments.nonBlank(name, "node name"))) {
+                    throw new IllegalArgumentException("two nodes are named " + name);
+                }
+                checked.add(name);
+            }
+            this.names = List.copyOf(checked);
+            return this;
+        }
+
+        /** {@code count} nodes named {@code "a"}, {@code "b"}, {@code "c"}, ... (at most 26). */
+        public Builder nodes(int count) {
+            if (count < 1 || count > 26) {
+                throw new IllegalArgumentException("a cluster of 1 to 26 nodes named a to z (got " + count + ")");
+            }
+            String[] named = new String[count];
+            for (int i = 0; i < count; i++) {
+                named[i] = String.valueOf((char) ('a' + i));
+            }
+            return nodes(named);
+        }
+
+        /** The seed of {@link PubSubCluster#random()}: the one a failed run printed, to run it again. */
+        public Builder seed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        /** The application's views, for Karibu's mock servlet on each node: {@code new Routes().autoDiscoverViews(...)}. */
+        public Builder routes(Routes routes) {
+            this.routes = Arguments.notNull(routes, "routes");
+            return this;
+        }
+
+        /**
+         * Configures each node's hub, as the application does ({@code builder -> builder.history(...)}); the cluster
+         * sets the transport and node id. Not used with a {@link #nodeFactory}, which makes its own hubs.
+         */
+        public Builder hub(UnaryOperator<PubSubHubBuilder> configure) {
+            this.hub = Arguments.notNull(configure, "configure");
+            return this;
+        }
+
+        /** Makes each node's servlet, instead of Karibu's mock servlet with {@link #routes}: for Spring, say. */
+        public Builder nodeFactory(NodeFactory factory) {
+            this.factory = Arguments.notNull(factory, "factory");
+            return this;
+        }
+
+        /** Starts the nodes. */
+        public PubSubCluster build() {
+            return new PubSubCluster(this);
+        }
+
+        private VaadinServlet karibuNode(String name, Transport transport) {
+            Routes views = routes;
+            UnaryOperator<PubSubHubBuilder> configure = hub;
+            return new MockVaadinServlet(views) {
+                @Override
+                protected VaadinServletService createServletService(DeploymentConfiguration configuration)
+                        throws ServiceException {
+                    VaadinServletService service = super.createServletService(configuration);
+                    // no heartbeats in a test: a node's death is told by the engine, at once (kill)
+                    PubSubHubBuilder builder = configure.apply(PubSubHub.builder().presenceHeartbeat(QUIET));
+                    PubSubHub.install(service, builder.transport(transport).nodeId(name).build(), true);
+                    return service;
+                }
+            };
+        }
+    }
+
+    private final long seed;
+    private final InMemoryEngine engine;
+    private final InMemoryTransport.Bus bus;
+    private final NodeFactory factory;
+    /** The nodes by name; a restart replaces one. In the order named ({@code order}). */
+    private final Map<String, ClusterNode> nodes = new ConcurrentHashMap<>();
+    private final List<String> order;
+
+    private PubSubCluster(Builder builder) {
+        this.seed = builder.seed;
+        this.engine = InMemoryEngine.stepped(seed);
+        this.bus = InMemoryTransport.Bus.stepped(engine);
+        this.factory = builder.factory;
+        this.order = builder.names;
+        try {
+            for (String name : builder.names) {
+                nodes.put(name, startNode(name));
+            }
+            deliverPending(); // the nodes meet: presence states are exchanged
+        } catch (RuntimeException | Error e) {
+            close();
+            throw e;
+        }
+    }
+
+    /** A builder of a cluster: two nodes {@code "a"} and {@code "b"} unless told otherwise. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    private ClusterNode startNode(String name) {
+        InMemoryTransport transport = bus.newTransport(name);
+        VaadinServlet servlet = factory.start(name, transport);
+        if (servlet.getService() == null) {
+            try {
+                servlet.init(new FakeServletConfig(MockVaadinHelper.INSTANCE.createMockContext()));
+            } catch (ServletException e) {
+                throw new IllegalStateException("node " + name + "'s servlet did not start: " + e.getMessage(), e);
+            }
+        }
+        return new ClusterNode(name, servlet, transport);
+    }
+
+    /**
+     * Node {@code name}, as it runs now (after a {@link #restart}, the new one).
+     *
+     * @throws IllegalArgumentException if the cluster has no node of that name
+     */
+    public ClusterNode node(String name) {
+        ClusterNode node = nodes.get(Arguments.notNull(name, "name"));
+        if (node == null) {
+            throw new IllegalArgumentException("no node " + name + " in this cluster; its nodes are " + names());
+        }
+        return node;
+    }
+
+    /** The nodes, in the order they were named. */
+    public List<ClusterNode> nodes() {
+        return order.stream().map(nodes::get).filter(Objects::nonNull).toList();
+    }
+
+    private List<String> names() {
+        return order;
+    }
+
+    /**
+     * Moves everything in flight until nothing is left: the engine's messages and shared signal entries to every node,
+     * each hub's fan-out, and each page's waiting deliveries (which may send again), round after round, on the
+     * calling thread and the pages' threads.
+     *
+     * @throws IllegalStateException if a hub stays busy for 10 seconds (a handler blocked) or the cluster does not
+     *                               settle (pages that answer each other forever); the message has the seed
+     */
+    public void deliverPending() {
+        for (int round = 0; round < MAX_ROUNDS; round++) {
+            for (ClusterNode node : running()) {
+                awaitIdle(node); // what the nodes send is with the engine
+            }
+            boolean progress = engine.deliverPending();
+            for (ClusterNode node : running()) {
+                awaitIdle(node); // what they received is with their pages
+            }
+            for (ClusterNode node : running()) {
+                progress |= node.runPending();
+            }
+            if (!progress) {
+                return;
+            }
+        }
+        throw new IllegalStateException("the cluster did not settle within " + MAX_ROUNDS + " rounds: " + this);
+    }
+
+    private void awaitIdle(ClusterNode node) {
+        try {
+            if (!node.hub().awaitIdle(IDLE_TIMEOUT)) {
+                throw new IllegalStateException("node " + node.name() + " was still delivering after " + IDLE_TIMEOUT
+                        + " (a handler blocked?): " + node.hub().stats() + "; " + this);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while node " + node.name() + " delivered", e);
+        }
+    }
+
+    private List<ClusterNode> running() {
+        return nodes().stream().filter(ClusterNode::isRunning).toList();
+    }
+
+    /* --- Faults --- */
+
+    /** Cuts node {@code name} off from the engine: it reads nothing, buffers its messages, its signal writes fail. */
+    public void partition(String name) {
+        node(name);
+        bus.partition(name);
+        engine.partition(name);
+    }
+
+    /** Connects node {@code name} again: it sends what it buffered and catches up (at the next delivery). */
+    public void heal(String name) {
+        node(name);
+        bus.heal(name);
+        engine.heal(name);
+    }
+
+    /** Node {@code name} reads nothing new, messages or signal entries, until {@link #releaseReader}; it still sends. */
+    public void delayReader(String name) {
+        node(name);
+        bus.delayReader(name);
+        engine.delayReader(name);
+    }
+
+    /** Node {@code name} reads again, from where it was. */
+    public void releaseReader(String name) {
+        node(name);
+        bus.releaseReader(name);
+        engine.releaseReader(name);
+    }
+
+    /** The engine is lost to every node: messages are buffered, signal writes refused, until {@link #engineBack}. */
+    public void loseEngine() {
+        bus.stop();
+        engine.lose();
+    }
+
+    /**
+     * The engine is back: {@code intact}, with all it kept; or empty, with no history and a new epoch for shared
+     * signals (each node writes its state again), as a Redis without persistence after a restart.
+     */
+    public void engineBack(boolean intact) {
+        engine.back(intact);
+        if (intact) {
+            bus.start();
+        } else {
+            bus.startEmpty();
+        }
+    }
+
+    /**
+     * The engine keeps only the newest {@code messages} messages (0: all, the default): history holds no more, and a
+     * node whose reader is delayed past them misses the rest (its hub counts them in {@code stats()}).
+     */
+    public void retainMessages(int messages) {
+        bus.retain(messages);
+    }
+
+    /**
+     * Node {@code name} dies: its pages vanish without detaching, its hub says no goodbye; the engine tells the other
+     * nodes, which drop what it had present at their next delivery. Its shared-signal owners are cleared by them.
+     */
+    public void kill(String name) {
+        node(name).kill();
+    }
+
+    /** Node {@code name} shuts down in order: its pages close and its presence leaves, then its hub closes. */
+    public void stop(String name) {
+        node(name).stop();
+    }
+
+    /**
+     * Starts node {@code name} again, after {@link #kill} or {@link #stop}, with the same id and a new start epoch:
+     * the other nodes see it restarted. Its pages are gone; open new ones on the node this returns.
+     *
+     * @throws IllegalStateException if the node is running
+     */
+    public ClusterNode restart(String name) {
+        if (node(name).isRunning()) {
+            throw new IllegalStateException("node " + name + " is running: kill(\"" + name + "\") or stop(\"" + name
+                    + "\") it first");
+        }
+        ClusterNode restarted = startNode(name);
+        nodes.put(name, restarted);
+        deliverPending();
+        return restarted;
+    }
+
+    /* --- Shared signals --- */
+
+    /**
+     * The confirmed state of shared signal {@code signal} on node {@code node}, as text: each value, and each child
+     * in order, as every node applies them. Equal texts, equal trees.
+     */
+    public String signalTree(String node, String signal) {
+        Arguments.nonBlank(signal, "signal");
+        SharedNodeSignal root = node(node).hub().signals().readOnly(signal);
+        deliverPending(); // loads the name, on a node that had not held it
+        StringBuilder text = new StringBuilder();
+        SignalTreeText.append(text, root, "");
+        return text.toString();
+    }
+
+    /**
+     * Checks that every running node holds shared signal {@code signal} in the same confirmed state.
+     *
+     * @throws AssertionError naming the nodes that differ, with both states, and the seed
+     */
+    public void assertSignalTreesEqual(String signal) {
+        List<ClusterNode> running = running();
+        if (running.isEmpty()) {
+            throw new IllegalStateException("no node is running: " + this);
+        }
+        String first = signalTree(running.get(0).name(), signal);
+        for (ClusterNode other : running.subList(1, running.size())) {
+            String tree = signalTree(other.name(), signal);
+            if (!tree.equals(first)) {
+                throw new AssertionError("shared signal '" + signal + "' differs between node "
+                        + running.get(0).name() + ":\n" + first + "and node " + other.name() + ":\n" + tree + this);
+            }
+        }
+    }
+
+    /* --- Seeds and the engine --- */
+
+    /** The seed of {@link #random()}. */
+    public long seed() {
+        return seed;
+    }
+
+    /** Random choices for a test, from {@link #seed()}: the same seed, the same choices. */
+    public Random random() {
+        return engine.random();
+    }
+
+    /** The in-memory engine of shared signals, for faults this class does not name (lost append answers). */
+    public InMemoryEngine engine() {
+        return engine;
+    }
+
+    /** Stops every node (in order) and the engine. */
+    @Override
+    public void close() {
+        RuntimeException first = null;
+        for (ClusterNode node : nodes()) {
+            try {
+                node.stop();
+            } catch (RuntimeException e) {
+                if (first == null) {
+                    first = e;
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "PubSubCluster[seed=" + seed + " (rerun: PubSubCluster.builder().seed(" + seed + "L)), nodes="
+                + nodes() + ", " + engine + "]";
+    }
+}
