@@ -14,7 +14,6 @@ import org.slf4j.Logger;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -303,9 +302,9 @@ final class Cluster implements Outbound, TransportContext {
         if (origin.lastSequence > 0 && envelope.sequence() > expected) {
             long lost = envelope.sequence() - expected;
             missed.add(lost);
-            LOG.warn("flow-pubsub: node {} never received {} message(s) of node {} (sequence {} to {}); the "
-                    + "transport lost them, for example past its retention", instanceId, lost, Excerpt.of(envelope.originNode()), expected,
-                    envelope.sequence() - 1);
+            LOG.warn("flow-pubsub: node {} never received {} message(s) of node {} (sequence {} to {}); the transport "
+                    + "lost them, for example past its retention", instanceId, lost, Excerpt.of(envelope.originNode()),
+                    expected, envelope.sequence() - 1);
         }
         origin.lastSequence = envelope.sequence();
         pruneIdleOrigins(now);
@@ -348,18 +347,12 @@ final class Cluster implements Outbound, TransportContext {
             return;
         }
         receivesSincePrune = 0;
-        for (Iterator<Origin> it = origins.values().iterator(); it.hasNext(); ) {
-            if (now - it.next().lastSeenNanos > FORGET_ORIGIN_AFTER_NANOS) {
-                it.remove();
-            }
-        }
+        origins.values().removeIf(origin -> now - origin.lastSeenNanos > FORGET_ORIGIN_AFTER_NANOS);
     }
 
     @Override
-    public void nodeGone(String node) {
-        if (!node.equals(instanceId)) {
-            hub().nodeGone(node);
-        }
+    public void nodeGone(String node) { // this node's own id is ignored there
+        hub().nodeGone(node);
     }
 
     @Override

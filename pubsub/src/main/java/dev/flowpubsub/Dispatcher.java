@@ -59,6 +59,7 @@ final class Dispatcher implements Inbound {
     private final Presences presences;
     /** With other nodes: how often this node tells them it is alive; 0 alone. */
     private final long heartbeatNanos;
+    private final PresenceRelay relay;
     private final FanOut fanOut;
     private final HistoryStarts historyStarts;
     private final PageServices pageServices;
@@ -80,12 +81,13 @@ final class Dispatcher implements Inbound {
         this.inbox = new HubInbox(settings.inboxCapacity());
         this.gate = new SendGate(settings.sendRate() > 0 ? new SendBudgets(settings.sendRate(), settings.sendBurst()) : null,
                 inbox, counters, Arguments.notNull(settings.sendTimeout(), "sendTimeout").toNanos(), () -> closing);
-        this.fanOut = new FanOut(inbox, index, histories, tasks, this::onRemotePresence);
-        // without other nodes there is nothing to gather presence changes for: told (to no one) at once
         this.heartbeatNanos = outbound.presenceHeartbeat().map(Duration::toNanos).orElse(0L);
-        boolean clustered = heartbeatNanos > 0;
+        this.relay = new PresenceRelay(timer, this::control, heartbeatNanos);
+        this.fanOut = new FanOut(inbox, index, histories, tasks, relay::onRemote);
+        // without other nodes there is nothing to gather presence changes for: told (to no one) at once
         this.presences = new Presences(fanOut::handNow, outbound.instanceId(), outbound::sendProtocol, 100,
-                clustered ? tell -> timer.schedule(() -> control(tell), Presences.WINDOW.toNanos()) : Runnable::run);
+                heartbeatNanos > 0 ? relay : Runnable::run);
+        relay.serve(presences);
         this.historyStarts = new HistoryStarts(histories, outbound, tasks::submit, this::control, number);
         this.pageServices = new PageServices(Arguments.positive(settings.queueCapacity(), "queueCapacity"),
                 Arguments.notNull(settings.overflowPolicy(), "overflowPolicy"),
@@ -119,22 +121,14 @@ final class Dispatcher implements Inbound {
      */
     void started() {
         if (heartbeatNanos > 0) {
-            control(presences::joinCluster);
-            long beat = heartbeatNanos;
-            timer.repeat(() -> control(() -> presences.heartbeat(System.nanoTime(), 3 * beat)), beat);
+            relay.started();
         }
     }
 
     @Override
     public void nodeGone(String node) {
         if (heartbeatNanos > 0 && !closed) {
-            control(() -> presences.nodeGone(node));
-        }
-    }
-
-    private void onRemotePresence(Envelope envelope) {
-        if (Presences.PROTOCOL_TOPIC.equals(envelope.topic()) && envelope.origin() != null) {
-            presences.onRemote(envelope.origin(), envelope.message(), System.nanoTime(), heartbeatNanos);
+            relay.nodeGone(node);
         }
     }
 
@@ -152,7 +146,7 @@ final class Dispatcher implements Inbound {
 
     private Subscription add(UI ui, @Nullable String topic, @Nullable Class<?> type, TopicMessageHandler<Object> handler,
                              boolean live, @Nullable HistoryCursor cursor) {
-        ensureOpen();
+        gate.ensureOpen();
         pushCheck.check(ui);
         for (;;) {
             Page page = pageOf(ui);
@@ -198,7 +192,7 @@ final class Dispatcher implements Inbound {
 
     /** Makes the page present on a topic until the registration is removed or the page detaches. */
     PresenceRegistration join(UI ui, String topic, Object descriptor) {
-        ensureOpen();
+        gate.ensureOpen();
         String node = outbound.instanceId();
         Presences.Member member = new Presences.Member(topic, node + "-" + joinIds.incrementAndGet(), descriptor,
                 System.currentTimeMillis(), node);
@@ -334,25 +328,13 @@ final class Dispatcher implements Inbound {
         return inbox.capacity();
     }
 
-    /**
-     * Tells the other nodes this node's presence changes now, not at the end of their window (for {@code awaitIdle}:
-     * the window only gathers changes); whether there were any. Any thread.
-     */
+    /** Tells the other nodes this node's presence changes now, not at the end of their window; were there any? */
     boolean tellPresenceNow() {
-        if (closed || !presences.untoldChanges()) {
-            return false;
-        }
-        control(presences::tellNow);
-        return true;
+        return !closed && relay.tellNow();
     }
 
-    /** Whether the timer thread was started; and, after close, whether it has stopped. */
-    boolean timerStarted() {
-        return timer.isStarted();
-    }
-
-    boolean timerTerminated() {
-        return timer.isTerminated();
+    HubTimer timer() { // for tests: whether its thread started, and stopped after close
+        return timer;
     }
 
     /**
@@ -372,10 +354,6 @@ final class Dispatcher implements Inbound {
         return closed;
     }
 
-    private void ensureOpen() {
-        gate.ensureOpen();
-    }
-
     /**
      * The first step of closing a hub with other nodes: refuses new sends and subscriptions, ends every page's
      * presence and lets the fan-out hand the leaves to the outbound path (waiting up to {@link #LEAVE_TIMEOUT}), so the
@@ -390,7 +368,7 @@ final class Dispatcher implements Inbound {
         for (Page page : index.pages()) {
             page.leaveAll();
         }
-        control(presences::tellNow); // now, not at the end of the window: the transport closes next
+        control(relay::tellNow); // after the leaves, not at the end of the window: the transport closes next
         try {
             awaitIdle(LEAVE_TIMEOUT);
         } catch (InterruptedException interrupted) {

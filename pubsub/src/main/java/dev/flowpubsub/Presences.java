@@ -66,7 +66,7 @@ final class Presences {
     private final Consumer<Runnable> afterWindow;
     /** This node's joins and leaves the other nodes have not been told yet, by entry id, in order. */
     private final LinkedHashMap<String, PresenceMessage> untold = new LinkedHashMap<>();
-    private volatile boolean tellScheduled;
+    private boolean tellScheduled;
     /** Told of every entry that leaves, this node's or another's (shared signals' owners). */
     private volatile @Nullable Consumer<Member> onLeave;
 
@@ -139,11 +139,6 @@ final class Presences {
             tellScheduled = true;
             afterWindow.accept(this::tellNow);
         }
-    }
-
-    /** Whether joins or leaves wait for the end of their window to be told. Any thread. */
-    boolean untoldChanges() {
-        return tellScheduled;
     }
 
     /** Tells the other nodes this node's joins and leaves gathered so far. Fan-out task. */

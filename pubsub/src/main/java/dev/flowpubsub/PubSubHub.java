@@ -311,21 +311,7 @@ public final class PubSubHub implements AutoCloseable {
      * @throws InterruptedException if the waiting thread is interrupted
      */
     public boolean awaitIdle(Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + Arguments.notNull(timeout, "timeout").toNanos();
-        for (;;) {
-            boolean presenceTold = !dispatcher.tellPresenceNow(); // joins and leaves gathered for their window go now
-            boolean signalsSettled = signalsSettled(); // before the dispatcher: a confirm hands its effects to it
-            if (!dispatcher.awaitIdle(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))) {
-                return false;
-            }
-            if (signalsSettled && presenceTold && !dispatcher.tellPresenceNow()) {
-                return true;
-            }
-            if (deadline - System.nanoTime() <= 0) {
-                return false;
-            }
-            Thread.sleep(1); // a write waits for the engine to take it and for this node to read it back
-        }
+        return IdleWait.await(dispatcher, this::signalsSettled, Arguments.notNull(timeout, "timeout"));
     }
 
     private boolean signalsSettled() {

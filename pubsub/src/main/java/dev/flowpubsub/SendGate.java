@@ -55,7 +55,8 @@ final class SendGate {
         }
         throw new PubSubSendRefusedException(PubSubSendRefusedException.Reason.SEND_BUDGET,
                 "UI " + ui.getUIId() + " sends too fast: its browser session may send " + sessionBudgets.rate()
-                        + " messages per second, in bursts of up to " + sessionBudgets.burst() + " (pubsub.send-budget.*)");
+                        + " messages per second, in bursts of up to " + sessionBudgets.burst() + " (PubSubHubBuilder.sendBudget, "
+                        + "pubsub.send-budget.* with Spring; in a test, PubSubTesting.install(hub -> hub.noSendBudget()))");
     }
 
     /**

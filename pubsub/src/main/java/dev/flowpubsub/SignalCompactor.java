@@ -36,6 +36,8 @@ final class SignalCompactor {
     private final Duration callTimeout;
     /** When this node last stored a snapshot ({@link System#nanoTime()}; 0: never). */
     volatile long lastStoredNanos;
+    private long lastCompactNanos = System.nanoTime();
+    private long lastSnapshotNanos = System.nanoTime();
 
     SignalCompactor(SignalLog log, SignalCodec codec, SignalEntries entries, SignalLoader loader,
                     Duration callTimeout) {
@@ -44,6 +46,33 @@ final class SignalCompactor {
         this.entries = entries;
         this.loader = loader;
         this.callTimeout = callTimeout;
+    }
+
+    /**
+     * The replica's regular care: snapshots the trees that changed every snapshot interval, and compacts the log when it
+     * holds more than twice the entries to retain, or more than those once an interval has passed.
+     */
+    void housekeeping(SignalTrees trees, String epoch, long position, long head, long trimmed, SignalSettings settings)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        long now = System.nanoTime();
+        long interval = settings.snapshotInterval().toNanos();
+        if (now - lastSnapshotNanos >= interval) {
+            lastSnapshotNanos = now;
+            snapshotChanged(trees, position, epoch);
+        }
+        long held = head - trimmed;
+        if (held > 2L * settings.retainEntries() || (held > settings.retainEntries() && now - lastCompactNanos >= interval)) {
+            lastCompactNanos = now;
+            compactKeeping(epoch, trimmed, head, settings.retainEntries());
+        }
+    }
+
+    /** Compacts the log so that it keeps the newest {@code retain} entries, if it holds more. */
+    void compactKeeping(String epoch, long trimmed, long head, long retain)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        if (head - retain > trimmed) {
+            compact(epoch, trimmed, head - retain);
+        }
     }
 
     /** Snapshots every name with entries in ({@code trimmed}, {@code upTo}] at {@code upTo}, then trims up to it. */

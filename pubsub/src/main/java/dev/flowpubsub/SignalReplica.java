@@ -14,10 +14,8 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
@@ -49,9 +47,7 @@ final class SignalReplica implements ClusterSignalTree.Submitter, AutoCloseable 
     final SignalTrees trees = new SignalTrees(); // SignalOwners reads it, to find owners
     private final SignalReseeds reseeds;
     private final SignalReads reads;
-    private final LinkedBlockingQueue<Runnable> requests = new LinkedBlockingQueue<>();
-    /** Checks handed to the replica's thread and not run yet. */
-    private final AtomicInteger checks = new AtomicInteger();
+    private final SignalRequests requests = new SignalRequests();
     private final @Nullable Thread thread;
     private volatile boolean closed;
 
@@ -60,8 +56,6 @@ final class SignalReplica implements ClusterSignalTree.Submitter, AutoCloseable 
     private volatile long position;
     private volatile long head;
     private long trimmed;
-    private long lastCompactNanos = System.nanoTime();
-    private long lastSnapshotNanos = System.nanoTime();
     final SignalMeters meters = new SignalMeters();
 
     SignalReplica(SignalLog log, String origin, SignalSettings settings, Function<String, @Nullable String> gate,
@@ -123,14 +117,7 @@ final class SignalReplica implements ClusterSignalTree.Submitter, AutoCloseable 
     @Override
     public void submit(ClusterSignalTree tree, List<SignalCommand> commands) {
         if (!closed && ClusterSignalTree.onlyChecks(commands)) { // an effect's reads to verify: no entry, no charge
-            checks.incrementAndGet();
-            requests.add(() -> { // checked against this node's confirmed state
-                try {
-                    tree.confirm(commands);
-                } finally {
-                    checks.decrementAndGet();
-                }
-            });
+            requests.addCheck(() -> tree.confirm(commands)); // checked against this node's confirmed state
             reads.wake();
             return;
         }
@@ -155,7 +142,7 @@ final class SignalReplica implements ClusterSignalTree.Submitter, AutoCloseable 
      * has no thread of its own (the test engine's step runs it) or is closed. Any thread; for {@code awaitIdle}.
      */
     boolean settled() {
-        return thread == null || closed || (checks.get() == 0 && writer.settled());
+        return thread == null || closed || (!requests.checking() && writer.settled());
     }
 
     SignalStats stats() { // this node's signal counters and where it is in the log; any thread
@@ -372,23 +359,8 @@ final class SignalReplica implements ClusterSignalTree.Submitter, AutoCloseable 
 
     private void housekeeping() throws InterruptedException, ExecutionException, TimeoutException {
         trees.inUse(); // lets go the trees no signal uses
-        long now = System.nanoTime();
-        if (now - lastSnapshotNanos >= settings.snapshotInterval().toNanos()) {
-            lastSnapshotNanos = now;
-            if (epoch != null && !reseeds.rereading()) {
-                compactor.snapshotChanged(trees, position, epoch);
-            }
-        }
-        if (head - trimmed > 2L * settings.retainEntries() || (head - trimmed > settings.retainEntries()
-                && now - lastCompactNanos >= settings.snapshotInterval().toNanos())) {
-            lastCompactNanos = now;
-            compactNow();
-        }
-    }
-
-    private void compactNow() throws InterruptedException, ExecutionException, TimeoutException {
-        if (epoch != null && !reseeds.rereading() && head - settings.retainEntries() > trimmed) {
-            compactor.compact(epoch, trimmed, head - settings.retainEntries());
+        if (epoch != null && !reseeds.rereading()) {
+            compactor.housekeeping(trees, epoch, position, head, trimmed, settings);
         }
     }
 
@@ -399,8 +371,8 @@ final class SignalReplica implements ClusterSignalTree.Submitter, AutoCloseable 
             try {
                 if (epoch != null && !reseeds.rereading()) {
                     compactor.snapshotChanged(trees, position, epoch);
+                    compactor.compactKeeping(epoch, trimmed, head, settings.retainEntries());
                 }
-                compactNow();
                 done.complete(null);
             } catch (Exception e) {
                 done.completeExceptionally(e);

@@ -69,7 +69,7 @@ class BatchIntervalTest {
         assertThat(app.hub().minBatchInterval()).isZero();
         assertThat(inbox.messages).containsExactly(1, 2, 3);
         assertThat(app.hub().stats().batches()).isEqualTo(3);
-        assertThat(app.hub().dispatcher().timerStarted()).as("no page was held back").isFalse();
+        assertThat(app.hub().dispatcher().timer().isStarted()).as("no page was held back").isFalse();
     }
 
     @Test
@@ -84,17 +84,17 @@ class BatchIntervalTest {
         app.hub().close();
 
         assertThat(app.hub().awaitIdle(Duration.ofSeconds(5))).as("nothing left in progress").isTrue();
-        assertThat(app.hub().dispatcher().timerTerminated()).as("the timer thread stopped").isTrue();
+        assertThat(app.hub().dispatcher().timer().isTerminated()).as("the timer thread stopped").isTrue();
         assertThat(inbox.messages).containsExactly("first");
     }
 
     /** Waits (up to 5 s) until one message is queued for the page and its batch is on the timer. */
     private void awaitHeldBack() throws InterruptedException {
-        for (int i = 0; i < 500 && !(app.hub().stats().pending() == 1 && app.hub().dispatcher().timerStarted()); i++) {
+        for (int i = 0; i < 500 && !(app.hub().stats().pending() == 1 && app.hub().dispatcher().timer().isStarted()); i++) {
             Thread.sleep(10);
         }
         assertThat(app.hub().stats().pending()).isEqualTo(1);
-        assertThat(app.hub().dispatcher().timerStarted()).isTrue();
+        assertThat(app.hub().dispatcher().timer().isStarted()).isTrue();
     }
 
     @Test

@@ -1,29 +1,19 @@
 package dev.flowpubsub.testing;
 
 import com.github.mvysny.fakeservlet.FakeServletConfig;
-import com.github.mvysny.kaributesting.v10.Routes;
 import com.github.mvysny.kaributesting.v10.mock.MockVaadinHelper;
-import com.github.mvysny.kaributesting.v10.mock.MockVaadinServlet;
-import com.vaadin.flow.function.DeploymentConfiguration;
-import com.vaadin.flow.server.ServiceException;
 import com.vaadin.flow.server.VaadinServlet;
-import com.vaadin.flow.server.VaadinServletService;
 import com.vaadin.flow.signals.shared.SharedNodeSignal;
-import dev.flowpubsub.PubSubHub;
-import dev.flowpubsub.PubSubHubBuilder;
 import dev.flowpubsub.spi.Transport;
 import dev.flowpubsub.spi.support.Arguments;
 import jakarta.servlet.ServletException;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.function.UnaryOperator;
 
 /**
  * Several servers of one application in one JVM, for a Karibu test: each node has its own Vaadin servlet and service
@@ -50,111 +40,27 @@ import java.util.function.UnaryOperator;
  */
 public final class PubSubCluster implements AutoCloseable {
 
+    /**
+     * The presence heartbeat of the cluster's hubs, and the one a {@link NodeFactory} should give its own: none within
+     * a test's time, so that no timer sends anything between two {@link #deliverPending()} calls. A node's death is
+     * told by the engine instead, at once ({@link #kill}).
+     */
+    public static final Duration HEARTBEAT = Duration.ofDays(1);
+
     private static final int MAX_ROUNDS = 10_000;
     private static final Duration IDLE_TIMEOUT = Duration.ofSeconds(10);
-    /** The presence heartbeat of the cluster's hubs: none in a test's time. */
-    private static final Duration QUIET = Duration.ofDays(1);
 
     /** Makes the servlet of one node. */
     @FunctionalInterface
     public interface NodeFactory {
         /**
          * Starts node {@code name}: a Vaadin servlet whose hub has node id {@code name} and uses {@code transport}
-         * (install it from the servlet's service, or make it a Spring bean of the node's context). The cluster
+         * (install it from the servlet's service, or make it a Spring bean of the node's context), and presence
+         * heartbeat {@link #HEARTBEAT}, so that nothing moves between deliveries. The cluster
          * initializes the servlet if it is not, and destroys it when the node stops; close what else the node owns
          * (a Spring context) from a service destroy listener.
          */
         VaadinServlet start(String name, Transport transport);
-    }
-
-    /** Builds a cluster: {@link PubSubCluster#builder()}. */
-    public static final class Builder {
-
-        private List<String> names = List.of("a", "b");
-        private long seed = ThreadLocalRandom.current().nextLong();
-        private Routes routes = new Routes();
-        private UnaryOperator<PubSubHubBuilder> hub = UnaryOperator.identity();
-        private NodeFactory factory;
-
-        private Builder() {
-            this.factory = this::karibuNode;
-        }
-
-        /** The nodes, by name (default {@code "a"} and {@code "b"}). */
-        public Builder nodes(String... names) {
-            if (names.length == 0) {
-                throw new IllegalArgumentException("a cluster needs at least one node");
-            }
-            List<String> checked = new ArrayList<>();
-            for (String name : names) {
-                if (checked.contains(Arguments.nonBlank(name, "node name"))) {
-                    throw new IllegalArgumentException("two nodes are named " + name);
-                }
-                checked.add(name);
-            }
-            this.names = List.copyOf(checked);
-            return this;
-        }
-
-        /** {@code count} nodes named {@code "a"}, {@code "b"}, {@code "c"}, ... (at most 26). */
-        public Builder nodes(int count) {
-            if (count < 1 || count > 26) {
-                throw new IllegalArgumentException("a cluster of 1 to 26 nodes named a to z (got " + count + ")");
-            }
-            String[] named = new String[count];
-            for (int i = 0; i < count; i++) {
-                named[i] = String.valueOf((char) ('a' + i));
-            }
-            return nodes(named);
-        }
-
-        /** The seed of {@link PubSubCluster#random()}: the one a failed run printed, to run it again. */
-        public Builder seed(long seed) {
-            this.seed = seed;
-            return this;
-        }
-
-        /** The application's views, for Karibu's mock servlet on each node: {@code new Routes().autoDiscoverViews(...)}. */
-        public Builder routes(Routes routes) {
-            this.routes = Arguments.notNull(routes, "routes");
-            return this;
-        }
-
-        /**
-         * Configures each node's hub, as the application does ({@code builder -> builder.history(...)}); the cluster
-         * sets the transport and node id. Not used with a {@link #nodeFactory}, which makes its own hubs.
-         */
-        public Builder hub(UnaryOperator<PubSubHubBuilder> configure) {
-            this.hub = Arguments.notNull(configure, "configure");
-            return this;
-        }
-
-        /** Makes each node's servlet, instead of Karibu's mock servlet with {@link #routes}: for Spring, say. */
-        public Builder nodeFactory(NodeFactory factory) {
-            this.factory = Arguments.notNull(factory, "factory");
-            return this;
-        }
-
-        /** Starts the nodes. */
-        public PubSubCluster build() {
-            return new PubSubCluster(this);
-        }
-
-        private VaadinServlet karibuNode(String name, Transport transport) {
-            Routes views = routes;
-            UnaryOperator<PubSubHubBuilder> configure = hub;
-            return new MockVaadinServlet(views) {
-                @Override
-                protected VaadinServletService createServletService(DeploymentConfiguration configuration)
-                        throws ServiceException {
-                    VaadinServletService service = super.createServletService(configuration);
-                    // no heartbeats in a test: a node's death is told by the engine, at once (kill)
-                    PubSubHubBuilder builder = configure.apply(PubSubHub.builder().presenceHeartbeat(QUIET));
-                    PubSubHub.install(service, builder.transport(transport).nodeId(name).build(), true);
-                    return service;
-                }
-            };
-        }
     }
 
     private final long seed;
@@ -165,7 +71,7 @@ public final class PubSubCluster implements AutoCloseable {
     private final Map<String, ClusterNode> nodes = new ConcurrentHashMap<>();
     private final List<String> order;
 
-    private PubSubCluster(Builder builder) {
+    PubSubCluster(PubSubClusterBuilder builder) {
         this.seed = builder.seed;
         this.engine = InMemoryEngine.stepped(seed);
         this.bus = InMemoryTransport.Bus.stepped(engine);
@@ -183,8 +89,8 @@ public final class PubSubCluster implements AutoCloseable {
     }
 
     /** A builder of a cluster: two nodes {@code "a"} and {@code "b"} unless told otherwise. */
-    public static Builder builder() {
-        return new Builder();
+    public static PubSubClusterBuilder builder() {
+        return new PubSubClusterBuilder();
     }
 
     private ClusterNode startNode(String name) {

@@ -3,8 +3,10 @@ package dev.flowpubsub.testing;
 import com.vaadin.flow.server.VaadinService;
 import com.vaadin.flow.server.VaadinSession;
 import dev.flowpubsub.PubSubHub;
+import dev.flowpubsub.PubSubHubBuilder;
 
 import java.time.Duration;
+import java.util.function.UnaryOperator;
 
 /**
  * Makes deliveries deterministic in browserless tests (Karibu-Testing): after a send, one call runs
@@ -27,12 +29,48 @@ import java.time.Duration;
  * <p>Must be called on the test thread, where {@code VaadinService.getCurrent()} is set (Karibu's
  * {@code MockVaadin.setup()} does that). Pages of other sessions, which are not locked, receive on the
  * hub's threads; this call waits for them too.
+ *
+ * <p>Several servers in one test: {@link #cluster}. A test that sends more than a page may in production (20 messages
+ * at once, then 10 a second, per browser session): {@link #install} a hub without the send budget.
  */
 public final class PubSubTesting {
 
     private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
 
     private PubSubTesting() {
+    }
+
+    /**
+     * {@code nodes} servers of the application whose views {@code routes} lists, in this JVM, named {@code "a"},
+     * {@code "b"}, ...: see {@link PubSubCluster}. For more settings, {@link PubSubCluster#builder()}.
+     */
+    public static PubSubCluster cluster(int nodes, com.github.mvysny.kaributesting.v10.Routes routes) {
+        return PubSubCluster.builder().nodes(nodes).routes(routes).build();
+    }
+
+    /**
+     * Makes a hub configured by {@code configure} the current Vaadin application's, in place of the default one, and
+     * returns it. Call it right after {@code MockVaadin.setup(...)}, before a page subscribes; for example, to lift
+     * the send budget for a test that sends a thousand messages from one page:
+     * <pre>{@code PubSubTesting.install(hub -> hub.noSendBudget());}</pre>
+     * The hub closes with the application ({@code MockVaadin.tearDown()}).
+     *
+     * @throws IllegalStateException if there is no current VaadinService, or a page already uses another hub
+     */
+    public static PubSubHub install(UnaryOperator<PubSubHubBuilder> configure) {
+        VaadinService service = VaadinService.getCurrent();
+        if (service == null) {
+            throw new IllegalStateException("PubSubTesting.install(...) needs a current VaadinService: call it on the "
+                    + "test thread after MockVaadin.setup(...)");
+        }
+        PubSubHub hub = configure.apply(PubSubHub.builder()).build();
+        try {
+            PubSubHub.install(service, hub, true);
+        } catch (IllegalStateException inUse) {
+            hub.close();
+            throw inUse;
+        }
+        return hub;
     }
 
     /** {@link #deliverPending(Duration)} with a 10-second timeout. */

@@ -9,11 +9,13 @@ import com.vaadin.flow.signals.shared.SharedMapSignal;
 import com.vaadin.flow.signals.shared.SharedValueSignal;
 import dev.flowpubsub.PubSub;
 import dev.flowpubsub.PubSubHub;
+import dev.flowpubsub.PubSubSendRefusedException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The documented way for a Karibu test to send and then see what was delivered. */
 class PubSubTestingTest {
@@ -69,5 +71,37 @@ class PubSubTestingTest {
             SharedValueSignal<String> confirmed = item.peekConfirmed().get("title");
             assertThat(confirmed == null ? null : confirmed.peekConfirmed()).as("round %d", round).isEqualTo(value);
         }
+    }
+
+    @Test
+    void aPageSendingMoreThanItsBudget_isRefused_withTheLimitsAndHowToLiftThemInATest() {
+        assertThatThrownBy(() -> {
+            for (int i = 0; i < 1_000; i++) {
+                PubSub.current().sendAll("message " + i);
+            }
+        }).isInstanceOf(PubSubSendRefusedException.class).hasMessageContaining("in bursts of up to 20")
+                .hasMessageContaining("PubSubTesting.install(hub -> hub.noSendBudget())");
+    }
+
+    @Test
+    void aHubInstalledWithoutTheSendBudget_letsOnePageSendAThousand_andEveryOneIsDelivered() {
+        PubSubTesting.install(hub -> hub.noSendBudget());
+        Div log = new Div();
+        UI.getCurrent().add(log);
+        PubSub.current().subscribe(String.class, text -> log.add(new Span(text)));
+
+        for (int i = 0; i < 1_000; i++) {
+            PubSub.current().sendAll("message " + i);
+        }
+        PubSubTesting.deliverPending();
+
+        assertThat(log.getChildren().count()).isEqualTo(1_000);
+    }
+
+    @Test
+    void installingAHub_afterAPageSubscribed_isRefused_andClosesTheHubItMade() {
+        PubSub.current().subscribe(String.class, text -> { });
+        assertThatThrownBy(() -> PubSubTesting.install(hub -> hub.noSendBudget()))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("already in use");
     }
 }
