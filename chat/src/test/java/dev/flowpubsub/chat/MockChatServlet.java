@@ -9,14 +9,17 @@ import dev.flowpubsub.HistoryPolicy;
 import dev.flowpubsub.JsonCodec;
 import dev.flowpubsub.PubSubHub;
 import dev.flowpubsub.PubSubHubBuilder;
+import dev.flowpubsub.spi.Transport;
 import dev.flowpubsub.testing.InMemoryTransport;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 /**
@@ -27,12 +30,20 @@ import java.util.function.UnaryOperator;
  *
  * <pre>{@code MockVaadin.setup(MockedUI::new, new MockChatServlet());}</pre>
  *
- * <p>{@link #onNode} makes it one server of several in the test's JVM, its hub on an in-memory engine shared with the
- * others, whose messages and shared signals cross as JSON with the types {@code pubsub.allowed-types} names there.
+ * <p>{@link #onNode} (or {@link #onTransport}, in a {@code PubSubCluster}) makes it one server of several in the test's
+ * JVM, its hub on an in-memory engine shared with the others, whose messages and shared signals cross as JSON with the
+ * types {@code pubsub.allowed-types} names there.
  */
 final class MockChatServlet extends MockVaadinServlet {
 
     private static final Properties APPLICATION = applicationProperties();
+    /**
+     * Every view of the app, found once: a scan of the class path takes half a second, and a cluster test starts
+     * several servlets. Karibu only reads it, as each servlet registers the routes.
+     */
+    private static final Routes VIEWS = new Routes().autoDiscoverViews("dev.flowpubsub.chat");
+    /** A presence heartbeat no test lasts long enough to see. */
+    private static final Duration NO_HEARTBEAT = Duration.ofDays(1);
 
     private final UnaryOperator<PubSubHubBuilder> node;
 
@@ -41,7 +52,7 @@ final class MockChatServlet extends MockVaadinServlet {
     }
 
     private MockChatServlet(UnaryOperator<PubSubHubBuilder> node) {
-        super(new Routes().autoDiscoverViews("dev.flowpubsub.chat"));
+        super(VIEWS);
         this.node = node;
     }
 
@@ -50,8 +61,24 @@ final class MockChatServlet extends MockVaadinServlet {
      * {@link ChatUser#ChatUser(com.vaadin.flow.server.VaadinServlet)}; the test destroys it when done.
      */
     static MockChatServlet onNode(InMemoryTransport.Bus bus, String name) {
-        return new MockChatServlet(builder -> builder.transport(bus.newTransport(name)).nodeId(name)
-                .codec(JsonCodec.allowing(allowedTypes())));
+        return node(name, () -> bus.newTransport(name), UnaryOperator.identity());
+    }
+
+    /**
+     * The application as node {@code name} of a {@link dev.flowpubsub.testing.PubSubCluster}, on the transport the
+     * cluster gives it: {@code PubSubCluster.builder().nodeFactory(MockChatServlet::onTransport)}. Its hub sends no
+     * presence heartbeats, as the cluster's own nodes: nothing moves between nodes but in {@code deliverPending()},
+     * and a dead node is told by the engine at once.
+     */
+    static MockChatServlet onTransport(String name, Transport transport) {
+        return node(name, () -> transport, builder -> builder.presenceHeartbeat(NO_HEARTBEAT));
+    }
+
+    /** Node {@code name}, its transport made as its service starts. */
+    private static MockChatServlet node(String name, Supplier<Transport> transport,
+                                        UnaryOperator<PubSubHubBuilder> more) {
+        return new MockChatServlet(builder -> more.apply(builder.transport(transport.get()).nodeId(name)
+                .codec(JsonCodec.allowing(allowedTypes()))));
     }
 
     @Override
