@@ -11,11 +11,11 @@ import dev.flowpubsub.PubSubHub;
 import dev.flowpubsub.PubSubHubBuilder;
 import dev.flowpubsub.spi.Transport;
 import dev.flowpubsub.testing.InMemoryTransport;
+import dev.flowpubsub.testing.PubSubCluster;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
@@ -42,8 +42,6 @@ final class MockChatServlet extends MockVaadinServlet {
      * several servlets. Karibu only reads it, as each servlet registers the routes.
      */
     private static final Routes VIEWS = new Routes().autoDiscoverViews("dev.flowpubsub.chat");
-    /** A presence heartbeat no test lasts long enough to see. */
-    private static final Duration NO_HEARTBEAT = Duration.ofDays(1);
 
     private final UnaryOperator<PubSubHubBuilder> node;
 
@@ -71,7 +69,7 @@ final class MockChatServlet extends MockVaadinServlet {
      * and a dead node is told by the engine at once.
      */
     static MockChatServlet onTransport(String name, Transport transport) {
-        return node(name, () -> transport, builder -> builder.presenceHeartbeat(NO_HEARTBEAT));
+        return node(name, () -> transport, builder -> builder.presenceHeartbeat(PubSubCluster.HEARTBEAT));
     }
 
     /** Node {@code name}, its transport made as its service starts. */
