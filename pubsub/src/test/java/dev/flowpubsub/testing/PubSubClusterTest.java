@@ -301,4 +301,20 @@ class PubSubClusterTest {
         assertThatThrownBy(() -> cluster.node("c")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("[a, b]");
     }
+
+    @Test
+    void whatAPageOwnedInASharedSignal_goesOnEveryNode_whenItsNodeIsKilled() {
+        cluster("a", "b");
+        ClusterPage bob = enter(cluster.node("b"), "Bob");
+        cluster.node("a").run(() -> PubSubHub.current().signals().list("cursors", String.class).insertLast("shared"));
+        bob.run(() -> PubSubHub.current().signals().ownedByPage(UI.getCurrent())
+                .insertLast(PubSubHub.current().signals().list("cursors", String.class), "Bob's cursor"));
+        cluster.deliverPending();
+        assertThat(cluster.signalTree("a", "cursors")).contains("Bob's cursor");
+
+        cluster.kill("b");
+        cluster.deliverPending();
+
+        assertThat(cluster.signalTree("a", "cursors")).contains("shared").doesNotContain("Bob's cursor");
+    }
 }
