@@ -2,6 +2,8 @@ package dev.flowpubsub.testing;
 
 import com.github.mvysny.kaributesting.v10.Routes;
 import com.vaadin.flow.component.UI;
+import com.vaadin.flow.component.button.Button;
+import com.vaadin.flow.component.textfield.TextField;
 import com.vaadin.flow.server.VaadinService;
 import com.vaadin.flow.server.VaadinSession;
 import com.vaadin.flow.signals.shared.SharedListSignal;
@@ -316,5 +318,31 @@ class PubSubClusterTest {
         cluster.deliverPending();
 
         assertThat(cluster.signalTree("a", "cursors")).contains("shared").doesNotContain("Bob's cursor");
+    }
+
+    @Test
+    void theGuidesExample_aLineCrossesServers_andADeadServersPeopleLeave() {
+        // snippet:cluster
+        try (PubSubCluster cluster = PubSubCluster.builder().nodes("a", "b")
+                .routes(new Routes().autoDiscoverViews("dev.flowpubsub.testing"))
+                .hub(hub -> hub.history(HistoryPolicy.keep(50, "room"))).build()) {
+            ClusterPage ann = cluster.node("a").open("room", session -> session.setAttribute("name", "Ann"));
+            ClusterPage bob = cluster.node("b").open("room", session -> session.setAttribute("name", "Bob"));
+
+            ann.run(() -> {
+                _setValue(_get(TextField.class), "hi from a");
+                _click(_get(Button.class, spec -> spec.withText("Send")));
+            });
+            cluster.deliverPending(); // everything in flight, on every server, then returns
+
+            bob.run(() -> assertThat(_get(RoomView.class).shown()).containsExactly("hi from a"));
+            assertThat(cluster.node("b").presence("room")).extracting(Presence::descriptor)
+                    .containsExactlyInAnyOrder("Ann", "Bob");
+
+            cluster.kill("b"); // no goodbye: the engine tells the others
+            cluster.deliverPending();
+            assertThat(cluster.node("a").presence("room")).extracting(Presence::descriptor).containsExactly("Ann");
+        }
+        // end:cluster
     }
 }

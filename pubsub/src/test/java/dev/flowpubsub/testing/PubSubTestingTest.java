@@ -85,7 +85,9 @@ class PubSubTestingTest {
 
     @Test
     void aHubInstalledWithoutTheSendBudget_letsOnePageSendAThousand_andEveryOneIsDelivered() {
+        // snippet:budget
         PubSubTesting.install(hub -> hub.noSendBudget());
+        // end:budget
         Div log = new Div();
         UI.getCurrent().add(log);
         PubSub.current().subscribe(String.class, text -> log.add(new Span(text)));
