@@ -102,8 +102,12 @@ abstract class TwoChatServersBrowserTests {
         bobOnB.awaitMessages("Ann: Hello from server A", "Bob: Hello back from server B");
     }
 
+    /**
+     * A room, then a ticket, in the same two browsers (one on each server): one test rather than two, as opening the
+     * browsers and entering the rooms takes most of the time.
+     */
     @Test
-    void room_acrossServers_showsWhoIsHereOnBoth_andWhatWasSaidOnATheLateJoinerOnB() {
+    void roomThenTicket_acrossServers_showWhoIsHereAndWhatWasSaid_andAnEditOnAShowsOnBWithTheEditorsMarker() {
         RoomPage annOnA = browsers.openInNewBrowsers(List.of(a.url("/rooms")), RoomPage::open).getFirst().enter("Ann", "general");
         annOnA.send("Said on server A before anyone else came");
         annOnA.send("Still only me here");
@@ -118,6 +122,28 @@ abstract class TwoChatServersBrowserTests {
         bobOnB.send("Hi Ann, I read it on server B");
         annOnA.awaitMessages("Ann: Said on server A before anyone else came", "Ann: Still only me here", "Bob: Hi Ann, I read it on server B");
 
+        // the ticket, in a tab of each browser: who is on it, an edit, the editor's marker, comments
+        TicketPage annOnTicket = TicketPage.open(annOnA.browser(), a.url("/ticket/2"));
+        TicketPage bobOnTicket = TicketPage.open(bobOnB.browser(), b.url("/ticket/2"));
+        annOnTicket.awaitAvatars("Ann", "Bob");
+        bobOnTicket.awaitAvatars("Ann", "Bob");
+
+        annOnTicket.typeTitle("Dark mode, typed on server A");
+        bobOnTicket.awaitTitle("Dark mode, typed on server A");
+        bobOnTicket.enterTitle();
+        annOnTicket.awaitTitleMarkers("Bob");
+        bobOnTicket.leaveTitle();
+        annOnTicket.awaitTitleMarkers();
+
+        annOnTicket.comment("Posted on server A");
+        annOnTicket.awaitComments("Ann: Posted on server A");
+        bobOnTicket.comment("Answered on server B");
+        annOnTicket.awaitComments("Ann: Posted on server A", "Bob: Answered on server B");
+        bobOnTicket.awaitComments("Ann: Posted on server A", "Bob: Answered on server B");
+
+        // Bob closes his tabs: he leaves the ticket and the room on server A too
+        bobOnTicket.close();
+        annOnTicket.awaitAvatars("Ann");
         bobOnB.close();
         annOnA.awaitPeople("Ann");
         annOnA.awaitMessages("Ann: Said on server A before anyone else came", "Ann: Still only me here", "Bob: Hi Ann, I read it on server B");
@@ -184,27 +210,5 @@ abstract class TwoChatServersBrowserTests {
 
         onB.rename("Renamed on server B");
         onA.awaitTitle("Renamed on server B");
-    }
-
-    @Test
-    void ticketAcrossServers_anEditOnAShowsOnB_withWhoIsOnItTheEditorsMarkerAndTheComments() {
-        List<RoomPage> rooms = browsers.openInNewBrowsers(List.of(a.url("/rooms"), b.url("/rooms")), RoomPage::open);
-        TicketPage annOnA = TicketPage.open(rooms.get(0).enter("Ann", "general").browser(), a.url("/ticket/2"));
-        TicketPage bobOnB = TicketPage.open(rooms.get(1).enter("Bob", "general").browser(), b.url("/ticket/2"));
-        annOnA.awaitAvatars("Ann", "Bob");
-        bobOnB.awaitAvatars("Ann", "Bob");
-
-        annOnA.typeTitle("Dark mode, typed on server A");
-        bobOnB.awaitTitle("Dark mode, typed on server A");
-        bobOnB.enterTitle();
-        annOnA.awaitTitleMarkers("Bob");
-        bobOnB.leaveTitle();
-        annOnA.awaitTitleMarkers();
-
-        annOnA.comment("Posted on server A");
-        annOnA.awaitComments("Ann: Posted on server A");
-        bobOnB.comment("Answered on server B");
-        annOnA.awaitComments("Ann: Posted on server A", "Bob: Answered on server B");
-        bobOnB.awaitComments("Ann: Posted on server A", "Bob: Answered on server B");
     }
 }
