@@ -17,8 +17,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * One browser tab on the chat, without a browser: it speaks as much of Vaadin 25's client protocol as a chat user
@@ -69,8 +67,6 @@ public final class PushClient {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** How long Vaadin's client waits for a missing update before it asks for the whole page (its default). */
     private static final Duration MAX_MESSAGE_SUSPEND = Duration.ofSeconds(5);
-    private static final Pattern SYNC_ID = Pattern.compile("\"syncId\":(\\d+)");
-    private static final Pattern CLIENT_ID = Pattern.compile("\"clientId\":(\\d+)");
 
     private final int index;
     private final HttpClient http;
@@ -88,6 +84,7 @@ public final class PushClient {
     private volatile CompletableFuture<?> poll = CompletableFuture.completedFuture(null);
     private final AtomicLong polls = new AtomicLong();
     private final UidlSequence sequence = new UidlSequence(MAX_MESSAGE_SUSPEND, () -> closed, this::resynchronize);
+    private final UidlReader reader;
     private final AtomicLong resyncs = new AtomicLong();
     private final AtomicLong pushesSeen = new AtomicLong();
     private volatile String lastPollStatus = "none";
@@ -96,12 +93,8 @@ public final class PushClient {
     private String cookie;
     private int uiId;
     private String csrfToken;
-    private int messageField;
-    private int sendButton;
-    private final AtomicLong syncId = new AtomicLong();
-    private final AtomicLong clientId = new AtomicLong();
+    private UidlReader.Controls controls;
     private final AtomicBoolean requestInFlight = new AtomicBoolean();
-    private final java.util.BitSet seen = new java.util.BitSet();
     private WebSocket socket;
     private final CompletableFuture<Void> handshake = new CompletableFuture<>();
 
@@ -133,6 +126,7 @@ public final class PushClient {
         this.base = base;
         this.route = route;
         this.receipts = receipts;
+        this.reader = new UidlReader(index, receipts, sequence);
         this.timeout = timeout;
     }
 
@@ -152,32 +146,30 @@ public final class PushClient {
         JsonNode uidl = appConfig.get("uidl");
         csrfToken = uidl.get("Vaadin-Security-Key").asString();
         String pushId = uidl.get("Vaadin-Push-ID").asString();
-        syncId.set(uidl.get("syncId").asLong());
-        sequence.resynchronized(uidl.get("syncId").asLong());
-        clientId.set(uidl.get("clientId").asLong());
+        reader.start(uidl.get("syncId").asLong(), uidl.get("clientId").asLong());
 
         // 2. navigate: the route's view attaches (and subscribes); find the message field and Send by their tags
         String navigate = "{\"csrfToken\":\"" + csrfToken + "\",\"rpc\":[{\"type\":\"event\",\"node\":1,\"event\":"
                 + "\"ui-navigate\",\"data\":{\"route\":\"" + route + "\",\"query\":\"\",\"appShellTitle\":\"\","
-                + "\"historyState\":{\"idx\":0},\"trigger\":\"\"}}],\"syncId\":" + syncId.get() + ",\"clientId\":"
-                + clientId.get() + "}";
+                + "\"historyState\":{\"idx\":0},\"trigger\":\"\"}}],\"syncId\":" + reader.syncId() + ",\"clientId\":"
+                + reader.clientId() + "}";
         HttpResponse<String> navigated = http.send(uidlRequest(navigate), HttpResponse.BodyHandlers.ofString());
         require(navigated, "navigation");
-        JsonNode response = JSON.readTree(stripUidlPrefix(navigated.body()));
-        findComponents(response.get("changes"));
-        track(navigated.body());
+        JsonNode response = JSON.readTree(UidlReader.stripPrefix(navigated.body()));
+        controls = UidlReader.controls(response.get("changes"), route);
+        reader.track(navigated.body());
 
         // 3. push: Atmosphere over a WebSocket or long polling, with the session cookie; wait for its handshake
         pushUrl = base.resolve("VAADIN/push") + "?v-r=push&v-uiId=" + uiId + "&v-pushId=" + pushId
                 + "&X-Atmosphere-Framework=4.0.1&X-Atmosphere-TrackMessageSize=true&X-atmo-protocol=true";
         if (channel == Channel.WEBSOCKET) {
-            String push = pushUrl.replaceFirst("^http", "ws") + "&X-Vaadin-LastSeenServerSyncId=" + syncId.get()
+            String push = pushUrl.replaceFirst("^http", "ws") + "&X-Vaadin-LastSeenServerSyncId=" + reader.syncId()
                     + "&X-Atmosphere-tracking-id=0"
                     + "&X-Atmosphere-Transport=websocket&Content-Type=application/json;%20charset=UTF-8";
             socket = http.newWebSocketBuilder().header("Cookie", cookie).connectTimeout(timeout)
                     .buildAsync(URI.create(push), new PushListener()).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } else if (channel == Channel.WEBSOCKET_DEFLATE) {
-            String push = pushUrl.replaceFirst("^http", "ws") + "&X-Vaadin-LastSeenServerSyncId=" + syncId.get()
+            String push = pushUrl.replaceFirst("^http", "ws") + "&X-Vaadin-LastSeenServerSyncId=" + reader.syncId()
                     + "&X-Atmosphere-tracking-id=0&X-Atmosphere-Transport=websocket"
                     + "&Content-Type=application/json;%20charset=UTF-8";
             deflateSocket = deflateSockets.open(URI.create(push), cookie, frames::accept,
@@ -228,28 +220,6 @@ public final class PushClient {
         });
     }
 
-    private void findComponents(JsonNode changes) {
-        java.util.Map<Integer, String> tags = new java.util.HashMap<>();
-        java.util.Map<Integer, String> placeholders = new java.util.HashMap<>();
-        for (JsonNode change : changes) {
-            if (!"put".equals(change.path("type").asString(""))) {
-                continue;
-            }
-            String key = change.path("key").asString("");
-            if (key.equals("tag")) {
-                tags.put(change.get("node").asInt(), change.path("value").asString(""));
-            } else if (key.equals("placeholder")) {
-                placeholders.put(change.get("node").asInt(), change.path("value").asString(""));
-            }
-        }
-        messageField = placeholders.entrySet().stream().filter(e -> e.getValue().equals("Your message..."))
-                .mapToInt(java.util.Map.Entry::getKey).findFirst()
-                .orElseThrow(() -> new IllegalStateException("no message field on route '" + route + "'"));
-        sendButton = tags.entrySet().stream().filter(e -> e.getValue().equals("vaadin-button"))
-                .mapToInt(java.util.Map.Entry::getKey).findFirst()
-                .orElseThrow(() -> new IllegalStateException("no Send button on route '" + route + "'"));
-    }
-
     /** Whether this client can send now (a browser keeps one request in flight per page). */
     public boolean idle() {
         return !requestInFlight.get();
@@ -265,14 +235,14 @@ public final class PushClient {
         if (!requestInFlight.compareAndSet(false, true)) {
             return false;
         }
-        String body = "{\"csrfToken\":\"" + csrfToken + "\",\"rpc\":[{\"type\":\"mSync\",\"node\":" + messageField
+        String body = "{\"csrfToken\":\"" + csrfToken + "\",\"rpc\":[{\"type\":\"mSync\",\"node\":" + controls.messageField()
                 + ",\"feature\":1,\"property\":\"value\",\"value\":\"" + text + "\"},{\"type\":\"event\",\"node\":"
-                + messageField + ",\"event\":\"change\",\"data\":{}},{\"type\":\"event\",\"node\":" + sendButton
-                + ",\"event\":\"click\",\"data\":{}}],\"syncId\":" + syncId.get() + ",\"clientId\":" + clientId.get() + "}";
+                + controls.messageField() + ",\"event\":\"change\",\"data\":{}},{\"type\":\"event\",\"node\":" + controls.sendButton()
+                + ",\"event\":\"click\",\"data\":{}}],\"syncId\":" + reader.syncId() + ",\"clientId\":" + reader.clientId() + "}";
         var unused = http.sendAsync(uidlRequest(body), HttpResponse.BodyHandlers.ofString()).whenComplete((response, failure) -> {
             try {
                 if (failure == null && response.statusCode() == 200) {
-                    track(response.body());
+                    reader.track(response.body());
                 }
             } finally {
                 requestInFlight.set(false);
@@ -307,11 +277,11 @@ public final class PushClient {
     private void resynchronize() {
         resyncs.incrementAndGet();
         String body = "{\"csrfToken\":\"" + csrfToken + "\",\"rpc\":[],\"syncId\":" + sequence.handled()
-                + ",\"clientId\":" + clientId.get() + ",\"resynchronize\":true}";
+                + ",\"clientId\":" + reader.clientId() + ",\"resynchronize\":true}";
         var unused = http.sendAsync(uidlRequest(body), HttpResponse.BodyHandlers.ofString())
                 .whenComplete((response, failure) -> {
                     if (failure == null && response.statusCode() == 200) {
-                        track(response.body());
+                        reader.track(response.body());
                     }
                 });
     }
@@ -330,17 +300,17 @@ public final class PushClient {
     public int flood(String text, int times) throws Exception {
         StringBuilder rpc = new StringBuilder();
         for (int i = 0; i < times; i++) {
-            rpc.append(i == 0 ? "" : ",").append("{\"type\":\"mSync\",\"node\":").append(messageField)
+            rpc.append(i == 0 ? "" : ",").append("{\"type\":\"mSync\",\"node\":").append(controls.messageField())
                     .append(",\"feature\":1,\"property\":\"value\",\"value\":\"").append(text).append(i)
-                    .append("\"},{\"type\":\"event\",\"node\":").append(messageField)
-                    .append(",\"event\":\"change\",\"data\":{}},{\"type\":\"event\",\"node\":").append(sendButton)
+                    .append("\"},{\"type\":\"event\",\"node\":").append(controls.messageField())
+                    .append(",\"event\":\"change\",\"data\":{}},{\"type\":\"event\",\"node\":").append(controls.sendButton())
                     .append(",\"event\":\"click\",\"data\":{}}");
         }
-        String body = "{\"csrfToken\":\"" + csrfToken + "\",\"rpc\":[" + rpc + "],\"syncId\":" + syncId.get()
-                + ",\"clientId\":" + clientId.get() + "}";
+        String body = "{\"csrfToken\":\"" + csrfToken + "\",\"rpc\":[" + rpc + "],\"syncId\":" + reader.syncId()
+                + ",\"clientId\":" + reader.clientId() + "}";
         HttpResponse<String> response = http.send(uidlRequest(body), HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() == 200) {
-            track(response.body());
+            reader.track(response.body());
         }
         return response.statusCode();
     }
@@ -359,19 +329,19 @@ public final class PushClient {
                     .append("\"appShellTitle\":\"\",\"historyState\":{\"idx\":").append(i + 1)
                     .append("},\"trigger\":\"\"}}");
         }
-        String body = "{\"csrfToken\":\"" + csrfToken + "\",\"rpc\":[" + rpc + "],\"syncId\":" + syncId.get()
-                + ",\"clientId\":" + clientId.get() + "}";
+        String body = "{\"csrfToken\":\"" + csrfToken + "\",\"rpc\":[" + rpc + "],\"syncId\":" + reader.syncId()
+                + ",\"clientId\":" + reader.clientId() + "}";
         HttpResponse<String> response = http.send(uidlRequest(body), HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() == 200) {
-            track(response.body());
+            reader.track(response.body());
         }
         return response.statusCode();
     }
 
     /** Closes the page as a browser does when the tab goes away (the beacon Vaadin sends on unload). */
     public CompletableFuture<?> close() {
-        String body = "{\"csrfToken\":\"" + csrfToken + "\",\"rpc\":[],\"syncId\":" + syncId.get() + ",\"clientId\":"
-                + clientId.get() + ",\"UNLOAD\":true}";
+        String body = "{\"csrfToken\":\"" + csrfToken + "\",\"rpc\":[],\"syncId\":" + reader.syncId() + ",\"clientId\":"
+                + reader.clientId() + ",\"UNLOAD\":true}";
         return http.sendAsync(uidlRequest(body), HttpResponse.BodyHandlers.discarding())
                 .handle((response, failure) -> {
                     closed = true;
@@ -391,63 +361,6 @@ public final class PushClient {
         return HttpRequest.newBuilder(base.resolve("?v-r=uidl&v-uiId=" + uiId)).timeout(timeout)
                 .header("Content-Type", "application/json; charset=UTF-8").header("Cookie", cookie)
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build();
-    }
-
-    /**
-     * Reads what a UIDL message tells this client: the ids to answer with next, and the message markers it shows.
-     * Markers count when seen, even in a message that came before an earlier one (Vaadin's client would wait for the
-     * earlier one); a message that never comes is recovered as Vaadin's client does, see {@link UidlSequence}.
-     */
-    private void track(String uidl) {
-        Matcher sync = SYNC_ID.matcher(uidl);
-        if (sync.find()) {
-            long value = Long.parseLong(sync.group(1));
-            syncId.accumulateAndGet(value, Math::max);
-            if (uidl.contains("\"resynchronize\":true")) {
-                sequence.resynchronized(value);
-            } else {
-                sequence.seen(value);
-            }
-        }
-        Matcher client = CLIENT_ID.matcher(uidl);
-        if (client.find()) {
-            clientId.accumulateAndGet(Long.parseLong(client.group(1)), Math::max);
-        }
-        long now = System.nanoTime();
-        int at = 0;
-        while ((at = uidl.indexOf("qz", at)) >= 0) {
-            int end = uidl.indexOf("zq", at + 2);
-            if (end < 0) {
-                break;
-            }
-            long seq = parseDigits(uidl, at + 2, end);
-            at = end + 2;
-            if (seq >= 0) {
-                boolean first;
-                synchronized (seen) {
-                    first = !seen.get((int) seq);
-                    seen.set((int) seq);
-                }
-                if (first) {
-                    receipts.received(index, seq, now);
-                }
-            }
-        }
-    }
-
-    private static long parseDigits(String s, int from, int to) {
-        if (to <= from || to - from > 12) {
-            return -1;
-        }
-        long value = 0;
-        for (int i = from; i < to; i++) {
-            char c = s.charAt(i);
-            if (c < '0' || c > '9') {
-                return -1;
-            }
-            value = value * 10 + (c - '0');
-        }
-        return value;
     }
 
     /** Hands what arrives over the WebSocket to the frame reader. */
@@ -478,13 +391,8 @@ public final class PushClient {
         } else if (payload.startsWith("{") || payload.startsWith("for(;;);")) {
             receipts.pushed(index);
             pushesSeen.incrementAndGet();
-            track(payload);
+            reader.track(payload);
         }
-    }
-
-    private static String stripUidlPrefix(String body) {
-        String trimmed = body.startsWith("for(;;);") ? body.substring(8) : body;
-        return trimmed.startsWith("[") ? trimmed.substring(1, trimmed.lastIndexOf(']')) : trimmed;
     }
 
     /**
