@@ -65,10 +65,17 @@ class PublicTypesTest {
             dev.flowpubsub.TopicAuthorizer$Action
             dev.flowpubsub.TopicMessageHandler
 
+            dev.flowpubsub.testing.ClusterNode
+            dev.flowpubsub.testing.ClusterPage
             dev.flowpubsub.testing.InMemoryEngine
             dev.flowpubsub.testing.InMemoryTransport
             dev.flowpubsub.testing.InMemoryTransport$Bus
+            dev.flowpubsub.testing.PubSubCluster
+            dev.flowpubsub.testing.PubSubCluster$NodeFactory
+            dev.flowpubsub.testing.PubSubClusterBuilder
+            dev.flowpubsub.testing.PubSubClusterExtension
             dev.flowpubsub.testing.PubSubTesting
+            dev.flowpubsub.testing.Received
             dev.flowpubsub.micrometer.PubSubMetrics
 
             dev.flowpubsub.spi.MessageCodec

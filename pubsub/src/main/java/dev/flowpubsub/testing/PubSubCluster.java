@@ -103,7 +103,14 @@ public final class PubSubCluster implements AutoCloseable {
                 throw new IllegalStateException("node " + name + "'s servlet did not start: " + e.getMessage(), e);
             }
         }
-        return new ClusterNode(name, servlet, transport);
+        ClusterNode node = new ClusterNode(name, servlet, transport);
+        String id = node.hub().nodeId().orElse(null);
+        if (!name.equals(id)) { // a factory's hub off the cluster would pass no message, and say nothing
+            node.kill();
+            throw new IllegalStateException("node " + name + "'s hub has node id " + id + ", not " + name + ": the "
+                    + "node factory must build it on the transport it is given, with the node's name as its id");
+        }
+        return node;
     }
 
     /**

@@ -345,4 +345,12 @@ class PubSubClusterTest {
         }
         // end:cluster
     }
+
+    @Test
+    void aNodeFactoryWhoseHubIsNotTheNodesOwn_failsTheStart_sayingWhatToDo() {
+        assertThatThrownBy(() -> PubSubCluster.builder().nodes("a").nodeFactory((name, transport) ->
+                new com.github.mvysny.kaributesting.v10.mock.MockVaadinServlet(new Routes())).build())
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("node a's hub")
+                .hasMessageContaining("the transport it is given");
+    }
 }
