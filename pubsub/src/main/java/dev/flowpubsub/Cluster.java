@@ -351,9 +351,10 @@ final class Cluster implements Outbound, TransportContext {
     }
 
     @Override
-    public void nodeGone(String node) { // this node's own id is ignored there
-        hub().nodeGone(node);
-    }
+    public void nodeGone(String node) { hub().nodeGone(node); } // this node's own id is ignored there
+
+    @Override
+    public void entriesMissed() { hub().presenceMissed(); }
 
     @Override
     public void rejected(String entryId, String reason) {

@@ -126,11 +126,10 @@ final class Dispatcher implements Inbound {
     }
 
     @Override
-    public void nodeGone(String node) {
-        if (heartbeatNanos > 0 && !closed) {
-            relay.nodeGone(node);
-        }
-    }
+    public void nodeGone(String node) { relay.nodeGone(node); }
+
+    @Override
+    public void presenceMissed() { relay.askEveryone(); }
 
     /* --- Subscribing --- */
 

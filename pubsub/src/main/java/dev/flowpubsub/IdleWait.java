@@ -6,7 +6,8 @@ import java.util.function.BooleanSupplier;
 /**
  * Waits until a hub has nothing in flight ({@link PubSubHub#awaitIdle}): its fan-out and page batches, the presence
  * changes gathered for their window (told now), and the shared signal writes of this node, whose confirms hand effects
- * to the fan-out's executor. Round after round, as each may start the others.
+ * to the fan-out's executor. Round after round, as each may start the others; settled before and after the fan-out's
+ * wait, as the fan-out's work may write (an owner cleared after a leave).
  *
  * <p>Threading: the waiting thread; never a page's session lock holder for pages it waits on.
  */
@@ -24,7 +25,7 @@ final class IdleWait {
             if (!dispatcher.awaitIdle(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))) {
                 return false;
             }
-            if (settled && presenceTold && !dispatcher.tellPresenceNow()) {
+            if (settled && presenceTold && !dispatcher.tellPresenceNow() && signalsSettled.getAsBoolean()) {
                 return true;
             }
             if (deadline - System.nanoTime() <= 0) {

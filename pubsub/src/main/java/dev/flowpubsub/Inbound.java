@@ -25,6 +25,9 @@ interface Inbound {
     /** The engine says another node (an instance id) is gone: what it had present goes. Any thread. */
     void nodeGone(String node);
 
+    /** The engine dropped entries this node had not read: ask the other nodes who is present again. Any thread. */
+    void presenceMissed();
+
     /** How many of a topic's messages the hub keeps (the engine keeps as many). Any thread. */
     int historySize(String topic);
 

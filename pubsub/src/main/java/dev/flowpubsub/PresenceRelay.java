@@ -64,8 +64,17 @@ final class PresenceRelay implements Consumer<Runnable> {
         }
     }
 
-    /** The engine says node {@code node} is gone. */
+    /** The engine says node {@code node} is gone. Alone (no heartbeat), there is no one to forget. */
     void nodeGone(String node) {
-        control.accept(() -> presences.nodeGone(node));
+        if (heartbeatNanos > 0) {
+            control.accept(() -> presences.nodeGone(node));
+        }
+    }
+
+    /** The engine dropped entries this node had not read: asks every node for who is present, as when starting. */
+    void askEveryone() {
+        if (heartbeatNanos > 0) {
+            control.accept(presences::joinCluster);
+        }
     }
 }

@@ -303,7 +303,8 @@ public final class PubSubHub implements AutoCloseable {
      * or been handed to its session (where it runs as soon as the session's current lock holder releases
      * it), including batches held back by a {@link PubSubHubBuilder#minBatchInterval minimum batch interval}, and until
      * each shared signal write made on this node so far is confirmed (or refused) and the effects it starts have run or
-     * been handed to their sessions; while the engine does not answer, its writes are not waited for. Presence changes
+     * been handed to their sessions (a node whose reader lags behind its own writes keeps it waiting); while the engine does
+     * not answer, its writes are not waited for. Presence changes
      * gathered to be told to the other nodes at the end of their window are told now. Meant for
      * tests and orderly shutdown; a running application never needs it.
      *

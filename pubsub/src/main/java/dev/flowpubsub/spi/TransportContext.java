@@ -49,4 +49,12 @@ public interface TransportContext {
      */
     default void nodeGone(String nodeId) {
     }
+
+    /**
+     * Tells the hub that the engine dropped entries this node had not read (past its retention, or lost with the
+     * engine's data): the hub asks the other nodes for who is present again, as when it starts, since a join or leave
+     * may have been among them. Any thread.
+     */
+    default void entriesMissed() {
+    }
 }

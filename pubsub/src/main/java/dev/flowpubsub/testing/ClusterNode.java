@@ -23,6 +23,7 @@ public final class ClusterNode {
     private final String name;
     private final VaadinServlet servlet;
     private final InMemoryTransport transport;
+    private final PubSubHub hub;
     private final List<ClusterPage> pages = new CopyOnWriteArrayList<>();
     private volatile boolean running = true;
 
@@ -30,6 +31,7 @@ public final class ClusterNode {
         this.name = name;
         this.servlet = servlet;
         this.transport = transport;
+        this.hub = PubSubHub.get(servlet.getService()); // the servlet is initialized
     }
 
     /** The node's name: its hub's node id, and what faults are aimed at. */
@@ -42,9 +44,14 @@ public final class ClusterNode {
         return servlet;
     }
 
-    /** The node's hub. */
+    /**
+     * The node's hub.
+     *
+     * @throws IllegalStateException if the node was stopped or killed
+     */
     public PubSubHub hub() {
-        return PubSubHub.get(servlet.getService());
+        ensureRunning();
+        return hub;
     }
 
     /** Whether the node runs: not stopped or killed (a restart is another {@code ClusterNode} of the same name). */
@@ -88,7 +95,11 @@ public final class ClusterNode {
         return firstPage().call(action);
     }
 
-    /** Who is present on {@code topic}, as this node's hub sees it (after {@link PubSubCluster#deliverPending()}). */
+    /**
+     * Who is present on {@code topic}, as this node's hub sees it (after {@link PubSubCluster#deliverPending()}).
+     *
+     * @throws IllegalStateException if the node was stopped or killed
+     */
     public List<Presence> presence(String topic) {
         return hub().presence(topic);
     }
@@ -119,6 +130,11 @@ public final class ClusterNode {
         pages.remove(page);
     }
 
+    /** The hub, running or not: for the cluster's own work. */
+    PubSubHub hubAnyway() {
+        return hub;
+    }
+
     /** Runs every page's waiting deliveries; did any page have some? */
     boolean runPending() {
         boolean any = false;
@@ -133,12 +149,20 @@ public final class ClusterNode {
         if (!running) {
             return;
         }
-        try {
-            pages().forEach(ClusterPage::close);
-        } finally {
-            running = false;
-            hub().close();
-            servlet.destroy();
+        RuntimeException failed = null;
+        for (ClusterPage page : pages()) {
+            try {
+                page.close();
+            } catch (RuntimeException e) { // the others close all the same
+                page.abandon();
+                failed = failed == null ? e : failed;
+            }
+        }
+        running = false;
+        hub.close();
+        servlet.destroy();
+        if (failed != null) {
+            throw failed;
         }
     }
 
@@ -151,7 +175,7 @@ public final class ClusterNode {
         pages.forEach(ClusterPage::abandon);
         pages.clear();
         transport.kill();
-        hub().close();
+        hub.close();
         servlet.destroy();
     }
 

@@ -25,8 +25,11 @@ import java.util.function.Consumer;
  * Karibu. Karibu keeps its mock Vaadin per thread, so each page has a thread; {@link #run} and {@link #call} run code
  * there, where {@code UI.getCurrent()}, {@code VaadinSession.getCurrent()} and Karibu's {@code _get} see this page.
  *
- * <p>What other pages and nodes send reaches this page when {@link PubSubCluster#deliverPending()} runs, never in
- * between: the page's session stays locked by its thread, so deliveries wait in its access queue until then.
+ * <p>What other nodes send reaches this page only in {@link PubSubCluster#deliverPending()}. What pages of the same
+ * node send waits in the page's access queue (its session stays locked by its thread) until {@code deliverPending()}
+ * runs it, or until Karibu's own lookups ({@code _get}, {@code _find}) run that queue, as they do in any Karibu test:
+ * whether a same-node message is there before {@code deliverPending()} depends on the hub's threads, so assert after
+ * it.
  *
  * <p>Thread-safe: every call is handed to the page's own thread.
  */
@@ -41,14 +44,19 @@ public final class ClusterPage implements AutoCloseable {
         this.node = node;
         this.thread = Executors.newSingleThreadExecutor(Thread.ofPlatform().daemon()
                 .name("karibu-" + node.name() + "-page", 1).factory());
-        call(() -> {
-            MockVaadin.setup((Function0<UI> & Serializable) MockedUI::new, servlet);
-            beforeNavigate.accept(VaadinSession.getCurrent());
-            if (route != null) {
-                UI.getCurrent().navigate(route);
-            }
-            return null;
-        });
+        try {
+            call(() -> {
+                MockVaadin.setup((Function0<UI> & Serializable) MockedUI::new, servlet);
+                beforeNavigate.accept(VaadinSession.getCurrent());
+                if (route != null) {
+                    UI.getCurrent().navigate(route);
+                }
+                return null;
+            });
+        } catch (RuntimeException | Error failed) { // a route not found, say: no thread left holding a session
+            abandon();
+            throw failed;
+        }
     }
 
     /** The node this page is on. */

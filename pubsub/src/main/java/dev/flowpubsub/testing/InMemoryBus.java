@@ -132,17 +132,28 @@ final class InMemoryBus {
         return locked(() -> !down && !partitioned.contains(transport.node()));
     }
 
-    /** A node died: the others hear that it is gone. */
+    /**
+     * A node died: the others hear that it is gone once they have read what it sent before it died (its last joins
+     * first, then its death), as an engine that tracks its clients would tell them in its order.
+     */
     void died(InMemoryTransport dead) {
         String nodeId = dead.nodeId();
-        List<InMemoryTransport> others = locked(() -> {
+        lock.lock();
+        try {
             transports.remove(dead);
-            return List.copyOf(transports);
-        });
-        if (nodeId != null) {
-            others.forEach(other -> other.gone(nodeId));
+            long at = trimmed + log.size();
+            if (nodeId != null) {
+                transports.forEach(other -> other.gone(nodeId, at));
+            }
+            changed.signalAll();
+        } finally {
+            lock.unlock();
         }
-        wake();
+    }
+
+    /** Whether {@code reader} can read now: the engine up, it neither cut off nor delayed. */
+    boolean canRead(InMemoryTransport reader) {
+        return locked(() -> !down && !partitioned.contains(reader.node()) && !delayed.contains(reader.node()));
     }
 
     /** A node closed. */

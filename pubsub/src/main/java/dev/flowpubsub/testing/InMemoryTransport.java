@@ -141,8 +141,12 @@ public final class InMemoryTransport implements Transport {
     private final String name;
     private final ArrayDeque<TransportEnvelope> outbox = new ArrayDeque<>();
     private final ReentrantLock outboxLock = new ReentrantLock();
-    /** Node ids the bus says are gone, for this node's hub to hear on its reading thread. */
-    private final ConcurrentLinkedQueue<String> gone = new ConcurrentLinkedQueue<>();
+    /** A node the bus says is gone, once this node has read up to {@code at}: what the dead one sent first. */
+    private record Gone(String nodeId, long at) {
+    }
+
+    /** Nodes gone, for this node's hub to hear on its reading thread once it has read that far. */
+    private final ConcurrentLinkedQueue<Gone> gone = new ConcurrentLinkedQueue<>();
     private volatile boolean closed;
     private volatile boolean killed;
     private @Nullable Thread reader;
@@ -206,10 +210,6 @@ public final class InMemoryTransport implements Transport {
             return false;
         }
         boolean progress = flushOutbox();
-        for (String node = gone.poll(); node != null; node = gone.poll()) {
-            started.nodeGone(node);
-            progress = true;
-        }
         InMemoryBus.Read read = bus.read(this, position);
         long at = read.from(); // past this node's position when what it had not read was trimmed: lost to it
         for (TransportEnvelope envelope : read.envelopes()) {
@@ -219,16 +219,29 @@ public final class InMemoryTransport implements Transport {
             handedOver = at;
             progress = true;
         }
-        if (at > position) {
+        if (at > position) { // what this node had not read was trimmed, or lost with the engine's data
             position = at;
             handedOver = at;
+            started.entriesMissed();
+            progress = true;
         }
-        return progress;
+        return hearOfTheDead(started) || progress;
     }
 
-    /** The bus says {@code nodeId} is gone. */
-    void gone(String nodeId) {
-        gone.add(nodeId);
+    /** Tells the hub of the nodes gone that this node has read up to, while it can read. */
+    private boolean hearOfTheDead(TransportContext started) {
+        boolean any = false;
+        for (Gone dead = gone.peek(); dead != null && dead.at() <= position && bus.canRead(this); dead = gone.peek()) {
+            gone.poll();
+            started.nodeGone(dead.nodeId());
+            any = true;
+        }
+        return any;
+    }
+
+    /** The bus says {@code nodeId} is gone, once this node has read up to {@code at}. */
+    void gone(String nodeId, long at) {
+        gone.add(new Gone(nodeId, at));
     }
 
     @Override

@@ -70,6 +70,7 @@ public final class PubSubCluster implements AutoCloseable {
     /** The nodes by name; a restart replaces one. In the order named ({@code order}). */
     private final Map<String, ClusterNode> nodes = new ConcurrentHashMap<>();
     private final List<String> order;
+    private volatile boolean closed;
 
     PubSubCluster(PubSubClusterBuilder builder) {
         this.seed = builder.seed;
@@ -104,7 +105,7 @@ public final class PubSubCluster implements AutoCloseable {
             }
         }
         ClusterNode node = new ClusterNode(name, servlet, transport);
-        String id = node.hub().nodeId().orElse(null);
+        String id = node.hubAnyway().nodeId().orElse(null);
         if (!name.equals(id)) { // a factory's hub off the cluster would pass no message, and say nothing
             node.kill();
             throw new IllegalStateException("node " + name + "'s hub has node id " + id + ", not " + name + ": the "
@@ -144,6 +145,7 @@ public final class PubSubCluster implements AutoCloseable {
      *                               settle (pages that answer each other forever); the message has the seed
      */
     public void deliverPending() {
+        ensureOpen();
         for (int round = 0; round < MAX_ROUNDS; round++) {
             for (ClusterNode node : running()) {
                 awaitIdle(node); // what the nodes send is with the engine
@@ -164,9 +166,9 @@ public final class PubSubCluster implements AutoCloseable {
 
     private void awaitIdle(ClusterNode node) {
         try {
-            if (!node.hub().awaitIdle(IDLE_TIMEOUT)) {
+            if (!node.hubAnyway().awaitIdle(IDLE_TIMEOUT)) {
                 throw new IllegalStateException("node " + node.name() + " was still delivering after " + IDLE_TIMEOUT
-                        + " (a handler blocked?): " + node.hub().stats() + "; " + this);
+                        + " (a handler blocked?): " + node.hubAnyway().stats() + "; " + this);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -182,6 +184,7 @@ public final class PubSubCluster implements AutoCloseable {
 
     /** Cuts node {@code name} off from the engine: it reads nothing, buffers its messages, its signal writes fail. */
     public void partition(String name) {
+        ensureOpen();
         node(name);
         bus.partition(name);
         engine.partition(name);
@@ -189,6 +192,7 @@ public final class PubSubCluster implements AutoCloseable {
 
     /** Connects node {@code name} again: it sends what it buffered and catches up (at the next delivery). */
     public void heal(String name) {
+        ensureOpen();
         node(name);
         bus.heal(name);
         engine.heal(name);
@@ -196,6 +200,7 @@ public final class PubSubCluster implements AutoCloseable {
 
     /** Node {@code name} reads nothing new, messages or signal entries, until {@link #releaseReader}; it still sends. */
     public void delayReader(String name) {
+        ensureOpen();
         node(name);
         bus.delayReader(name);
         engine.delayReader(name);
@@ -203,6 +208,7 @@ public final class PubSubCluster implements AutoCloseable {
 
     /** Node {@code name} reads again, from where it was. */
     public void releaseReader(String name) {
+        ensureOpen();
         node(name);
         bus.releaseReader(name);
         engine.releaseReader(name);
@@ -210,6 +216,7 @@ public final class PubSubCluster implements AutoCloseable {
 
     /** The engine is lost to every node: messages are buffered, signal writes refused, until {@link #engineBack}. */
     public void loseEngine() {
+        ensureOpen();
         bus.stop();
         engine.lose();
     }
@@ -219,6 +226,7 @@ public final class PubSubCluster implements AutoCloseable {
      * signals (each node writes its state again), as a Redis without persistence after a restart.
      */
     public void engineBack(boolean intact) {
+        ensureOpen();
         engine.back(intact);
         if (intact) {
             bus.start();
@@ -232,6 +240,7 @@ public final class PubSubCluster implements AutoCloseable {
      * node whose reader is delayed past them misses the rest (its hub counts them in {@code stats()}).
      */
     public void retainMessages(int messages) {
+        ensureOpen();
         bus.retain(messages);
     }
 
@@ -240,11 +249,13 @@ public final class PubSubCluster implements AutoCloseable {
      * nodes, which drop what it had present at their next delivery. Its shared-signal owners are cleared by them.
      */
     public void kill(String name) {
+        ensureOpen();
         node(name).kill();
     }
 
     /** Node {@code name} shuts down in order: its pages close and its presence leaves, then its hub closes. */
     public void stop(String name) {
+        ensureOpen();
         node(name).stop();
     }
 
@@ -255,6 +266,7 @@ public final class PubSubCluster implements AutoCloseable {
      * @throws IllegalStateException if the node is running
      */
     public ClusterNode restart(String name) {
+        ensureOpen();
         if (node(name).isRunning()) {
             throw new IllegalStateException("node " + name + " is running: kill(\"" + name + "\") or stop(\"" + name
                     + "\") it first");
@@ -317,9 +329,16 @@ public final class PubSubCluster implements AutoCloseable {
         return engine;
     }
 
-    /** Stops every node (in order) and the engine. */
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("this cluster is closed: " + this);
+        }
+    }
+
+    /** Stops every node (in order). Idempotent; the cluster refuses calls that would run or change nodes after it. */
     @Override
     public void close() {
+        closed = true;
         RuntimeException first = null;
         for (ClusterNode node : nodes()) {
             try {
