@@ -64,9 +64,7 @@ final class InMemoryBus {
             }
             log.add(envelope);
             if (retention > 0 && log.size() > retention) {
-                int drop = log.size() - retention;
-                log.subList(0, drop).clear();
-                trimmed += drop;
+                dropOldest(log.size() - retention);
             }
             changed.signalAll();
             return true;
@@ -181,19 +179,14 @@ final class InMemoryBus {
 
     /** The engine restarted empty: what it kept is gone; positions go on, so nodes read what comes next. */
     void emptied() {
-        update(() -> {
-            trimmed += log.size();
-            log.clear();
-        });
+        update(() -> dropOldest(log.size()));
     }
 
     void retain(int envelopes) {
         update(() -> {
             retention = envelopes;
             if (envelopes > 0 && log.size() > envelopes) {
-                int drop = log.size() - envelopes;
-                log.subList(0, drop).clear();
-                trimmed += drop;
+                dropOldest(log.size() - envelopes);
             }
         });
     }
@@ -216,6 +209,25 @@ final class InMemoryBus {
                 delayed.remove(node);
             }
         });
+    }
+
+    /**
+     * Drops the {@code drop} oldest envelopes; a node that had not read one of another node's among them is told it
+     * missed entries (its own, which it applied when it sent them, it has not missed). Under the lock.
+     */
+    private void dropOldest(int drop) {
+        long upTo = trimmed + drop;
+        for (InMemoryTransport reader : transports) {
+            String self = reader.nodeId();
+            for (long at = Math.max(reader.position(), trimmed); at < upTo; at++) {
+                if (!log.get((int) (at - trimmed)).originNode().equals(self)) {
+                    reader.missedEntries();
+                    break;
+                }
+            }
+        }
+        log.subList(0, drop).clear();
+        trimmed = upTo;
     }
 
     private void wake() {

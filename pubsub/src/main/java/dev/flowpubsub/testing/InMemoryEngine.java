@@ -53,6 +53,8 @@ public final class InMemoryEngine {
     private final Set<String> delayed = new HashSet<>();
     private final Set<String> unanswered = new HashSet<>();
     private final List<BooleanSupplier> steps = new CopyOnWriteArrayList<>();
+    /** Run after the nodes' steps in each round: a stepped bus's messages (see {@link #addLastStep}). */
+    private final List<BooleanSupplier> lastSteps = new CopyOnWriteArrayList<>();
     private long epochs;
     private String epoch;
     private long trimmed;
@@ -106,6 +108,9 @@ public final class InMemoryEngine {
             for (BooleanSupplier step : steps) {
                 progress |= step.getAsBoolean();
             }
+            for (BooleanSupplier step : lastSteps) {
+                progress |= step.getAsBoolean();
+            }
             if (!progress) {
                 return any;
             }
@@ -119,9 +124,13 @@ public final class InMemoryEngine {
         return stepped;
     }
 
-    /** Adds a step {@link #deliverPending()} runs with the nodes' (a stepped bus's messages). */
-    void addStep(BooleanSupplier step) {
-        steps.add(step);
+    /**
+     * Adds a step {@link #deliverPending()} runs after the nodes' own in each round: a stepped bus's messages, so that a
+     * node reads what a dead node wrote to its signals before it hears, with its messages, that the node is gone (and
+     * clears the dead node's owned entries it has then read).
+     */
+    void addLastStep(BooleanSupplier step) {
+        lastSteps.add(step);
     }
 
     /** Cuts node {@code node} off from the engine: its calls fail until {@link #heal}. */

@@ -65,7 +65,7 @@ public final class InMemoryTransport implements Transport {
                 throw new IllegalArgumentException("a stepped bus needs a stepped engine: InMemoryEngine.stepped(seed)");
             }
             Bus bus = new Bus(new InMemoryBus(signals, true));
-            signals.addStep(bus.core::step);
+            signals.addLastStep(bus.core::step);
             return bus;
         }
 
@@ -151,8 +151,10 @@ public final class InMemoryTransport implements Transport {
     private volatile boolean killed;
     private @Nullable Thread reader;
     private volatile @Nullable TransportContext context;
-    /** The absolute position of the next envelope to read. Reading thread. */
-    private long position;
+    /** The absolute position of the next envelope to read. Written by the reading thread; the bus reads it to trim. */
+    private volatile long position;
+    /** Set by the bus when it dropped another node's envelope this node had not read. */
+    private final java.util.concurrent.atomic.AtomicBoolean missed = new java.util.concurrent.atomic.AtomicBoolean();
     /** How far the reader has handed envelopes to the hub: what a history read reaches up to. */
     private volatile long handedOver;
 
@@ -211,7 +213,7 @@ public final class InMemoryTransport implements Transport {
         }
         boolean progress = flushOutbox();
         InMemoryBus.Read read = bus.read(this, position);
-        long at = read.from(); // past this node's position when what it had not read was trimmed: lost to it
+        long at = read.from(); // past this node's position when what it had not read was trimmed or lost
         for (TransportEnvelope envelope : read.envelopes()) {
             started.receive(envelope);
             at++;
@@ -219,9 +221,11 @@ public final class InMemoryTransport implements Transport {
             handedOver = at;
             progress = true;
         }
-        if (at > position) { // what this node had not read was trimmed, or lost with the engine's data
+        if (at > position) {
             position = at;
             handedOver = at;
+        }
+        if (missed.get() && bus.canRead(this) && missed.getAndSet(false)) { // asked once it can read the answers
             started.entriesMissed();
             progress = true;
         }
@@ -237,6 +241,16 @@ public final class InMemoryTransport implements Transport {
             any = true;
         }
         return any;
+    }
+
+    /** Where this node reads next. */
+    long position() {
+        return position;
+    }
+
+    /** The bus dropped another node's envelope this node had not read. */
+    void missedEntries() {
+        missed.set(true);
     }
 
     /** The bus says {@code nodeId} is gone, once this node has read up to {@code at}. */

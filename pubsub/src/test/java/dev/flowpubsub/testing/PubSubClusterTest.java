@@ -308,7 +308,9 @@ class PubSubClusterTest {
     void whatAPageOwnedInASharedSignal_goesOnEveryNode_whenItsNodeIsKilled() {
         cluster("a", "b");
         ClusterPage bob = enter(cluster.node("b"), "Bob");
-        cluster.node("a").run(() -> PubSubHub.current().signals().list("cursors", String.class).insertLast("shared"));
+        SharedListSignal<String> cursorsOnA = cluster.node("a").call(() -> PubSubHub.current().signals()
+                .list("cursors", String.class)); // held, as a view's bound component holds it
+        cluster.node("a").run(() -> cursorsOnA.insertLast("shared"));
         bob.run(() -> PubSubHub.current().signals().ownedByPage(UI.getCurrent())
                 .insertLast(PubSubHub.current().signals().list("cursors", String.class), "Bob's cursor"));
         cluster.deliverPending();
@@ -318,6 +320,7 @@ class PubSubClusterTest {
         cluster.deliverPending();
 
         assertThat(cluster.signalTree("a", "cursors")).contains("shared").doesNotContain("Bob's cursor");
+        assertThat(cursorsOnA.peekConfirmed()).hasSize(1);
     }
 
     @Test
@@ -410,7 +413,10 @@ class PubSubClusterTest {
     @Test
     void aKilledNodesOwnedEntry_readAfterItsDeathByADelayedNode_goes() {
         cluster("a", "b");
-        cluster.node("a").run(() -> PubSubHub.current().signals().list("cursors", String.class).insertLast("shared"));
+        // a view on a holds the signal, as a bound component does: a node lets go of a name no signal uses
+        SharedListSignal<String> cursorsOnA = cluster.node("a").call(() -> PubSubHub.current().signals()
+                .list("cursors", String.class));
+        cluster.node("a").run(() -> cursorsOnA.insertLast("shared"));
         cluster.deliverPending();
         cluster.delayReader("a");
         ClusterPage bob = enter(cluster.node("b"), "Bob");
@@ -422,6 +428,7 @@ class PubSubClusterTest {
         cluster.deliverPending();
 
         assertThat(cluster.signalTree("a", "cursors")).contains("shared").doesNotContain("Bob's cursor");
+        assertThat(cursorsOnA.peekConfirmed()).hasSize(1);
     }
 
     /** Building a cluster leaves Vaadin's current instances of the last node on the test's thread. */
@@ -530,5 +537,26 @@ class PubSubClusterTest {
 
         assertThat(present(cluster.node("b"))).containsExactly("Ann", "Bob");
         assertThat(present(cluster.node("a"))).containsExactly("Ann", "Bob");
+    }
+
+    @Test
+    void aJoinTrimmedBeforeADelayedNodeReadIt_isLearnedAgain_whenTheNodeReadsWhatWasKept() {
+        cluster("a", "b");
+        ClusterPage ann = enter(cluster.node("a"), "Ann");
+        cluster.deliverPending();
+        cluster.retainMessages(2);
+        cluster.delayReader("a");
+        ClusterPage bob = enter(cluster.node("b"), "Bob");
+        cluster.deliverPending(); // Bob's join is with the engine; a has not read it
+        say(bob, "one");
+        say(bob, "two");
+        say(bob, "three");
+        cluster.deliverPending(); // the join is trimmed; Bob's last two lines are kept
+
+        cluster.releaseReader("a");
+        cluster.deliverPending();
+
+        assertThat(present(cluster.node("a"))).containsExactly("Ann", "Bob");
+        assertThat(shown(ann)).as("what was trimmed is missed").doesNotContain("one").endsWith("three");
     }
 }
