@@ -22,11 +22,6 @@ class PostgresChaosTest extends ClusterChaosSuite {
     private PostgresServer postgres;
 
     @Override
-    protected Duration defaultChaos() {
-        return Duration.ofSeconds(15);
-    }
-
-    @Override
     protected void startEngine() {
         postgres = PostgresServer.start();
     }

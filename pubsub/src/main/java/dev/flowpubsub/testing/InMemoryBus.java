@@ -26,8 +26,9 @@ final class InMemoryBus {
 
     final @Nullable InMemoryEngine signals;
     final boolean stepped;
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition changed = lock.newCondition();
+    private final Guard guard = new Guard();
+    private final ReentrantLock lock = guard.lock;
+    private final Condition changed = guard.changed;
     private final List<TransportEnvelope> log = new ArrayList<>();
     private final List<InMemoryTransport> transports = new ArrayList<>();
     private final Set<String> partitioned = new HashSet<>();
@@ -44,12 +45,12 @@ final class InMemoryBus {
     }
 
     String nextName() {
-        return locked(() -> "node-" + ++names);
+        return guard.locked(() -> "node-" + ++names);
     }
 
     /** A transport starts: it reads from the log's head on. */
     long register(InMemoryTransport transport) {
-        return locked(() -> {
+        return guard.locked(() -> {
             transports.add(transport);
             return trimmed + log.size();
         });
@@ -127,7 +128,7 @@ final class InMemoryBus {
     }
 
     boolean reachable(InMemoryTransport transport) {
-        return locked(() -> !down && !partitioned.contains(transport.node()));
+        return guard.locked(() -> !down && !partitioned.contains(transport.node()));
     }
 
     /**
@@ -151,39 +152,39 @@ final class InMemoryBus {
 
     /** Whether {@code reader} can read now: the engine up, it neither cut off nor delayed. */
     boolean canRead(InMemoryTransport reader) {
-        return locked(() -> !down && !partitioned.contains(reader.node()) && !delayed.contains(reader.node()));
+        return guard.locked(() -> !down && !partitioned.contains(reader.node()) && !delayed.contains(reader.node()));
     }
 
     /** A node closed. */
     void left(InMemoryTransport transport) {
-        locked(() -> transports.remove(transport));
+        guard.locked(() -> transports.remove(transport));
         wake();
     }
 
     /** Steps every started transport once; did any do something? The stepping thread. */
     boolean step() {
         boolean progress = false;
-        for (InMemoryTransport transport : locked(() -> List.copyOf(transports))) {
+        for (InMemoryTransport transport : guard.locked(() -> List.copyOf(transports))) {
             progress |= transport.step();
         }
         return progress;
     }
 
     int size() {
-        return locked(log::size);
+        return guard.locked(log::size);
     }
 
     void down(boolean isDown) {
-        update(() -> down = isDown);
+        guard.update(() -> down = isDown);
     }
 
     /** The engine restarted empty: what it kept is gone; positions go on, so nodes read what comes next. */
     void emptied() {
-        update(() -> dropOldest(log.size()));
+        guard.update(() -> dropOldest(log.size()));
     }
 
     void retain(int envelopes) {
-        update(() -> {
+        guard.update(() -> {
             retention = envelopes;
             if (envelopes > 0 && log.size() > envelopes) {
                 dropOldest(log.size() - envelopes);
@@ -192,7 +193,7 @@ final class InMemoryBus {
     }
 
     void partition(String node, boolean cut) {
-        update(() -> {
+        guard.update(() -> {
             if (cut) {
                 partitioned.add(node);
             } else {
@@ -202,7 +203,7 @@ final class InMemoryBus {
     }
 
     void delay(String node, boolean late) {
-        update(() -> {
+        guard.update(() -> {
             if (late) {
                 delayed.add(node);
             } else {
@@ -231,25 +232,6 @@ final class InMemoryBus {
     }
 
     private void wake() {
-        update(() -> { });
-    }
-
-    private void update(Runnable change) {
-        lock.lock();
-        try {
-            change.run();
-            changed.signalAll();
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    private <T> T locked(java.util.function.Supplier<T> read) {
-        lock.lock();
-        try {
-            return read.get();
-        } finally {
-            lock.unlock();
-        }
+        guard.update(() -> { });
     }
 }

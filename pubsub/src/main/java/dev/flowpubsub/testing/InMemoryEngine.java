@@ -45,8 +45,9 @@ public final class InMemoryEngine {
     private final long seed;
     private final Random random;
     private final boolean stepped;
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition changed = lock.newCondition();
+    private final Guard guard = new Guard();
+    private final ReentrantLock lock = guard.lock;
+    private final Condition changed = guard.changed;
     private final List<SignalEntry> entries = new ArrayList<>();
     private final Map<String, SignalSnapshot> snapshots = new HashMap<>();
     private final Set<String> partitioned = new HashSet<>();
@@ -135,22 +136,22 @@ public final class InMemoryEngine {
 
     /** Cuts node {@code node} off from the engine: its calls fail until {@link #heal}. */
     public void partition(String node) {
-        update(() -> partitioned.add(node));
+        guard.update(() -> partitioned.add(node));
     }
 
     /** Connects node {@code node} again. */
     public void heal(String node) {
-        update(() -> partitioned.remove(node));
+        guard.update(() -> partitioned.remove(node));
     }
 
     /** Node {@code node}'s reads find nothing new until {@link #releaseReader}: a slow reader. Its writes go. */
     public void delayReader(String node) {
-        update(() -> delayed.add(node));
+        guard.update(() -> delayed.add(node));
     }
 
     /** Node {@code node} reads again. */
     public void releaseReader(String node) {
-        update(() -> delayed.remove(node));
+        guard.update(() -> delayed.remove(node));
     }
 
     /**
@@ -159,17 +160,17 @@ public final class InMemoryEngine {
      * caller gave up. Until {@link #answerAppends}.
      */
     public void loseAppendAnswers(String node) {
-        update(() -> unanswered.add(node));
+        guard.update(() -> unanswered.add(node));
     }
 
     /** Node {@code node}'s appends are answered again. */
     public void answerAppends(String node) {
-        update(() -> unanswered.remove(node));
+        guard.update(() -> unanswered.remove(node));
     }
 
     /** The engine is lost: every call of every node fails until {@link #back}. */
     public void lose() {
-        update(() -> lost = true);
+        guard.update(() -> lost = true);
     }
 
     /**
@@ -177,7 +178,7 @@ public final class InMemoryEngine {
      * empty, with a new epoch (a Redis without persistence restarted).
      */
     public void back(boolean intact) {
-        update(() -> {
+        guard.update(() -> {
             lost = false;
             if (!intact) {
                 entries.clear();
@@ -190,12 +191,12 @@ public final class InMemoryEngine {
 
     /** The position of the newest entry. */
     public long head() {
-        return locked(this::headLocked);
+        return guard.locked(this::headLocked);
     }
 
     /** The trim watermark. */
     public long trimmed() {
-        return locked(() -> trimmed);
+        return guard.locked(() -> trimmed);
     }
 
     @Override
@@ -211,25 +212,6 @@ public final class InMemoryEngine {
 
     private long headLocked() {
         return trimmed + entries.size();
-    }
-
-    private void update(Runnable change) {
-        lock.lock();
-        try {
-            change.run();
-            changed.signalAll();
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    private <T> T locked(java.util.function.Supplier<T> read) {
-        lock.lock();
-        try {
-            return read.get();
-        } finally {
-            lock.unlock();
-        }
     }
 
     /** One node's view of the engine: fails while the node is partitioned or the engine lost. */
@@ -360,7 +342,7 @@ public final class InMemoryEngine {
 
         @Override
         public TransportHealth health() {
-            IllegalStateException failure = locked(this::unreachable);
+            IllegalStateException failure = guard.locked(this::unreachable);
             Map<String, Object> details = Map.of("engine", "in-memory", "seed", seed);
             return failure == null ? TransportHealth.up(details) : TransportHealth.down(details);
         }
@@ -380,7 +362,7 @@ public final class InMemoryEngine {
         public void close() {
             closed = true;
             steps.removeAll(registered);
-            update(() -> { });
+            guard.update(() -> { });
         }
     }
 }
