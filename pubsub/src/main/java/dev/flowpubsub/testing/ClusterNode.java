@@ -122,10 +122,6 @@ public final class ClusterNode {
         }
     }
 
-    InMemoryTransport transport() {
-        return transport;
-    }
-
     void closed(ClusterPage page) {
         pages.remove(page);
     }
