@@ -99,8 +99,8 @@ final class Dispatcher implements Inbound {
     }
 
     /** Runs page work (a shared signal's effects) on the hub's executor, counted by {@link #awaitIdle}. */
-    java.util.concurrent.Executor pageWork() {
-        return tasks::submit;
+    SignalEffects.PageWork pageWork() {
+        return new SignalEffects.PageWork(tasks::submit, tasks::begin, tasks::done);
     }
 
     /** What owned shared-signal entries need: presence, the executor and timer, the silence after which a node is gone. */

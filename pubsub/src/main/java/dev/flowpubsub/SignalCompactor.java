@@ -67,6 +67,13 @@ final class SignalCompactor {
         }
     }
 
+    /** Snapshots the trees that changed and compacts the log to the newest {@code retain} entries, now. */
+    void now(SignalTrees trees, String epoch, long position, long trimmed, long head, long retain)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        snapshotChanged(trees, position, epoch);
+        compactKeeping(epoch, trimmed, head, retain);
+    }
+
     /** Compacts the log so that it keeps the newest {@code retain} entries, if it holds more. */
     void compactKeeping(String epoch, long trimmed, long head, long retain)
             throws InterruptedException, ExecutionException, TimeoutException {

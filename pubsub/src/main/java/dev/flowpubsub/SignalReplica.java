@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
@@ -50,16 +49,14 @@ final class SignalReplica implements ClusterSignalTree.Submitter, AutoCloseable 
     private final SignalRequests requests = new SignalRequests();
     private final @Nullable Thread thread;
     private volatile boolean closed;
-
-    /* The replica thread's state. */
-    private @Nullable String epoch;
+    private @Nullable String epoch; // this and the three below: the replica thread's state
     private volatile long position;
     private volatile long head;
     private long trimmed;
     final SignalMeters meters = new SignalMeters();
 
     SignalReplica(SignalLog log, String origin, SignalSettings settings, Function<String, @Nullable String> gate,
-                  Executor pageWork) {
+                  SignalEffects.PageWork pageWork) {
         SignalTreeAccess.check();
         this.log = log;
         this.origin = origin;
@@ -156,13 +153,17 @@ final class SignalReplica implements ClusterSignalTree.Submitter, AutoCloseable 
         while (!closed) {
             try {
                 boolean ran = runRequests();
-                boolean flushed = flush();
-                pump(ran || flushed || !requests.isEmpty() ? Duration.ZERO : READ_WAIT);
+                boolean busy = flush() || ran || !requests.isEmpty();
+                SignalEffects.release(); // what they changed reaches the pages before the read waits
+                pump(busy ? Duration.ZERO : READ_WAIT);
+                SignalEffects.release();
                 housekeeping();
                 failures = 0;
             } catch (InterruptedException e) {
+                SignalEffects.release(); // closing: what was applied still goes (and the hub's count ends)
                 return;
             } catch (Exception e) {
+                SignalEffects.release(); // what was applied before the failure
                 if (closed) {
                     return;
                 }
@@ -370,8 +371,7 @@ final class SignalReplica implements ClusterSignalTree.Submitter, AutoCloseable 
         requests.add(() -> {
             try {
                 if (epoch != null && !reseeds.rereading()) {
-                    compactor.snapshotChanged(trees, position, epoch);
-                    compactor.compactKeeping(epoch, trimmed, head, settings.retainEntries());
+                    compactor.now(trees, epoch, position, trimmed, head, settings.retainEntries());
                 }
                 done.complete(null);
             } catch (Exception e) {

@@ -89,6 +89,29 @@ class SignalPagesTest {
     }
 
     @Test
+    void manyPagesBoundToOneSignal_eachShowEveryWrite_asTheirEffectsRunSixteenToATask() {
+        PubSubHub hub = nodes.install("a", app, builder -> builder);
+        SharedValueSignal<String> title = hub.signals().value("title", String.class);
+        int count = 3 * SignalEffects.CHUNK + 5; // four tasks, the last one short
+        List<UI> pages = new java.util.ArrayList<>();
+        List<Span> spans = new java.util.ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            UI page = app.browser().pushTab();
+            pages.add(page);
+            spans.add(bound(page, title));
+        }
+        SharedValueSignal<String> onB = nodes.signals("b").value("title", String.class);
+        for (String written : List.of("first", "second")) {
+            onB.set(written);
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                for (int i = 0; i < count; i++) {
+                    assertThat(text(pages.get(i), spans.get(i))).as("page %d", i).isEqualTo(written);
+                }
+            });
+        }
+    }
+
+    @Test
     void effectsRunOnTheHubsExecutor_resultsOfABackgroundWriterOnTheSignalThread_ofAPageWriterOnItsPage() {
         PubSubHub hub = nodes.install("a", app, builder -> builder);
         SharedValueSignal<String> title = hub.signals().value("title", String.class);
