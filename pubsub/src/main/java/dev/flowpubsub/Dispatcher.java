@@ -100,7 +100,7 @@ final class Dispatcher implements Inbound {
 
     /** Runs page work (a shared signal's effects) on the hub's executor, counted by {@link #awaitIdle}. */
     SignalEffects.PageWork pageWork() {
-        return new SignalEffects.PageWork(tasks::submit, tasks::begin, tasks::done);
+        return new SignalEffects.PageWork(tasks::submit, tasks::begin, tasks::done, timer);
     }
 
     /** What owned shared-signal entries need: presence, the executor and timer, the silence after which a node is gone. */

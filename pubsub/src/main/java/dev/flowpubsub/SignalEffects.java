@@ -7,6 +7,8 @@ import org.slf4j.Logger;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Where the page work that a confirm starts goes: Vaadin runs a signal's effects and result callbacks on the
@@ -14,16 +16,15 @@ import java.util.concurrent.Executor;
  * with Vaadin's own environment alone every page's effect would run right there, on the replica's thread, under the
  * tree's lock, one page after the other. This environment is active on replica threads only. Result callbacks go to
  * the hub's executor at once. Effects are held while the replica applies what it read (each takes the tree's lock
- * when it runs, which the replica holds while it notifies) and handed over by {@link #release} once the pass is done,
- * {@value #CHUNK} to a task: an effect's task only hands its page's work to {@code ui.access}, which never waits for a
- * busy session, so a page whose session is busy delays no other page and no later confirm, and a thousand pages start
- * a few dozen tasks, not a thousand (measured in BENCHMARKS.md, "Shared signals across servers").
+ * when it runs, which the replica holds while it notifies) and handed over by {@link #release} once the pass is done
+ * ({@link Handover}): a thousand pages start a few dozen tasks, not a thousand (measured in BENCHMARKS.md, "Shared
+ * signals across servers").
  *
  * <p>Threading: {@link #bind} once on a replica thread, before it confirms anything; {@link #release} on that thread.
  */
 final class SignalEffects extends SignalEnvironment {
 
-    /** Effects run one after the other in one task. */
+    /** A task is started for every this many effects of a pass. */
     static final int CHUNK = 16;
     private static final Logger LOG = Logs.DELIVERY;
     private static final ThreadLocal<@Nullable PageWork> PAGE_WORK = new ThreadLocal<>();
@@ -31,10 +32,10 @@ final class SignalEffects extends SignalEnvironment {
     private static final Executor HOLD = SignalEffects::hold;
 
     /**
-     * The hub's executor for page work, with its count of work in progress: effects held count as one unit, so the
-     * hub is not idle ({@code awaitIdle}) between a write read back and its effects handed over.
+     * The hub's executor for page work, with its count of work in progress (effects held count as one unit, so the
+     * hub is not idle for {@code awaitIdle} between a write read back and its effects handed over) and its timer.
      */
-    record PageWork(Executor executor, Runnable begin, Runnable done) {
+    record PageWork(Executor executor, Runnable begin, Runnable done, HubTimer timer) {
     }
 
     static {
@@ -65,24 +66,67 @@ final class SignalEffects extends SignalEnvironment {
         if (pageWork == null || held.isEmpty()) {
             return;
         }
-        List<Runnable> effects = List.copyOf(held);
+        Handover handover = new Handover(held.toArray(Runnable[]::new), pageWork);
         held.clear();
         try {
-            for (int from = 0; from < effects.size(); from += CHUNK) {
-                List<Runnable> chunk = effects.subList(from, Math.min(effects.size(), from + CHUNK));
-                pageWork.executor().execute(() -> chunk.forEach(SignalEffects::run));
-            }
+            handover.start();
         } finally {
             pageWork.done().run();
         }
     }
 
-    /** One effect's task: one that throws (a bug, not a page's: a page's error goes to its session) stops no other. */
-    private static void run(Runnable effect) {
-        try {
-            effect.run();
-        } catch (RuntimeException e) {
-            LOG.error("flow-pubsub: a shared signal's effect could not be handed to its page", e);
+    /**
+     * One pass's effects, taken in order, one at a time, by a task per {@value #CHUNK} of them. An effect's task only
+     * hands its page's work to {@code ui.access}, which never waits for a busy session, but when the session is free
+     * the page's effect runs right there, so a slow one holds its task: while effects wait and none was taken for
+     * {@link DeliveryLanes#STUCK_NANOS}, one more task joins, as a lane's watchdog adds a lane. A slow page holds
+     * the others up for about that long at most.
+     *
+     * <p>Threading: taken by the tasks on the hub's executor; checked on the hub's timer.
+     */
+    private static final class Handover {
+        private final Runnable[] effects;
+        private final PageWork pageWork;
+        private final AtomicInteger next = new AtomicInteger();
+
+        Handover(Runnable[] effects, PageWork pageWork) {
+            this.effects = effects;
+            this.pageWork = pageWork;
+        }
+
+        void start() {
+            for (int started = 0; started < effects.length; started += CHUNK) {
+                pageWork.executor().execute(this::take);
+            }
+            if (effects.length > 1) {
+                check(0);
+            }
+        }
+
+        private void take() {
+            for (int at = next.getAndIncrement(); at < effects.length; at = next.getAndIncrement()) {
+                try {
+                    effects[at].run();
+                } catch (RuntimeException e) { // a bug, not a page's: a page's error goes to its session
+                    LOG.error("flow-pubsub: a shared signal's effect could not be handed to its page", e);
+                }
+            }
+        }
+
+        /** After a while: one more task if effects wait and none was taken since {@code seen}; again while any wait. */
+        private void check(int seen) {
+            try {
+                pageWork.timer().schedule(() -> {
+                    int now = next.get();
+                    if (now < effects.length) {
+                        if (now == seen) {
+                            pageWork.executor().execute(this::take);
+                        }
+                        check(now);
+                    }
+                }, DeliveryLanes.STUCK_NANOS);
+            } catch (RejectedExecutionException closed) { // the hub is closing: the tasks started go on
+            }
         }
     }
 

@@ -112,6 +112,47 @@ class SignalPagesTest {
     }
 
     @Test
+    void aPageWhoseEffectIsSlow_delaysNoOtherPageBoundToTheSignal() throws Exception {
+        PubSubHub hub = nodes.install("a", app, builder -> builder);
+        SharedValueSignal<String> title = hub.signals().value("title", String.class);
+        UI slow = app.browser().pushTab();
+        CountDownLatch slowRunning = new CountDownLatch(1);
+        CountDownLatch letGo = new CountDownLatch(1);
+        slow.accessSynchronously(() -> com.vaadin.flow.dom.ElementEffect.effect(slow.getElement(), () -> {
+            if ("changed".equals(title.get())) { // bound first: its effect comes before the others'
+                slowRunning.countDown();
+                try {
+                    letGo.await(HOLD.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }));
+        List<UI> pages = new java.util.ArrayList<>();
+        List<Span> spans = new java.util.ArrayList<>();
+        for (int i = 0; i < SignalEffects.CHUNK + 3; i++) {
+            UI page = app.browser().pushTab();
+            pages.add(page);
+            spans.add(bound(page, title));
+        }
+
+        long start = System.nanoTime();
+        nodes.signals("b").value("title", String.class).set("changed");
+        assertThat(slowRunning.await(5, TimeUnit.SECONDS)).isTrue();
+        try {
+            await().atMost(HOLD.dividedBy(2)).untilAsserted(() -> {
+                for (int i = 0; i < pages.size(); i++) {
+                    assertThat(text(pages.get(i), spans.get(i))).as("page %d", i).isEqualTo("changed");
+                }
+            });
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).as("while the slow page's effect still ran")
+                    .isLessThan(HOLD);
+        } finally {
+            letGo.countDown();
+        }
+    }
+
+    @Test
     void effectsRunOnTheHubsExecutor_resultsOfABackgroundWriterOnTheSignalThread_ofAPageWriterOnItsPage() {
         PubSubHub hub = nodes.install("a", app, builder -> builder);
         SharedValueSignal<String> title = hub.signals().value("title", String.class);
