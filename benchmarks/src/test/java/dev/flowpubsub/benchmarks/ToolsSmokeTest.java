@@ -116,7 +116,7 @@ class ToolsSmokeTest {
     void throughput_twoNodeProcesses_receiveEachOthersMessages_throughOnePostgresLog() throws Exception {
         dev.flowpubsub.testsupport.PostgresServer.requirePostgres();
 
-        ThroughputTool.Report report = ThroughputTool.run("postgres", List.of(2), List.of("200", "500"), 1000, 1000,
+        ThroughputTool.Report report = ThroughputTool.run("postgres", List.of(2), List.of("200", "500"), 500, 1000,
                 Path.of("target/throughput-smoke-postgres"), List.of());
 
         assertThat(report.nothingLost()).as(report.table() + report.footer()).isTrue();
@@ -128,7 +128,7 @@ class ToolsSmokeTest {
     void throughput_twoNodeProcesses_receiveEachOthersMessages_throughOneStream() throws Exception {
         requireRedisServer();
 
-        ThroughputTool.Report report = ThroughputTool.run(List.of(2), List.of("200", "500"), 1000, 1000,
+        ThroughputTool.Report report = ThroughputTool.run(List.of(2), List.of("200", "500"), 500, 1000,
                 Path.of("target/throughput-smoke"), List.of());
 
         assertThat(report.nothingLost()).as(report.table() + report.footer()).isTrue();

@@ -266,7 +266,7 @@ class PubSubPostgresAutoConfigurationTest {
                     UI ui = vaadin.open(vaadin.newSession(error -> pageErrors.add(error.getThrowable())), UI::new);
                     ui.accessSynchronously(() -> ui.getPushConfiguration().setPushMode(PushMode.AUTOMATIC));
                     long behind = 0;
-                    for (int sent = 0; sent < 20; sent++) {
+                    for (int sent = 0; sent < 12; sent++) {
                         behind = Math.max(behind, sent - a.stats().remoteReceived());
                         String room = "room:" + sent;
                         ui.accessSynchronously(() -> PubSub.current().subscribeTopicWithHistory(room, String.class,
