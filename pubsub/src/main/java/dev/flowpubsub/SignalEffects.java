@@ -78,9 +78,10 @@ final class SignalEffects extends SignalEnvironment {
     /**
      * One pass's effects, taken in order, one at a time, by a task per {@value #CHUNK} of them. An effect's task only
      * hands its page's work to {@code ui.access}, which never waits for a busy session, but when the session is free
-     * the page's effect runs right there, so a slow one holds its task: while effects wait and none was taken for
-     * {@link DeliveryLanes#STUCK_NANOS}, one more task joins, as a lane's watchdog adds a lane. A slow page holds
-     * the others up for about that long at most.
+     * the page's effect runs right there, so a slow one holds its task. While effects still wait to be taken
+     * {@link DeliveryLanes#STUCK_NANOS} after the hand-over, the tasks double every half of that (never more than the
+     * effects waiting): one slow page holds the others up for about 20 ms, and each time the slow ones ahead double,
+     * about 10 ms more.
      *
      * <p>Threading: taken by the tasks on the hub's executor; checked on the hub's timer.
      */
@@ -88,6 +89,7 @@ final class SignalEffects extends SignalEnvironment {
         private final Runnable[] effects;
         private final PageWork pageWork;
         private final AtomicInteger next = new AtomicInteger();
+        private final AtomicInteger tasks = new AtomicInteger();
 
         Handover(Runnable[] effects, PageWork pageWork) {
             this.effects = effects;
@@ -95,11 +97,16 @@ final class SignalEffects extends SignalEnvironment {
         }
 
         void start() {
-            for (int started = 0; started < effects.length; started += CHUNK) {
-                pageWork.executor().execute(this::take);
-            }
+            add((effects.length + CHUNK - 1) / CHUNK);
             if (effects.length > 1) {
-                check(0);
+                check(DeliveryLanes.STUCK_NANOS);
+            }
+        }
+
+        private void add(int count) {
+            for (int i = 0; i < count; i++) {
+                tasks.incrementAndGet();
+                pageWork.executor().execute(this::take);
             }
         }
 
@@ -113,18 +120,16 @@ final class SignalEffects extends SignalEnvironment {
             }
         }
 
-        /** After a while: one more task if effects wait and none was taken since {@code seen}; again while any wait. */
-        private void check(int seen) {
+        /** In {@code delayNanos}: while effects wait, as many tasks again (up to the effects waiting), and again. */
+        private void check(long delayNanos) {
             try {
                 pageWork.timer().schedule(() -> {
-                    int now = next.get();
-                    if (now < effects.length) {
-                        if (now == seen) {
-                            pageWork.executor().execute(this::take);
-                        }
-                        check(now);
+                    int waiting = effects.length - next.get();
+                    if (waiting > 0) {
+                        add(Math.min(waiting, tasks.get()));
+                        check(DeliveryLanes.STUCK_NANOS / 2);
                     }
-                }, DeliveryLanes.STUCK_NANOS);
+                }, delayNanos);
             } catch (RejectedExecutionException closed) { // the hub is closing: the tasks started go on
             }
         }
