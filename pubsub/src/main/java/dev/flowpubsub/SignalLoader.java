@@ -100,6 +100,17 @@ final class SignalLoader {
         }
     }
 
+    /** {@link #resync} for every tree held; {@code resynced} is told each tree whose state was replaced. */
+    void resyncAll(SignalTrees trees, String epoch, java.util.function.Consumer<ClusterSignalTree> resynced)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        for (SignalTrees.Ref ref : trees.refs()) {
+            ClusterSignalTree tree = ref.loadedTree();
+            if (tree != null && resync(tree, epoch)) {
+                resynced.accept(tree);
+            }
+        }
+    }
+
     /**
      * A node behind the watermark: the tree starts again from its newest snapshot when that is ahead of it (the
      * compactor wrote one at the watermark for every name it trimmed entries of).

@@ -27,6 +27,7 @@ import java.util.function.Function;
  * <p>Threading: everything that touches a tree's confirmed state runs on one thread, the replica's: its own reader
  * thread, or the caller of {@link #step()} for an engine without one (a deterministic test engine). Never on the
  * engine's threads. {@link #submit} runs on the writer's thread and hands the write over; {@link #tree} from any.
+ * The pages' effects that a step starts are held by {@link SignalEffects} and handed over after each step of the loop.
  */
 final class SignalReplica implements ClusterSignalTree.Submitter, AutoCloseable {
 
@@ -153,8 +154,9 @@ final class SignalReplica implements ClusterSignalTree.Submitter, AutoCloseable 
         while (!closed) {
             try {
                 boolean ran = runRequests();
+                SignalEffects.release(); // what the requests changed reaches the pages before an append waits
                 boolean busy = flush() || ran || !requests.isEmpty();
-                SignalEffects.release(); // what they changed reaches the pages before the read waits
+                SignalEffects.release(); // and what expired appends took back, before the read waits
                 pump(busy ? Duration.ZERO : READ_WAIT);
                 SignalEffects.release();
                 housekeeping();
@@ -334,13 +336,10 @@ final class SignalReplica implements ClusterSignalTree.Submitter, AutoCloseable 
         meters.resyncs.increment();
         LOG.info("Shared signals: this node is behind the log's trim watermark ({} < {}); loading snapshots",
                 position, upTo);
-        for (SignalTrees.Ref ref : trees.refs()) {
-            ClusterSignalTree tree = ref.loadedTree();
-            if (tree != null && loader.resync(tree, Objects.requireNonNull(epoch))) {
-                reseeds.resynced(tree);
-                writer.endCovered(tree);
-            }
-        }
+        loader.resyncAll(trees, Objects.requireNonNull(epoch), tree -> {
+            reseeds.resynced(tree);
+            writer.endCovered(tree);
+        });
         position = Math.max(position, upTo);
     }
 
