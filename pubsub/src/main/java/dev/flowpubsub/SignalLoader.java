@@ -13,6 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 
 /**
  * Brings a tree to a log position from the engine rather than from the entries the replica reads: a name this node
@@ -101,7 +102,7 @@ final class SignalLoader {
     }
 
     /** {@link #resync} for every tree held; {@code resynced} is told each tree whose state was replaced. */
-    void resyncAll(SignalTrees trees, String epoch, java.util.function.Consumer<ClusterSignalTree> resynced)
+    void resyncAll(SignalTrees trees, String epoch, Consumer<ClusterSignalTree> resynced)
             throws InterruptedException, ExecutionException, TimeoutException {
         for (SignalTrees.Ref ref : trees.refs()) {
             ClusterSignalTree tree = ref.loadedTree();
