@@ -54,16 +54,25 @@ class SignalEffectsTest {
         }
     }
 
-    private static Runnable sleeping(long millis, AtomicLong lastEnd, CountDownLatch done) {
-        return () -> {
-            try {
-                Thread.sleep(millis);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            lastEnd.accumulateAndGet(System.nanoTime(), Math::max);
-            done.countDown();
-        };
+    /** From the release until the last of {@code count} effects that each sleep {@code millis} has ended. */
+    private Duration sleepingEffects(int count, long millis) throws InterruptedException {
+        AtomicLong lastEnd = new AtomicLong();
+        CountDownLatch done = new CountDownLatch(count);
+        List<Runnable> effects = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            effects.add(() -> {
+                try {
+                    Thread.sleep(millis);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                lastEnd.accumulateAndGet(System.nanoTime(), Math::max);
+                done.countDown();
+            });
+        }
+        long released = pass(effects);
+        assertThat(done.await(10, TimeUnit.SECONDS)).isTrue();
+        return Duration.ofNanos(lastEnd.get() - released);
     }
 
     @Test
@@ -87,33 +96,11 @@ class SignalEffectsTest {
 
     @Test
     void sixtyFourEffectsOf100msEach_runSideBySide_notSixteenInARow() throws Exception {
-        AtomicLong lastEnd = new AtomicLong();
-        CountDownLatch done = new CountDownLatch(64);
-        List<Runnable> effects = new ArrayList<>();
-        for (int i = 0; i < 64; i++) {
-            effects.add(sleeping(100, lastEnd, done));
-        }
-
-        long released = pass(effects);
-
-        assertThat(done.await(10, TimeUnit.SECONDS)).isTrue();
-        assertThat(Duration.ofNanos(lastEnd.get() - released)).as("sixteen in a row take 1.6 s")
-                .isLessThan(Duration.ofMillis(600));
+        assertThat(sleepingEffects(64, 100)).as("sixteen in a row take 1.6 s").isLessThan(Duration.ofMillis(600));
     }
 
     @Test
     void sixteenEffectsOf15msEach_doNotRunOneAfterTheOther() throws Exception {
-        AtomicLong lastEnd = new AtomicLong();
-        CountDownLatch done = new CountDownLatch(16);
-        List<Runnable> effects = new ArrayList<>();
-        for (int i = 0; i < 16; i++) {
-            effects.add(sleeping(15, lastEnd, done));
-        }
-
-        long released = pass(effects);
-
-        assertThat(done.await(10, TimeUnit.SECONDS)).isTrue();
-        assertThat(Duration.ofNanos(lastEnd.get() - released)).as("one after the other they take 240 ms")
-                .isLessThan(Duration.ofMillis(150));
+        assertThat(sleepingEffects(16, 15)).as("one after the other they take 240 ms").isLessThan(Duration.ofMillis(150));
     }
 }
