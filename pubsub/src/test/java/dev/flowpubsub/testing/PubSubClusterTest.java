@@ -61,6 +61,17 @@ class PubSubClusterTest {
                 .toList();
     }
 
+    /** The "cursors" list signal on {@code node}, held by the test as a view's bound component holds it. */
+    private static SharedListSignal<String> heldCursors(ClusterNode node) {
+        return node.call(() -> PubSubHub.current().signals().list("cursors", String.class));
+    }
+
+    /** {@code page} inserts {@code cursor} into "cursors", owned by the page. */
+    private static void insertOwnedCursor(ClusterPage page, String cursor) {
+        page.run(() -> PubSubHub.current().signals().ownedByPage(UI.getCurrent())
+                .insertLast(PubSubHub.current().signals().list("cursors", String.class), cursor));
+    }
+
     @Test
     void insideAPagesBlock_theCurrentUiSessionAndServiceAreThatPagesOnThatNode() {
         cluster("a", "b");
@@ -308,11 +319,9 @@ class PubSubClusterTest {
     void whatAPageOwnedInASharedSignal_goesOnEveryNode_whenItsNodeIsKilled() {
         cluster("a", "b");
         ClusterPage bob = enter(cluster.node("b"), "Bob");
-        SharedListSignal<String> cursorsOnA = cluster.node("a").call(() -> PubSubHub.current().signals()
-                .list("cursors", String.class)); // held, as a view's bound component holds it
+        SharedListSignal<String> cursorsOnA = heldCursors(cluster.node("a"));
         cluster.node("a").run(() -> cursorsOnA.insertLast("shared"));
-        bob.run(() -> PubSubHub.current().signals().ownedByPage(UI.getCurrent())
-                .insertLast(PubSubHub.current().signals().list("cursors", String.class), "Bob's cursor"));
+        insertOwnedCursor(bob, "Bob's cursor");
         cluster.deliverPending();
         assertThat(cluster.signalTree("a", "cursors")).contains("Bob's cursor");
 
@@ -413,15 +422,12 @@ class PubSubClusterTest {
     @Test
     void aKilledNodesOwnedEntry_readAfterItsDeathByADelayedNode_goes() {
         cluster("a", "b");
-        // a view on a holds the signal, as a bound component does: a node lets go of a name no signal uses
-        SharedListSignal<String> cursorsOnA = cluster.node("a").call(() -> PubSubHub.current().signals()
-                .list("cursors", String.class));
+        SharedListSignal<String> cursorsOnA = heldCursors(cluster.node("a")); // a node lets go of a name no signal uses
         cluster.node("a").run(() -> cursorsOnA.insertLast("shared"));
         cluster.deliverPending();
         cluster.delayReader("a");
         ClusterPage bob = enter(cluster.node("b"), "Bob");
-        bob.run(() -> PubSubHub.current().signals().ownedByPage(UI.getCurrent())
-                .insertLast(PubSubHub.current().signals().list("cursors", String.class), "Bob's cursor"));
+        insertOwnedCursor(bob, "Bob's cursor");
         cluster.deliverPending();
         cluster.kill("b");
         cluster.releaseReader("a");
