@@ -38,16 +38,7 @@ class SharedFormBrowserTest {
         // a name chosen on the rooms page is the browser session's: the ticket, opened in another tab, shows it
         TicketPage ann = TicketPage.open(rooms.get(0).enter("Ann", "general").browser(), ticketUrl());
         TicketPage bob = TicketPage.open(rooms.get(1).enter("Bob", "general").browser(), ticketUrl());
-        ann.awaitAvatars("Ann", "Bob");
-        bob.awaitAvatars("Ann", "Bob");
-
-        ann.typeTitle("The printer is out, the fire too");
-        bob.awaitTitle("The printer is out, the fire too");
-
-        bob.enterTitle();
-        ann.awaitTitleMarkers("Bob");
-        bob.leaveTitle();
-        ann.awaitTitleMarkers();
+        TicketPage.editTogether(ann, bob, "The printer is out, the fire too");
 
         ann.comment("Fire is out, printer is not");
         bob.comment("Ordering a new one");

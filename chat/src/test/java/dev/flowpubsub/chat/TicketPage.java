@@ -44,6 +44,21 @@ final class TicketPage extends BrowserTab {
         return page;
     }
 
+    /**
+     * Ann's and Bob's pages of one ticket, as both tests of it begin: each shows both; a title Ann types shows on Bob's
+     * page; Bob's marker shows on Ann's while he is in the title, and goes when he leaves it.
+     */
+    static void editTogether(TicketPage ann, TicketPage bob, String title) {
+        ann.awaitAvatars("Ann", "Bob");
+        bob.awaitAvatars("Ann", "Bob");
+        ann.typeTitle(title);
+        bob.awaitTitle(title);
+        bob.enterTitle();
+        ann.awaitTitleMarkers("Bob");
+        bob.leaveTitle();
+        ann.awaitTitleMarkers();
+    }
+
     void typeTitle(String text) {
         driver().findElement(TITLE).sendKeys(Keys.chord(Keys.CONTROL, "a"), text, Keys.TAB);
     }

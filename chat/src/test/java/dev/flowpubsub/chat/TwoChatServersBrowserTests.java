@@ -125,15 +125,7 @@ abstract class TwoChatServersBrowserTests {
         // the ticket, in a tab of each browser: who is on it, an edit, the editor's marker, comments
         TicketPage annOnTicket = TicketPage.open(annOnA.browser(), a.url("/ticket/2"));
         TicketPage bobOnTicket = TicketPage.open(bobOnB.browser(), b.url("/ticket/2"));
-        annOnTicket.awaitAvatars("Ann", "Bob");
-        bobOnTicket.awaitAvatars("Ann", "Bob");
-
-        annOnTicket.typeTitle("Dark mode, typed on server A");
-        bobOnTicket.awaitTitle("Dark mode, typed on server A");
-        bobOnTicket.enterTitle();
-        annOnTicket.awaitTitleMarkers("Bob");
-        bobOnTicket.leaveTitle();
-        annOnTicket.awaitTitleMarkers();
+        TicketPage.editTogether(annOnTicket, bobOnTicket, "Dark mode, typed on server A");
 
         annOnTicket.comment("Posted on server A");
         annOnTicket.awaitComments("Ann: Posted on server A");
